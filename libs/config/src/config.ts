@@ -1,0 +1,145 @@
+// Configuration is read from the environment once at boot. Every problem is collected and
+// reported together, naming the variable, so a bad deployment fails fast and says why.
+
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`${service}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Field<T> {
+  parse(raw: string | undefined, name: string): T;
+}
+
+class FieldError extends Error {}
+
+function required(raw: string | undefined, fallback: string | undefined): string {
+  const value = raw === undefined || raw === '' ? fallback : raw;
+  if (value === undefined) throw new FieldError('is required but not set');
+  return value;
+}
+
+export function str(opts: { default?: string; minLength?: number; oneOf?: readonly string[] } = {}): Field<string> {
+  return {
+    parse(raw) {
+      const v = required(raw, opts.default);
+      if (opts.minLength !== undefined && v.length < opts.minLength) throw new FieldError(`must be at least ${opts.minLength} characters long`);
+      if (opts.oneOf && !opts.oneOf.includes(v)) throw new FieldError(`must be one of ${opts.oneOf.join(', ')} (got "${v}")`);
+      return v;
+    },
+  };
+}
+
+export function optionalStr(): Field<string | undefined> {
+  return { parse: (raw) => (raw === undefined || raw === '' ? undefined : raw) };
+}
+
+export function int(opts: { default?: number; min?: number; max?: number } = {}): Field<number> {
+  return {
+    parse(raw) {
+      const v = required(raw, opts.default?.toString());
+      if (!/^-?\d+$/.test(v.trim())) throw new FieldError(`must be an integer (got "${v}")`);
+      const n = Number(v);
+      if (opts.min !== undefined && n < opts.min) throw new FieldError(`must be at least ${opts.min} (got ${n})`);
+      if (opts.max !== undefined && n > opts.max) throw new FieldError(`must be at most ${opts.max} (got ${n})`);
+      return n;
+    },
+  };
+}
+
+export function port(defaultPort?: number): Field<number> {
+  return int({ default: defaultPort, min: 0, max: 65535 });
+}
+
+export function bool(defaultValue?: boolean): Field<boolean> {
+  return {
+    parse(raw) {
+      const v = required(raw, defaultValue?.toString()).toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new FieldError(`must be true or false (got "${v}")`);
+    },
+  };
+}
+
+export function url(opts: { default?: string; protocols?: readonly string[] } = {}): Field<string> {
+  return {
+    parse(raw) {
+      const v = required(raw, opts.default);
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        throw new FieldError(`must be a URL (got "${redact(v)}")`);
+      }
+      if (opts.protocols && !opts.protocols.includes(parsed.protocol)) {
+        throw new FieldError(`must use ${opts.protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+      return v;
+    },
+  };
+}
+
+function redact(v: string): string {
+  return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+export type Schema = Record<string, Field<unknown>>;
+export type Parsed<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+
+export function parseConfig<S extends Schema>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): Parsed<S> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema)) {
+    try {
+      out[name] = field.parse(env[name], name);
+    } catch (err) {
+      problems.push(`${name} ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(service, problems);
+  return out as Parsed<S>;
+}
+
+// The variables every service reads; each service adds its own.
+export const platformSchema = {
+  NODE_ENV: str({ default: 'development', oneOf: ['development', 'test', 'production'] }),
+  DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/kanshi', protocols: ['postgres:', 'postgresql:'] }),
+  DATABASE_POOL_SIZE: int({ default: 10, min: 1, max: 200 }),
+  NATS_URL: url({ default: 'nats://127.0.0.1:4222', protocols: ['nats:', 'tls:', 'ws:', 'wss:'] }),
+  // Prefixes every subject and stream, so test runs and environments can share one NATS.
+  NATS_NAMESPACE: str({ default: 'kanshi' }),
+  AUTH_MODE: str({ default: 'hs256', oneOf: ['hs256', 'jwks'] }),
+  JWT_SECRET: optionalStr(),
+  OIDC_ISSUER: optionalStr(),
+  OIDC_AUDIENCE: optionalStr(),
+  OIDC_JWKS_URL: optionalStr(),
+  SHUTDOWN_TIMEOUT_MS: int({ default: 10000, min: 0 }),
+} as const;
+
+export type PlatformConfig = Parsed<typeof platformSchema>;
+
+// Cross-field rules that a per-field parser cannot see.
+export function checkPlatformConfig(service: string, c: PlatformConfig): void {
+  const problems: string[] = [];
+  if (c.AUTH_MODE === 'hs256') {
+    if (!c.JWT_SECRET) problems.push('JWT_SECRET is required when AUTH_MODE=hs256');
+    else if (c.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
+    if (c.NODE_ENV === 'production') problems.push('AUTH_MODE must be jwks in production (hs256 is for development)');
+  } else {
+    if (!c.OIDC_ISSUER) problems.push('OIDC_ISSUER is required when AUTH_MODE=jwks');
+    if (!c.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL is required when AUTH_MODE=jwks');
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(c.NATS_NAMESPACE)) problems.push(`NATS_NAMESPACE must contain only letters, digits, _ and - (got "${c.NATS_NAMESPACE}")`);
+  if (problems.length) throw new ConfigError(service, problems);
+}
+
+export function loadPlatformConfig<S extends Schema>(service: string, extra: S, env: NodeJS.ProcessEnv = process.env): PlatformConfig & Parsed<S> {
+  const parsed = parseConfig(service, { ...platformSchema, ...extra }, env) as PlatformConfig & Parsed<S>;
+  checkPlatformConfig(service, parsed);
+  return parsed;
+}

@@ -1,0 +1,95 @@
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import * as path from 'node:path';
+
+export interface ServiceDatabaseOptions {
+  // The service's own PostgreSQL schema: every table it owns lives there, nothing else does.
+  schema: string;
+  url: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+const REPO_ROOT_MARKERS = ['migrations'];
+
+// Migrations live at <repo>/migrations/<schema>/ (compiled to dist/migrations/<schema>/).
+export function migrationsGlob(schema: string): string {
+  // libs/database/src -> repo root, both from the TypeScript sources and from dist/.
+  const root = path.resolve(__dirname, '..', '..', '..');
+  return path.join(root, REPO_ROOT_MARKERS[0], schema, '*.{ts,js}').replace(/\\/g, '/');
+}
+
+export function createServiceDataSource(opts: ServiceDatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    schema: opts.schema,
+    entities: opts.entities,
+    migrations: [migrationsGlob(opts.schema)],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    applicationName: opts.applicationName ?? `kanshi-${opts.schema}`,
+    extra: { max: opts.poolSize ?? 10, idleTimeoutMillis: 30000 },
+  });
+}
+
+// Creates the schema when needed and applies pending migrations; returns the names applied.
+export async function migrateSchema(url: string, schema: string): Promise<string[]> {
+  const ds = createServiceDataSource({ schema, url, entities: [] });
+  await ds.initialize();
+  try {
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export async function revertLastMigration(url: string, schema: string): Promise<void> {
+  const ds = createServiceDataSource({ schema, url, entities: [] });
+  await ds.initialize();
+  try {
+    await ds.undoLastMigration({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export function databaseNameOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
+// CREATE DATABASE cannot run inside a transaction or take parameters; the name is checked instead.
+export async function ensureDatabase(url: string): Promise<void> {
+  const name = databaseNameOf(url);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must contain only letters, digits and _`);
+  const admin = new DataSource({ type: 'postgres', url: withDatabase(url, 'postgres') });
+  await admin.initialize();
+  try {
+    const rows: unknown[] = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseNameOf(url);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must contain only letters, digits and _`);
+  const admin = new DataSource({ type: 'postgres', url: withDatabase(url, 'postgres') });
+  await admin.initialize();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.destroy();
+  }
+}

@@ -1,0 +1,71 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { defineEvent } from './envelope';
+
+export const PLAN_CODES = ['FE_ALERT_ANALYSIS', 'FE_SECURITY_MONITORING', 'MDR', 'INTEGRATED_MANAGEMENT', 'SOC_DESIGN'] as const;
+export type PlanCode = (typeof PLAN_CODES)[number];
+export const SERVICE_HOURS = ['BUSINESS_HOURS', 'ALWAYS'] as const;
+export type ServiceHours = (typeof SERVICE_HOURS)[number];
+export const OPTION_CODES = ['LIVENESS_MONITORING'] as const;
+export type OptionCode = (typeof OPTION_CODES)[number];
+
+// Every service keeps a small directory of customers so it can scope partner callers.
+export class CustomerUpsertedBody {
+  @IsUUID() customerId: string;
+  @IsOptional() @IsUUID() partnerId: string | null;
+  @IsString() name: string;
+}
+
+export class PartnerUpsertedBody {
+  @IsUUID() partnerId: string;
+  @IsString() name: string;
+}
+
+export class EscalationContact {
+  @IsInt() @Min(1) order: number;
+  @IsString() name: string;
+  @IsOptional() @IsString() phone?: string;
+  @IsOptional() @IsEmail() email?: string;
+  @IsIn(['ja', 'en']) language: 'ja' | 'en';
+}
+
+// The entitlements other services act on: what was bought, when the SOC works, whom to call.
+export class ContractEntitlementsBody {
+  @IsUUID() contractId: string;
+  @IsUUID() customerId: string;
+  @IsOptional() @IsUUID() partnerId: string | null;
+  @IsIn(PLAN_CODES) plan: PlanCode;
+  @IsOptional() @IsIn(SERVICE_HOURS) serviceHours: ServiceHours | null;
+  @IsArray() @IsIn(OPTION_CODES, { each: true }) options: OptionCode[];
+  @IsBoolean() livenessMonitoring: boolean;
+  @IsArray() @IsString({ each: true }) monitoredProducts: string[];
+  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => EscalationContact) escalationContacts: EscalationContact[];
+  @IsBoolean() isolationPreApproved: boolean;
+  @IsInt() @Min(1) logRetentionMonths: number;
+  @IsIn(['pending_onboarding', 'active', 'terminated']) status: 'pending_onboarding' | 'active' | 'terminated';
+  @IsISO8601() startDate: string;
+  @IsOptional() @IsISO8601() endDate: string | null;
+}
+
+export class QuoteIssuedBody {
+  @IsUUID() quoteId: string;
+  @IsUUID() customerId: string;
+  @IsString() number: string;
+}
+
+export class InvoiceIssuedBody {
+  @IsUUID() invoiceId: string;
+  @IsString() number: string;
+  @IsString() period: string;
+  @IsOptional() @IsUUID() partnerId: string | null;
+  @IsOptional() @IsUUID() customerId: string | null;
+  @IsInt() total: number;
+}
+
+export const CustomerUpserted = defineEvent('contracts.customer.upserted.v1', 'CONTRACTS', CustomerUpsertedBody);
+export const PartnerUpserted = defineEvent('contracts.partner.upserted.v1', 'CONTRACTS', PartnerUpsertedBody);
+export const ContractActivated = defineEvent('contracts.contract.activated.v1', 'CONTRACTS', ContractEntitlementsBody);
+export const ContractChanged = defineEvent('contracts.contract.changed.v1', 'CONTRACTS', ContractEntitlementsBody);
+export const ContractTerminated = defineEvent('contracts.contract.terminated.v1', 'CONTRACTS', ContractEntitlementsBody);
+export const QuoteIssued = defineEvent('contracts.quote.issued.v1', 'CONTRACTS', QuoteIssuedBody);
+export const InvoiceIssued = defineEvent('contracts.invoice.issued.v1', 'CONTRACTS', InvoiceIssuedBody);

@@ -1,0 +1,9 @@
+import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+
+// The Customer entity is owned by the contracts subgraph; other subgraphs add fields to it
+// (Customer.sensors, Customer.incidents, ...) through this key-only stub.
+@ObjectType('Customer')
+@Directive('@key(fields: "id")')
+export class CustomerRef {
+  @Field(() => ID) id: string;
+}
