@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { IsInt, IsString } from 'class-validator';
+import { headers as natsHeaders } from 'nats';
+import { DataSource } from 'typeorm';
+import { messagingTablesV1 } from '@kanshi/database';
+import { defineEvent, EventEnvelope } from '@kanshi/events';
+import { withCorrelationId } from '@kanshi/observability';
+import { eventually, testDatabaseUrl, testNamespace, testNatsUrl } from '@kanshi/testing';
+import { ConsumerHost, PermanentEventError } from './event-consumer';
+import { NatsBus } from './nats-bus';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+
+class ThingAddedBody {
+  @IsString() name: string;
+  @IsInt() amount: number;
+}
+// A test-only event on a stream of its own kind; subjects are namespaced per run.
+const ThingAdded = defineEvent('incident.thing.added.v1', 'INCIDENT', ThingAddedBody);
+
+const schema = `msgtest_${randomUUID().slice(0, 8)}`;
+let ds: DataSource;
+let bus: NatsBus;
+const relays: OutboxRelay[] = [];
+const hosts: ConsumerHost[] = [];
+
+function newRelay(afterPublish?: (ids: string[]) => Promise<void>): OutboxRelay {
+  const r = new OutboxRelay(ds, bus, { schema, databaseUrl: testDatabaseUrl(), pollIntervalMs: 100, afterPublish });
+  relays.push(r);
+  return r;
+}
+
+// The consumer's effect: one row per applied event, in the same transaction as the inbox row.
+function newHost(handle?: (e: EventEnvelope<ThingAddedBody>, deliveryCount: number) => Promise<void>, durable = `test-${randomUUID().slice(0, 8)}`, maxDeliveries = 3) {
+  const host = new ConsumerHost(ds, bus, { schema, backoffMs: () => 50 });
+  host.register({
+    durable,
+    event: ThingAdded,
+    maxDeliveries,
+    handle: async (event, { em, deliveryCount }) => {
+      await handle?.(event, deliveryCount);
+      await em.query(`INSERT INTO "${schema}".applied (event_id, name, amount, correlation_id) VALUES ($1, $2, $3, $4)`, [
+        event.eventId,
+        event.body.name,
+        event.body.amount,
+        event.correlationId ?? null,
+      ]);
+    },
+  });
+  hosts.push(host);
+  return host;
+}
+
+async function addThing(name: string, amount = 1): Promise<string> {
+  return ds.transaction(async (em) => {
+    await em.query(`INSERT INTO "${schema}".thing (name) VALUES ($1)`, [name]);
+    return new Outbox(schema).add(em, ThingAdded, { name, amount }, { customerId: null });
+  });
+}
+
+const applied = async (name?: string): Promise<{ event_id: string; name: string; correlation_id: string | null }[]> =>
+  ds.query(`SELECT event_id, name, correlation_id FROM "${schema}".applied ${name ? 'WHERE name = $1' : ''} ORDER BY id`, name ? [name] : []);
+
+beforeAll(async () => {
+  ds = new DataSource({ type: 'postgres', url: testDatabaseUrl() });
+  await ds.initialize();
+  await ds.query(`CREATE SCHEMA "${schema}"`);
+  for (const sql of messagingTablesV1(schema).up) await ds.query(sql);
+  await ds.query(`CREATE TABLE "${schema}".thing (id serial PRIMARY KEY, name text NOT NULL)`);
+  await ds.query(`CREATE TABLE "${schema}".applied (id serial PRIMARY KEY, event_id uuid NOT NULL, name text NOT NULL, amount int NOT NULL, correlation_id text)`);
+  bus = await NatsBus.connect({ url: testNatsUrl(), name: 'messaging-int-spec', namespace: `${testNamespace()}m` });
+  await bus.ensureStreams(['INCIDENT']);
+});
+
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+  await Promise.all(relays.splice(0).map((r) => r.stop()));
+  await bus.jsm.streams.purge(bus.streamNameOf('INCIDENT'));
+  await ds.query(`TRUNCATE "${schema}".outbox, "${schema}".inbox, "${schema}".dead_letter, "${schema}".thing, "${schema}".applied`);
+});
+
+afterAll(async () => {
+  await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await ds.destroy();
+  await bus.jsm.streams.delete(bus.streamNameOf('INCIDENT')).catch(() => undefined);
+  await bus.drain();
+});
+
+describe('transactional outbox', () => {
+  it('refuses to write an event outside a transaction', async () => {
+    await expect(new Outbox(schema).add(ds.manager, ThingAdded, { name: 'x', amount: 1 }, { customerId: null })).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('writes no event when the state change rolls back', async () => {
+    await expect(
+      ds.transaction(async (em) => {
+        await new Outbox(schema).add(em, ThingAdded, { name: 'rolled-back', amount: 1 }, { customerId: null });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${schema}".outbox`);
+    expect(n).toBe(0);
+  });
+
+  it('delivers a committed event to a consumer, which applies it once', async () => {
+    await newHost().start();
+    await newRelay().start();
+    const eventId = await withCorrelationId('corr-123', () => addThing('alpha', 5));
+    await eventually(async () => expect(await applied('alpha')).toHaveLength(1));
+    const [row] = await applied('alpha');
+    expect(row.event_id).toBe(eventId);
+    expect(row.correlation_id).toBe('corr-123');
+    const [{ published_at }] = await ds.query(`SELECT published_at FROM "${schema}".outbox WHERE event_id = $1`, [eventId]);
+    expect(published_at).toBeInstanceOf(Date);
+  });
+
+  it('publishes events committed while no relay ran, once one starts (crash before publish)', async () => {
+    const ids = [await addThing('b1'), await addThing('b2'), await addThing('b3')];
+    await newHost().start();
+    await newRelay().start();
+    await eventually(async () => expect((await applied()).map((r) => r.event_id)).toEqual(ids));
+  });
+
+  it('applies an event exactly once when the relay dies after publishing and before marking it sent', async () => {
+    await newHost().start();
+    const eventId = await addThing('crash');
+    const dying = newRelay(async () => {
+      throw new Error('relay process killed');
+    });
+    // The dying relay publishes, then "crashes": its transaction rolls back, the row stays unsent.
+    await expect(dying.publishBatch()).rejects.toThrow('relay process killed');
+    const [{ published_at }] = await ds.query(`SELECT published_at FROM "${schema}".outbox WHERE event_id = $1`, [eventId]);
+    expect(published_at).toBeNull();
+    await eventually(async () => expect(await applied('crash')).toHaveLength(1));
+    // A new relay publishes the same row again; JetStream drops the duplicate by message id.
+    await newRelay().start();
+    await eventually(async () => {
+      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NOT NULL`);
+      expect(n).toBe(1);
+    });
+    const info = await bus.jsm.streams.info(bus.streamNameOf('INCIDENT'));
+    expect(info.state.messages).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await applied('crash')).toHaveLength(1);
+  });
+});
+
+describe('consumer inbox, retries and dead letters', () => {
+  async function publishRaw(payload: unknown, msgID = randomUUID(), correlationId?: string): Promise<void> {
+    const h = natsHeaders();
+    if (correlationId) h.set('x-correlation-id', correlationId);
+    await bus.js.publish(bus.subjectOf(ThingAdded), Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), { msgID, headers: h });
+  }
+
+  function envelope(name: string, eventId = randomUUID()) {
+    return { eventId, subject: ThingAdded.subject, occurredAt: new Date().toISOString(), customerId: null, body: { name, amount: 2 } };
+  }
+
+  it('has one effect when the same event is delivered twice', async () => {
+    await newHost().start();
+    const event = envelope('twice');
+    // Different message ids: JetStream stores both, the inbox stops the second.
+    await publishRaw(event);
+    await publishRaw(event);
+    await publishRaw(envelope('after'));
+    await eventually(async () => expect(await applied('after')).toHaveLength(1));
+    expect(await applied('twice')).toHaveLength(1);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${schema}".inbox WHERE event_id = $1`, [event.eventId]);
+    expect(n).toBe(1);
+  });
+
+  it('parks an invalid event in the dead-letter table with its reason and carries on', async () => {
+    await newHost().start();
+    await publishRaw('{"not json');
+    await publishRaw({ ...envelope('bad'), body: { name: 'bad', amount: 'many' } });
+    await publishRaw(envelope('good'));
+    await eventually(async () => expect(await applied('good')).toHaveLength(1));
+    const dead: { error: string; payload: string }[] = await ds.query(`SELECT error, payload FROM "${schema}".dead_letter ORDER BY id`);
+    expect(dead).toHaveLength(2);
+    expect(dead[0].error).toMatch(/payload is not JSON/);
+    expect(dead[0].payload).toBe('{"not json');
+    expect(dead[1].error).toMatch(/body: amount: amount must be an integer number/);
+    expect(await applied('bad')).toHaveLength(0);
+  });
+
+  it('retries a failing handler, rolls back its partial writes, and applies the event once it succeeds', async () => {
+    const seen: number[] = [];
+    await newHost(async (event, deliveryCount) => {
+      seen.push(deliveryCount);
+      await ds.query(`INSERT INTO "${schema}".thing (name) VALUES ('side effect outside the transaction')`);
+      if (deliveryCount < 3) throw new Error('database of a partner system is down');
+    }, undefined, 5).start();
+    await publishRaw(envelope('flaky'));
+    await eventually(async () => expect(await applied('flaky')).toHaveLength(1), { timeoutMs: 15000 });
+    expect(seen).toEqual([1, 2, 3]);
+    const dead = await ds.query(`SELECT 1 FROM "${schema}".dead_letter`);
+    expect(dead).toHaveLength(0);
+  });
+
+  it('parks an event that keeps failing after the maximum deliveries, and the consumer carries on', async () => {
+    await newHost(async (event) => {
+      if (event.body.name === 'poison') throw new Error('cannot apply poison');
+    }, undefined, 3).start();
+    await publishRaw(envelope('poison'));
+    await publishRaw(envelope('next'));
+    await eventually(async () => expect(await applied('next')).toHaveLength(1), { timeoutMs: 15000 });
+    await eventually(async () => {
+      const dead: { error: string; deliveries: number }[] = await ds.query(`SELECT error, deliveries FROM "${schema}".dead_letter`);
+      expect(dead).toEqual([{ error: 'Error: cannot apply poison', deliveries: 3 }]);
+    });
+  });
+
+  it('parks a permanent failure at once', async () => {
+    let calls = 0;
+    await newHost(async () => {
+      calls++;
+      throw new PermanentEventError('customer is unknown to this contract');
+    }).start();
+    await publishRaw(envelope('permanent'));
+    await eventually(async () => expect(await ds.query(`SELECT 1 FROM "${schema}".dead_letter`)).toHaveLength(1));
+    expect(calls).toBe(1);
+  });
+
+  it('resumes from where a durable consumer stopped, without reapplying', async () => {
+    const durable = `test-resume-${randomUUID().slice(0, 6)}`;
+    const first = newHost(undefined, durable);
+    await first.start();
+    await publishRaw(envelope('r1'));
+    await eventually(async () => expect(await applied('r1')).toHaveLength(1));
+    await first.stop();
+    await publishRaw(envelope('r2'));
+    await newHost(undefined, durable).start();
+    await eventually(async () => expect(await applied('r2')).toHaveLength(1));
+    expect(await applied('r1')).toHaveLength(1);
+  });
+});

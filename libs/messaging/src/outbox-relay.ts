@@ -1,0 +1,148 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { headers as natsHeaders } from 'nats';
+import { createLogger, counter } from '@kanshi/observability';
+import { NatsBus } from './nats-bus';
+import { outboxChannel } from './outbox';
+
+export interface OutboxRelayOptions {
+  schema: string;
+  databaseUrl: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  // Test hook: runs after the batch was published and before it is marked sent.
+  afterPublish?: (eventIds: string[]) => Promise<void>;
+}
+
+interface OutboxRow {
+  seq: string;
+  event_id: string;
+  subject: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+const published = counter('kanshi_outbox_published_total', 'Events published from the outbox', ['schema']);
+const failures = counter('kanshi_outbox_publish_failures_total', 'Outbox publish attempts that failed', ['schema']);
+
+// Publishes committed outbox rows to JetStream, in order, with the event id as the message id,
+// and marks them sent. Safe to run in several replicas (rows are locked with SKIP LOCKED) and to
+// crash at any point: unsent rows are picked up again, and a re-publish is deduplicated by
+// JetStream (msgID within the duplicate window) and by every consumer's inbox.
+export class OutboxRelay {
+  private readonly log = createLogger('OutboxRelay');
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private draining: Promise<void> = Promise.resolve();
+  private wakeRequested = false;
+  private inFlight = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: NatsBus,
+    private readonly opts: OutboxRelayOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.listener = new Client({ connectionString: this.opts.databaseUrl, application_name: `kanshi-${this.opts.schema}-relay` });
+    this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener connection error'));
+    await this.listener.connect();
+    this.listener.on('notification', () => this.wake());
+    await this.listener.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
+    this.timer = setInterval(() => this.wake(), this.opts.pollIntervalMs ?? 1000);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  wake(): void {
+    if (!this.running) return;
+    if (this.inFlight) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.inFlight = true;
+    this.draining = this.drainAll().finally(() => {
+      this.inFlight = false;
+      if (this.wakeRequested && this.running) {
+        this.wakeRequested = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async drainAll(): Promise<void> {
+    try {
+      while (this.running && (await this.publishBatch()) > 0) {
+        // keep going while there is a backlog
+      }
+    } catch (err) {
+      failures.inc({ schema: this.opts.schema });
+      this.log.warn({ err }, 'outbox publish failed; will retry');
+    }
+  }
+
+  // Publishes one batch; returns how many rows were sent.
+  async publishBatch(): Promise<number> {
+    const schema = `"${this.opts.schema}"`;
+    let failedSeqs: string[] = [];
+    try {
+      return await this.sendLocked(schema, (seqs) => (failedSeqs = seqs));
+    } catch (err) {
+      // Recorded outside the rolled-back transaction, for diagnosis.
+      if (failedSeqs.length) {
+        await this.ds.query(`UPDATE ${schema}.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])`, [
+          failedSeqs,
+          String((err as Error).message).slice(0, 500),
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  private sendLocked(schema: string, onFailure: (seqs: string[]) => void): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      const rows: OutboxRow[] = await em.query(
+        `SELECT seq, event_id, subject, payload, headers FROM ${schema}.outbox
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.opts.batchSize ?? 200],
+      );
+      if (rows.length === 0) return 0;
+      try {
+        // Started in order on one connection, so JetStream stores them in order.
+        await Promise.all(
+          rows.map((row) => {
+            const h = natsHeaders();
+            for (const [k, v] of Object.entries(row.headers ?? {})) h.set(k, String(v));
+            return this.bus.js.publish(this.bus.subjectOf(row.subject), Buffer.from(JSON.stringify(row.payload)), { msgID: row.event_id, headers: h });
+          }),
+        );
+      } catch (err) {
+        onFailure(rows.map((r) => r.seq));
+        throw err;
+      }
+      if (this.opts.afterPublish) await this.opts.afterPublish(rows.map((r) => r.event_id));
+      await em.query(`UPDATE ${schema}.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      published.inc({ schema: this.opts.schema }, rows.length);
+      return rows.length;
+    });
+  }
+
+  // Published rows are kept a while for diagnosis, then removed.
+  async prune(olderThanDays = 7): Promise<number> {
+    const res: [unknown[], number] = await this.ds.query(
+      `DELETE FROM "${this.opts.schema}".outbox WHERE published_at < now() - make_interval(days => $1)`,
+      [olderThanDays],
+    );
+    return res[1] ?? 0;
+  }
+}

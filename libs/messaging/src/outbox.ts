@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { EventDefinition } from '@kanshi/events';
+import { currentCorrelationId } from '@kanshi/observability';
+
+export interface OutboxAddOptions {
+  customerId: string | null;
+  eventId?: string;
+  occurredAt?: Date;
+}
+
+// Writes an event into the service's outbox table inside the caller's transaction: the event
+// exists if and only if the state change it describes was committed.
+export class Outbox {
+  constructor(private readonly schema: string) {}
+
+  async add<TBody extends object>(em: EntityManager, def: EventDefinition<TBody>, body: TBody, opts: OutboxAddOptions): Promise<string> {
+    const [id] = await this.addMany(em, def, [{ body, ...opts }]);
+    return id;
+  }
+
+  async addMany<TBody extends object>(em: EntityManager, def: EventDefinition<TBody>, items: (OutboxAddOptions & { body: TBody })[]): Promise<string[]> {
+    if (!em.queryRunner?.isTransactionActive) {
+      throw new Error(`Outbox.add(${def.subject}) must run inside a transaction with the state change`);
+    }
+    if (items.length === 0) return [];
+    const correlationId = currentCorrelationId();
+    const ids: string[] = [];
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (const item of items) {
+      const eventId = item.eventId ?? randomUUID();
+      ids.push(eventId);
+      const envelope = {
+        eventId,
+        subject: def.subject,
+        occurredAt: (item.occurredAt ?? new Date()).toISOString(),
+        customerId: item.customerId,
+        correlationId,
+        body: item.body,
+      };
+      const n = values.length;
+      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::jsonb)`);
+      values.push(eventId, def.subject, JSON.stringify(envelope), JSON.stringify(correlationId ? { 'x-correlation-id': correlationId } : {}));
+    }
+    await em.query(`INSERT INTO "${this.schema}".outbox (event_id, subject, payload, headers) VALUES ${rows.join(', ')}`, values);
+    // Wakes the relay as soon as the transaction commits (NOTIFY is delivered on commit).
+    await em.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    return ids;
+  }
+}
+
+export function outboxChannel(schema: string): string {
+  return `kanshi_outbox_${schema}`.replace(/-/g, '_');
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError } from '@kanshi/config';
+import { CORRELATION_HEADER, createLogger, initMetrics, NestPinoLogger, sanitizeCorrelationId, withCorrelationId } from '@kanshi/observability';
+import { randomUUID } from 'node:crypto';
+
+export interface BootOptions {
+  service: string;
+  port: number;
+  host?: string;
+  bodyLimitBytes?: number;
+  rawBody?: boolean;
+}
+
+export async function createServiceApp(module: Type<unknown> | DynamicModule, opts: BootOptions): Promise<NestFastifyApplication> {
+  process.env.KANSHI_SERVICE = opts.service;
+  initMetrics(opts.service);
+  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024, trustProxy: true });
+  // Correlation id from the caller (gateway, sensor, operator) or a new one; on every log line.
+  adapter.getInstance().addHook('onRequest', (req, reply, done) => {
+    const id = sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
+    req.headers[CORRELATION_HEADER] = id;
+    reply.header(CORRELATION_HEADER, id);
+    withCorrelationId(id, () => done());
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new NestPinoLogger(),
+    bufferLogs: false,
+    rawBody: opts.rawBody ?? false,
+  });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  return app;
+}
+
+// The whole life of a service process: validated config, the app, listen, clean exit.
+export async function runService(name: string, build: () => Promise<{ app: INestApplication; port: number; host?: string }>): Promise<void> {
+  const log = createLogger('bootstrap');
+  let app: INestApplication;
+  let port: number;
+  let host: string | undefined;
+  try {
+    ({ app, port, host } = await build());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    log.fatal({ err }, `${name} failed to start`);
+    process.exit(1);
+  }
+  await app.listen(port, host ?? '127.0.0.1');
+  log.info({ port }, `${name} listening`);
+}

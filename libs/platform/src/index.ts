@@ -1,0 +1,14 @@
+export { PlatformModule, PlatformLifecycle, PLATFORM_CONFIG, PLATFORM_OPTIONS } from './platform.module';
+export type { PlatformOptions } from './platform.module';
+export { subgraphModule, principalOf } from './subgraph';
+export type { SubgraphContext, SubgraphRequest } from './subgraph';
+export { createServiceApp, runService } from './bootstrap';
+export type { BootOptions } from './bootstrap';
+export { DomainError, formatGraphQLError } from './errors';
+export type { ErrorKind } from './errors';
+export { TenantDirectory, canSeeCustomerId } from './tenant-directory';
+export { requestLoader } from './dataloader';
+export { pageOf, pageSize, encodeCursor, decodeCursor } from './pagination';
+export type { Page, PageArgs } from './pagination';
+export { connectionOf, PageInfoObject } from './connection';
+export type { ConnectionShape } from './connection';

@@ -1,0 +1,124 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { AuthGuard, JwtVerifier } from '@kanshi/auth';
+import { PlatformConfig } from '@kanshi/config';
+import { createServiceDataSource } from '@kanshi/database';
+import { StreamName } from '@kanshi/events';
+import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
+import { createLogger, HealthModule, HealthRegistry } from '@kanshi/observability';
+import { TenantDirectory } from './tenant-directory';
+
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+
+export interface PlatformOptions {
+  service: string;
+  schema: string;
+  config: PlatformConfig;
+  entities: MixedList<Function | string | EntitySchema>;
+  // Streams this service publishes to (consumed streams are ensured by the consumer host).
+  publishes: StreamName[];
+  // Tests and tools may boot a service without running its consumers or relay.
+  startMessaging?: boolean;
+  // Only build the GraphQL schema (supergraph composition): no database, no NATS.
+  schemaOnly?: boolean;
+}
+
+// Starts consumers and the outbox relay once every module has registered its handlers, and
+// stops them in the right order: stop taking work, finish what is in hand, drain NATS, close the pool.
+@Injectable()
+export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  private readonly log = createLogger('PlatformLifecycle');
+  constructor(
+    @Inject(PLATFORM_OPTIONS) private readonly opts: PlatformOptions,
+    private readonly ds: DataSource,
+    private readonly bus: NatsBus,
+    private readonly consumers: ConsumerHost,
+    private readonly relay: OutboxRelay,
+    private readonly health: HealthRegistry,
+  ) {
+    health.register('postgres', async () => {
+      await ds.query('SELECT 1');
+    });
+    health.register('nats', () => bus.ping());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.ensureStreams(this.opts.publishes);
+    if (this.opts.startMessaging === false) return;
+    await this.consumers.start();
+    await this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.health.markShuttingDown();
+    await this.consumers.stop();
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.drain().catch((err) => this.log.warn({ err }, 'NATS drain failed'));
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(opts: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [HealthModule],
+      providers: [
+        { provide: PLATFORM_OPTIONS, useValue: opts },
+        { provide: PLATFORM_CONFIG, useValue: opts.config },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = createServiceDataSource({ schema: opts.schema, url: opts.config.DATABASE_URL, entities: opts.entities, poolSize: opts.config.DATABASE_POOL_SIZE });
+            return opts.schemaOnly ? ds : ds.initialize();
+          },
+        },
+        {
+          provide: NatsBus,
+          useFactory: () =>
+            opts.schemaOnly ? NatsBus.offline(opts.config.NATS_NAMESPACE) : NatsBus.connect({ url: opts.config.NATS_URL, name: `kanshi-${opts.service}`, namespace: opts.config.NATS_NAMESPACE }),
+        },
+        { provide: Outbox, useValue: new Outbox(opts.schema) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, NatsBus],
+          useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, { schema: opts.schema, databaseUrl: opts.config.DATABASE_URL }),
+        },
+        {
+          provide: ConsumerHost,
+          inject: [DataSource, NatsBus],
+          useFactory: (ds: DataSource, bus: NatsBus) => new ConsumerHost(ds, bus, { schema: opts.schema }),
+        },
+        {
+          provide: TenantDirectory,
+          inject: [DataSource, ConsumerHost],
+          useFactory: (ds: DataSource, host: ConsumerHost) => {
+            const directory = new TenantDirectory(ds, opts.schema);
+            // contracts is the source of the directory; it reads its own tables instead.
+            if (opts.service !== 'contracts') directory.registerConsumer(host, opts.service);
+            return directory;
+          },
+        },
+        {
+          provide: JwtVerifier,
+          useFactory: () =>
+            new JwtVerifier(
+              opts.config.AUTH_MODE === 'jwks'
+                ? { mode: 'jwks', jwksUrl: opts.config.OIDC_JWKS_URL!, issuer: opts.config.OIDC_ISSUER!, audience: opts.config.OIDC_AUDIENCE }
+                : { mode: 'hs256', secret: opts.config.JWT_SECRET! },
+            ),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ...(opts.schemaOnly ? [] : [PlatformLifecycle]),
+      ],
+      exports: [PLATFORM_CONFIG, DataSource, NatsBus, Outbox, OutboxRelay, ConsumerHost, TenantDirectory, JwtVerifier],
+    };
+  }
+}

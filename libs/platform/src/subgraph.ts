@@ -1,0 +1,56 @@
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AuthenticationError, JwtVerifier, Principal, unauthenticated } from '@kanshi/auth';
+import { formatGraphQLError } from './errors';
+
+export interface SubgraphRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+  authError?: string;
+}
+
+export interface SubgraphContext {
+  req: SubgraphRequest;
+}
+
+// Every service's subgraph is set up the same way: code-first, Federation 2, errors mapped once,
+// and the caller verified once per request (resolvers and entity references read it from here).
+// `orphanedTypes`: entity stubs that this subgraph only extends (Customer), not reachable from Query.
+export function subgraphModule(opts: { production: boolean; orphanedTypes?: Function[] }): DynamicModule {
+  return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
+    driver: ApolloFederationDriver,
+    inject: [JwtVerifier],
+    useFactory: (verifier: JwtVerifier) => ({
+      autoSchemaFile: { federation: 2 },
+      sortSchema: true,
+      buildSchemaOptions: { orphanedTypes: opts.orphanedTypes ?? [] },
+      path: '/graphql',
+      playground: false,
+      introspection: !opts.production,
+      csrfPrevention: true,
+      formatError: formatGraphQLError,
+      includeStacktraceInErrorResponses: false,
+      // Traces go to Apollo's SaaS, which Kanshi does not use; building them costs every request.
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
+        if (req.headers?.authorization) {
+          try {
+            req.principal = await verifier.verifyHeader(req.headers.authorization);
+          } catch (err) {
+            if (!(err instanceof AuthenticationError)) throw err;
+            req.authError = err.message;
+          }
+        }
+        return { req };
+      },
+    }),
+  });
+}
+
+// For entity references and field resolvers that read the caller from the context.
+export function principalOf(ctx: SubgraphContext): Principal {
+  if (ctx.req.principal) return ctx.req.principal;
+  throw unauthenticated(ctx.req.authError ?? 'missing Authorization header (expected "Bearer <token>")');
+}

@@ -1,0 +1,17 @@
+import { connect } from 'nats';
+import { dropDatabase } from '@kanshi/database';
+
+export default async function globalTeardown(): Promise<void> {
+  const url = process.env.KANSHI_TEST_DATABASE_URL;
+  const ns = process.env.KANSHI_TEST_NATS_NAMESPACE;
+  if (url && process.env.KANSHI_KEEP_TEST_DATABASE !== '1') await dropDatabase(url).catch(() => undefined);
+  if (ns) {
+    const u = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+    const nc = await connect({ servers: `${u.hostname}:${u.port || 4222}` });
+    const jsm = await nc.jetstreamManager();
+    for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);
+    await nc.close();
+  }
+  delete process.env.KANSHI_TEST_DATABASE_URL;
+  delete process.env.KANSHI_TEST_NATS_NAMESPACE;
+}

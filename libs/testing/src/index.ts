@@ -1,0 +1,3 @@
+export { TEST_JWT_SECRET, testDatabaseUrl, testNamespace, testNatsUrl, testPlatformEnv, testPlatformConfig, truncate, eventually } from './test-env';
+export { gqlRequest, gqlOk, tokenFor } from './gql-client';
+export type { GqlResult } from './gql-client';
