@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { JwtVerifier } from '@kanshi/auth';
+import { HealthRegistry } from '@kanshi/observability';
+import { createServiceApp, runService } from '@kanshi/platform';
+import { loadConfig } from './config';
+import { createGatewayServer, subgraphUrls } from './gateway.server';
+import { GatewayModule } from './gateway.module';
+
+void runService('gateway', async () => {
+  const config = loadConfig();
+  const verifier = new JwtVerifier(
+    config.AUTH_MODE === 'jwks'
+      ? { mode: 'jwks', jwksUrl: config.OIDC_JWKS_URL!, issuer: config.OIDC_ISSUER!, audience: config.OIDC_AUDIENCE }
+      : { mode: 'hs256', secret: config.JWT_SECRET! },
+  );
+  const app = await createServiceApp(GatewayModule, { service: 'gateway', port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+  const gw = await createGatewayServer(config, verifier);
+  gw.register(app.getHttpAdapter().getInstance());
+  // Ready when every subgraph answers its liveness probe.
+  const health = app.get(HealthRegistry);
+  for (const { name, url } of subgraphUrls(gw.supergraphSdl)) {
+    health.register(`subgraph:${name}`, async () => {
+      const res = await fetch(new URL('/health/live', url));
+      if (!res.ok) throw new Error(`${name} answered ${res.status}`);
+    });
+  }
+  app.enableShutdownHooks();
+  return { app, port: config.PORT };
+});

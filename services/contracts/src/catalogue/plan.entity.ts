@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+// One row per plan and catalogue version: a price change is a new version, so quotes and
+// contracts made earlier keep the prices they were made with.
+@Entity({ schema: 'contracts', name: 'plan' })
+export class PlanEntity {
+  @PrimaryColumn() code: string;
+  @PrimaryColumn({ type: 'int' }) version: number;
+  @Column() name: string;
+  @Column({ name: 'name_ja' }) nameJa: string;
+  @Column({ name: 'hours_allowed', type: 'text', array: true }) hoursAllowed: string[];
+  @Column({ name: 'initial_fee', type: 'int', nullable: true }) initialFee: number | null;
+  @Column({ name: 'monthly_fee', type: 'int', nullable: true }) monthlyFee: number | null;
+  @Column({ name: 'per_endpoint_monthly_fee', type: 'int', nullable: true }) perEndpointMonthlyFee: number | null;
+  @Column({ name: 'quote_only', type: 'boolean' }) quoteOnly: boolean;
+  @Column({ name: 'liveness_included', type: 'boolean' }) livenessIncluded: boolean;
+  @Column({ name: 'effective_from', type: 'timestamptz' }) effectiveFrom: Date;
+}

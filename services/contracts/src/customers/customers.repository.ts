@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { TenantScope } from '@kanshi/auth';
+import { CustomerEntity } from './customer.entity';
+import { PartnerEntity } from './partner.entity';
+
+@Injectable()
+export class CustomersRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  // Customers the scope may see, optionally narrowed to one partner.
+  findVisible(scope: TenantScope, partnerId?: string): Promise<CustomerEntity[]> {
+    const qb = this.ds.getRepository(CustomerEntity).createQueryBuilder('c').orderBy('c.name').addOrderBy('c.id');
+    if (scope.kind === 'customer') qb.andWhere('c.id = :id', { id: scope.customerId });
+    if (scope.kind === 'partner') qb.andWhere('c.partner_id = :pid', { pid: scope.partnerId });
+    if (partnerId) qb.andWhere('c.partner_id = :narrow', { narrow: partnerId });
+    return qb.getMany();
+  }
+
+  async findByIds(ids: readonly string[]): Promise<CustomerEntity[]> {
+    return ids.length ? this.ds.getRepository(CustomerEntity).findBy({ id: In([...ids]) }) : [];
+  }
+
+  findPartners(scope: TenantScope): Promise<PartnerEntity[]> {
+    if (scope.kind === 'customer') return Promise.resolve([]);
+    const where = scope.kind === 'partner' ? { id: scope.partnerId } : {};
+    return this.ds.getRepository(PartnerEntity).find({ where, order: { name: 'ASC' } });
+  }
+
+  async findPartnersByIds(ids: readonly string[]): Promise<PartnerEntity[]> {
+    return ids.length ? this.ds.getRepository(PartnerEntity).findBy({ id: In([...ids]) }) : [];
+  }
+
+  partnerExists(em: EntityManager, id: string): Promise<boolean> {
+    return em.getRepository(PartnerEntity).existsBy({ id });
+  }
+
+  insertCustomer(em: EntityManager, values: Partial<CustomerEntity>): Promise<CustomerEntity> {
+    return em.getRepository(CustomerEntity).save(em.getRepository(CustomerEntity).create(values));
+  }
+
+  insertPartner(em: EntityManager, values: Partial<PartnerEntity>): Promise<PartnerEntity> {
+    return em.getRepository(PartnerEntity).save(em.getRepository(PartnerEntity).create(values));
+  }
+}

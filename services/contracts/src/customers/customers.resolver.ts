@@ -1,0 +1,72 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { CreateCustomerInput, CreatePartnerInput } from './create-customer.input';
+import { CustomerEntity } from './customer.entity';
+import { CustomerObject, PartnerObject } from './customer.object';
+import { CustomersService } from './customers.service';
+import { PartnerEntity } from './partner.entity';
+
+type GqlContext = SubgraphContext;
+
+@Resolver(() => CustomerObject)
+export class CustomersResolver {
+  constructor(private readonly service: CustomersService) {}
+
+  @Query(() => [CustomerObject], { description: 'Customers you may see; partners see their own customers only' })
+  customers(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID, nullable: true }) partnerId?: string) {
+    return this.service.list(principal, partnerId);
+  }
+
+  @Query(() => CustomerObject, { nullable: true })
+  async customer(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
+    return this.load(ctx, principal).load(id);
+  }
+
+  @Mutation(() => CustomerObject)
+  createCustomer(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateCustomerInput) {
+    return this.service.createCustomer(principal, input);
+  }
+
+  @ResolveField(() => PartnerObject, { nullable: true })
+  partner(@Parent() customer: CustomerEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: GqlContext) {
+    if (!customer.partnerId) return null;
+    return requestLoader(ctx.req, 'partner', (ids) => this.service.visiblePartnersByIds(principal, ids)).load(customer.partnerId);
+  }
+
+  // Another tenant's customer resolves to null: indistinguishable from a missing one.
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: GqlContext) {
+    return this.load(ctx, principalOf(ctx)).load(ref.id);
+  }
+
+  private load(ctx: GqlContext, principal: Principal) {
+    return requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.service.visibleByIds(principal, ids));
+  }
+}
+
+@Resolver(() => PartnerObject)
+export class PartnersResolver {
+  constructor(private readonly service: CustomersService) {}
+
+  @Query(() => [PartnerObject])
+  partners(@CurrentPrincipal() principal: Principal) {
+    return this.service.partners(principal);
+  }
+
+  @Mutation(() => PartnerObject)
+  createPartner(@CurrentPrincipal() principal: Principal, @Args('input') input: CreatePartnerInput) {
+    return this.service.createPartner(principal, input);
+  }
+
+  @ResolveField(() => [CustomerObject])
+  customers(@Parent() partner: PartnerEntity, @CurrentPrincipal() principal: Principal) {
+    return this.service.list(principal, partner.id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: GqlContext) {
+    const principal = principalOf(ctx);
+    return requestLoader<PartnerEntity>(ctx.req, 'partner', (ids) => this.service.visiblePartnersByIds(principal, ids)).load(ref.id);
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CustomerRef } from '@kanshi/events';
+import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { IncidentConfig } from './config';
+import { IncidentEntity } from './incidents/incident.entity';
+import { IncidentsModule } from './incidents/incidents.module';
+
+export const ENTITIES = [IncidentEntity];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IncidentConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forService({ service: 'incident', schema: 'incident', config, entities: ENTITIES, publishes: ['INCIDENT'], ...opts }),
+        subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        IncidentsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CustomerRef } from '@kanshi/events';
+import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { IngestionConfig } from './config';
+import { SensorEntity } from './sensors/sensor.entity';
+import { SensorsModule } from './sensors/sensors.module';
+
+export const ENTITIES = [SensorEntity];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IngestionConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forService({ service: 'ingestion', schema: 'ingestion', config, entities: ENTITIES, publishes: ['INGESTION', 'INGESTION_LOGS'], ...opts }),
+        subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        SensorsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ schema: 'ingestion', name: 'sensor' })
+export class SensorEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column() product: string;
+  @Column() name: string;
+  // The ingest token is shown once; only its SHA-256 is kept.
+  @Column({ name: 'token_hash', type: 'text' }) tokenHash: string;
+  @Column({ name: 'token_rotated_at', type: 'timestamptz' }) tokenRotatedAt: Date;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  @Column({ name: 'allowed_source_ips', type: 'text', array: true, default: () => "'{}'" }) allowedSourceIps: string[];
+  @Column({ name: 'allowed_senders', type: 'text', array: true, default: () => "'{}'" }) allowedSenders: string[];
+  @Column({ name: 'heartbeat_interval_seconds', type: 'int', default: 300 }) heartbeatIntervalSeconds: number;
+  @Column({ name: 'silence_threshold_seconds', type: 'int', default: 900 }) silenceThresholdSeconds: number;
+  @Column({ name: 'time_zone', type: 'text', default: 'Asia/Tokyo' }) timeZone: string;
+  @Column({ type: 'text', default: 'UNKNOWN' }) status: 'UP' | 'DOWN' | 'UNKNOWN';
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt: Date | null;
+  @Column({ name: 'first_event_at', type: 'timestamptz', nullable: true }) firstEventAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CustomerRef } from '@kanshi/events';
+import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { ReportingConfig } from './config';
+import { ReportEntity } from './reports/report.entity';
+import { ReportsModule } from './reports/reports.module';
+
+export const ENTITIES = [ReportEntity];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ReportingConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], ...opts }),
+        subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        ReportsModule,
+      ],
+    };
+  }
+}
