@@ -1,0 +1,186 @@
+// Prices as sold: what a quote fixes and a contract keeps (grandfathered), and how a partner's
+// terms turn catalogue prices into the partner's prices.
+import { ContractsError } from '../contracts.errors';
+import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode, OptionCode, PlanCode } from './catalogue';
+import { assertBasisPoints, assertYen, basisPointsOf } from './money';
+import { assertTaxRate } from './tax';
+
+// initial: billed once with the first invoice of a contract; monthly: every month in service
+// (prorated for a partial month); one_off: billed once (with the first invoice when on a contract).
+export type Recurrence = 'initial' | 'monthly' | 'one_off';
+export const RECURRENCES: readonly Recurrence[] = ['initial', 'monthly', 'one_off'];
+
+// A line sales entered on the quote (the only prices of quote-only plans), kept on the contract.
+export interface QuotedLine {
+  // Stable within the contract: part of the invoice line key.
+  key: string;
+  description: string;
+  descriptionJa: string;
+  quantity: number;
+  // Negative only for an amount discount carried from the quote.
+  unitPrice: number;
+  recurring: Recurrence;
+  taxRate: number;
+}
+
+export interface ContractOptionPrice {
+  // Part of the plan: billed at nothing.
+  included: boolean;
+  initialFee: number;
+  monthlyFee: number;
+}
+
+// The prices a contract was sold at. Invoices use these and never the current catalogue.
+export interface ContractPrices {
+  // The catalogue version of the plan the quote was priced from.
+  planVersion: number;
+  // 0 where the plan has no such fee.
+  initialFee: number;
+  monthlyFee: number;
+  perEndpointMonthlyFee: number;
+  // Prices of the options the contract has.
+  options: Partial<Record<OptionCode, ContractOptionPrice>>;
+  quotedLines: QuotedLine[];
+  // A percentage discount agreed on the quote, applied to every charge of the contract.
+  discountBasisPoints: number;
+}
+
+export interface WholesalePlanPrices {
+  initialFee?: number;
+  monthlyFee?: number;
+  perEndpointMonthlyFee?: number;
+}
+
+export interface WholesaleOptionPrices {
+  initialFee?: number;
+  monthlyFee?: number;
+}
+
+// A partner's terms: a discount off every catalogue price (basis points, 1500 = 15%; the discount
+// is rounded down to the yen), or wholesale prices per plan / option (unlisted ones stay at the
+// catalogue price). Prices sales enters for quote-only plans are individual and not discounted.
+export type PartnerPricing =
+  | { kind: 'discount'; basisPoints: number }
+  | {
+      kind: 'wholesale';
+      plans: Partial<Record<PlanCode, WholesalePlanPrices>>;
+      options?: Partial<Record<OptionCode, WholesaleOptionPrices>>;
+    };
+
+export interface PlanPrices {
+  initialFee: number | null;
+  monthlyFee: number | null;
+  perEndpointMonthlyFee: number | null;
+}
+
+export function validatePartnerPricing(pricing: PartnerPricing): void {
+  const field = 'partnerPricing';
+  if (pricing.kind === 'discount') {
+    assertBasisPoints(pricing.basisPoints, `${field}.basisPoints`);
+    return;
+  }
+  if (pricing.kind !== 'wholesale') {
+    throw ContractsError.badInput(field, 'partner pricing is either a discount or wholesale prices');
+  }
+  for (const [code, prices] of Object.entries(pricing.plans ?? {})) {
+    if (!isPlanCode(code)) throw ContractsError.badInput(field, `unknown plan ${code} in wholesale prices`);
+    for (const [fee, value] of Object.entries(prices ?? {})) {
+      if (!['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'].includes(fee)) {
+        throw ContractsError.badInput(field, `unknown wholesale price ${fee} for ${code}`);
+      }
+      assertYen(value, `${field}.plans.${code}.${fee}`, { min: 0 });
+    }
+  }
+  for (const [code, prices] of Object.entries(pricing.options ?? {})) {
+    if (!isOptionCode(code)) throw ContractsError.badInput(field, `unknown option ${code} in wholesale prices`);
+    for (const [fee, value] of Object.entries(prices ?? {})) {
+      if (!['initialFee', 'monthlyFee'].includes(fee)) {
+        throw ContractsError.badInput(field, `unknown wholesale price ${fee} for ${code}`);
+      }
+      assertYen(value, `${field}.options.${code}.${fee}`, { min: 0 });
+    }
+  }
+}
+
+// The plan's prices for this seller: the catalogue's, or the partner's.
+export function planPricesFor(plan: CataloguePlan, partner?: PartnerPricing | null): PlanPrices {
+  const list: PlanPrices = {
+    initialFee: plan.initialFee,
+    monthlyFee: plan.monthlyFee,
+    perEndpointMonthlyFee: plan.perEndpointMonthlyFee,
+  };
+  if (!partner) return list;
+  validatePartnerPricing(partner);
+  if (partner.kind === 'discount') {
+    return {
+      initialFee: discounted(list.initialFee, partner.basisPoints),
+      monthlyFee: discounted(list.monthlyFee, partner.basisPoints),
+      perEndpointMonthlyFee: discounted(list.perEndpointMonthlyFee, partner.basisPoints),
+    };
+  }
+  const wholesale = partner.plans[plan.code] ?? {};
+  for (const fee of ['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'] as const) {
+    if (wholesale[fee] !== undefined && list[fee] === null) {
+      throw ContractsError.badInput('partnerPricing', `plan ${plan.code} has no ${fee} to set a wholesale price for`);
+    }
+  }
+  return {
+    initialFee: list.initialFee === null ? null : (wholesale.initialFee ?? list.initialFee),
+    monthlyFee: list.monthlyFee === null ? null : (wholesale.monthlyFee ?? list.monthlyFee),
+    perEndpointMonthlyFee:
+      list.perEndpointMonthlyFee === null ? null : (wholesale.perEndpointMonthlyFee ?? list.perEndpointMonthlyFee),
+  };
+}
+
+export function optionPricesFor(
+  option: CatalogueOption,
+  partner?: PartnerPricing | null,
+): { initialFee: number; monthlyFee: number } {
+  if (!partner) return { initialFee: option.initialFee, monthlyFee: option.monthlyFee };
+  validatePartnerPricing(partner);
+  if (partner.kind === 'discount') {
+    return {
+      initialFee: option.initialFee - basisPointsOf(option.initialFee, partner.basisPoints),
+      monthlyFee: option.monthlyFee - basisPointsOf(option.monthlyFee, partner.basisPoints),
+    };
+  }
+  const wholesale = partner.options?.[option.code] ?? {};
+  return {
+    initialFee: wholesale.initialFee ?? option.initialFee,
+    monthlyFee: wholesale.monthlyFee ?? option.monthlyFee,
+  };
+}
+
+// Checks prices read back from a contract before billing from them.
+export function validateContractPrices(prices: ContractPrices, field: string): void {
+  if (!prices || typeof prices !== 'object' || !Array.isArray(prices.quotedLines) || !prices.options || typeof prices.options !== 'object') {
+    throw ContractsError.badInput(field, 'contract prices need fees, options and quoted lines');
+  }
+  assertYen(prices.initialFee, `${field}.initialFee`, { min: 0 });
+  assertYen(prices.monthlyFee, `${field}.monthlyFee`, { min: 0 });
+  assertYen(prices.perEndpointMonthlyFee, `${field}.perEndpointMonthlyFee`, { min: 0 });
+  assertBasisPoints(prices.discountBasisPoints, `${field}.discountBasisPoints`);
+  for (const [code, option] of Object.entries(prices.options)) {
+    if (!isOptionCode(code)) throw ContractsError.badInput(`${field}.options`, `unknown option ${code}`);
+    assertYen(option?.initialFee, `${field}.options.${code}.initialFee`, { min: 0 });
+    assertYen(option?.monthlyFee, `${field}.options.${code}.monthlyFee`, { min: 0 });
+  }
+  const keys = new Set<string>();
+  prices.quotedLines.forEach((line, i) => {
+    const at = `${field}.quotedLines.${i}`;
+    if (typeof line.key !== 'string' || line.key === '' || keys.has(line.key)) {
+      throw ContractsError.badInput(`${at}.key`, 'each quoted line needs a unique key');
+    }
+    keys.add(line.key);
+    if (!RECURRENCES.includes(line.recurring)) throw ContractsError.badInput(`${at}.recurring`, 'unknown recurrence');
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
+      throw ContractsError.badInput(`${at}.quantity`, 'quantity must be a whole number of at least 1');
+    }
+    assertYen(line.unitPrice, `${at}.unitPrice`);
+    assertTaxRate(line.taxRate, `${at}.taxRate`);
+  });
+}
+
+function discounted(price: number | null, basisPoints: number): number | null {
+  return price === null ? null : price - basisPointsOf(price, basisPoints);
+}
