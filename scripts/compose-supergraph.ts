@@ -5,14 +5,14 @@ import { promisify } from 'node:util';
 import { parse } from 'graphql';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SERVICES, ServiceName } from './services';
+import { distDir, SERVICES, ServiceName } from './services';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '..', 'gateway', 'supergraph.graphql').replace(`${path.sep}dist${path.sep}`, path.sep);
 
 // Each subgraph's schema is built in its own process: Nest's type metadata is process-global, and
 // the services share stub types (Customer) that each extends differently.
 export async function subgraphSdl(name: ServiceName): Promise<string> {
-  const script = path.join(__dirname, 'print-subgraph-sdl.js');
+  const script = path.join(distDir(), 'scripts', 'print-subgraph-sdl.js');
   const { stdout } = await promisify(execFile)(process.execPath, [script, name], { maxBuffer: 16 * 1024 * 1024 });
   return stdout;
 }

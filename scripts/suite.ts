@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { GATEWAY_PORT, SERVICES } from './services';
+import { distDir, GATEWAY_PORT, SERVICES } from './services';
 
 export interface SuiteOptions {
   databaseUrl: string;
@@ -30,8 +30,7 @@ export interface Suite {
   stop(): Promise<void>;
 }
 
-// dist/ holds the compiled processes, whether this file runs from dist/scripts or from scripts/ (tests).
-const DIST = __dirname.split(path.sep).includes('dist') ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', 'dist');
+const DIST = distDir();
 
 function entryOf(name: string): string {
   return name === 'gateway' ? path.join(DIST, 'gateway', 'src', 'main.js') : path.join(DIST, 'services', name, 'src', 'main.js');

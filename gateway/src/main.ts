@@ -24,6 +24,5 @@ void runService('gateway', async () => {
       if (!res.ok) throw new Error(`${name} answered ${res.status}`);
     });
   }
-  app.enableShutdownHooks();
   return { app, port: config.PORT };
 });

@@ -19,7 +19,8 @@ import {
 } from 'graphql';
 
 function limitError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+  // Apollo Server reports every validation error as GRAPHQL_VALIDATION_FAILED; `limit` survives.
+  return new GraphQLError(message, { extensions: { code, limit: code } });
 }
 
 interface Visit {

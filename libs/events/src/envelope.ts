@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 // Every event on the bus has this shape; `body` is validated against the event's own class.

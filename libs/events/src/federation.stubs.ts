@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 
 // The Customer entity is owned by the contracts subgraph; other subgraphs add fields to it

@@ -31,7 +31,6 @@ export async function createServiceApp(module: Type<unknown> | DynamicModule, op
     rawBody: opts.rawBody ?? false,
   });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
   return app;
 }
 
@@ -53,4 +52,30 @@ export async function runService(name: string, build: () => Promise<{ app: INest
   }
   await app.listen(port, host ?? '127.0.0.1');
   log.info({ port }, `${name} listening`);
+  // Graceful shutdown: stop taking requests and messages, finish what is in hand, drain NATS,
+  // close the pool (the platform's lifecycle hooks), then exit 0; a hang past the timeout exits 1.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10000);
+    log.info({ signal }, `${name} shutting down`);
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs }, `${name} did not stop in time; exiting`);
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app
+      .close()
+      .then(() => {
+        log.info(`${name} stopped`);
+        process.exit(0);
+      })
+      .catch((err) => {
+        log.error({ err }, `${name} failed to stop cleanly`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -1,0 +1,42 @@
+import { ConfigError, loadPlatformConfig, port } from './config';
+
+const ok = { JWT_SECRET: 'a'.repeat(32) };
+
+describe('configuration at boot', () => {
+  it('applies defaults and parses numbers', () => {
+    const c = loadPlatformConfig('incident', { PORT: port(4104) }, ok);
+    expect(c).toMatchObject({ PORT: 4104, NATS_URL: 'nats://127.0.0.1:4222', DATABASE_POOL_SIZE: 10, AUTH_MODE: 'hs256' });
+  });
+
+  it('names every bad variable and what is wrong with it, all at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadPlatformConfig('incident', { PORT: port(4104) }, { PORT: 'http', DATABASE_URL: 'mysql://x/y', DATABASE_POOL_SIZE: '0', JWT_SECRET: 'a'.repeat(32) });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toEqual([
+      'DATABASE_URL must use postgres: or postgresql: (got "mysql:")',
+      'DATABASE_POOL_SIZE must be at least 1 (got 0)',
+      'PORT must be an integer (got "http")',
+    ]);
+    expect(error!.message).toContain('incident: invalid configuration');
+  });
+
+  it('requires a long enough JWT secret in development and refuses hs256 in production', () => {
+    expect(() => loadPlatformConfig('x', {}, {})).toThrow('JWT_SECRET is required when AUTH_MODE=hs256');
+    expect(() => loadPlatformConfig('x', {}, { JWT_SECRET: 'short' })).toThrow('JWT_SECRET must be at least 32 characters long');
+    expect(() => loadPlatformConfig('x', {}, { ...ok, NODE_ENV: 'production' })).toThrow('AUTH_MODE must be jwks in production');
+    expect(() => loadPlatformConfig('x', {}, { AUTH_MODE: 'jwks' })).toThrow(/OIDC_ISSUER is required[\s\S]*OIDC_JWKS_URL is required/);
+  });
+
+  it('does not print the password of a malformed database URL', () => {
+    const attempt = () => loadPlatformConfig('x', {}, { ...ok, DATABASE_URL: 'postgres//user:hunter2@db host' });
+    expect(attempt).toThrow('DATABASE_URL must be a URL (got "postgres//user:***@db host")');
+  });
+
+  it('rejects a NATS namespace that would break subject names', () => {
+    expect(() => loadPlatformConfig('x', {}, { ...ok, NATS_NAMESPACE: 'a.b' })).toThrow('NATS_NAMESPACE must contain only letters');
+  });
+});

@@ -1,0 +1,20 @@
+import { parseTokenArgs } from './token';
+
+describe('npm run token', () => {
+  it('reads the role and the tenant ids', () => {
+    const a = parseTokenArgs(['--role', 'customer_admin', '--customer', '8a0c3b8e-2a52-4d43-9d7e-0b0f1c8f5a11']);
+    expect(a).toMatchObject({ role: 'customer_admin', customerId: '8a0c3b8e-2a52-4d43-9d7e-0b0f1c8f5a11', ttl: 43200 });
+  });
+
+  it.each([
+    [[], /--role is required/],
+    [['--role', 'root'], /--role must be one of provider_admin, analyst/],
+    [['--role', 'customer_viewer'], /--customer <id> is required for role customer_viewer/],
+    [['--role', 'partner_admin'], /--partner <id> is required/],
+    [['--role', 'analyst', '--ttl', '-5'], /--ttl must be a positive number/],
+    [['--role', 'analyst', '--colour', 'blue'], /unknown option --colour/],
+    [['--role'], /--role needs a value/],
+  ])('rejects %j with a message naming the problem', (argv, message) => {
+    expect(() => parseTokenArgs(argv as string[])).toThrow(message);
+  });
+});
