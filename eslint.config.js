@@ -5,6 +5,7 @@ module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
   {
     files: ['**/*.ts'],
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
     languageOptions: { parser: tseslint.parser },
     plugins: { kanshi: { rules: { 'service-boundaries': serviceBoundaries } }, '@typescript-eslint': tseslint.plugin },
     rules: {

@@ -2,7 +2,6 @@ import { RuleTester } from 'eslint';
 import * as path from 'node:path';
 import tseslint from 'typescript-eslint';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rule = require('./service-boundaries');
 const root = path.resolve(__dirname, '..', '..');
 const tester = new RuleTester({ languageOptions: { parser: tseslint.parser as never } });

@@ -12,6 +12,7 @@ export default async function globalTeardown(): Promise<void> {
     for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);
     await nc.close();
   }
+  await (globalThis as { kanshiTestInfra?: { stop(): Promise<void> } }).kanshiTestInfra?.stop();
   delete process.env.KANSHI_TEST_DATABASE_URL;
   delete process.env.KANSHI_TEST_NATS_NAMESPACE;
 }
