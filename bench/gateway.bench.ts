@@ -1,0 +1,112 @@
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { signDevToken } from '@kanshi/auth';
+import { dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kanshi/database';
+import { ensureInfra } from '../scripts/infra';
+import { gql } from '../scripts/seed';
+import { distDir, SERVICES } from '../scripts/services';
+import { startSuite } from '../scripts/suite';
+import { appendBenchmark, table } from './report';
+
+// Throughput and latency of one query sent straight to a subgraph, the same query through
+// Kanshi's gateway, and a query joining two subgraphs; the two gateway queries again through a
+// plain NestJS ApolloGatewayDriver (the reference). One run, same machine, same subgraphs.
+const OFFSET = 2000;
+const SECRET = 'bench-secret-bench-secret-bench-secret';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CUSTOMERS = 20;
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(name: string, url: string, token: string, query: string): Promise<Result> {
+  const opts = {
+    url,
+    method: 'POST' as const,
+    connections: CONNECTIONS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  };
+  await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools, query plan cache
+  const r = await autocannon({ ...opts, duration: DURATION });
+  const errors = r.errors + r.non2xx;
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors };
+}
+
+export async function run(): Promise<void> {
+  const infra = await ensureInfra();
+  const dbUrl = withDatabase(infra.databaseUrl, `kanshi_bench_${randomBytes(4).toString('hex')}`);
+  await ensureDatabase(dbUrl);
+  for (const s of SERVICES) await migrateSchema(dbUrl, s.schema);
+  const suite = await startSuite({ databaseUrl: dbUrl, natsUrl: infra.natsUrl, natsNamespace: `bench${randomBytes(3).toString('hex')}`, jwtSecret: SECRET, portOffset: OFFSET, env: { LOG_LEVEL: 'warn' } });
+  const refPort = 4000 + OFFSET + 1;
+  const reference = fork(path.join(distDir(), 'bench', 'reference-gateway.js'), [], {
+    env: { ...process.env, PORT: String(refPort), PORT_OFFSET: String(OFFSET), SUPERGRAPH_PATH: path.resolve(distDir(), '..', 'gateway', 'supergraph.graphql') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      reference.once('message', () => resolve());
+      reference.once('exit', (code) => reject(new Error(`reference gateway exited (${code})`)));
+    });
+    const admin = await signDevToken({ sub: 'bench', role: 'provider_admin' }, SECRET, 3600);
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const { createCustomer } = await gql<{ createCustomer: { id: string } }>(suite.gatewayUrl, admin, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: `Bench customer ${i}` } });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await gql(suite.gatewayUrl, admin, 'mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } } }', { i: { customerId: createCustomer.id, product: 'FORTIGATE', name: `FGT ${i}` } });
+          break;
+        } catch (err) {
+          if (attempt > 100) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
+    const single = '{ sensors { id name status lastSeenAt } }';
+    const join = '{ customers { id name sensors { id name status } } }';
+    const subgraph = `http://127.0.0.1:${4102 + OFFSET}/graphql`;
+    const referenceUrl = `http://127.0.0.1:${refPort}/graphql`;
+    console.log(`gateway benchmark: ${CUSTOMERS} customers with a sensor each, ${CONNECTIONS} connections, ${DURATION} s per case (after 2 s warm-up)`);
+    const results: Result[] = [];
+    for (const [name, url, q] of [
+      ['subgraph direct: sensors', subgraph, single],
+      ['kanshi gateway: sensors', suite.gatewayUrl, single],
+      ['kanshi gateway: customers+sensors join', suite.gatewayUrl, join],
+      ['reference gateway: sensors', referenceUrl, single],
+      ['reference gateway: customers+sensors join', referenceUrl, join],
+    ] as const) {
+      const r = await load(name, url, admin, q);
+      results.push(r);
+      console.log(`  ${name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms  errors ${r.errors}`);
+    }
+    const [direct, gwSingle, gwJoin, refSingle, refJoin] = results;
+    const ratios = [
+      `kanshi gateway / subgraph direct (sensors): ${(gwSingle.rps / direct.rps).toFixed(2)}x req/s`,
+      `reference gateway / subgraph direct (sensors): ${(refSingle.rps / direct.rps).toFixed(2)}x req/s`,
+      `kanshi / reference, sensors: ${(gwSingle.rps / refSingle.rps).toFixed(2)}x req/s, p99 ${(gwSingle.p99 / Math.max(refSingle.p99, 1)).toFixed(2)}x`,
+      `kanshi / reference, join: ${(gwJoin.rps / refJoin.rps).toFixed(2)}x req/s (target >= 1.5x), p99 ${(gwJoin.p99 / Math.max(refJoin.p99, 1)).toFixed(2)}x (target <= 0.67x)`,
+    ];
+    ratios.forEach((l) => console.log(`  ${l}`));
+    if (results.some((r) => r.errors > 0)) console.log('  WARNING: some requests failed; figures are not comparable');
+    appendBenchmark('gateway', [
+      `Run ${new Date().toISOString().slice(0, 10)} on this 2-core machine: ${CUSTOMERS} customers with one sensor each, autocannon with ${CONNECTIONS} connections, ${DURATION} s per case after a 2 s warm-up, provider_admin token.`,
+      '',
+      table(['case', 'req/s', 'p50 ms', 'p99 ms'], results.map((r) => [r.name, r.rps.toFixed(0), String(r.p50), String(r.p99)])),
+      '',
+      ...ratios.map((r) => `- ${r}`),
+    ]);
+  } finally {
+    reference.kill('SIGTERM');
+    await suite.stop();
+    await dropDatabase(dbUrl).catch(() => undefined);
+    await infra.stop();
+  }
+}
