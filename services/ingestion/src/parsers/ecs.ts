@@ -1,0 +1,316 @@
+// A small builder for nested ECS documents plus value helpers shared by the vendor parsers.
+// Absent values (undefined, null, empty or blank strings, NaN, empty arrays) are never written,
+// so a finished document has no nulls or empty strings.
+import { isIP } from 'node:net';
+
+type Obj = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+// Vendor data supplies some keys (CEF extensions, key=value pairs): define own properties so a
+// key such as "__proto__" stays an ordinary field instead of touching the prototype.
+function putOwn(target: Obj, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function getOwn(target: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
+}
+
+/** Normalizes a value for ECS; undefined means "leave the field out". */
+export function clean(value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') {
+    const t = value.trim();
+    return t === '' ? undefined : t;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) {
+      const c = clean(v);
+      if (c !== undefined && !out.includes(c)) out.push(c);
+    }
+    return out.length ? out : undefined;
+  }
+  if (isPlainObject(value)) {
+    const out: Obj = {};
+    let any = false;
+    for (const [k, v] of Object.entries(value)) {
+      const c = clean(v);
+      if (c !== undefined) {
+        putOwn(out, k, c);
+        any = true;
+      }
+    }
+    return any ? out : undefined;
+  }
+  return undefined;
+}
+
+export class Ecs {
+  private readonly root: Obj = {};
+
+  /** Sets a dotted path (e.g. 'source.ip'); absent values are skipped. */
+  set(path: string, value: unknown): this {
+    return this.setKeys(path.split('.'), value);
+  }
+
+  /** Sets `path` + one literal key (which may contain dots), e.g. vendor field names. */
+  setIn(path: string, key: string, value: unknown): this {
+    return this.setKeys([...path.split('.'), key], value);
+  }
+
+  /** Sets only when the path holds nothing yet. */
+  setDefault(path: string, value: unknown): this {
+    if (this.get(path) === undefined) this.set(path, value);
+    return this;
+  }
+
+  /** Appends to an array field, skipping duplicates and absent values. */
+  push(path: string, ...values: unknown[]): this {
+    const current = this.get(path);
+    const list = Array.isArray(current) ? [...current] : [];
+    for (const v of values) {
+      const c = clean(v);
+      if (c !== undefined && !list.includes(c)) list.push(c);
+    }
+    if (list.length) this.set(path, list);
+    return this;
+  }
+
+  get(path: string): unknown {
+    let node: unknown = this.root;
+    for (const key of path.split('.')) {
+      if (!isPlainObject(node)) return undefined;
+      node = getOwn(node, key);
+    }
+    return node;
+  }
+
+  /** An address: `<prefix>.ip` when it is an IP, `<prefix>.address` always. */
+  setAddress(prefix: string, value: unknown): this {
+    const text = str(value);
+    if (text === undefined) return this;
+    const ip = normalizeIp(text);
+    this.setDefault(`${prefix}.address`, ip ?? text);
+    if (ip) this.setDefault(`${prefix}.ip`, ip);
+    return this;
+  }
+
+  setPort(path: string, value: unknown): this {
+    const p = port(value);
+    if (p !== undefined) this.set(path, p);
+    return this;
+  }
+
+  setMac(path: string, value: unknown): this {
+    const m = normalizeMac(value);
+    if (m) this.set(path, m);
+    return this;
+  }
+
+  /** file.hash.md5 / sha1 / sha256 / sha512 chosen by the hash's length. */
+  setHash(prefix: string, value: unknown): this {
+    const h = str(value);
+    if (h === undefined) return this;
+    const algo = hashAlgorithm(h);
+    if (algo) this.setDefault(`${prefix}.${algo}`, h.toLowerCase());
+    return this;
+  }
+
+  /** A deep copy of the document. */
+  toJSON(): Obj {
+    return (clean(this.root) as Obj | undefined) ?? {};
+  }
+
+  private setKeys(keys: string[], value: unknown): this {
+    const v = clean(value);
+    if (v === undefined || keys.some((k) => k === '')) return this;
+    let node = this.root;
+    for (let i = 0; i < keys.length - 1; i++) {
+      let next = getOwn(node, keys[i]);
+      if (!isPlainObject(next)) {
+        next = {};
+        putOwn(node, keys[i], next);
+      }
+      node = next as Obj;
+    }
+    putOwn(node, keys[keys.length - 1], v);
+    return this;
+  }
+}
+
+/** A trimmed non-empty string from a string or a finite number; otherwise undefined. */
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    return t === '' ? undefined : t;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return undefined;
+}
+
+/** A finite number from a number or a numeric string. */
+export function num(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function int(value: unknown): number | undefined {
+  const n = num(value);
+  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function port(value: unknown): number | undefined {
+  const n = int(value);
+  return n !== undefined && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+/** A valid IPv4/IPv6 address (brackets and IPv6 zone ids removed), else undefined. */
+export function normalizeIp(value: unknown): string | undefined {
+  let s = str(value);
+  if (s === undefined) return undefined;
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const zone = s.indexOf('%');
+  if (zone > 0 && s.includes(':')) s = s.slice(0, zone);
+  return isIP(s) ? s : undefined;
+}
+
+/** RFC 1918, loopback, link-local, CGNAT and IPv6 ULA/link-local addresses. */
+export function isPrivateIp(ip: string | undefined): boolean {
+  if (!ip) return false;
+  if (isIP(ip) === 4) {
+    const [a, b] = ip.split('.').map(Number);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (isIP(ip) === 6) {
+    const l = ip.toLowerCase();
+    return l === '::1' || l.startsWith('fc') || l.startsWith('fd') || l.startsWith('fe80');
+  }
+  return false;
+}
+
+/** ECS style MAC: upper case, hyphen separated. */
+export function normalizeMac(value: unknown): string | undefined {
+  const s = str(value);
+  if (s === undefined) return undefined;
+  const hex = s.replace(/[:\-.]/g, '');
+  if (!/^[0-9a-fA-F]{12}$/.test(hex)) return undefined;
+  return hex.toUpperCase().match(/../g)!.join('-');
+}
+
+export function hashAlgorithm(value: string): 'md5' | 'sha1' | 'sha256' | 'sha512' | undefined {
+  if (!/^[0-9a-fA-F]+$/.test(value)) return undefined;
+  switch (value.length) {
+    case 32:
+      return 'md5';
+    case 40:
+      return 'sha1';
+    case 64:
+      return 'sha256';
+    case 128:
+      return 'sha512';
+    default:
+      return undefined;
+  }
+}
+
+/** Last component of a Windows or POSIX path. */
+export function basename(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const i = Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/'));
+  const base = i >= 0 ? trimmed.slice(i + 1) : trimmed;
+  return base === '' ? undefined : base;
+}
+
+/** Joins a directory and a file name with the directory's own separator. */
+export function joinPath(dir: string | undefined, name: string | undefined): string | undefined {
+  if (!dir) return name;
+  if (!name) return dir;
+  const sep = dir.includes('\\') || !dir.includes('/') ? '\\' : '/';
+  return /[\\/]$/.test(dir) ? dir + name : dir + sep + name;
+}
+
+/** Splits "DOMAIN\user" into its parts; other forms are returned as the name. */
+export function splitUser(value: unknown): { name?: string; domain?: string } {
+  const s = str(value);
+  if (s === undefined) return {};
+  const i = s.indexOf('\\');
+  if (i > 0 && i < s.length - 1) return { domain: s.slice(0, i), name: s.slice(i + 1) };
+  return { name: s };
+}
+
+export function setUser(ecs: Ecs, prefix: string, value: unknown): void {
+  const u = splitUser(value);
+  if (u.name) ecs.setDefault(`${prefix}.name`, u.name);
+  if (u.domain) ecs.setDefault(`${prefix}.domain`, u.domain);
+}
+
+/** Transport protocol name from an IANA number or a name. */
+export function transport(value: unknown): string | undefined {
+  const s = str(value);
+  if (s === undefined) return undefined;
+  const names: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '58': 'ipv6-icmp', '132': 'sctp' };
+  if (/^\d+$/.test(s)) return names[s];
+  return s.toLowerCase();
+}
+
+export interface Endpoint {
+  ip?: string;
+  name?: string;
+  mac?: string;
+}
+
+/**
+ * The endpoint a network alert is about (Kanshi's host.*): the private side when exactly one side
+ * is private, otherwise the side the vendor's semantics prefer.
+ */
+export function affectedEndpoint(src: Endpoint, dst: Endpoint, prefer: 'source' | 'destination'): Endpoint {
+  const sp = isPrivateIp(src.ip);
+  const dp = isPrivateIp(dst.ip);
+  if (sp && !dp) return src;
+  if (dp && !sp) return dst;
+  return prefer === 'source' ? src : dst;
+}
+
+export function setHost(ecs: Ecs, e: Endpoint): void {
+  if (e.name) ecs.setDefault('host.name', e.name);
+  if (e.ip) ecs.push('host.ip', e.ip);
+  if (e.mac) ecs.push('host.mac', e.mac);
+}
+
+/**
+ * Whether the sensor prevented the activity, read from an action/result text.
+ * Failure words win ("Unable to quarantine"), then preventive words, then permissive ones.
+ */
+export function blockedFromText(...texts: Array<string | undefined>): boolean | null {
+  const all = texts.filter((t): t is string => !!t && t.trim() !== '').map((t) => t.toLowerCase().replace(/[_-]+/g, ' '));
+  if (!all.length) return null;
+  const failed = /\b(unable|fail(ed|ure)?|could ?not|cannot|can't|not (blocked|quarantined|cleaned|deleted|removed))\b/;
+  const prevented =
+    /\b(block(ed|ing)?|deny|denied|drop(ped)?|reset|reject(ed)?|quarantin\w*|clean(ed)?|delet(e|ed)|remov(e|ed)|terminat\w*|kill(ed)?|prevent(ed|ion)?|sinkhole|isolat\w*|disinfect\w*|eras(e|ed)|contain(ed)?)\b/;
+  const permitted =
+    /\b(pass(ed|through)?|allow(ed)?|permit(ted)?|accept(ed)?|log(ged)? only|detect(ed)?|detection|alert(ed)?|notif(y|ied)|monitor(ed)?|none|no action|left alone|leave alone|ignored?|skipped|continue)\b/;
+  if (all.some((t) => failed.test(t))) return false;
+  if (all.some((t) => prevented.test(t))) return true;
+  if (all.some((t) => permitted.test(t))) return false;
+  return null;
+}

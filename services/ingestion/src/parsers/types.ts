@@ -1,0 +1,75 @@
+// Public types of the vendor parsers (pure functions, no I/O).
+import type { SyslogHeader } from './syslog-header.parser';
+import type { Ecs } from './ecs';
+import type { SeverityLabel } from './severity';
+
+export const SENSOR_PRODUCTS = [
+  'FIREEYE_NX',
+  'FIREEYE_EX',
+  'FIREEYE_CM',
+  'FIREEYE_HX',
+  'FORTIGATE',
+  'FORTIWEB',
+  'PALO_ALTO',
+  'IMPERVA_SECURESPHERE',
+  'SYMANTEC_SEP',
+  'TREND_MICRO',
+  'CROWDSTRIKE_FALCON',
+  'CYBEREASON',
+  'CARBON_BLACK',
+  'GENERIC_CEF',
+  'GENERIC_JSON',
+] as const;
+
+export type SensorProduct = (typeof SENSOR_PRODUCTS)[number];
+
+export interface ParseContext {
+  /** IANA zone of the device clock, e.g. 'Asia/Tokyo'. */
+  timeZone: string;
+  receivedAt: Date;
+}
+
+export interface NormalizedEvent {
+  kind: 'alert' | 'event';
+  occurredAt: Date;
+  vendorEventId: string | null;
+  groupKey: string | null;
+  blocked: boolean | null;
+  vendorSeverity: string | null;
+  ruleName: string | null;
+  ecs: Record<string, unknown>;
+  raw: string;
+}
+
+export type ParseOutcome = { ok: true; events: NormalizedEvent[] } | { ok: false; reason: string };
+
+/** What a vendor parser produces before the common finishing step (parse.ts). */
+export interface EventDraft {
+  kind: 'alert' | 'event';
+  /** null: fall back to the syslog header time, then to receivedAt. */
+  occurredAt: Date | null;
+  vendorEventId: string | null;
+  groupKey: string | null;
+  blocked: boolean | null;
+  vendorSeverity: string | null;
+  /** null: unknown, finished as medium for alerts and info for events. */
+  severity: SeverityLabel | null;
+  ruleName: string | null;
+  ecs: Ecs;
+}
+
+export type VendorOutcome = { ok: true; events: EventDraft[] } | { ok: false; reason: string };
+
+export interface VendorInput {
+  product: SensorProduct;
+  /** The record exactly as received. */
+  raw: string;
+  /** The record with the syslog header (if any) removed. */
+  message: string;
+  header: SyslogHeader;
+  ctx: ParseContext;
+}
+
+export function fail(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}
