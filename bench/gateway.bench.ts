@@ -13,7 +13,8 @@ import { appendBenchmark, table } from './report';
 // Throughput and latency of one query sent straight to a subgraph, the same query through
 // Kanshi's gateway, and a query joining two subgraphs; the two gateway queries again through a
 // plain NestJS ApolloGatewayDriver (the reference). One run, same machine, same subgraphs.
-const OFFSET = 2000;
+// Ports 41xx+OFFSET; not 6000 (X11), which fetch() refuses to call.
+const OFFSET = 3000;
 const SECRET = 'bench-secret-bench-secret-bench-secret';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);

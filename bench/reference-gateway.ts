@@ -33,7 +33,7 @@ const supergraphSdl = readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8').replace
 class ReferenceGatewayModule {}
 
 async function main() {
-  const app = await NestFactory.create(ReferenceGatewayModule, { logger: false });
+  const app = await NestFactory.create(ReferenceGatewayModule, { logger: ['error', 'warn'] });
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.send?.('ready');
 }
