@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource, ServiceEndpointDefinition } from '@apollo/gateway';
+import { ApolloGateway, ServiceEndpointDefinition } from '@apollo/gateway';
 import { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
@@ -10,19 +10,12 @@ import { AuthenticationError, JwtVerifier, Principal } from '@kanshi/auth';
 import { CORRELATION_HEADER, createLogger } from '@kanshi/observability';
 import { GatewayConfig, subgraphUrlOverrides } from './config';
 import { aliasLimit, costLimit, depthLimit } from './limits/query-limits';
+import { SubgraphClient } from './subgraph-client';
 
 export interface GatewayContext extends BaseContext {
   authorization: string;
   correlationId?: string;
   principal: Principal;
-}
-
-// Forwards the caller's token (each subgraph verifies it again) and the correlation id.
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.correlationId) request.http?.headers.set(CORRELATION_HEADER, context.correlationId);
-  }
 }
 
 export function defaultSupergraphPath(): string {
@@ -41,7 +34,7 @@ export async function createGatewayServer(config: GatewayConfig, verifier: JwtVe
   const overrides = subgraphUrlOverrides(env);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }: ServiceEndpointDefinition) => new ForwardingDataSource({ url: overrides[name] ?? url }),
+    buildService: ({ name, url }: ServiceEndpointDefinition) => new SubgraphClient(name, overrides[name] ?? url!),
   });
   const production = config.NODE_ENV === 'production';
   const server = new ApolloServer<GatewayContext>({

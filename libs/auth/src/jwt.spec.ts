@@ -120,3 +120,16 @@ describe('tenant scopes', () => {
     ]);
   });
 });
+
+describe('verified-token cache', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('stops accepting a cached token once it has expired', async () => {
+    const verifier = new JwtVerifier({ mode: 'hs256', secret: SECRET });
+    const token = await signDevToken({ sub: 'u1', role: 'analyst' }, SECRET, 60);
+    expect((await verifier.verify(token)).role).toBe('analyst');
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.setSystemTime(Date.now() + 120_000); // past exp and jose's 30 s clock tolerance
+    await expect(verifier.verify(token)).rejects.toThrow('the token has expired');
+  });
+});

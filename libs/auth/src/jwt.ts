@@ -17,6 +17,10 @@ export const DEV_AUDIENCE = 'kanshi';
 export class JwtVerifier {
   private readonly jwks?: JWTVerifyGetKey;
   private readonly secret?: Uint8Array;
+  // Verified tokens until they expire: the gateway and every subgraph verify each request's
+  // token, and a caller sends the same token many times. Bounded; the oldest entry goes first.
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private static readonly CACHE_ENTRIES = 10000;
 
   constructor(private readonly settings: AuthSettings) {
     if (settings.mode === 'jwks') this.jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30000, cacheMaxAge: 600000 });
@@ -24,6 +28,11 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.expiresAtMs > Date.now()) return hit.principal;
+      this.verified.delete(token);
+    }
     try {
       const options = {
         issuer: this.settings.issuer ?? (this.settings.mode === 'hs256' ? DEV_ISSUER : undefined),
@@ -32,7 +41,12 @@ export class JwtVerifier {
         clockTolerance: 30,
       };
       const { payload } = this.jwks ? await jwtVerify(token, this.jwks, options) : await jwtVerify(token, this.secret!, options);
-      return Principal.fromClaims(payload as Record<string, unknown>, token);
+      const principal = Principal.fromClaims(payload as Record<string, unknown>, token);
+      if (typeof payload.exp === 'number') {
+        if (this.verified.size >= JwtVerifier.CACHE_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
+        this.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
+      }
+      return principal;
     } catch (err) {
       if (err instanceof InvalidClaimsError) throw new AuthenticationError(err.message);
       if (err instanceof joseErrors.JWTExpired) throw new AuthenticationError('the token has expired');
