@@ -1,6 +1,6 @@
 import { ApolloGateway, ServiceEndpointDefinition } from '@apollo/gateway';
 import { ApolloServer, BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { GraphQLError } from 'graphql';
@@ -46,7 +46,7 @@ export async function createGatewayServer(config: GatewayConfig, verifier: JwtVe
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_ALIASES), costLimit(config.MAX_QUERY_COST)],
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),

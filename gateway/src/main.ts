@@ -13,7 +13,7 @@ void runService('gateway', async () => {
       ? { mode: 'jwks', jwksUrl: config.OIDC_JWKS_URL!, issuer: config.OIDC_ISSUER!, audience: config.OIDC_AUDIENCE }
       : { mode: 'hs256', secret: config.JWT_SECRET! },
   );
-  const app = await createServiceApp(GatewayModule, { service: 'gateway', port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+  const app = await createServiceApp(GatewayModule, { service: 'gateway', port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES, correlationContext: false });
   const gw = await createGatewayServer(config, verifier);
   gw.register(app.getHttpAdapter().getInstance());
   // Ready when every subgraph answers its liveness probe.

@@ -12,6 +12,9 @@ export interface BootOptions {
   host?: string;
   bodyLimitBytes?: number;
   rawBody?: boolean;
+  // Log lines carry the request's correlation id through AsyncLocalStorage, which on Node 20
+  // costs every promise a hook; the gateway, which logs little, passes the id explicitly instead.
+  correlationContext?: boolean;
 }
 
 export async function createServiceApp(module: Type<unknown> | DynamicModule, opts: BootOptions): Promise<NestFastifyApplication> {
@@ -23,7 +26,8 @@ export async function createServiceApp(module: Type<unknown> | DynamicModule, op
     const id = sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
     req.headers[CORRELATION_HEADER] = id;
     reply.header(CORRELATION_HEADER, id);
-    withCorrelationId(id, () => done());
+    if (opts.correlationContext === false) done();
+    else withCorrelationId(id, () => done());
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(),

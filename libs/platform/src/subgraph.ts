@@ -1,4 +1,4 @@
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -32,8 +32,9 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       csrfPrevention: true,
       formatError: formatGraphQLError,
       includeStacktraceInErrorResponses: false,
-      // Traces go to Apollo's SaaS, which Kanshi does not use; building them costs every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
+      // computing them costs every request.
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
       context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
         if (req.headers?.authorization) {
           try {
