@@ -11,8 +11,11 @@ function isPlainObject(v: unknown): v is Obj {
 
 // Vendor data supplies some keys (CEF extensions, key=value pairs): define own properties so a
 // key such as "__proto__" stays an ordinary field instead of touching the prototype.
+// Only "__proto__" needs defineProperty; it is slow (the object leaves V8's fast mode), so the
+// common case is a plain assignment.
 function putOwn(target: Obj, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function getOwn(target: Obj, key: string): unknown {
@@ -40,8 +43,8 @@ export function clean(value: unknown): unknown {
   if (isPlainObject(value)) {
     const out: Obj = {};
     let any = false;
-    for (const [k, v] of Object.entries(value)) {
-      const c = clean(v);
+    for (const k of Object.keys(value)) {
+      const c = clean(value[k]);
       if (c !== undefined) {
         putOwn(out, k, c);
         any = true;
@@ -52,17 +55,45 @@ export function clean(value: unknown): unknown {
   return undefined;
 }
 
+// Dotted paths are a few hundred literals in the parsers; splitting each on every call showed up
+// in profiles. null marks a path with an empty segment (never written).
+const splitPaths = new Map<string, string[] | null>();
+
+function keysOf(path: string): string[] | null {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    const split = path.split('.');
+    keys = split.some((k) => k === '') ? null : split;
+    if (splitPaths.size >= 10_000) splitPaths.clear();
+    splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
+// Values in the document were cleaned when they were set, so a copy needs no second cleaning.
+function copyDocument(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyDocument);
+  if (isPlainObject(value)) {
+    const out: Obj = {};
+    for (const k of Object.keys(value)) putOwn(out, k, copyDocument(value[k]));
+    return out;
+  }
+  return value;
+}
+
 export class Ecs {
   private readonly root: Obj = {};
 
   /** Sets a dotted path (e.g. 'source.ip'); absent values are skipped. */
   set(path: string, value: unknown): this {
-    return this.setKeys(path.split('.'), value);
+    const keys = keysOf(path);
+    return keys ? this.setKeys(keys, value) : this;
   }
 
   /** Sets `path` + one literal key (which may contain dots), e.g. vendor field names. */
   setIn(path: string, key: string, value: unknown): this {
-    return this.setKeys([...path.split('.'), key], value);
+    const keys = keysOf(path);
+    return keys && key !== '' ? this.setKeys([...keys, key], value) : this;
   }
 
   /** Sets only when the path holds nothing yet. */
@@ -85,7 +116,7 @@ export class Ecs {
 
   get(path: string): unknown {
     let node: unknown = this.root;
-    for (const key of path.split('.')) {
+    for (const key of keysOf(path) ?? ['']) {
       if (!isPlainObject(node)) return undefined;
       node = getOwn(node, key);
     }
@@ -125,12 +156,12 @@ export class Ecs {
 
   /** A deep copy of the document. */
   toJSON(): Obj {
-    return (clean(this.root) as Obj | undefined) ?? {};
+    return copyDocument(this.root) as Obj;
   }
 
   private setKeys(keys: string[], value: unknown): this {
     const v = clean(value);
-    if (v === undefined || keys.some((k) => k === '')) return this;
+    if (v === undefined) return this;
     let node = this.root;
     for (let i = 0; i < keys.length - 1; i++) {
       let next = getOwn(node, keys[i]);

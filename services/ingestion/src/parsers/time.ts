@@ -47,8 +47,19 @@ function wallClockMs(utcMs: number, timeZone: string): number {
   return d.getTime();
 }
 
+// formatToParts is slow (tens of microseconds) and every device time goes through it twice.
+// Zone transitions fall on quarter hours in UTC, so the offset is cached per zone and quarter hour.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+
 function offsetMs(utcMs: number, timeZone: string): number {
-  return wallClockMs(utcMs, timeZone) - utcMs;
+  const key = `${timeZone}|${Math.floor(utcMs / QUARTER_HOUR_MS)}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const offset = wallClockMs(utcMs, timeZone) - utcMs;
+  if (offsetCache.size >= 4096) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
 }
 
 export type Zone = { offsetMs: number } | { timeZone: string };
@@ -168,7 +179,7 @@ export interface TimeOptions {
 /** The year-less stamp's year: the receive year, or the one before if that lands over a week ahead. */
 function withInferredYear(f: Omit<LocalFields, 'year'>, zone: Zone, ctx: ParseContext): Date | null {
   const received = ctx.receivedAt.getTime();
-  const wall = 'offsetMs' in zone ? received + zone.offsetMs : wallClockMs(received, zone.timeZone);
+  const wall = 'offsetMs' in zone ? received + zone.offsetMs : received + offsetMs(received, zone.timeZone);
   const year = new Date(wall).getUTCFullYear();
   const d = localToDate({ ...f, year }, zone);
   if (d && d.getTime() - received > 7 * 86400000) return localToDate({ ...f, year: year - 1 }, zone);
