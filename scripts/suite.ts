@@ -15,6 +15,8 @@ export interface SuiteOptions {
   logDir?: string;
   onLine?: (name: string, line: string) => void;
   readyTimeoutMs?: number;
+  // Extra Node.js flags for every process, e.g. ['--cpu-prof'] when profiling.
+  nodeArgs?: string[];
 }
 
 export interface RunningProcess {
@@ -68,7 +70,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
   };
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
   const spawnOne = (name: string, port: number, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', entryOf(name)], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), entryOf(name)], {
       env: { ...baseEnv, PORT: String(port), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
