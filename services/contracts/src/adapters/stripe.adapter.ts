@@ -291,6 +291,15 @@ export class StripeAdapter {
     return { stripeInvoiceId: finalized.id, status: finalized.status ?? 'open' };
   }
 
+  /**
+   * The Stripe invoice made for a Kanshi invoice, if any: an attempt whose answer was lost may
+   * have created (or even finalized) it without Kanshi learning its id.
+   */
+  async lookupInvoice(stripeCustomerId: string, kanshiInvoiceId: string): Promise<{ stripeInvoiceId: string; status: Stripe.Invoice.Status | null } | undefined> {
+    const invoice = await this.findInvoice(stripeCustomerId, kanshiInvoiceId);
+    return invoice ? { stripeInvoiceId: invoice.id, status: invoice.status } : undefined;
+  }
+
   /** Voids an open invoice; an invoice that is already void counts as done. */
   async voidInvoice(stripeInvoiceId: string): Promise<void> {
     const operation = `invoice void ${stripeInvoiceId}`;

@@ -14,5 +14,21 @@ export class PlanEntity {
   @Column({ name: 'per_endpoint_monthly_fee', type: 'int', nullable: true }) perEndpointMonthlyFee: number | null;
   @Column({ name: 'quote_only', type: 'boolean' }) quoteOnly: boolean;
   @Column({ name: 'liveness_included', type: 'boolean' }) livenessIncluded: boolean;
+  // Options that may be added at their own price (included ones are not listed here).
+  @Column({ name: 'available_options', type: 'text', array: true, default: () => "'{}'" }) availableOptions: string[];
+  // 00:00 JST of the first day the version applies to.
   @Column({ name: 'effective_from', type: 'timestamptz' }) effectiveFrom: Date;
+  @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy: string | null;
+}
+
+@Entity({ schema: 'contracts', name: 'catalogue_option' })
+export class CatalogueOptionEntity {
+  @PrimaryColumn() code: string;
+  @PrimaryColumn({ type: 'int' }) version: number;
+  @Column() name: string;
+  @Column({ name: 'name_ja' }) nameJa: string;
+  @Column({ name: 'initial_fee', type: 'int' }) initialFee: number;
+  @Column({ name: 'monthly_fee', type: 'int' }) monthlyFee: number;
+  @Column({ name: 'effective_from', type: 'timestamptz' }) effectiveFrom: Date;
+  @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy: string | null;
 }

@@ -1,5 +1,6 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { OPTION_CODES, PLAN_CODES, SERVICE_HOURS } from '@kanshi/events';
+import { CalendarDateScalar } from '../common/calendar-date.scalar';
 
 export const PlanCode = Object.fromEntries(PLAN_CODES.map((c) => [c, c])) as { [K in (typeof PLAN_CODES)[number]]: K };
 export const ServiceHours = Object.fromEntries(SERVICE_HOURS.map((c) => [c, c])) as { [K in (typeof SERVICE_HOURS)[number]]: K };
@@ -21,4 +22,18 @@ export class PlanObject {
   @Field(() => Int, { nullable: true, description: 'JPY per managed endpoint per month (MDR)' }) perEndpointMonthlyFee: number | null;
   @Field({ description: 'Sales enters the quote lines' }) quoteOnly: boolean;
   @Field({ description: 'Liveness monitoring is part of the plan at no charge' }) livenessIncluded: boolean;
+  @Field(() => [OptionCode], { description: 'Options that can be added at their own price' }) availableOptions: string[];
+  @Field(() => [OptionCode], { description: 'Options that are part of the plan at no charge' }) includedOptions: string[];
+  @Field(() => CalendarDateScalar, { description: 'First JST day these prices apply to new quotes' }) effectiveFrom: string;
+}
+
+@ObjectType('CatalogueOption')
+export class CatalogueOptionObject {
+  @Field(() => OptionCode) code: string;
+  @Field(() => Int) version: number;
+  @Field() name: string;
+  @Field() nameJa: string;
+  @Field(() => Int, { description: 'JPY added to the initial fee' }) initialFee: number;
+  @Field(() => Int, { description: 'JPY added to the monthly fee' }) monthlyFee: number;
+  @Field(() => CalendarDateScalar) effectiveFrom: string;
 }

@@ -1,13 +1,36 @@
-import { Query, Resolver } from '@nestjs/graphql';
-import { PlanObject } from './plan.object';
-import { PlansRepository } from './plans.repository';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CalendarDateScalar } from '../common/calendar-date.scalar';
+import { CatalogueService } from './catalogue.service';
+import { CatalogueOptionObject, PlanCode, PlanObject } from './plan.object';
+import { UpdateOptionInput, UpdatePlanInput } from './update-catalogue.input';
 
 @Resolver(() => PlanObject)
 export class PlansResolver {
-  constructor(private readonly repo: PlansRepository) {}
+  constructor(private readonly service: CatalogueService) {}
 
-  @Query(() => [PlanObject], { description: 'The plan catalogue in force now' })
-  plans() {
-    return this.repo.current();
+  @Query(() => [PlanObject], { description: 'The plan catalogue in force today (or on asOf)' })
+  plans(@Args('asOf', { type: () => CalendarDateScalar, nullable: true }) asOf?: string) {
+    return this.service.plans(asOf);
+  }
+
+  @Query(() => [PlanObject], { description: 'Every catalogue version of a plan, newest first' })
+  planVersions(@Args('code', { type: () => PlanCode }) code: string) {
+    return this.service.planVersions(code);
+  }
+
+  @Query(() => [CatalogueOptionObject], { description: 'The options in force today (or on asOf)' })
+  catalogueOptions(@Args('asOf', { type: () => CalendarDateScalar, nullable: true }) asOf?: string) {
+    return this.service.options(asOf);
+  }
+
+  @Mutation(() => PlanObject, { description: 'provider_admin: new prices for a plan, as a new catalogue version; existing contracts keep theirs' })
+  updatePlan(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdatePlanInput) {
+    return this.service.updatePlan(principal, input);
+  }
+
+  @Mutation(() => CatalogueOptionObject, { description: 'provider_admin: new prices for an option, as a new catalogue version' })
+  updateOption(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateOptionInput) {
+    return this.service.updateOption(principal, input);
   }
 }

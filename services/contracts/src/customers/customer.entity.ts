@@ -17,6 +17,7 @@ export class CustomerEntity {
   @Column({ type: 'text', nullable: true }) address: string | null;
   @Column({ name: 'invoice_registration_number', type: 'text', nullable: true }) invoiceRegistrationNumber: string | null;
   @Column({ name: 'billing_contact', type: 'jsonb', nullable: true }) billingContact: BillingContact | null;
+  @Column({ name: 'stripe_customer_id', type: 'text', nullable: true }) stripeCustomerId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PlanCode } from '../catalogue/plan.object';
 
 @ObjectType('BillingContact')
 export class BillingContactObject {
@@ -21,6 +22,14 @@ export class CustomerObject {
   @Field() createdAt: Date;
 }
 
+@ObjectType('WholesalePrice')
+export class WholesalePriceObject {
+  @Field(() => PlanCode) plan: string;
+  @Field(() => Int, { nullable: true }) initialFee?: number;
+  @Field(() => Int, { nullable: true }) monthlyFee?: number;
+  @Field(() => Int, { nullable: true }) perEndpointMonthlyFee?: number;
+}
+
 @ObjectType('Partner')
 @Directive('@key(fields: "id")')
 export class PartnerObject {
@@ -29,5 +38,8 @@ export class PartnerObject {
   @Field({ nullable: true }) nameKana?: string;
   @Field({ description: 'Discount off the catalogue in basis points (1000 = 10%)' }) discountBps: number;
   @Field({ nullable: true }) invoiceRegistrationNumber?: string;
+  @Field({ nullable: true }) billingEmail?: string;
+  @Field({ nullable: true }) postalCode?: string;
+  @Field({ nullable: true }) address?: string;
   @Field() createdAt: Date;
 }

@@ -21,6 +21,10 @@ export class CustomersRepository {
     return ids.length ? this.ds.getRepository(CustomerEntity).findBy({ id: In([...ids]) }) : [];
   }
 
+  findByIdsWith(em: EntityManager, ids: readonly string[]): Promise<CustomerEntity[]> {
+    return ids.length ? em.getRepository(CustomerEntity).findBy({ id: In([...ids]) }) : Promise.resolve([]);
+  }
+
   findPartners(scope: TenantScope): Promise<PartnerEntity[]> {
     if (scope.kind === 'customer') return Promise.resolve([]);
     const where = scope.kind === 'partner' ? { id: scope.partnerId } : {};
@@ -37,6 +41,14 @@ export class CustomersRepository {
 
   insertCustomer(em: EntityManager, values: Partial<CustomerEntity>): Promise<CustomerEntity> {
     return em.getRepository(CustomerEntity).save(em.getRepository(CustomerEntity).create(values));
+  }
+
+  partnerForUpdate(em: EntityManager, id: string): Promise<PartnerEntity | null> {
+    return em.getRepository(PartnerEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  savePartner(em: EntityManager, partner: PartnerEntity): Promise<PartnerEntity> {
+    return em.getRepository(PartnerEntity).save(partner);
   }
 
   insertPartner(em: EntityManager, values: Partial<PartnerEntity>): Promise<PartnerEntity> {

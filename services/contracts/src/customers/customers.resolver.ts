@@ -1,9 +1,9 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
-import { CreateCustomerInput, CreatePartnerInput } from './create-customer.input';
+import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
-import { CustomerObject, PartnerObject } from './customer.object';
+import { CustomerObject, PartnerObject, WholesalePriceObject } from './customer.object';
 import { CustomersService } from './customers.service';
 import { PartnerEntity } from './partner.entity';
 
@@ -57,6 +57,16 @@ export class PartnersResolver {
   @Mutation(() => PartnerObject)
   createPartner(@CurrentPrincipal() principal: Principal, @Args('input') input: CreatePartnerInput) {
     return this.service.createPartner(principal, input);
+  }
+
+  @Mutation(() => PartnerObject, { description: "Replaces a partner's prices for new quotes (a discount or wholesale prices); contracts keep theirs" })
+  setPartnerPricing(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID }) partnerId: string, @Args('input') input: SetPartnerPricingInput) {
+    return this.service.setPartnerPricing(principal, partnerId, input);
+  }
+
+  @ResolveField(() => [WholesalePriceObject])
+  wholesalePrices(@Parent() partner: PartnerEntity): WholesalePriceObject[] {
+    return Object.entries(partner.wholesalePrices ?? {}).map(([plan, prices]) => ({ plan, ...prices }));
   }
 
   @ResolveField(() => [CustomerObject])

@@ -3,11 +3,16 @@ import { DataSource } from 'typeorm';
 import { Principal, scopeOf } from '@kanshi/auth';
 import { CustomerUpserted, PartnerUpserted } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { DomainError } from '@kanshi/platform';
-import { CreateCustomerInput, CreatePartnerInput } from './create-customer.input';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { assertUuid, isUuid } from '../common/ids';
+import { ContractsError } from '../contracts.errors';
+import { findPlan, PlanCode } from '../pricing/catalogue';
+import { planPricesFor } from '../pricing/contract-prices';
+import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput, WholesalePriceInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
 import { CustomersRepository } from './customers.repository';
-import { PartnerEntity } from './partner.entity';
+import { PartnerEntity, partnerPricingOf, WholesalePrices } from './partner.entity';
+import { assertRegistrationNumber } from './registration-number';
 
 @Injectable()
 export class CustomersService {
@@ -15,6 +20,7 @@ export class CustomersService {
     private readonly ds: DataSource,
     private readonly repo: CustomersRepository,
     private readonly outbox: Outbox,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   list(principal: Principal, partnerId?: string): Promise<CustomerEntity[]> {
@@ -27,14 +33,15 @@ export class CustomersService {
 
   async createCustomer(principal: Principal, input: CreateCustomerInput): Promise<CustomerEntity> {
     // A partner creates customers under itself only; provider staff may create either kind.
-    if (principal.isCustomer) throw new DomainError('FORBIDDEN', 'customers cannot create customers');
-    if (principal.isProvider && !principal.hasRole('provider_admin', 'sales')) throw new DomainError('FORBIDDEN', `role ${principal.role} may not create customers`);
+    if (principal.isCustomer) throw ContractsError.forbidden('customers cannot create customers');
+    if (principal.isProvider && !principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not create customers`);
     const partnerId = principal.isPartner ? principal.partnerId : (input.partnerId ?? null);
     if (principal.isPartner && input.partnerId && input.partnerId !== principal.partnerId) {
-      throw new DomainError('BAD_USER_INPUT', 'partnerId must be your own partner id', 'partnerId');
+      throw ContractsError.badInput('partnerId', 'partnerId must be your own partner id');
     }
+    if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
     return this.ds.transaction(async (em) => {
-      if (partnerId && !(await this.repo.partnerExists(em, partnerId))) throw new DomainError('BAD_USER_INPUT', `partner ${partnerId} does not exist`, 'partnerId');
+      if (partnerId && !(await this.repo.partnerExists(em, partnerId))) throw ContractsError.badInput('partnerId', `partner ${partnerId} does not exist`);
       const customer = await this.repo.insertCustomer(em, {
         name: input.name,
         nameKana: input.nameKana ?? null,
@@ -42,7 +49,7 @@ export class CustomersService {
         postalCode: input.postalCode ?? null,
         address: input.address ?? null,
         invoiceRegistrationNumber: input.invoiceRegistrationNumber ?? null,
-        billingContact: input.billingContact ?? null,
+        billingContact: input.billingContact ? { ...input.billingContact } : null,
       });
       await this.outbox.add(em, CustomerUpserted, { customerId: customer.id, partnerId, name: customer.name }, { customerId: customer.id });
       return customer;
@@ -50,24 +57,39 @@ export class CustomersService {
   }
 
   async createPartner(principal: Principal, input: CreatePartnerInput): Promise<PartnerEntity> {
-    if (!principal.hasRole('provider_admin', 'sales')) throw new DomainError('FORBIDDEN', `role ${principal.role} may not create partners`);
+    if (!principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not create partners`);
+    if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
+    const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {
       const partner = await this.repo.insertPartner(em, {
         name: input.name,
         nameKana: input.nameKana ?? null,
-        discountBps: input.discountBps ?? 0,
+        ...pricing,
         invoiceRegistrationNumber: input.invoiceRegistrationNumber ?? null,
         billingEmail: input.billingEmail ?? null,
+        postalCode: input.postalCode ?? null,
+        address: input.address ?? null,
       });
       await this.outbox.add(em, PartnerUpserted, { partnerId: partner.id, name: partner.name }, { customerId: null });
       return partner;
     });
   }
 
+  async setPartnerPricing(principal: Principal, partnerId: string, input: SetPartnerPricingInput): Promise<PartnerEntity> {
+    if (!principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not set partner prices`);
+    assertUuid(partnerId, 'partnerId', 'partner');
+    const pricing = await this.pricingFrom(input);
+    return this.ds.transaction(async (em) => {
+      const partner = await this.repo.partnerForUpdate(em, partnerId);
+      if (!partner) throw ContractsError.notFound(`partner ${partnerId} not found`);
+      return this.repo.savePartner(em, Object.assign(partner, pricing));
+    });
+  }
+
   // Entity references from other subgraphs, filtered to what the caller may see.
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {
     const scope = scopeOf(principal);
-    const rows = await this.repo.findByIds(ids);
+    const rows = await this.repo.findByIds(ids.filter(isUuid));
     const visible = rows.filter((c) => scope.kind === 'all' || (scope.kind === 'customer' ? c.id === scope.customerId : c.partnerId === scope.partnerId));
     return new Map(visible.map((c) => [c.id, c]));
   }
@@ -75,7 +97,52 @@ export class CustomersService {
   async visiblePartnersByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, PartnerEntity>> {
     const scope = scopeOf(principal);
     if (scope.kind === 'customer') return new Map();
-    const rows = await this.repo.findPartnersByIds(ids);
+    const rows = await this.repo.findPartnersByIds(ids.filter(isUuid));
     return new Map(rows.filter((p) => scope.kind === 'all' || p.id === scope.partnerId).map((p) => [p.id, p]));
+  }
+
+  // A customer the caller may act on, or BAD_USER_INPUT on `field`: another tenant's customer
+  // reads exactly like a missing one.
+  async visibleCustomerOrThrow(principal: Principal, customerId: string, field = 'customerId'): Promise<CustomerEntity> {
+    assertUuid(customerId, field, 'customer');
+    const customer = (await this.visibleByIds(principal, [customerId])).get(customerId);
+    if (!customer) throw ContractsError.badInput(field, `customer ${customerId} not found`);
+    return customer;
+  }
+
+  async partnerOf(customer: CustomerEntity): Promise<PartnerEntity | null> {
+    if (!customer.partnerId) return null;
+    return (await this.repo.findPartnersByIds([customer.partnerId]))[0] ?? null;
+  }
+
+  // Either a discount or wholesale prices, checked against the catalogue in force.
+  private async pricingFrom(input: { discountBps?: number | null; wholesalePrices?: WholesalePriceInput[] | null }): Promise<Pick<PartnerEntity, 'discountBps' | 'wholesalePrices'>> {
+    const discountBps = input.discountBps ?? 0;
+    const list = input.wholesalePrices ?? [];
+    if (!Number.isSafeInteger(discountBps) || discountBps < 0 || discountBps > 10_000) {
+      throw ContractsError.badInput('discountBps', 'discountBps must be between 0 and 10000 (100%)');
+    }
+    if (discountBps > 0 && list.length > 0) throw ContractsError.badInput('wholesalePrices', 'a partner has either a discount or wholesale prices, not both');
+    const wholesalePrices: WholesalePrices = {};
+    if (list.length > 0) {
+      const catalogue = await this.catalogue.catalogue();
+      list.forEach((entry, i) => {
+        const field = `wholesalePrices.${i}`;
+        if (wholesalePrices[entry.plan]) throw ContractsError.badInput(field, `plan ${entry.plan} is listed twice`);
+        const prices = Object.fromEntries(
+          (['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'] as const).filter((k) => entry[k] != null).map((k) => [k, entry[k] as number]),
+        );
+        if (Object.keys(prices).length === 0) throw ContractsError.badInput(field, `give at least one price for ${entry.plan}`);
+        wholesalePrices[entry.plan] = prices;
+        // Throws BAD_USER_INPUT for a negative price or a fee the plan does not have.
+        try {
+          planPricesFor(findPlan(catalogue, entry.plan as PlanCode), partnerPricingOf({ discountBps: 0, wholesalePrices: { [entry.plan]: prices } }));
+        } catch (err) {
+          if (err instanceof ContractsError) throw ContractsError.badInput(field, err.message);
+          throw err;
+        }
+      });
+    }
+    return { discountBps, wholesalePrices };
   }
 }

@@ -1,0 +1,58 @@
+import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+
+export enum ContactLanguage {
+  JA = 'ja',
+  EN = 'en',
+}
+registerEnumType(ContactLanguage, { name: 'ContactLanguage' });
+
+// Products the SOC watches (the sensors ingestion accepts).
+export const MONITORED_PRODUCTS = [
+  'FIREEYE_NX',
+  'FIREEYE_EX',
+  'FIREEYE_CM',
+  'FIREEYE_HX',
+  'FORTIGATE',
+  'FORTIWEB',
+  'PALO_ALTO',
+  'IMPERVA_SECURESPHERE',
+  'SYMANTEC_SEP',
+  'TREND_MICRO',
+  'CROWDSTRIKE_FALCON',
+  'CYBEREASON',
+  'CARBON_BLACK',
+  'GENERIC_CEF',
+  'GENERIC_JSON',
+] as const;
+
+@InputType()
+export class EscalationContactInput {
+  @Field() @IsString() @Length(1, 200) name: string;
+  @Field({ nullable: true }) @IsOptional() @Matches(/^\+?[0-9() -]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @Field({ nullable: true }) @IsOptional() @IsEmail() email?: string;
+  @Field(() => ContactLanguage, { nullable: true, defaultValue: ContactLanguage.JA }) @IsOptional() @IsIn(Object.values(ContactLanguage)) language?: ContactLanguage;
+}
+
+// The service settings of a contract. On acceptQuote every field is optional (defaults: no
+// products, no contacts, no isolation before confirmation, 3 months of logs); on updateContract
+// an omitted field is left as it is.
+@InputType()
+export class ContractSetupInput {
+  @Field(() => [String], { nullable: true, description: `Sensor products monitored: ${MONITORED_PRODUCTS.join(', ')}` })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  monitoredProducts?: string[];
+  @Field(() => [EscalationContactInput], { nullable: true, description: 'In calling order' })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => EscalationContactInput)
+  escalationContacts?: EscalationContactInput[];
+  @Field({ nullable: true, description: 'A high-severity endpoint may be isolated before the customer confirms (prior agreement)' })
+  @IsOptional()
+  @IsBoolean()
+  isolationPreApproved?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Months raw logs are kept; 3 by default' }) @IsOptional() @IsInt() logRetentionMonths?: number;
+}

@@ -1,0 +1,113 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { requestLoader, SubgraphContext } from '@kanshi/platform';
+import { CalendarDateScalar } from '../common/calendar-date.scalar';
+import { CustomerEntity } from '../customers/customer.entity';
+import { CustomerObject } from '../customers/customer.object';
+import { CustomersService } from '../customers/customers.service';
+import { QuoteEntity } from '../quotes/quote.entity';
+import { QuoteObject } from '../quotes/quote.object';
+import { QuotesService } from '../quotes/quotes.service';
+import { TermsAcceptanceEntity } from '../terms/terms.entity';
+import { TermsAcceptanceObject } from '../terms/terms.object';
+import { ContractSetupInput } from './contract-setup.input';
+import { ContractEntity, CustomerSensorEntity } from './contract.entity';
+import { ContractObject, OnboardingObject } from './contract.object';
+import { ContractsService } from './contracts.service';
+import { OnboardingChecklist, onboardingChecklist } from './onboarding';
+
+@Resolver(() => ContractObject)
+export class ContractsResolver {
+  constructor(
+    private readonly service: ContractsService,
+    private readonly customers: CustomersService,
+    private readonly quotes: QuotesService,
+  ) {}
+
+  @Query(() => ContractObject, { nullable: true, description: "null when missing or another tenant's" })
+  contract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: SubgraphContext) {
+    return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principal, ids)).load(id);
+  }
+
+  @Query(() => [ContractObject], { description: 'Contracts you may see, newest first' })
+  contracts(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true }) customerId?: string) {
+    return this.service.list(principal, customerId);
+  }
+
+  @Mutation(() => ContractObject, { description: 'Creates the contract from the quote and records the acceptance of the terms in force' })
+  acceptQuote(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('termsVersion') termsVersion: string,
+    @Args('setup', { type: () => ContractSetupInput, nullable: true }) setup?: ContractSetupInput,
+  ) {
+    return this.service.acceptQuote(principal, id, termsVersion, setup);
+  }
+
+  @Mutation(() => ContractObject, { description: 'Monitored products, escalation contacts, isolation pre-approval, log retention' })
+  updateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ContractSetupInput) {
+    return this.service.update(principal, id, input);
+  }
+
+  @Mutation(() => ContractObject, { description: 'The customer confirms its escalation contacts (an onboarding step)' })
+  confirmEscalationContacts(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.service.confirmContacts(principal, id);
+  }
+
+  @Mutation(() => ContractObject, { description: 'Provider staff: start the service once onboarding is complete' })
+  activateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.service.activate(principal, id);
+  }
+
+  @Mutation(() => ContractObject)
+  terminateContract(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('endDate', { type: () => CalendarDateScalar, description: 'Last day of service (inclusive)' }) endDate: string,
+  ) {
+    return this.service.terminate(principal, id, endDate);
+  }
+
+  @Mutation(() => ContractObject, { description: 'Records acceptance of the terms version now in force for a running contract' })
+  acceptTerms(@CurrentPrincipal() principal: Principal, @Args('contractId', { type: () => ID }) contractId: string, @Args('termsVersion') termsVersion: string) {
+    return this.service.acceptTerms(principal, contractId, termsVersion);
+  }
+
+  @ResolveField(() => CustomerObject, { nullable: true })
+  customer(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
+    return requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.customers.visibleByIds(principal, ids)).load(contract.customerId);
+  }
+
+  @ResolveField(() => QuoteObject, { nullable: true })
+  quote(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
+    return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.quotes.visibleByIds(principal, ids)).load(contract.quoteId);
+  }
+
+  @ResolveField(() => OnboardingObject, { description: 'The onboarding checklist' })
+  async onboarding(@Parent() contract: ContractEntity, @Context() ctx: SubgraphContext): Promise<OnboardingChecklist> {
+    const sensors = await requestLoader<CustomerSensorEntity[]>(ctx.req, 'customer-sensors', async (customerIds) => {
+      const all = await this.service.sensorsOf(customerIds);
+      return new Map(customerIds.map((id) => [id, all.filter((s) => s.customerId === id)]));
+    }).load(contract.customerId);
+    return onboardingChecklist(contract, sensors ?? []);
+  }
+
+  @ResolveField(() => [TermsAcceptanceObject])
+  async termsAcceptances(@Parent() contract: ContractEntity, @Context() ctx: SubgraphContext) {
+    const rows = await requestLoader<TermsAcceptanceEntity[]>(ctx.req, 'contract-terms', async (ids) => {
+      const all = await this.service.acceptancesOf(ids);
+      return new Map(ids.map((id) => [id, all.filter((a) => a.contractId === id)]));
+    }).load(contract.id);
+    return (rows ?? []).map((a) => ({ termsVersion: a.termsVersion, sha256: a.termsSha256, acceptedBy: a.acceptedBy, acceptedByRole: a.acceptedByRole, acceptedAt: a.acceptedAt }));
+  }
+}
+
+@Resolver(() => CustomerObject)
+export class CustomerContractsResolver {
+  constructor(private readonly service: ContractsService) {}
+
+  @ResolveField(() => [ContractObject])
+  contracts(@Parent() customer: CustomerEntity, @CurrentPrincipal() principal: Principal) {
+    return this.service.list(principal, customer.id);
+  }
+}

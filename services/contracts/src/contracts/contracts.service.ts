@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal, scopeOf } from '@kanshi/auth';
+import { ContractActivated, ContractChanged, ContractTerminated, EventDefinition, ContractEntitlementsBody } from '@kanshi/events';
+import { Outbox } from '@kanshi/messaging';
+import { Clock } from '../adapters/clock.adapter';
+import { toTokyoDate } from '../billing/tokyo-calendar';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { ContractsError } from '../contracts.errors';
+import { CustomersRepository } from '../customers/customers.repository';
+import { OptionCode } from '../pricing/catalogue';
+import { QuotesService } from '../quotes/quotes.service';
+import { TermsAcceptanceEntity } from '../terms/terms.entity';
+import { TermsService } from '../terms/terms.service';
+import { ContractSetupInput } from './contract-setup.input';
+import { ContractEntity, CustomerSensorEntity } from './contract.entity';
+import { ContractsRepository } from './contracts.repository';
+import { applySetup, entitlementsOf, sameContacts } from './entitlements';
+import { OnboardingChecklist, onboardingChecklist } from './onboarding';
+
+@Injectable()
+export class ContractsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: ContractsRepository,
+    private readonly quotes: QuotesService,
+    private readonly terms: TermsService,
+    private readonly customers: CustomersRepository,
+    private readonly catalogue: CatalogueService,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  list(principal: Principal, customerId?: string): Promise<ContractEntity[]> {
+    return this.repo.list(scopeOf(principal), customerId);
+  }
+
+  async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, ContractEntity>> {
+    return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((c) => [c.id, c]));
+  }
+
+  sensorsOf(customerIds: readonly string[]): Promise<CustomerSensorEntity[]> {
+    return this.repo.sensorsOf(customerIds);
+  }
+
+  acceptancesOf(contractIds: readonly string[]): Promise<TermsAcceptanceEntity[]> {
+    return this.terms.acceptancesOf(contractIds);
+  }
+
+  // The customer (or sales or the partner on its behalf) accepts a quote under the terms in
+  // force: the contract, the terms acceptance and the quote's new state commit together.
+  async acceptQuote(principal: Principal, quoteId: string, termsVersion: string, setupInput?: ContractSetupInput | null): Promise<ContractEntity> {
+    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not accept quotes`);
+    const setup = applySetup(setupInput);
+    return this.ds.transaction(async (em) => {
+      const quote = await this.quotes.lockForAcceptance(em, principal, quoteId);
+      const terms = await this.terms.currentOrThrow(em, termsVersion);
+      const contract = await this.repo.insert(em, {
+        customerId: quote.customerId,
+        quoteId: quote.id,
+        plan: quote.plan,
+        planVersion: quote.planVersion,
+        serviceHours: quote.serviceHours,
+        options: quote.options,
+        endpointCount: quote.endpointCount,
+        prices: quote.contractPrices,
+        termMonths: quote.termMonths,
+        startDate: quote.startDate,
+        endDate: null,
+        status: 'PENDING_ONBOARDING',
+        ...setup,
+        createdBy: principal.subject,
+      });
+      await this.terms.record(em, terms, contract, principal);
+      await this.quotes.markAccepted(em, quote);
+      await this.emit(em, ContractChanged, contract);
+      return contract;
+    });
+  }
+
+  async update(principal: Principal, id: string, input: ContractSetupInput): Promise<ContractEntity> {
+    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not change contracts`);
+    return this.ds.transaction(async (em) => {
+      const contract = await this.lockedOrThrow(em, principal, id);
+      if (contract.status === 'TERMINATED') throw ContractsError.badInput('id', 'a terminated contract cannot be changed');
+      const next = applySetup(input, contract);
+      // Changed contacts must be confirmed again before they count for onboarding.
+      if (!sameContacts(next.escalationContacts, contract.escalationContacts)) {
+        contract.contactsConfirmedAt = null;
+        contract.contactsConfirmedBy = null;
+      }
+      Object.assign(contract, next);
+      const saved = await this.repo.save(em, contract);
+      await this.emit(em, ContractChanged, saved);
+      return saved;
+    });
+  }
+
+  async confirmContacts(principal: Principal, id: string): Promise<ContractEntity> {
+    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not confirm contacts`);
+    return this.ds.transaction(async (em) => {
+      const contract = await this.lockedOrThrow(em, principal, id);
+      if (contract.escalationContacts.length === 0) throw ContractsError.badInput('escalationContacts', 'add escalation contacts before confirming them');
+      contract.contactsConfirmedAt = this.clock.now();
+      contract.contactsConfirmedBy = principal.subject;
+      return this.repo.save(em, contract);
+    });
+  }
+
+  // Provider staff start the service once onboarding is complete. Billing starts that day, or on
+  // the contract's start date if that is later.
+  async activate(principal: Principal, id: string): Promise<ContractEntity> {
+    if (!principal.isProvider) throw ContractsError.forbidden('only provider staff activate contracts');
+    return this.ds.transaction(async (em) => {
+      const contract = await this.lockedOrThrow(em, principal, id);
+      if (contract.status === 'ACTIVE') return contract;
+      if (contract.status !== 'PENDING_ONBOARDING') throw ContractsError.conflict(`the contract is ${contract.status.toLowerCase()}`, 'id');
+      const [checklist] = await this.onboardingWithin(em, contract);
+      if (!checklist.complete) throw ContractsError.conflict(`onboarding is not complete: ${checklist.missing.join('; ')}`, 'id');
+      const today = this.clock.today();
+      contract.status = 'ACTIVE';
+      contract.activatedAt = this.clock.now();
+      contract.activatedBy = principal.subject;
+      contract.serviceStartDate = contract.startDate > today ? contract.startDate : today;
+      const saved = await this.repo.save(em, contract);
+      await this.emit(em, ContractActivated, saved);
+      return saved;
+    });
+  }
+
+  // The service ends after `endDate` (inclusive); the last month is billed pro rata to it.
+  async terminate(principal: Principal, id: string, endDate: string): Promise<ContractEntity> {
+    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw ContractsError.forbidden(`role ${principal.role} may not terminate contracts`);
+    const end = toTokyoDate(endDate, 'endDate');
+    return this.ds.transaction(async (em) => {
+      const contract = await this.lockedOrThrow(em, principal, id);
+      if (contract.status === 'TERMINATED') throw ContractsError.conflict(`the contract already ended on ${contract.endDate}`, 'id');
+      const today = this.clock.today();
+      if (end < today) throw ContractsError.badInput('endDate', `a contract cannot end in the past (${end} is before ${today})`);
+      if (end < contract.startDate) throw ContractsError.badInput('endDate', `the contract starts on ${contract.startDate}; it cannot end before`);
+      contract.status = 'TERMINATED';
+      contract.endDate = end;
+      contract.terminatedAt = this.clock.now();
+      contract.terminatedBy = principal.subject;
+      const saved = await this.repo.save(em, contract);
+      await this.emit(em, ContractTerminated, saved);
+      return saved;
+    });
+  }
+
+  // A running contract accepts a newly published version of the terms.
+  async acceptTerms(principal: Principal, id: string, termsVersion: string): Promise<ContractEntity> {
+    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not accept terms`);
+    return this.ds.transaction(async (em) => {
+      const contract = await this.lockedOrThrow(em, principal, id);
+      if (contract.status === 'TERMINATED') throw ContractsError.badInput('id', 'the contract has ended');
+      const terms = await this.terms.currentOrThrow(em, termsVersion);
+      if (!(await this.terms.alreadyAccepted(em, contract.id, terms.version))) await this.terms.record(em, terms, contract, principal);
+      return contract;
+    });
+  }
+
+  private async onboardingWithin(em: EntityManager, contract: ContractEntity): Promise<OnboardingChecklist[]> {
+    const sensors = await this.repo.sensorsOf([contract.customerId], em);
+    return [onboardingChecklist(contract, sensors)];
+  }
+
+  private async lockedOrThrow(em: EntityManager, principal: Principal, id: string): Promise<ContractEntity> {
+    const contract = await this.repo.forUpdate(em, scopeOf(principal), id);
+    if (!contract) throw ContractsError.notFound(`contract ${id} not found`);
+    return contract;
+  }
+
+  private async emit(em: EntityManager, def: EventDefinition<ContractEntitlementsBody>, contract: ContractEntity): Promise<void> {
+    const [customer] = await this.customers.findByIdsWith(em, [contract.customerId]);
+    const catalogue = await this.catalogue.catalogue(em);
+    const plan = catalogue.plans.find((p) => p.code === contract.plan && p.version === contract.planVersion);
+    const livenessIncluded = plan?.includedOptions.includes(OptionCode.LIVENESS_MONITORING) ?? false;
+    await this.outbox.add(em, def, entitlementsOf(contract, customer?.partnerId ?? null, livenessIncluded), { customerId: contract.customerId });
+  }
+}

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal, scopeOf } from '@kanshi/auth';
+import { InvoiceIssued } from '@kanshi/events';
+import { Outbox } from '@kanshi/messaging';
+import { ConnectionShape, pageOf } from '@kanshi/platform';
+import { Clock } from '../adapters/clock.adapter';
+import { formatInvoiceNumber } from '../billing/invoice-number';
+import { DocumentNumbersRepository } from '../common/document-numbers.repository';
+import { ContractsConfig } from '../config';
+import { CONTRACTS_CONFIG } from '../contracts-core.module';
+import { ContractsError } from '../contracts.errors';
+import { BillingRunEntity, InvoiceEntity, InvoiceLineEntity } from './invoice.entity';
+import { InvoiceFilter, InvoicesRepository } from './invoices.repository';
+
+@Injectable()
+export class InvoicesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: InvoicesRepository,
+    private readonly numbers: DocumentNumbersRepository,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    @Inject(CONTRACTS_CONFIG) private readonly config: ContractsConfig,
+  ) {}
+
+  list(principal: Principal, filter: InvoiceFilter): Promise<InvoiceEntity[]> {
+    return this.repo.list(scopeOf(principal), filter);
+  }
+
+  async page(principal: Principal, filter: InvoiceFilter, first: number, after?: string): Promise<ConnectionShape<InvoiceEntity>> {
+    if (!Number.isInteger(first) || first < 1 || first > 200) throw ContractsError.badInput('first', 'first must be between 1 and 200');
+    const rows = await this.repo.list(scopeOf(principal), filter, first + 1, after);
+    return pageOf(rows, first, (i) => ({ sortKey: i.period, id: i.id }));
+  }
+
+  async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, InvoiceEntity>> {
+    return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((i) => [i.id, i]));
+  }
+
+  // Lines of invoices already checked visible by the caller.
+  async linesOf(invoiceIds: readonly string[]): Promise<Map<string, InvoiceLineEntity[]>> {
+    const all = await this.repo.linesOf(invoiceIds);
+    return new Map(invoiceIds.map((id) => [id, all.filter((l) => l.invoiceId === id)]));
+  }
+
+  runs(principal: Principal, period?: string): Promise<BillingRunEntity[]> {
+    if (!principal.isProvider) throw ContractsError.forbidden('billing runs are for provider staff');
+    return this.repo.runs(period);
+  }
+
+  invoicesOfPeriod(period: string): Promise<InvoiceEntity[]> {
+    return this.repo.byPeriod(period);
+  }
+
+  // Issues a draft left by a draft run: its number is taken from the same gap-free counter.
+  async issue(principal: Principal, id: string): Promise<InvoiceEntity> {
+    assertBillingAdmin(principal);
+    return this.ds.transaction(async (em) => {
+      const invoice = await this.lockedOrThrow(em, id);
+      if (invoice.status !== 'DRAFT') throw ContractsError.badInput('id', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`);
+      const year = Number(invoice.period.slice(0, 4));
+      const prefix = this.config.INVOICE_NUMBER_PREFIX;
+      const sequence = await this.numbers.allocate(em, prefix, year);
+      await em.query(
+        `UPDATE contracts.invoice SET number = $2, number_prefix = $3, number_year = $4, number_sequence = $5, status = 'ISSUED', issued_at = $6,
+           stripe_sync_status = 'PENDING', stripe_next_attempt_at = now(), updated_at = now() WHERE id = $1`,
+        [invoice.id, formatInvoiceNumber(year, sequence, prefix), prefix, year, sequence, this.clock.now()],
+      );
+      const issued = (await this.lockedOrThrow(em, id)) as InvoiceEntity;
+      await this.outbox.add(
+        em,
+        InvoiceIssued,
+        { invoiceId: issued.id, number: issued.number!, period: issued.period, partnerId: issued.partnerId, customerId: issued.customerId, total: issued.total },
+        { customerId: issued.customerId },
+      );
+      return issued;
+    });
+  }
+
+  // A voided invoice keeps its number (numbers are never reused); its charges become billable
+  // again, so the next run of the period bills them on a new invoice.
+  async void(principal: Principal, id: string): Promise<InvoiceEntity> {
+    assertBillingAdmin(principal);
+    return this.ds.transaction(async (em) => {
+      const invoice = await this.lockedOrThrow(em, id);
+      if (invoice.status === 'VOID') return invoice;
+      if (invoice.status === 'PAID') throw ContractsError.badInput('id', `invoice ${invoice.number} is paid; issue a credit note instead`);
+      if (invoice.status === 'DRAFT') throw ContractsError.badInput('id', 'a draft has no number to void; the next billing run rebuilds it');
+      await this.voidWithin(em, invoice, this.clock.now(), 'local');
+      return (await this.lockedOrThrow(em, id)) as InvoiceEntity;
+    });
+  }
+
+  // `origin`: local (Stripe must be told, if it knows the invoice) or stripe (it was voided there).
+  async voidWithin(em: EntityManager, invoice: InvoiceEntity, at: Date, origin: 'local' | 'stripe'): Promise<void> {
+    invoice.status = 'VOID';
+    invoice.voidedAt = at;
+    if (origin === 'stripe') invoice.stripeSyncStatus = 'SYNCED';
+    else if (invoice.stripeInvoiceId || invoice.stripeSyncAttempts > 0) {
+      // Stripe has (or may have, after an attempt whose answer was lost) this invoice.
+      invoice.stripeSyncStatus = 'PENDING';
+      invoice.stripeNextAttemptAt = new Date();
+    } else invoice.stripeSyncStatus = 'NONE';
+    await this.repo.save(em, invoice);
+    await this.repo.supersedeLines(em, invoice.id);
+  }
+
+  async retrySync(principal: Principal, id: string): Promise<InvoiceEntity> {
+    assertBillingAdmin(principal);
+    return this.ds.transaction(async (em) => {
+      const invoice = await this.lockedOrThrow(em, id);
+      if (invoice.stripeSyncStatus !== 'FAILED') throw ContractsError.badInput('id', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`);
+      invoice.stripeSyncStatus = 'PENDING';
+      invoice.stripeSyncAttempts = 0;
+      invoice.stripeNextAttemptAt = new Date();
+      invoice.stripeLastError = null;
+      return this.repo.save(em, invoice);
+    });
+  }
+
+  markOverdue(): Promise<number> {
+    return this.repo.markOverdue(this.clock.today());
+  }
+
+  setPdf(em: EntityManager, invoiceId: string, reportId: string): Promise<void> {
+    return this.repo.setPdf(em, invoiceId, reportId);
+  }
+
+  private async lockedOrThrow(em: EntityManager, id: string): Promise<InvoiceEntity> {
+    const invoice = await this.repo.forUpdate(em, id);
+    if (!invoice) throw ContractsError.notFound(`invoice ${id} not found`);
+    return invoice;
+  }
+}
+
+function assertBillingAdmin(principal: Principal): void {
+  if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not change invoices`);
+}

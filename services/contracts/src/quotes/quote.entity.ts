@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { bigintNumber } from '../common/bigint.transformer';
+import { ContractPrices, PartnerPricing } from '../pricing/contract-prices';
+import { QuoteCustomLineInput, QuoteDiscount, QuoteLine } from '../pricing/quote-calculator';
+import { TaxByRate } from '../pricing/tax';
+
+export type QuoteStatus = 'DRAFT' | 'SENT' | 'ACCEPTED' | 'WITHDRAWN';
+
+// A quote keeps what it was computed from and the result, so it reads the same forever and the
+// contract made from it inherits exactly the prices shown.
+@Entity({ schema: 'contracts', name: 'quote' })
+export class QuoteEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column() number: string;
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column() plan: string;
+  @Column({ name: 'plan_version', type: 'int' }) planVersion: number;
+  @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: string | null;
+  @Column({ type: 'text', array: true }) options: string[];
+  @Column({ name: 'endpoint_count', type: 'int', nullable: true }) endpointCount: number | null;
+  @Column({ name: 'term_months', type: 'int' }) termMonths: number;
+  @Column({ name: 'start_date', type: 'date' }) startDate: string;
+  @Column({ name: 'quote_date', type: 'date' }) quoteDate: string;
+  @Column({ name: 'valid_until', type: 'date' }) validUntil: string;
+  @Column({ name: 'custom_lines', type: 'jsonb' }) customLines: QuoteCustomLineInput[];
+  @Column({ type: 'jsonb', nullable: true }) discount: QuoteDiscount | null;
+  @Column({ type: 'jsonb' }) lines: QuoteLine[];
+  @Column({ type: 'bigint', transformer: bigintNumber }) subtotal: number;
+  @Column({ type: 'bigint', transformer: bigintNumber }) tax: number;
+  @Column({ type: 'bigint', transformer: bigintNumber }) total: number;
+  @Column({ name: 'tax_by_rate', type: 'jsonb' }) taxByRate: TaxByRate[];
+  @Column({ name: 'one_time_total', type: 'bigint', transformer: bigintNumber }) oneTimeTotal: number;
+  @Column({ name: 'monthly_total', type: 'bigint', transformer: bigintNumber }) monthlyTotal: number;
+  @Column({ name: 'contract_prices', type: 'jsonb' }) contractPrices: ContractPrices;
+  @Column({ name: 'partner_pricing', type: 'jsonb', nullable: true }) partnerPricing: PartnerPricing | null;
+  @Column({ type: 'text' }) status: QuoteStatus;
+  @Column({ name: 'pdf_report_id', type: 'uuid', nullable: true }) pdfReportId: string | null;
+  @Column({ name: 'created_by' }) createdBy: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true }) acceptedAt: Date | null;
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,59 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { requestLoader, SubgraphContext } from '@kanshi/platform';
+import { reportRef, ReportRef } from '../common/report-ref.object';
+import { CustomerEntity } from '../customers/customer.entity';
+import { CustomerObject } from '../customers/customer.object';
+import { CustomersService } from '../customers/customers.service';
+import { CreateQuoteInput } from './create-quote.input';
+import { QuoteEntity } from './quote.entity';
+import { QuoteObject, QuoteStatus } from './quote.object';
+import { QuotesService } from './quotes.service';
+
+@Resolver(() => QuoteObject)
+export class QuotesResolver {
+  constructor(
+    private readonly service: QuotesService,
+    private readonly customers: CustomersService,
+  ) {}
+
+  @Query(() => QuoteObject, { nullable: true, description: "null when missing or another tenant's" })
+  quote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: SubgraphContext) {
+    return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principal, ids)).load(id);
+  }
+
+  @Query(() => [QuoteObject], { description: 'Quotes you may see, newest first' })
+  quotes(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true }) customerId?: string) {
+    return this.service.list(principal, customerId);
+  }
+
+  @Mutation(() => QuoteObject, { description: 'A draft quote priced from the catalogue in force (partner prices for a partner customer)' })
+  createQuote(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateQuoteInput) {
+    return this.service.create(principal, input);
+  }
+
+  @Mutation(() => QuoteObject, { description: 'Issues the quote to the customer (reporting renders its PDF)' })
+  sendQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.service.send(principal, id);
+  }
+
+  @Mutation(() => QuoteObject)
+  withdrawQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.service.withdraw(principal, id);
+  }
+
+  @ResolveField(() => QuoteStatus)
+  status(@Parent() quote: QuoteEntity): QuoteStatus {
+    return this.service.statusOf(quote);
+  }
+
+  @ResolveField(() => CustomerObject, { nullable: true })
+  customer(@Parent() quote: QuoteEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
+    return requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.customers.visibleByIds(principal, ids)).load(quote.customerId);
+  }
+
+  @ResolveField(() => ReportRef, { nullable: true, description: 'The quote PDF, once reporting has rendered it' })
+  pdf(@Parent() quote: QuoteEntity): ReportRef | null {
+    return reportRef(quote.pdfReportId);
+  }
+}

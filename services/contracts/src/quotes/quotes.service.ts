@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal, scopeOf } from '@kanshi/auth';
+import { QuoteIssued } from '@kanshi/events';
+import { Outbox } from '@kanshi/messaging';
+import { Clock } from '../adapters/clock.adapter';
+import { formatInvoiceNumber } from '../billing/invoice-number';
+import { addDays, toTokyoDate } from '../billing/tokyo-calendar';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { DocumentNumbersRepository } from '../common/document-numbers.repository';
+import { ContractsConfig } from '../config';
+import { CONTRACTS_CONFIG } from '../contracts-core.module';
+import { ContractsError } from '../contracts.errors';
+import { CustomersService } from '../customers/customers.service';
+import { partnerPricingOf } from '../customers/partner.entity';
+import { computeQuote, QuoteCustomLineInput, QuoteDiscount } from '../pricing/quote-calculator';
+import { CreateQuoteInput } from './create-quote.input';
+import { QuoteEntity } from './quote.entity';
+import { QuoteStatus } from './quote.object';
+import { QuotesRepository } from './quotes.repository';
+
+@Injectable()
+export class QuotesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: QuotesRepository,
+    private readonly numbers: DocumentNumbersRepository,
+    private readonly customers: CustomersService,
+    private readonly catalogue: CatalogueService,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    @Inject(CONTRACTS_CONFIG) private readonly config: ContractsConfig,
+  ) {}
+
+  list(principal: Principal, customerId?: string): Promise<QuoteEntity[]> {
+    return this.repo.list(scopeOf(principal), customerId);
+  }
+
+  async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, QuoteEntity>> {
+    return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((q) => [q.id, q]));
+  }
+
+  // What the caller sees: a draft or sent quote past its validity reads as expired.
+  statusOf(quote: QuoteEntity): QuoteStatus {
+    if ((quote.status === 'DRAFT' || quote.status === 'SENT') && this.clock.today() > quote.validUntil) return QuoteStatus.EXPIRED;
+    return quote.status as QuoteStatus;
+  }
+
+  // Sales quote for anyone; a partner for its own customers. Prices are the catalogue's in force
+  // today, or the partner's terms for a partner's customer.
+  async create(principal: Principal, input: CreateQuoteInput): Promise<QuoteEntity> {
+    assertMayQuote(principal);
+    const customer = await this.customers.visibleCustomerOrThrow(principal, input.customerId);
+    const partner = await this.customers.partnerOf(customer);
+    const pricing = partnerPricingOf(partner);
+    const today = this.clock.today();
+    const startDate = toTokyoDate(input.startDate, 'startDate');
+    if (startDate < today) throw ContractsError.badInput('startDate', `the service cannot start in the past (${startDate} is before ${today})`);
+    const validDays = input.validDays ?? this.config.QUOTE_VALIDITY_DAYS;
+    if (!Number.isSafeInteger(validDays) || validDays < 1 || validDays > 365) throw ContractsError.badInput('validDays', 'validDays must be between 1 and 365');
+    const customLines: QuoteCustomLineInput[] = (input.customLines ?? []).map((l) => ({
+      description: l.description,
+      ...(l.descriptionJa != null ? { descriptionJa: l.descriptionJa } : {}),
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      ...(l.recurring != null ? { recurring: l.recurring } : {}),
+      ...(l.taxRate != null ? { taxRate: l.taxRate } : {}),
+    }));
+    const discount = (input.discount ? { ...input.discount } : null) as QuoteDiscount | null;
+    const result = computeQuote(
+      {
+        plan: input.plan as never,
+        serviceHours: (input.serviceHours ?? null) as never,
+        options: (input.options ?? []) as never,
+        endpointCount: input.endpointCount ?? null,
+        termMonths: input.termMonths ?? 12,
+        customLines,
+        discount,
+        quoteDate: today,
+      },
+      await this.catalogue.catalogue(),
+      pricing,
+      { taxRounding: this.config.TAX_ROUNDING },
+    );
+    return this.ds.transaction(async (em) => {
+      const year = Number(today.slice(0, 4));
+      const sequence = await this.numbers.allocate(em, this.config.QUOTE_NUMBER_PREFIX, year);
+      return this.repo.insert(em, {
+        number: formatInvoiceNumber(year, sequence, this.config.QUOTE_NUMBER_PREFIX),
+        customerId: customer.id,
+        plan: result.plan,
+        planVersion: result.planVersion,
+        serviceHours: result.serviceHours,
+        options: [...new Set(input.options ?? [])],
+        endpointCount: input.endpointCount ?? null,
+        termMonths: result.termMonths,
+        startDate,
+        quoteDate: today,
+        validUntil: addDays(today, validDays),
+        customLines,
+        discount,
+        lines: result.lines,
+        subtotal: result.subtotal,
+        tax: result.tax,
+        total: result.total,
+        taxByRate: result.taxByRate,
+        oneTimeTotal: result.oneTimeTotal,
+        monthlyTotal: result.monthlyTotal,
+        contractPrices: result.contractPrices,
+        partnerPricing: pricing,
+        status: 'DRAFT',
+        createdBy: principal.subject,
+      });
+    });
+  }
+
+  // Sending issues the quote: reporting renders its PDF from the quote.issued event.
+  async send(principal: Principal, id: string): Promise<QuoteEntity> {
+    assertMayQuote(principal);
+    return this.ds.transaction(async (em) => {
+      const quote = await this.lockedOrThrow(em, principal, id);
+      const status = this.statusOf(quote);
+      if (status === QuoteStatus.SENT) return quote;
+      if (status !== QuoteStatus.DRAFT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`);
+      quote.status = 'SENT';
+      quote.sentAt = this.clock.now();
+      const saved = await this.repo.save(em, quote);
+      await this.outbox.add(em, QuoteIssued, { quoteId: quote.id, customerId: quote.customerId, number: quote.number }, { customerId: quote.customerId });
+      return saved;
+    });
+  }
+
+  async withdraw(principal: Principal, id: string): Promise<QuoteEntity> {
+    assertMayQuote(principal);
+    return this.ds.transaction(async (em) => {
+      const quote = await this.lockedOrThrow(em, principal, id);
+      if (quote.status === 'WITHDRAWN') return quote;
+      if (quote.status === 'ACCEPTED') throw ContractsError.badInput('id', `quote ${quote.number} was accepted; terminate the contract instead`);
+      quote.status = 'WITHDRAWN';
+      quote.withdrawnAt = this.clock.now();
+      return this.repo.save(em, quote);
+    });
+  }
+
+  // For acceptQuote: the quote locked, still open, and valid today. A missing, foreign, expired,
+  // withdrawn or already accepted quote is bad input on `id`.
+  async lockForAcceptance(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
+    const quote = await this.lockedOrThrow(em, principal, id);
+    const status = this.statusOf(quote);
+    if (status === QuoteStatus.EXPIRED) throw ContractsError.badInput('id', `quote ${quote.number} expired on ${quote.validUntil}`);
+    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()}`);
+    return quote;
+  }
+
+  async markAccepted(em: EntityManager, quote: QuoteEntity): Promise<void> {
+    quote.status = 'ACCEPTED';
+    quote.acceptedAt = this.clock.now();
+    await this.repo.save(em, quote);
+  }
+
+  setPdf(em: EntityManager, quoteId: string, reportId: string): Promise<void> {
+    return this.repo.setPdf(em, quoteId, reportId);
+  }
+
+  private async lockedOrThrow(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
+    const quote = await this.repo.forUpdate(em, scopeOf(principal), id);
+    if (!quote) throw ContractsError.badInput('id', `quote ${id} not found`);
+    return quote;
+  }
+}
+
+function assertMayQuote(principal: Principal): void {
+  if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw ContractsError.forbidden(`role ${principal.role} may not manage quotes`);
+}

@@ -1,0 +1,20 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { PublishTermsVersionInput } from './publish-terms.input';
+import { TermsVersionObject } from './terms.object';
+import { TermsService } from './terms.service';
+
+@Resolver(() => TermsVersionObject)
+export class TermsResolver {
+  constructor(private readonly service: TermsService) {}
+
+  @Query(() => [TermsVersionObject], { description: 'Contract terms versions, newest first; `current` is the one new contracts accept' })
+  termsVersions() {
+    return this.service.versions();
+  }
+
+  @Mutation(() => TermsVersionObject, { description: 'provider_admin: publish a new version of the contract terms' })
+  publishTermsVersion(@CurrentPrincipal() principal: Principal, @Args('input') input: PublishTermsVersionInput) {
+    return this.service.publish(principal, input);
+  }
+}
