@@ -30,6 +30,8 @@ export interface ContractsKit {
   ok<T = any>(role: Role, query: string, variables?: Record<string, unknown>, ids?: { partnerId?: string; customerId?: string }): Promise<T>;
   sync(): Promise<{ synced: number; retrying: number; failed: number }>;
   publish<T>(def: EventDefinition<T>, body: T, customerId: string | null, occurredAt?: Date): Promise<string>;
+  // The last event published on JetStream under the definition's subject.
+  lastPublished<T>(def: EventDefinition<T>): Promise<{ eventId: string; customerId: string | null; body: T } | null>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,11 @@ export async function startContracts(opts: { now: string; stripe?: boolean; mess
       const envelope = { eventId, subject: def.subject, occurredAt: occurredAt.toISOString(), customerId, body };
       await bus.js.publish(bus.subjectOf(def), Buffer.from(JSON.stringify(envelope)), { msgID: eventId });
       return eventId;
+    },
+    async lastPublished<T>(def: EventDefinition<T>) {
+      bus ??= await NatsBus.connect({ url: config.NATS_URL, name: 'contracts-int-kit', namespace: config.NATS_NAMESPACE });
+      const msg = await bus.jsm.streams.getMessage(bus.streamNameOf(def.stream), { last_by_subj: bus.subjectOf(def) }).catch(() => null);
+      return msg ? (JSON.parse(Buffer.from(msg.data).toString('utf8')) as { eventId: string; customerId: string | null; body: T }) : null;
     },
     async close() {
       await app.close();

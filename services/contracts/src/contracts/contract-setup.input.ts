@@ -32,7 +32,7 @@ export class EscalationContactInput {
   @Field() @IsString() @Length(1, 200) name: string;
   @Field({ nullable: true }) @IsOptional() @Matches(/^\+?[0-9() -]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
   @Field({ nullable: true }) @IsOptional() @IsEmail() email?: string;
-  @Field(() => ContactLanguage, { nullable: true, defaultValue: ContactLanguage.JA }) @IsOptional() @IsIn(Object.values(ContactLanguage)) language?: ContactLanguage;
+  @Field(() => ContactLanguage, { nullable: true, description: 'JA when omitted' }) @IsOptional() @IsIn(Object.values(ContactLanguage)) language?: ContactLanguage;
 }
 
 // The service settings of a contract. On acceptQuote every field is optional (defaults: no

@@ -16,7 +16,12 @@ export interface ContractSetup {
 // Applies a setup input over the current values (or the defaults), checking every field.
 export function applySetup(input: ContractSetupInput | null | undefined, current?: ContractSetup): ContractSetup {
   const base: ContractSetup = current ?? { monitoredProducts: [], escalationContacts: [], isolationPreApproved: false, logRetentionMonths: DEFAULT_LOG_RETENTION_MONTHS };
-  const next = { ...base };
+  const next: ContractSetup = {
+    monitoredProducts: base.monitoredProducts,
+    escalationContacts: base.escalationContacts,
+    isolationPreApproved: base.isolationPreApproved,
+    logRetentionMonths: base.logRetentionMonths,
+  };
   if (!input) return next;
   if (input.monitoredProducts != null) {
     input.monitoredProducts.forEach((p, i) => {
