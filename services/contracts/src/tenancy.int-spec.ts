@@ -131,6 +131,17 @@ describe('tenancy', () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }`;
     const r = { r: [{ __typename: 'Customer', id: direct }, { __typename: 'Customer', id: partnerCustomer }] };
     expect((await kit.ok('partner_admin', query, r, { partnerId: partner }))._entities).toEqual([null, { id: partnerCustomer }]);
+    const objects = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Quote { id } ... on Contract { id } ... on Invoice { id } } }`;
+    const refs = {
+      r: [
+        { __typename: 'Quote', id: ids.directQuote },
+        { __typename: 'Contract', id: ids.directContract },
+        { __typename: 'Invoice', id: ids.directInvoice },
+        { __typename: 'Contract', id: ids.partnerContract },
+        { __typename: 'Invoice', id: ids.partnerInvoice },
+      ],
+    };
+    expect((await kit.ok('partner_admin', objects, refs, { partnerId: partner }))._entities).toEqual([null, null, null, { id: ids.partnerContract }, { id: ids.partnerInvoice }]);
   });
 
   it('refuses a partner acting on the direct customer’s quote and contract as if they did not exist', async () => {

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { ContactLanguage } from './contract-setup.input';
@@ -48,6 +48,7 @@ export class ContractPricesObject {
 }
 
 @ObjectType('Contract')
+@Directive('@key(fields: "id")')
 export class ContractObject {
   @Field(() => ID) id: string;
   @Field(() => ID) customerId: string;

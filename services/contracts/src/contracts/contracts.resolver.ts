@@ -1,6 +1,6 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal } from '@kanshi/auth';
-import { requestLoader, SubgraphContext } from '@kanshi/platform';
+import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.object';
@@ -71,6 +71,11 @@ export class ContractsResolver {
   @Mutation(() => ContractObject, { description: 'Records acceptance of the terms version now in force for a running contract' })
   acceptTerms(@CurrentPrincipal() principal: Principal, @Args('contractId', { type: () => ID }) contractId: string, @Args('termsVersion') termsVersion: string) {
     return this.service.acceptTerms(principal, contractId, termsVersion);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
   @ResolveField(() => CustomerObject, { nullable: true })

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { connectionOf } from '@kanshi/platform';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { TaxByRateObject } from '../quotes/quote.object';
@@ -73,6 +73,7 @@ export class InvoiceCustomerSubtotalObject {
 }
 
 @ObjectType('Invoice')
+@Directive('@key(fields: "id")')
 export class InvoiceObject {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true, description: 'Gap-free per issuer and year; null while a draft' }) number: string | null;

@@ -1,6 +1,6 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal } from '@kanshi/auth';
-import { requestLoader, SubgraphContext } from '@kanshi/platform';
+import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { parseBillingPeriod } from '../billing/billing-period';
 import { reportRef, ReportRef } from '../common/report-ref.object';
 import { CustomerEntity } from '../customers/customer.entity';
@@ -77,6 +77,11 @@ export class InvoicesResolver {
   @Mutation(() => InvoiceObject, { description: 'provider_admin: try again an invoice Stripe refused, once the cause is fixed' })
   retryStripeSync(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.service.retrySync(principal, id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
   @ResolveField(() => [InvoiceLineObject])

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { LineRecurrence } from './create-quote.input';
@@ -33,6 +33,7 @@ export class TaxByRateObject {
 }
 
 @ObjectType('Quote')
+@Directive('@key(fields: "id")')
 export class QuoteObject {
   @Field(() => ID) id: string;
   @Field() number: string;

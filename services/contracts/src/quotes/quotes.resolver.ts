@@ -1,6 +1,6 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal } from '@kanshi/auth';
-import { requestLoader, SubgraphContext } from '@kanshi/platform';
+import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { reportRef, ReportRef } from '../common/report-ref.object';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.object';
@@ -40,6 +40,12 @@ export class QuotesResolver {
   @Mutation(() => QuoteObject)
   withdrawQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.service.withdraw(principal, id);
+  }
+
+  // Another tenant's quote resolves to null, like a missing one.
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
   @ResolveField(() => QuoteStatus)
