@@ -13,6 +13,7 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
 import { BillingRunEntity } from './invoice.entity';
 import { BillableContractRow, InvoicesRepository, NewInvoiceLineRow, NewInvoiceRow } from './invoices.repository';
 
@@ -194,9 +195,9 @@ export class BillingRunService {
 function toBill(c: BillableContractRow, period: string, endpointCounts: { date: string; count: number }[]): CustomerToBill['contracts'][number] {
   return {
     contractId: c.id,
-    plan: c.plan as never,
-    serviceHours: c.serviceHours as never,
-    options: c.options as never,
+    plan: c.plan as PlanCodeValue,
+    serviceHours: c.serviceHours as ServiceHoursValue | null,
+    options: c.options as OptionCodeValue[],
     prices: c.prices,
     startDate: c.serviceStartDate,
     endDate: c.endDate,

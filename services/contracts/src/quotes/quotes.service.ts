@@ -13,6 +13,7 @@ import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
 import { CustomersService } from '../customers/customers.service';
 import { partnerPricingOf } from '../customers/partner.entity';
+import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
 import { computeQuote, QuoteCustomLineInput, QuoteDiscount } from '../pricing/quote-calculator';
 import { CreateQuoteInput } from './create-quote.input';
 import { QuoteEntity } from './quote.entity';
@@ -69,9 +70,9 @@ export class QuotesService {
     const discount = (input.discount ? { ...input.discount } : null) as QuoteDiscount | null;
     const result = computeQuote(
       {
-        plan: input.plan as never,
-        serviceHours: (input.serviceHours ?? null) as never,
-        options: (input.options ?? []) as never,
+        plan: input.plan as PlanCodeValue,
+        serviceHours: (input.serviceHours ?? null) as ServiceHoursValue | null,
+        options: (input.options ?? []) as OptionCodeValue[],
         endpointCount: input.endpointCount ?? null,
         termMonths: input.termMonths ?? 12,
         customLines,
