@@ -1,7 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { AlertsModule } from './alerts/alerts.module';
 import { IngestionConfig } from './config';
+import { EntitlementsModule } from './entitlements/entitlements.module';
+import { IntakeModule } from './intake/intake.module';
+import { LivenessModule } from './liveness/liveness.module';
+import { QuarantineModule } from './quarantine/quarantine.module';
+import { RawEventsModule } from './raw-events/raw-events.module';
 import { SensorEntity } from './sensors/sensor.entity';
 import { SensorsModule } from './sensors/sensors.module';
 
@@ -15,7 +21,13 @@ export class AppModule {
       imports: [
         PlatformModule.forService({ service: 'ingestion', schema: 'ingestion', config, entities: ENTITIES, publishes: ['INGESTION', 'INGESTION_LOGS'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        EntitlementsModule,
         SensorsModule,
+        LivenessModule,
+        IntakeModule,
+        AlertsModule,
+        RawEventsModule,
+        QuarantineModule,
       ],
     };
   }

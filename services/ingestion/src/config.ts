@@ -1,6 +1,58 @@
-import { loadPlatformConfig, port } from '@kanshi/config';
+import { readFileSync } from 'node:fs';
+import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
+
+// Ports of the intake listeners: 0 switches a listener off.
+const schema = {
+  PORT: port(4102),
+  // HTTPS intake (TLS is terminated in front of the service, like the GraphQL endpoint).
+  INGEST_MAX_BODY_BYTES: int({ default: 10 * 1024 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
+  // Per-sensor token bucket, in records: the long-run rate and the burst a sensor may send at once.
+  INGEST_RATE_PER_SENSOR: int({ default: 5_000, min: 1 }),
+  INGEST_BURST_PER_SENSOR: int({ default: 50_000, min: 1 }),
+  SYSLOG_HOST: str({ default: '127.0.0.1' }),
+  SYSLOG_UDP_PORT: port(0),
+  SYSLOG_TCP_PORT: port(0),
+  SYSLOG_TLS_PORT: port(0),
+  SYSLOG_TLS_CERT_PATH: optionalStr(),
+  SYSLOG_TLS_KEY_PATH: optionalStr(),
+  // When set, TLS clients must present a certificate signed by this CA.
+  SYSLOG_TLS_CA_PATH: optionalStr(),
+  SYSLOG_BATCH_MAX_RECORDS: int({ default: 1000, min: 1, max: 5000 }),
+  SYSLOG_BATCH_MAX_DELAY_MS: int({ default: 50, min: 1, max: 10_000 }),
+  SMTP_HOST: str({ default: '127.0.0.1' }),
+  SMTP_PORT: port(0),
+  INTAKE_MAIL_DOMAIN: str({ default: 'intake.kanshi.local' }),
+  SMTP_TLS_CERT_PATH: optionalStr(),
+  SMTP_TLS_KEY_PATH: optionalStr(),
+  // Liveness: how often silent sensors are looked for.
+  LIVENESS_CHECK_INTERVAL_MS: int({ default: 15_000, min: 100 }),
+  // Retention: how often partitions are created ahead and expired ones dropped.
+  RETENTION_INTERVAL_MS: int({ default: 3_600_000, min: 1000 }),
+  PARTITION_MONTHS_AHEAD: int({ default: 2, min: 1, max: 24 }),
+  DEFAULT_LOG_RETENTION_MONTHS: int({ default: 3, min: 1, max: 120 }),
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadPlatformConfig('ingestion', { PORT: port(4102) }, env);
+  const config = loadPlatformConfig('ingestion', schema, env);
+  const problems: string[] = [];
+  if (config.SYSLOG_TLS_PORT && (!config.SYSLOG_TLS_CERT_PATH || !config.SYSLOG_TLS_KEY_PATH)) {
+    problems.push('SYSLOG_TLS_CERT_PATH and SYSLOG_TLS_KEY_PATH are required when SYSLOG_TLS_PORT is set');
+  }
+  if (Boolean(config.SMTP_TLS_CERT_PATH) !== Boolean(config.SMTP_TLS_KEY_PATH)) problems.push('SMTP_TLS_CERT_PATH and SMTP_TLS_KEY_PATH go together');
+  for (const name of ['SYSLOG_TLS_CERT_PATH', 'SYSLOG_TLS_KEY_PATH', 'SYSLOG_TLS_CA_PATH', 'SMTP_TLS_CERT_PATH', 'SMTP_TLS_KEY_PATH'] as const) {
+    const path = config[name];
+    if (path && !readable(path)) problems.push(`${name} ${path} cannot be read`);
+  }
+  if (problems.length) throw new ConfigError('ingestion', problems);
+  return config;
 }
 export type IngestionConfig = ReturnType<typeof loadConfig>;
+
+function readable(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

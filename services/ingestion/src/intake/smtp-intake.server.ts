@@ -2,7 +2,7 @@ import net from 'node:net';
 import { AddressObject, Attachment, HeaderValue, ParsedMail, simpleParser, StructuredHeader } from 'mailparser';
 import { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerEnvelope, SMTPServerSession } from 'smtp-server';
 import { normalizeRemoteAddress, SensorRef } from './sensor-ref';
-import { decodeText } from './text-decoding';
+import { decodeDeviceText } from '../parsers/charset';
 
 // The SMTP listener for alert mail (FireEye and others send notifications by mail). A mail is
 // accepted only for a recipient that authenticates one sensor (`<sensorId>+<token>@<domain>`)
@@ -263,7 +263,7 @@ export function extractAlertTexts(mail: Pick<IntakeMail, 'text' | 'attachments'>
   if (body) texts.push(body);
   for (const attachment of mail.attachments) {
     if (!isAlertAttachment(attachment)) continue;
-    const text = decodeText(attachment.content, attachment.charset).trim();
+    const text = decodeDeviceText(attachment.content, attachment.charset ?? undefined).trim();
     if (text) texts.push(text);
   }
   return texts;

@@ -38,6 +38,18 @@ describe('decodeDeviceText', () => {
     expect(decodeDeviceText(jis, 'ISO-2022-JP')).toBe('A日本語Z');
   });
 
+  it('decodes mail ISO-2022-JP labelled as a Windows variant, with SO/SI half-width katakana', () => {
+    // ESC $ B 46 7C 4B 5C ESC ( B, then SO 31 32 SI (ｱｲ) as CP50221 writes them
+    const bytes = Buffer.from([0x1b, 0x24, 0x42, 0x46, 0x7c, 0x4b, 0x5c, 0x1b, 0x28, 0x42, 0x0e, 0x31, 0x32, 0x0f, 0x21]);
+    expect(decodeDeviceText(bytes, 'CP50221')).toBe('日本ｱｲ!');
+  });
+
+  it('reads bytes declared us-ascii, or in a charset nobody knows, by looking at them', () => {
+    const sjis = iconv.encode('監視', 'cp932');
+    expect(decodeDeviceText(sjis, 'us-ascii')).toBe('監視');
+    expect(decodeDeviceText(sjis, 'x-unknown-charset')).toBe('監視');
+  });
+
   it('honours a declared charset', () => {
     const sjis = iconv.encode('検知', 'shift_jis');
     expect(decodeDeviceText(sjis, 'Shift_JIS')).toBe('検知');

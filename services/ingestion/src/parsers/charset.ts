@@ -9,7 +9,8 @@ import * as iconv from 'iconv-lite';
 // (NEC/IBM extensions such as ①, and FULLWIDTH TILDE for 0x8160).
 const SHIFT_JIS = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'ms_kanji', 'csshiftjis', 'windows-31j', 'cp932', 'ms932', 'x-ms-cp932']);
 const EUC_JP = new Set(['euc-jp', 'eucjp', 'x-euc-jp', 'cseucpkdfmtjapanese', 'euc_jp']);
-const ISO_2022_JP = new Set(['iso-2022-jp', 'csiso2022jp', 'iso2022jp', 'jis']);
+// Mailers also label ISO-2022-JP as its Windows variants (CP50220-50222).
+const ISO_2022_JP = new Set(['iso-2022-jp', 'csiso2022jp', 'iso2022jp', 'jis', 'iso-2022-jp-1', 'iso-2022-jp-2', 'cp50220', 'cp50221', 'cp50222']);
 const UTF_8 = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
 
 function normalizeCharset(declared: string | undefined): string | undefined {

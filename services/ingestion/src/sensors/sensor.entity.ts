@@ -9,6 +9,9 @@ export class SensorEntity {
   // The ingest token is shown once; only its SHA-256 is kept.
   @Column({ name: 'token_hash', type: 'text' }) tokenHash: string;
   @Column({ name: 'token_rotated_at', type: 'timestamptz' }) tokenRotatedAt: Date;
+  // After a rotation with a grace period, the previous token works until then.
+  @Column({ name: 'previous_token_hash', type: 'text', nullable: true }) previousTokenHash: string | null;
+  @Column({ name: 'previous_token_valid_until', type: 'timestamptz', nullable: true }) previousTokenValidUntil: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
   @Column({ name: 'allowed_source_ips', type: 'text', array: true, default: () => "'{}'" }) allowedSourceIps: string[];
   @Column({ name: 'allowed_senders', type: 'text', array: true, default: () => "'{}'" }) allowedSenders: string[];
@@ -16,6 +19,7 @@ export class SensorEntity {
   @Column({ name: 'silence_threshold_seconds', type: 'int', default: 900 }) silenceThresholdSeconds: number;
   @Column({ name: 'time_zone', type: 'text', default: 'Asia/Tokyo' }) timeZone: string;
   @Column({ type: 'text', default: 'UNKNOWN' }) status: 'UP' | 'DOWN' | 'UNKNOWN';
+  @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true }) statusChangedAt: Date | null;
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt: Date | null;
   @Column({ name: 'first_event_at', type: 'timestamptz', nullable: true }) firstEventAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -34,6 +34,9 @@ export class SensorObject {
   @Field() name: string;
   @Field(() => SensorStatus) status: string;
   @Field({ nullable: true }) lastSeenAt?: Date;
+  @Field({ nullable: true, description: 'When the status last changed between UP and DOWN' }) statusChangedAt?: Date;
+  @Field({ nullable: true, description: 'When the first event (not heartbeat) arrived' }) firstEventAt?: Date;
+  @Field() tokenRotatedAt: Date;
   @Field(() => [String]) allowedSourceIps: string[];
   @Field(() => [String]) allowedSenders: string[];
   @Field(() => Int) heartbeatIntervalSeconds: number;

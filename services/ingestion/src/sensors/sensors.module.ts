@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { SensorDirectory } from './sensor-directory.service';
 import { SensorsRepository } from './sensors.repository';
 import { CustomerSensorsResolver, SensorsResolver } from './sensors.resolver';
 import { SensorsService } from './sensors.service';
 
-@Module({ providers: [SensorsRepository, SensorsService, SensorsResolver, CustomerSensorsResolver], exports: [SensorsService, SensorsRepository] })
+@Module({
+  imports: [EntitlementsModule],
+  providers: [SensorsRepository, SensorsService, SensorDirectory, SensorsResolver, CustomerSensorsResolver],
+  exports: [SensorsService, SensorsRepository, SensorDirectory],
+})
 export class SensorsModule {}

@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Principal, scopeOf } from '@kanshi/auth';
 import { SensorRegistered } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { canSeeCustomerId, TenantDirectory } from '@kanshi/platform';
+import { EntitlementsRepository } from '../entitlements/entitlements.repository';
 import { IngestionError, IngestionErrorCode } from './ingestion.errors';
+import { hashIngestToken, newIngestToken } from './ingest-token';
 import { RegisterSensorInput } from './register-sensor.input';
+import { SensorDirectory } from './sensor-directory.service';
 import { SensorEntity } from './sensor.entity';
 import { SensorsRepository } from './sensors.repository';
+import { UpdateSensorSettingsInput } from './update-sensor-settings.input';
 
-export function hashIngestToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+export { hashIngestToken, newIngestToken } from './ingest-token';
 
-export function newIngestToken(): string {
-  return `kst_${randomBytes(32).toString('base64url')}`;
-}
+const MAX_GRACE_SECONDS = 7 * 86400;
 
 @Injectable()
 export class SensorsService {
@@ -24,6 +23,8 @@ export class SensorsService {
     private readonly ds: DataSource,
     private readonly repo: SensorsRepository,
     private readonly directory: TenantDirectory,
+    private readonly entitlements: EntitlementsRepository,
+    private readonly sensors: SensorDirectory,
     private readonly outbox: Outbox,
   ) {}
 
@@ -38,34 +39,122 @@ export class SensorsService {
     return out;
   }
 
+  async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, SensorEntity>> {
+    const rows = await this.repo.findVisibleByIds(scopeOf(principal), ids);
+    return new Map(rows.map((s) => [s.id, s]));
+  }
+
   async register(principal: Principal, input: RegisterSensorInput): Promise<{ sensor: SensorEntity; ingestToken: string }> {
-    if (!principal.hasRole('provider_admin', 'engineer', 'partner_admin', 'customer_admin')) {
-      throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not register sensors`);
-    }
+    this.assertMayManage(principal, 'register sensors');
     const scope = scopeOf(principal);
     // Unknown and foreign customers look the same to the caller.
     const known = await this.directory.lookup(input.customerId);
     if (!known || !(await canSeeCustomerId(this.directory, scope, input.customerId))) {
       throw new IngestionError(IngestionErrorCode.CUSTOMER_NOT_FOUND, `customer ${input.customerId} not found`, 'customerId');
     }
+    if (!(await this.entitlements.forCustomer(input.customerId)).active) {
+      throw new IngestionError(IngestionErrorCode.NO_ACTIVE_CONTRACT, `customer ${input.customerId} has no active contract; sensors are registered once a contract is active`, 'customerId');
+    }
     if (input.timeZone && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
     const ingestToken = newIngestToken();
-    return this.ds.transaction(async (em) => {
-      const sensor = await this.repo.insert(em, {
+    const sensor = await this.ds.transaction(async (em) => {
+      const allowedSourceIps = unique(input.allowedSourceIps ?? []);
+      const allowedSenders = unique((input.allowedSenders ?? []).map((s) => s.toLowerCase()));
+      await this.assertUnclaimed(em, allowedSourceIps, allowedSenders);
+      const created = await this.repo.insert(em, {
         customerId: input.customerId,
         product: input.product,
         name: input.name,
         tokenHash: hashIngestToken(ingestToken),
         tokenRotatedAt: new Date(),
-        allowedSourceIps: input.allowedSourceIps ?? [],
-        allowedSenders: (input.allowedSenders ?? []).map((s) => s.toLowerCase()),
+        allowedSourceIps,
+        allowedSenders,
         heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? 300,
         silenceThresholdSeconds: input.silenceThresholdSeconds ?? 900,
         timeZone: input.timeZone ?? 'Asia/Tokyo',
       });
-      await this.outbox.add(em, SensorRegistered, { sensorId: sensor.id, product: sensor.product, name: sensor.name }, { customerId: sensor.customerId });
-      return { sensor, ingestToken };
+      await this.outbox.add(em, SensorRegistered, { sensorId: created.id, product: created.product, name: created.name }, { customerId: created.customerId });
+      return created;
     });
+    this.sensors.invalidate();
+    return { sensor, ingestToken };
+  }
+
+  // A new token at once; the old one keeps working for `graceSeconds` (0: stops now) so a
+  // device can be reconfigured without losing events.
+  async rotateToken(principal: Principal, sensorId: string, graceSeconds = 0): Promise<{ sensor: SensorEntity; ingestToken: string }> {
+    this.assertMayManage(principal, 'rotate ingest tokens');
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+      throw new IngestionError(IngestionErrorCode.BAD_INPUT, `gracePeriodSeconds must be between 0 and ${MAX_GRACE_SECONDS}`, 'gracePeriodSeconds');
+    }
+    const ingestToken = newIngestToken();
+    const sensor = await this.change(principal, sensorId, async (s) => {
+      const now = new Date();
+      s.previousTokenHash = graceSeconds > 0 ? s.tokenHash : null;
+      s.previousTokenValidUntil = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
+      s.tokenHash = hashIngestToken(ingestToken);
+      s.tokenRotatedAt = now;
+    });
+    return { sensor, ingestToken };
+  }
+
+  // A revoked sensor's tokens, source addresses and senders stop working for good.
+  revoke(principal: Principal, sensorId: string): Promise<SensorEntity> {
+    this.assertMayManage(principal, 'revoke sensors');
+    return this.change(principal, sensorId, async (s) => {
+      s.revokedAt = new Date();
+      s.previousTokenHash = null;
+      s.previousTokenValidUntil = null;
+    });
+  }
+
+  updateSettings(principal: Principal, sensorId: string, input: UpdateSensorSettingsInput): Promise<SensorEntity> {
+    this.assertMayManage(principal, 'change sensor settings');
+    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
+    return this.change(principal, sensorId, async (s, em) => {
+      const ips = input.allowedSourceIps !== undefined ? unique(input.allowedSourceIps) : undefined;
+      const senders = input.allowedSenders !== undefined ? unique(input.allowedSenders.map((x) => x.toLowerCase())) : undefined;
+      await this.assertUnclaimed(em, ips ?? [], senders ?? [], s.id);
+      if (input.name !== undefined) s.name = input.name;
+      if (ips !== undefined) s.allowedSourceIps = ips;
+      if (senders !== undefined) s.allowedSenders = senders;
+      if (input.heartbeatIntervalSeconds !== undefined) s.heartbeatIntervalSeconds = input.heartbeatIntervalSeconds;
+      if (input.silenceThresholdSeconds !== undefined) s.silenceThresholdSeconds = input.silenceThresholdSeconds;
+      if (input.timeZone !== undefined) s.timeZone = input.timeZone;
+    });
+  }
+
+  private async change(principal: Principal, sensorId: string, apply: (s: SensorEntity, em: EntityManager) => Promise<void>): Promise<SensorEntity> {
+    const [visible] = await this.repo.findVisibleByIds(scopeOf(principal), [sensorId]);
+    if (!visible) throw new IngestionError(IngestionErrorCode.SENSOR_NOT_FOUND, `sensor ${sensorId} not found`, 'sensorId');
+    const saved = await this.ds.transaction(async (em) => {
+      const sensor = await this.repo.findByIdForUpdate(em, sensorId);
+      if (!sensor) throw new IngestionError(IngestionErrorCode.SENSOR_NOT_FOUND, `sensor ${sensorId} not found`, 'sensorId');
+      if (sensor.revokedAt) throw new IngestionError(IngestionErrorCode.SENSOR_REVOKED, `sensor ${sensorId} was revoked on ${sensor.revokedAt.toISOString()}`, 'sensorId');
+      await apply(sensor, em);
+      return this.repo.save(em, sensor);
+    });
+    this.sensors.invalidate();
+    return saved;
+  }
+
+  private async assertUnclaimed(em: EntityManager, ips: string[], senders: string[], exceptId?: string): Promise<void> {
+    if (ips.length === 0 && senders.length === 0) return;
+    await this.repo.lockClaims(em);
+    const takenIps = await this.repo.claimedSourceIps(em, ips, exceptId);
+    if (takenIps.length) {
+      throw new IngestionError(IngestionErrorCode.SOURCE_IP_TAKEN, `source address ${takenIps.join(', ')} already belongs to another sensor`, 'allowedSourceIps');
+    }
+    const takenSenders = await this.repo.claimedSenders(em, senders, exceptId);
+    if (takenSenders.length) {
+      throw new IngestionError(IngestionErrorCode.SENDER_TAKEN, `sender ${takenSenders.join(', ')} already belongs to another sensor`, 'allowedSenders');
+    }
+  }
+
+  private assertMayManage(principal: Principal, what: string): void {
+    if (!principal.hasRole('provider_admin', 'engineer', 'partner_admin', 'customer_admin')) {
+      throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not ${what}`);
+    }
   }
 }
 
@@ -76,4 +165,8 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { TenantScope } from '@kanshi/auth';
+import { decodeCursor, TenantDirectory } from '@kanshi/platform';
+
+// One alert as the intake path builds it (several identical ones in a batch are one, counted).
+export interface AlertInsert {
+  vendorEventId: string;
+  receivedAt: Date;
+  occurredAt: Date;
+  ruleName: string | null;
+  vendorSeverity: string | null;
+  severity: number;
+  blocked: boolean | null;
+  groupKey: string | null;
+  hostName: string | null;
+  hostIp: string | null;
+  sourceIp: string | null;
+  destinationIp: string | null;
+  userName: string | null;
+  fileName: string | null;
+  fileHash: string | null;
+  ecs: Record<string, unknown>;
+  raw: string;
+  count: number;
+}
+
+export interface AlertUpserted {
+  id: string;
+  vendor_event_id: string;
+  repeat_count: number;
+  inserted: boolean;
+}
+
+export interface AlertRow {
+  id: string;
+  sensor_id: string;
+  customer_id: string;
+  product: string;
+  vendor_event_id: string;
+  received_at: Date;
+  last_received_at: Date;
+  occurred_at: Date;
+  rule_name: string | null;
+  vendor_severity: string | null;
+  severity: number;
+  blocked: boolean | null;
+  group_key: string | null;
+  host_name: string | null;
+  host_ip: string | null;
+  source_ip: string | null;
+  destination_ip: string | null;
+  user_name: string | null;
+  file_name: string | null;
+  file_hash: string | null;
+  ecs: Record<string, unknown>;
+  raw: string;
+  repeat_count: number;
+}
+
+export interface AlertQuery {
+  customerId?: string;
+  sensorId?: string;
+  from?: Date;
+  to?: Date;
+  minSeverity?: number;
+}
+
+@Injectable()
+export class AlertsRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  // A repeat of a known (sensor, vendor event id) adds to its count instead of a row. Rows are
+  // upserted in key order so two batches touching the same alerts cannot deadlock.
+  async upsert(em: EntityManager, sensor: { sensorId: string; customerId: string; product: string }, alerts: AlertInsert[]): Promise<AlertUpserted[]> {
+    if (alerts.length === 0) return [];
+    const a = [...alerts].sort((x, y) => (x.vendorEventId < y.vendorEventId ? -1 : x.vendorEventId > y.vendorEventId ? 1 : 0));
+    return em.query(
+      `INSERT INTO ingestion.alert AS a (sensor_id, customer_id, product, vendor_event_id, received_at, last_received_at, occurred_at, rule_name,
+         vendor_severity, severity, blocked, group_key, host_name, host_ip, source_ip, destination_ip, user_name, file_name, file_hash, ecs, raw, repeat_count)
+       SELECT $1, $2, $3, t.vid, t.rcv, t.rcv, t.occ, t.rule, t.vsev, t.sev, t.blk, t.grp, t.host, t.hip, t.sip, t.dip, t.usr, t.fname, t.fhash, t.ecs, t.raw, t.n
+       FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::int2[], $10::bool[], $11::text[], $12::text[], $13::text[],
+                   $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::jsonb[], $20::text[], $21::int[])
+         AS t(vid, rcv, occ, rule, vsev, sev, blk, grp, host, hip, sip, dip, usr, fname, fhash, ecs, raw, n)
+       ON CONFLICT (sensor_id, vendor_event_id) DO UPDATE
+         SET repeat_count = a.repeat_count + EXCLUDED.repeat_count, last_received_at = greatest(a.last_received_at, EXCLUDED.last_received_at)
+       RETURNING a.id, a.vendor_event_id, a.repeat_count, (a.xmax = 0) AS inserted`,
+      [
+        sensor.sensorId,
+        sensor.customerId,
+        sensor.product,
+        a.map((x) => x.vendorEventId),
+        a.map((x) => x.receivedAt.toISOString()),
+        a.map((x) => x.occurredAt.toISOString()),
+        a.map((x) => x.ruleName),
+        a.map((x) => x.vendorSeverity),
+        a.map((x) => x.severity),
+        a.map((x) => x.blocked),
+        a.map((x) => x.groupKey),
+        a.map((x) => x.hostName),
+        a.map((x) => x.hostIp),
+        a.map((x) => x.sourceIp),
+        a.map((x) => x.destinationIp),
+        a.map((x) => x.userName),
+        a.map((x) => x.fileName),
+        a.map((x) => x.fileHash),
+        a.map((x) => JSON.stringify(x.ecs)),
+        a.map((x) => x.raw),
+        a.map((x) => x.count),
+      ],
+    );
+  }
+
+  // Newest first (by first receipt), keyset-paginated on (received_at, id).
+  page(scope: TenantScope, q: AlertQuery, limit: number, after?: string): Promise<AlertRow[]> {
+    const params: unknown[] = [];
+    const [scopeSql, scopeParams] = this.directory.condition(scope, 'customer_id', 1);
+    params.push(...scopeParams);
+    const where = [scopeSql];
+    if (q.customerId) where.push(`customer_id = $${params.push(q.customerId)}`);
+    if (q.sensorId) where.push(`sensor_id = $${params.push(q.sensorId)}`);
+    if (q.from) where.push(`received_at >= $${params.push(q.from)}`);
+    if (q.to) where.push(`received_at < $${params.push(q.to)}`);
+    if (q.minSeverity !== undefined) where.push(`severity >= $${params.push(q.minSeverity)}`);
+    if (after) {
+      const c = decodeCursor(after);
+      where.push(`(received_at, id) < ($${params.push(c.sortKey)}::timestamptz, $${params.push(c.id)}::uuid)`);
+    }
+    return this.ds.query(`SELECT * FROM ingestion.alert WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT $${params.push(limit)}`, params);
+  }
+
+  async visibleByIds(scope: TenantScope, ids: readonly string[]): Promise<AlertRow[]> {
+    if (ids.length === 0) return [];
+    const [scopeSql, scopeParams] = this.directory.condition(scope, 'customer_id', 2);
+    return this.ds.query(`SELECT * FROM ingestion.alert WHERE id = ANY($1::uuid[]) AND ${scopeSql}`, [ids, ...scopeParams]);
+  }
+}

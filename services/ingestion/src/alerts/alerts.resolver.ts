@@ -1,0 +1,33 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { SensorObject } from '../sensors/sensor.object';
+import { sensorLoader } from '../sensors/sensors.resolver';
+import { SensorsService } from '../sensors/sensors.service';
+import { AlertConnection, AlertObject } from './alert.object';
+import { AlertsArgs } from './alerts.args';
+import { AlertsService } from './alerts.service';
+
+@Resolver(() => AlertObject)
+export class AlertsResolver {
+  constructor(
+    private readonly service: AlertsService,
+    private readonly sensors: SensorsService,
+  ) {}
+
+  @Query(() => AlertConnection)
+  alerts(@CurrentPrincipal() principal: Principal, @Args() args: AlertsArgs) {
+    return this.service.page(principal, args.filter, args.first, args.after);
+  }
+
+  @ResolveField(() => SensorObject)
+  sensor(@Parent() alert: AlertObject, @Context() ctx: SubgraphContext) {
+    return sensorLoader(ctx, this.sensors).load(alert.sensorId);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    const principal = principalOf(ctx);
+    return requestLoader<AlertObject>(ctx.req, 'alert', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { PLATFORM_CONFIG } from '@kanshi/platform';
+import { IngestionConfig } from '../config';
+import { LivenessModule } from '../liveness/liveness.module';
+import { SensorsModule } from '../sensors/sensors.module';
+import { StorageModule } from '../storage.module';
+import { installIngestBodyParsers } from './http-body';
+import { IngestController } from './ingest.controller';
+import { IngestService } from './ingest.service';
+import { IntakeListeners } from './intake-listeners.service';
+import { LogStreamAdapter } from './log-stream.adapter';
+
+@Module({
+  imports: [SensorsModule, StorageModule, LivenessModule],
+  controllers: [IngestController],
+  providers: [IngestService, LogStreamAdapter, IntakeListeners],
+  exports: [IngestService, IntakeListeners],
+})
+export class IntakeModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify?.addContentTypeParser) return;
+    installIngestBodyParsers(fastify, { ingestMaxBytes: this.config.INGEST_MAX_BODY_BYTES, defaultMaxBytes: fastify.initialConfig.bodyLimit ?? 1024 * 1024 });
+  }
+}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { TenantScope } from '@kanshi/auth';
+import { decodeCursor, TenantDirectory } from '@kanshi/platform';
+import { classTableName, MonthPartition, monthPartition, parsePartitionName } from './partition-calendar';
+
+// One batch of accepted records of one sensor: the columns that vary per record are arrays.
+export interface RawEventBatch {
+  customerId: string;
+  sensorId: string;
+  product: string;
+  transport: string;
+  retentionMonths: number;
+  receivedAt: string[];
+  occurredAt: string[];
+  kind: string[];
+  severity: number[];
+  raw: string[];
+}
+
+export interface RawEventRow {
+  id: string;
+  received_at: Date;
+  occurred_at: Date;
+  customer_id: string;
+  sensor_id: string;
+  product: string;
+  transport: string;
+  kind: string;
+  severity: number;
+  raw: string;
+}
+
+export interface RawEventSearch {
+  from: Date;
+  to: Date;
+  text?: string;
+  customerId?: string;
+  sensorId?: string;
+  kind?: string;
+}
+
+const PARTITION_LOCK = `hashtext('ingestion.raw_event.partitions')`;
+
+@Injectable()
+export class RawEventsRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  // One statement per batch: arrays are bound once and unnested by the server, which costs far
+  // less than a multi-row VALUES list with a parameter per cell.
+  async insert(em: EntityManager, b: RawEventBatch): Promise<void> {
+    if (b.raw.length === 0) return;
+    await em.query(
+      `INSERT INTO ingestion.raw_event (received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
+       SELECT t.r, $1, t.o, $2, $3, $4, $5, t.k, t.s, t.raw
+       FROM unnest($6::timestamptz[], $7::timestamptz[], $8::text[], $9::int2[], $10::text[]) AS t(r, o, k, s, raw)`,
+      [b.retentionMonths, b.customerId, b.sensorId, b.product, b.transport, b.receivedAt, b.occurredAt, b.kind, b.severity, b.raw],
+    );
+  }
+
+  // Newest first, keyset-paginated on (received_at, id).
+  async search(scope: TenantScope, q: RawEventSearch, limit: number, after?: string): Promise<RawEventRow[]> {
+    const params: unknown[] = [q.from, q.to];
+    const where = ['received_at >= $1', 'received_at < $2'];
+    const [scopeSql, scopeParams] = this.directory.condition(scope, 'customer_id', params.length + 1);
+    where.push(scopeSql);
+    params.push(...scopeParams);
+    if (q.customerId) where.push(`customer_id = $${params.push(q.customerId)}`);
+    if (q.sensorId) where.push(`sensor_id = $${params.push(q.sensorId)}`);
+    if (q.kind) where.push(`kind = $${params.push(q.kind)}`);
+    // A plain substring, case-insensitive: LIKE's own wildcards in the text are matched literally.
+    if (q.text) where.push(`raw ILIKE $${params.push(`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    if (after) {
+      const c = decodeCursor(after);
+      where.push(`(received_at, id) < ($${params.push(c.sortKey)}::timestamptz, $${params.push(c.id)}::bigint)`);
+    }
+    return this.ds.query(
+      `SELECT id::text AS id, received_at, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw
+       FROM ingestion.raw_event WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT $${params.push(limit)}`,
+      params,
+    );
+  }
+
+  // ---- partitions ---------------------------------------------------------------------------
+
+  // Idempotent and safe to race with other replicas (serialized by an advisory lock).
+  async ensurePartitions(partitions: MonthPartition[]): Promise<void> {
+    if (partitions.length === 0) return;
+    await this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
+      await this.createPartitions(em, partitions);
+    });
+  }
+
+  async listMonthPartitions(): Promise<MonthPartition[]> {
+    const rows: { name: string }[] = await this.ds.query(
+      `SELECT c.relname AS name FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class parent ON parent.oid = i.inhparent
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'ingestion' AND parent.relname LIKE 'raw\\_event\\_r%'`,
+    );
+    return rows.map((r) => parsePartitionName(r.name)).filter((p): p is MonthPartition => p !== null);
+  }
+
+  async retentionClassesWithPartitions(): Promise<number[]> {
+    const rows: { name: string }[] = await this.ds.query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class parent ON parent.oid = i.inhparent
+       JOIN pg_namespace n ON n.oid = parent.relnamespace WHERE n.nspname = 'ingestion' AND parent.relname = 'raw_event'`,
+    );
+    return rows.map((r) => /^raw_event_r(\d+)$/.exec(r.name)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  }
+
+  // Drops an expired month. Events of customers whose retention has since grown beyond this
+  // class are first moved to their longer class, so raising a contract's retention keeps what
+  // was already received. Returns how many events were moved.
+  async dropPartition(p: MonthPartition, now: Date): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
+      const exists: unknown[] = await em.query(`SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ingestion' AND c.relname = $1`, [p.name]);
+      if (exists.length === 0) return 0;
+      const longer: { months: number }[] = await em.query(
+        `SELECT DISTINCT c.months FROM ingestion.${p.name} e
+         JOIN (SELECT customer_id, max(log_retention_months) AS months FROM ingestion.customer_contract GROUP BY customer_id) c ON c.customer_id = e.customer_id
+         WHERE c.months > $1 AND e.received_at >= $2::timestamptz - make_interval(months => c.months)`,
+        [p.retentionMonths, now],
+      );
+      await this.createPartitions(
+        em,
+        longer.map((l) => monthPartition(l.months, p.from)),
+      );
+      let moved = 0;
+      if (longer.length) {
+        const [{ n }]: { n: number }[] = await em.query(
+          `WITH moved AS (
+             INSERT INTO ingestion.raw_event (id, received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
+             SELECT e.id, e.received_at, c.months, e.occurred_at, e.customer_id, e.sensor_id, e.product, e.transport, e.kind, e.severity, e.raw
+             FROM ingestion.${p.name} e
+             JOIN (SELECT customer_id, max(log_retention_months) AS months FROM ingestion.customer_contract GROUP BY customer_id) c ON c.customer_id = e.customer_id
+             WHERE c.months > $1 AND e.received_at >= $2::timestamptz - make_interval(months => c.months)
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM moved`,
+          [p.retentionMonths, now],
+        );
+        moved = n;
+      }
+      await em.query(`DROP TABLE ingestion.${p.name}`);
+      return moved;
+    });
+  }
+
+  private async createPartitions(em: EntityManager, partitions: MonthPartition[]): Promise<void> {
+    for (const p of partitions) {
+      const parent = classTableName(p.retentionMonths);
+      await em.query(`CREATE TABLE IF NOT EXISTS ingestion.${parent} PARTITION OF ingestion.raw_event FOR VALUES IN (${p.retentionMonths}) PARTITION BY RANGE (received_at)`);
+      await em.query(
+        `CREATE TABLE IF NOT EXISTS ingestion.${p.name} PARTITION OF ingestion.${parent} FOR VALUES FROM ('${p.from.toISOString()}') TO ('${p.to.toISOString()}')`,
+      );
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Principal, scopeOf } from '@kanshi/auth';
+import { ConnectionShape, pageOf } from '@kanshi/platform';
+import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
+import { RawEventObject } from './raw-event.object';
+import { RawEventFilter } from './raw-events.args';
+import { RawEventsRepository } from './raw-events.repository';
+
+const MAX_RANGE_MS = 93 * 86400_000;
+
+@Injectable()
+export class RawEventsService {
+  constructor(private readonly repo: RawEventsRepository) {}
+
+  // Log search is analysts' work: provider staff only, over a bounded time range.
+  async search(principal: Principal, filter: RawEventFilter, first = 50, after?: string): Promise<ConnectionShape<RawEventObject>> {
+    if (!principal.hasRole('provider_admin', 'analyst', 'engineer')) {
+      throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not search raw events`);
+    }
+    const from = new Date(filter.from);
+    const to = new Date(filter.to);
+    if (!(to > from)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'to must be after from', 'to');
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'the time range may span at most 93 days', 'to');
+    const rows = await this.repo.search(scopeOf(principal), { from, to, text: filter.text, customerId: filter.customerId, sensorId: filter.sensorId, kind: filter.kind }, first + 1, after);
+    const nodes: RawEventObject[] = rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.received_at,
+      occurredAt: r.occurred_at,
+      customerId: r.customer_id,
+      sensorId: r.sensor_id,
+      product: r.product,
+      transport: r.transport,
+      kind: r.kind,
+      severityScore: r.severity,
+      raw: r.raw,
+    }));
+    return pageOf(nodes, first, (e) => ({ sortKey: e.receivedAt.toISOString(), id: e.id }));
+  }
+}

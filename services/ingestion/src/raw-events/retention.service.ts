@@ -1,0 +1,92 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PLATFORM_CONFIG } from '@kanshi/platform';
+import { counter, createLogger } from '@kanshi/observability';
+import { IngestionConfig } from '../config';
+import { EntitlementsRepository } from '../entitlements/entitlements.repository';
+import { QuarantineRepository } from '../quarantine/quarantine.repository';
+import { isExpired, MonthPartition, monthPartition, monthsAhead } from './partition-calendar';
+import { RawEventsRepository } from './raw-events.repository';
+
+export interface RetentionRun {
+  dropped: string[];
+  movedToLongerRetention: number;
+  quarantinePurged: number;
+}
+
+const droppedPartitions = counter('kanshi_ingest_partitions_dropped_total', 'Raw-event partitions dropped by retention');
+
+// Raw events are kept per contract (3 months unless the contract says otherwise) by dropping
+// whole month partitions of each retention class; partitions are created ahead so intake never
+// waits for DDL. Runs at boot and then every RETENTION_INTERVAL_MS.
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = createLogger('RetentionService');
+  // partitions this process knows to exist, so intake asks the database only for a new month
+  private readonly known = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: RawEventsRepository,
+    private readonly entitlements: EntitlementsRepository,
+    private readonly quarantine: QuarantineRepository,
+    @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // schema-only boot (supergraph composition): no database, nothing to run
+    if (!this.ds.isInitialized) return;
+    await this.createAhead(new Date());
+    this.timer = setInterval(() => {
+      this.running = this.run().catch((err) => this.log.error({ err }, 'retention run failed; the next run tries again'));
+    }, this.config.RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  // Before a batch is written: the partitions for its class and months exist.
+  async ensureFor(retentionMonths: number, receivedAt: Date[]): Promise<void> {
+    const missing = new Map<string, MonthPartition>();
+    for (const at of receivedAt) {
+      const p = monthPartition(retentionMonths, at);
+      if (!this.known.has(p.name)) missing.set(p.name, p);
+    }
+    if (missing.size === 0) return;
+    await this.repo.ensurePartitions([...missing.values()]);
+    for (const name of missing.keys()) this.known.add(name);
+  }
+
+  // After an insert found no partition (another replica's retention dropped one this process
+  // still believed in): ask the database again.
+  forgetKnownPartitions(): void {
+    this.known.clear();
+  }
+
+  async createAhead(now: Date): Promise<void> {
+    const classes = new Set([this.config.DEFAULT_LOG_RETENTION_MONTHS, ...(await this.entitlements.retentionClasses()), ...(await this.repo.retentionClassesWithPartitions())]);
+    const partitions = [...classes].flatMap((months) => monthsAhead(now, this.config.PARTITION_MONTHS_AHEAD).map((m) => monthPartition(months, m)));
+    await this.repo.ensurePartitions(partitions);
+    for (const p of partitions) this.known.add(p.name);
+  }
+
+  async run(now = new Date()): Promise<RetentionRun> {
+    await this.createAhead(now);
+    const result: RetentionRun = { dropped: [], movedToLongerRetention: 0, quarantinePurged: 0 };
+    for (const p of await this.repo.listMonthPartitions()) {
+      if (!isExpired(p, now)) continue;
+      result.movedToLongerRetention += await this.repo.dropPartition(p, now);
+      this.known.delete(p.name);
+      result.dropped.push(p.name);
+      droppedPartitions.inc();
+    }
+    result.quarantinePurged = await this.quarantine.purgeExpired(now, this.config.DEFAULT_LOG_RETENTION_MONTHS);
+    if (result.dropped.length || result.quarantinePurged) this.log.info(result, 'retention applied');
+    return result;
+  }
+}
