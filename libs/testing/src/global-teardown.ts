@@ -9,7 +9,8 @@ export default async function globalTeardown(): Promise<void> {
     const u = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
     const nc = await connect({ servers: `${u.hostname}:${u.port || 4222}` });
     const jsm = await nc.jetstreamManager();
-    for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);
+    // testPlatformEnv() namespaces are `${ns}<hex>`: every stream of this run starts with ns
+    for await (const s of jsm.streams.list()) if (s.config.name.startsWith(ns)) await jsm.streams.delete(s.config.name);
     await nc.close();
   }
   await (globalThis as { kanshiTestInfra?: { stop(): Promise<void> } }).kanshiTestInfra?.stop();
