@@ -10,7 +10,8 @@ import { DataSource } from 'typeorm';
 import { ContractActivated, ContractEntitlementsBody, CustomerUpserted, EventDefinition, EventEnvelope, PlanCode } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
 import { createServiceApp } from '@kanshi/platform';
-import { eventually, gqlOk, testPlatformEnv, tokenFor } from '@kanshi/testing';
+import { connect } from 'nats';
+import { eventually, gqlOk, testNatsUrl, testPlatformEnv, tokenFor } from '@kanshi/testing';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
 
@@ -29,7 +30,18 @@ export async function bootIngestion(env: Record<string, string> = {}, bodyLimitB
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
-  return { app, url: base, graphql: `${base}/graphql`, ds: app.get(DataSource), bus: app.get(NatsBus), close: () => app.close() };
+  const bus = app.get(NatsBus);
+  const close = async () => {
+    // INGESTION_LOGS reserves 2 GB of JetStream storage: free this spec's streams at once.
+    const streams: string[] = [];
+    for await (const s of bus.jsm.streams.list()) if (s.config.name.startsWith(`${bus.namespace}_`)) streams.push(s.config.name);
+    await app.close();
+    const nc = await connect({ servers: new URL(testNatsUrl()).host });
+    const jsm = await nc.jetstreamManager();
+    for (const name of streams) await jsm.streams.delete(name).catch(() => undefined);
+    await nc.close();
+  };
+  return { app, url: base, graphql: `${base}/graphql`, ds: app.get(DataSource), bus, close };
 }
 
 async function publish<T extends object>(bus: NatsBus, def: EventDefinition<T>, customerId: string | null, body: T, occurredAt = new Date()): Promise<void> {

@@ -30,7 +30,8 @@ export class LivenessRepository {
   async markSeen(em: EntityManager, updates: SeenUpdate[]): Promise<SeenResult[]> {
     if (updates.length === 0) return [];
     const sorted = [...updates].sort((a, b) => (a.sensorId < b.sensorId ? -1 : 1));
-    return em.query(
+    // TypeORM answers an UPDATE with [rows, count]
+    const [rows]: [SeenResult[], number] = await em.query(
       `WITH input AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::bool[]) AS t(id, seen, ev)),
        prev AS (SELECT s.id, s.status, s.first_event_at FROM ingestion.sensor s JOIN input i ON i.id = s.id
                 WHERE s.revoked_at IS NULL ORDER BY s.id FOR UPDATE OF s)
@@ -45,15 +46,17 @@ export class LivenessRepository {
                  (p.first_event_at IS NULL AND s.first_event_at IS NOT NULL) AS first_event, s.first_event_at`,
       [sorted.map((u) => u.sensorId), sorted.map((u) => u.at.toISOString()), sorted.map((u) => u.event)],
     );
+    return rows;
   }
 
   // Sensors silent past their threshold go DOWN, each once.
-  markSilentDown(em: EntityManager, now: Date): Promise<WentDown[]> {
-    return em.query(
+  async markSilentDown(em: EntityManager, now: Date): Promise<WentDown[]> {
+    const [rows]: [WentDown[], number] = await em.query(
       `UPDATE ingestion.sensor SET status = 'DOWN', status_changed_at = $1
        WHERE status = 'UP' AND revoked_at IS NULL AND last_seen_at < $1::timestamptz - make_interval(secs => silence_threshold_seconds)
        RETURNING id, customer_id, last_seen_at`,
       [now],
     );
+    return rows;
   }
 }

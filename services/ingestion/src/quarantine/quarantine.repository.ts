@@ -96,7 +96,8 @@ export class QuarantineRepository {
   }
 
   async markReplayed(em: EntityManager, id: string, events: number): Promise<QuarantineRow> {
-    const rows: QuarantineRow[] = await em.query(
+    // TypeORM answers an UPDATE with [rows, count]
+    const [rows]: [QuarantineRow[], number] = await em.query(
       `UPDATE ingestion.quarantine SET status = 'REPLAYED', replay_attempts = replay_attempts + 1, last_replayed_at = now(), replayed_event_count = $2
        WHERE id = $1 RETURNING *`,
       [id, events],
@@ -105,7 +106,7 @@ export class QuarantineRepository {
   }
 
   async markStillRejected(em: EntityManager, id: string, reason: string): Promise<QuarantineRow> {
-    const rows: QuarantineRow[] = await em.query(
+    const [rows]: [QuarantineRow[], number] = await em.query(
       `UPDATE ingestion.quarantine SET reason = $2, replay_attempts = replay_attempts + 1, last_replayed_at = now() WHERE id = $1 RETURNING *`,
       [id, reason],
     );

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
+import { bootIngestion, createCustomer, registerSensor, TestService } from '../int-spec-helpers';
+import { addMonths, monthPartition } from './partition-calendar';
+import { RawEventsRepository } from './raw-events.repository';
+import { RetentionService } from './retention.service';
+
+jest.setTimeout(60_000);
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await bootIngestion();
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+const partitions = async (): Promise<string[]> =>
+  (await svc.ds.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ingestion' AND c.relname LIKE 'raw\\_event\\_r%' ORDER BY 1`)).map(
+    (r: { relname: string }) => r.relname,
+  );
+
+async function insertRaw(p: { retention: number; receivedAt: Date; customerId: string; sensorId: string; raw: string }): Promise<void> {
+  await svc.ds.query(
+    `INSERT INTO ingestion.raw_event (received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
+     VALUES ($1, $2, $1, $3, $4, 'FORTIGATE', 'udp', 'event', 0, $5)`,
+    [p.receivedAt, p.retention, p.customerId, p.sensorId, p.raw],
+  );
+}
+
+describe('raw event storage and retention', () => {
+  it('creates the partitions of this month and the months ahead at boot', async () => {
+    const now = new Date();
+    const names = await partitions();
+    for (const months of [0, 1, 2]) expect(names).toContain(monthPartition(3, addMonths(now, months)).name);
+  });
+
+  it('drops whole month partitions past their retention, after moving the events of customers whose retention grew', async () => {
+    const now = new Date();
+    const old = addMonths(now, -5);
+    const threeMonths = await createCustomer(svc);
+    const grew = await createCustomer(svc, { retentionMonths: 12 });
+    const s1 = await registerSensor(svc, threeMonths.customerId);
+    const s2 = await registerSensor(svc, grew.customerId);
+    const expired = monthPartition(3, old);
+    await svc.app.get(RawEventsRepository).ensurePartitions([expired]);
+    // Both were written under a 3-month contract; the second customer's is 12 months now.
+    await insertRaw({ retention: 3, receivedAt: old, customerId: threeMonths.customerId, sensorId: s1.sensorId, raw: 'old event of a 3-month customer' });
+    await insertRaw({ retention: 3, receivedAt: old, customerId: grew.customerId, sensorId: s2.sensorId, raw: 'old event of a customer now on 12 months' });
+    await svc.ds.query(
+      `INSERT INTO ingestion.quarantine (received_at, sensor_id, customer_id, transport, reason, raw) VALUES ($1, $2, $3, 'udp', 'old', '\\x00'::bytea)`,
+      [old, s1.sensorId, threeMonths.customerId],
+    );
+    expect(await partitions()).toContain(expired.name);
+
+    const run = await svc.app.get(RetentionService).run(now);
+
+    expect(run.dropped).toContain(expired.name);
+    expect(run.movedToLongerRetention).toBeGreaterThanOrEqual(1);
+    expect(run.quarantinePurged).toBeGreaterThanOrEqual(1);
+    const names = await partitions();
+    expect(names).not.toContain(expired.name);
+    expect(names).toContain(monthPartition(12, old).name);
+    expect(names).toContain(monthPartition(3, now).name);
+    const left = await svc.ds.query(`SELECT customer_id, retention_months, raw FROM ingestion.raw_event WHERE sensor_id = ANY($1::uuid[])`, [[s1.sensorId, s2.sensorId]]);
+    expect(left).toEqual([{ customer_id: grew.customerId, retention_months: 12, raw: 'old event of a customer now on 12 months' }]);
+  });
+
+  it('writes each customer’s events in the partition of its retention class', async () => {
+    const c = await createCustomer(svc, { retentionMonths: 6 });
+    const s = await registerSensor(svc, c.customerId);
+    const res = await fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'text/plain' },
+      body: readFileSync(path.resolve(__dirname, '../parsers/__fixtures__/fortigate-more.log'), 'utf8').split('\n')[0],
+    });
+    expect(res.status).toBe(200);
+    const [row] = await svc.ds.query(`SELECT tableoid::regclass::text AS partition FROM ingestion.raw_event WHERE sensor_id = $1`, [s.sensorId]);
+    expect(row.partition).toBe(`ingestion.${monthPartition(6, new Date()).name}`);
+  });
+});
+
+describe('raw event search', () => {
+  const SEARCH = `query($f: RawEventFilter!, $first: Int, $after: String) { rawEvents(filter: $f, first: $first, after: $after) {
+    edges { node { id raw customerId sensorId transport kind receivedAt } } pageInfo { hasNextPage endCursor } } }`;
+
+  it('finds raw events by time range and text for analysts, newest first, page by page', async () => {
+    const c = await createCustomer(svc);
+    const s = await registerSensor(svc, c.customerId, { product: 'GENERIC_JSON' });
+    const marker = randomUUID();
+    const body = [1, 2, 3].map((i) => JSON.stringify({ message: `login failed ${marker} #${i}`, severity: 'info' })).join('\n') + `\n{"message":"unrelated","severity":"info"}`;
+    await fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/x-ndjson' }, body });
+    const analyst = await tokenFor('analyst');
+    const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), text: marker.toUpperCase() };
+
+    const first = await gqlOk<{ rawEvents: { edges: { node: { raw: string; sensorId: string; transport: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+      svc.graphql,
+      analyst,
+      SEARCH,
+      { f, first: 2 },
+    );
+    expect(first.rawEvents.edges).toHaveLength(2);
+    expect(first.rawEvents.pageInfo.hasNextPage).toBe(true);
+    expect(first.rawEvents.edges[0].node).toMatchObject({ sensorId: s.sensorId, transport: 'https' });
+    const second = await gqlOk<{ rawEvents: { edges: { node: { raw: string } }[]; pageInfo: { hasNextPage: boolean } } }>(svc.graphql, analyst, SEARCH, {
+      f,
+      first: 2,
+      after: first.rawEvents.pageInfo.endCursor,
+    });
+    expect(second.rawEvents.pageInfo.hasNextPage).toBe(false);
+    const all = [...first.rawEvents.edges, ...second.rawEvents.edges].map((e) => e.node.raw);
+    expect(all.sort()).toEqual([1, 2, 3].map((i) => JSON.stringify({ message: `login failed ${marker} #${i}`, severity: 'info' })).sort());
+  });
+
+  it('is for provider staff only, over at most 93 days', async () => {
+    const c = await createCustomer(svc);
+    const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() };
+    const customer = await gqlRequest(svc.graphql, await tokenFor('customer_admin', { customerId: c.customerId }), SEARCH, { f });
+    expect(customer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const partner = await gqlRequest(svc.graphql, await tokenFor('partner_admin', { partnerId: randomUUID() }), SEARCH, { f });
+    expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const long = await gqlRequest(svc.graphql, await tokenFor('analyst'), SEARCH, { f: { from: '2026-01-01T00:00:00Z', to: '2026-11-01T00:00:00Z' } });
+    expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
