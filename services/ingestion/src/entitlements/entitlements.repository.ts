@@ -5,7 +5,9 @@ import { ContractEntitlementsBody } from '@kanshi/events';
 // What ingestion acts on for a customer, from all of its contracts.
 export interface CustomerEntitlement {
   customerId: string;
-  // an active contract: sensors may be registered
+  // a contract in force (signed and not terminated: onboarding or active): sensors may be
+  // registered and send. Onboarding needs it: contracts activates a contract only after its
+  // sensors are registered and have sent their first event.
   active: boolean;
   // an active contract whose plan or option includes liveness monitoring
   livenessMonitoring: boolean;
@@ -55,7 +57,7 @@ export class EntitlementsRepository {
     const out = new Map<string, CustomerEntitlement>(customerIds.map((id) => [id, { customerId: id, active: false, livenessMonitoring: false, retentionMonths: null }]));
     if (customerIds.length === 0) return out;
     const rows: { customer_id: string; active: boolean; liveness: boolean; retention: number }[] = await this.ds.query(
-      `SELECT customer_id, bool_or(status = 'active') AS active, bool_or(status = 'active' AND liveness_monitoring) AS liveness,
+      `SELECT customer_id, bool_or(status IN ('pending_onboarding', 'active')) AS active, bool_or(status = 'active' AND liveness_monitoring) AS liveness,
               max(log_retention_months) AS retention
        FROM ingestion.customer_contract WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id`,
       [customerIds],

@@ -53,7 +53,7 @@ export class SensorsService {
       throw new IngestionError(IngestionErrorCode.CUSTOMER_NOT_FOUND, `customer ${input.customerId} not found`, 'customerId');
     }
     if (!(await this.entitlements.forCustomer(input.customerId)).active) {
-      throw new IngestionError(IngestionErrorCode.NO_ACTIVE_CONTRACT, `customer ${input.customerId} has no active contract; sensors are registered once a contract is active`, 'customerId');
+      throw new IngestionError(IngestionErrorCode.NO_ACTIVE_CONTRACT, `customer ${input.customerId} has no contract in force; sensors are registered once a quote is accepted`, 'customerId');
     }
     if (input.timeZone && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
     const ingestToken = newIngestToken();
