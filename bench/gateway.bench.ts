@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
 import { dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kanshi/database';
 import { ensureInfra } from '../scripts/infra';
-import { gql } from '../scripts/seed';
+import { gql, signContract } from '../scripts/seed';
 import { distDir, SERVICES } from '../scripts/services';
 import { startSuite } from '../scripts/suite';
 import { appendBenchmark, table } from './report';
@@ -81,6 +81,7 @@ export async function run(): Promise<void> {
     const admin = await signDevToken({ sub: 'bench', role: 'provider_admin' }, SECRET, 3600);
     for (let i = 0; i < CUSTOMERS; i++) {
       const { createCustomer } = await gql<{ createCustomer: { id: string } }>(suite.gatewayUrl, admin, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: `Bench customer ${i}` } });
+      await signContract(suite.gatewayUrl, admin, createCustomer.id);
       for (let attempt = 0; ; attempt++) {
         try {
           await gql(suite.gatewayUrl, admin, 'mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } } }', { i: { customerId: createCustomer.id, product: 'FORTIGATE', name: `FGT ${i}` } });

@@ -37,55 +37,123 @@ async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20000): Promise<T
   }
 }
 
-export async function seedDemo(gatewayUrl: string, secret: string): Promise<DemoData> {
+interface DemoCustomer {
+  name: string;
+  nameKana: string;
+  partnerId: string | null;
+  plan: 'FE_ALERT_ANALYSIS' | 'FE_SECURITY_MONITORING' | 'MDR';
+  serviceHours: 'BUSINESS_HOURS' | 'ALWAYS';
+  options: string[];
+  endpointCount?: number;
+  sensor: { product: string; name: string; sourceIp: string; firstEvent: string };
+  contact: { name: string; phone: string; email: string };
+}
+
+const FORTIGATE_LINE =
+  '<185>date=2026-11-20 time=11:02:33 devname="FGT-HONTEN" devid="FGT60F0000000001" logid="0419016384" type="utm" subtype="ips" eventtype="signature" level="alert" severity="high" srcip=10.20.30.41 srcport=51544 dstip=198.51.100.23 dstport=443 action="dropped" attack="Demo.Backdoor.Beacon" attackid=12345 incidentserialno=1001 msg="demo: backdoor beacon blocked"';
+const FIREEYE_JSON = JSON.stringify({
+  msg: 'extended',
+  product: 'Network Security',
+  version: '9.0.2',
+  appliance: 'nx-honsha',
+  'appliance-id': '0025900000001',
+  alert: { id: 90001, name: 'MALWARE-CALLBACK', occurred: '2026-11-20T02:00:00Z', severity: 'majr', action: 'notified', src: { ip: '10.1.2.12', host: 'TOTO-PC-0012' }, dst: { ip: '203.0.113.50', port: 443 }, explanation: { 'malware-detected': { malware: { name: 'Demo.Trojan' } } } },
+});
+
+function todayInTokyo(): string {
+  return new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+// A signed contract (onboarding): what ingestion needs before it registers a customer's sensors.
+export async function signContract(gatewayUrl: string, token: string, customerId: string, plan = 'FE_ALERT_ANALYSIS', serviceHours = 'ALWAYS'): Promise<string> {
+  const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, token, `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, {
+    i: { customerId, plan, serviceHours, startDate: todayInTokyo() },
+  });
+  const { acceptQuote } = await gql<{ acceptQuote: { id: string } }>(gatewayUrl, token, `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }`, { id: createQuote.id });
+  return acceptQuote.id;
+}
+
+// A customer the way onboarding goes: quote, acceptance under terms 1.1, a sensor that sends its
+// first event, contacts confirmed, activation by provider staff.
+async function onboard(gatewayUrl: string, ingestUrl: string, admin: string, customerId: string, c: DemoCustomer): Promise<void> {
+  const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, admin, `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, {
+    i: { customerId, plan: c.plan, serviceHours: c.serviceHours, options: c.options, endpointCount: c.endpointCount, startDate: todayInTokyo(), termMonths: 12 },
+  });
+  await gql(gatewayUrl, admin, `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: createQuote.id });
+  const { acceptQuote } = await gql<{ acceptQuote: { id: string } }>(gatewayUrl, admin, `mutation($id: ID!, $s: ContractSetupInput) { acceptQuote(id: $id, termsVersion: "1.1", setup: $s) { id } }`, {
+    id: createQuote.id,
+    s: { monitoredProducts: [c.sensor.product], escalationContacts: [{ ...c.contact, language: 'JA' }], isolationPreApproved: c.plan === 'MDR' },
+  });
+  const { registerSensor } = await eventually(() =>
+    gql<{ registerSensor: { sensor: { id: string }; ingestToken: string } }>(gatewayUrl, admin, `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } ingestToken } }`, {
+      i: { customerId, product: c.sensor.product, name: c.sensor.name, allowedSourceIps: [c.sensor.sourceIp] },
+    }),
+  );
+  const res = await fetch(`${ingestUrl}/ingest/v1/sensors/${registerSensor.sensor.id}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${registerSensor.ingestToken}`, 'content-type': c.sensor.firstEvent.startsWith('{') ? 'application/json' : 'text/plain' },
+    body: c.sensor.firstEvent,
+  });
+  if (!res.ok) throw new Error(`demo sensor ${c.sensor.name}: intake answered ${res.status} ${await res.text()}`);
+  await gql(gatewayUrl, admin, `mutation($id: ID!) { confirmEscalationContacts(id: $id) { id } }`, { id: acceptQuote.id });
+  await eventually(() => gql(gatewayUrl, admin, `mutation($id: ID!) { activateContract(id: $id) { id status } }`, { id: acceptQuote.id }), 30000);
+}
+
+export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: string): Promise<DemoData> {
   const admin = await signDevToken({ sub: 'seed@kanshi.local', role: 'provider_admin' }, secret, 600);
   const engineer = await signDevToken({ sub: 'seed-engineer@kanshi.local', role: 'engineer' }, secret, 600);
   const { partners } = await gql<{ partners: { id: string; name: string }[] }>(gatewayUrl, admin, '{ partners { id name } }');
   let partner = partners.find((p) => p.name === 'さくらネットワークス株式会社');
   if (!partner) {
     partner = (
-      await gql<{ createPartner: { id: string; name: string } }>(
-        gatewayUrl,
-        admin,
-        `mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id name } }`,
-        { i: { name: 'さくらネットワークス株式会社', nameKana: 'サクラネットワークス', discountBps: 1500, billingEmail: 'billing@sakura-net.example' } },
-      )
+      await gql<{ createPartner: { id: string; name: string } }>(gatewayUrl, admin, `mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id name } }`, {
+        i: { name: 'さくらネットワークス株式会社', nameKana: 'サクラネットワークス', discountBps: 1500, billingEmail: 'billing@sakura-net.example' },
+      })
     ).createPartner;
   }
   const { customers } = await gql<{ customers: { id: string; name: string }[] }>(gatewayUrl, admin, '{ customers { id name } }');
-  const ensureCustomer = async (name: string, nameKana: string, partnerId: string | null) => {
-    const found = customers.find((c) => c.name === name);
-    if (found) return { id: found.id, created: false };
+  const ensureCustomer = async (c: DemoCustomer) => {
+    const found = customers.find((x) => x.name === c.name);
+    if (found) return found.id;
     const { createCustomer } = await gql<{ createCustomer: { id: string } }>(gatewayUrl, admin, `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, {
-      i: { name, nameKana, partnerId, postalCode: '100-0005', address: '東京都千代田区丸の内1-1-1', billingContact: { name: '経理部', email: 'billing@example.co.jp' } },
+      i: { name: c.name, nameKana: c.nameKana, partnerId: c.partnerId, postalCode: '100-0005', address: '東京都千代田区丸の内1-1-1', billingContact: { name: '経理部', email: 'billing@example.co.jp' } },
     });
-    return { id: createCustomer.id, created: true };
+    await onboard(gatewayUrl, ingestUrl, admin, createCustomer.id, c);
+    return createCustomer.id;
   };
-  const partnerCustomer = await ensureCustomer('東都製作所株式会社', 'トウトセイサクショ', partner.id);
-  const directCustomer = await ensureCustomer('みなと銀行株式会社', 'ミナトギンコウ', null);
-  if (partnerCustomer.created) {
-    await eventually(() =>
-      gql(gatewayUrl, admin, `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } } }`, {
-        i: { customerId: partnerCustomer.id, product: 'FIREEYE_NX', name: 'FireEye NX 本社', allowedSourceIps: ['192.0.2.10'] },
-      }),
-    );
+  const partnerCustomerId = await ensureCustomer({
+    name: '東都製作所株式会社',
+    nameKana: 'トウトセイサクショ',
+    partnerId: partner.id,
+    plan: 'FE_SECURITY_MONITORING',
+    serviceHours: 'ALWAYS',
+    options: [],
+    sensor: { product: 'FIREEYE_NX', name: 'FireEye NX 本社', sourceIp: '192.0.2.10', firstEvent: FIREEYE_JSON },
+    contact: { name: '情報システム部 山田', phone: '+81-3-0000-0001', email: 'it@toto-mfg.example' },
+  });
+  const directCustomerId = await ensureCustomer({
+    name: 'みなと銀行株式会社',
+    nameKana: 'ミナトギンコウ',
+    partnerId: null,
+    plan: 'FE_ALERT_ANALYSIS',
+    serviceHours: 'BUSINESS_HOURS',
+    options: ['LIVENESS_MONITORING'],
+    sensor: { product: 'FORTIGATE', name: 'FortiGate 本店', sourceIp: '192.0.2.20', firstEvent: FORTIGATE_LINE },
+    contact: { name: 'システム統括部 佐藤', phone: '+81-3-0000-0002', email: 'soc@minato-bank.example' },
+  });
+  // An endpoint and a hand-opened incident, so every subgraph has something to show.
+  const { endpoints } = await gql<{ endpoints: unknown[] }>(gatewayUrl, admin, '{ endpoints { id } }');
+  if (endpoints.length === 0) {
     await eventually(() =>
       gql(gatewayUrl, engineer, `mutation($i: RegisterEndpointInput!) { registerEndpoint(input: $i) { id } }`, {
-        i: { customerId: partnerCustomer.id, hostName: 'TOTO-PC-0012', ipAddresses: ['10.1.2.12'], os: 'Windows 11', edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' },
-      }),
-    );
-  }
-  if (directCustomer.created) {
-    await eventually(() =>
-      gql(gatewayUrl, admin, `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } } }`, {
-        i: { customerId: directCustomer.id, product: 'FORTIGATE', name: 'FortiGate 本店', allowedSourceIps: ['192.0.2.20'] },
+        i: { customerId: partnerCustomerId, hostName: 'TOTO-PC-0012', ipAddresses: ['10.1.2.12'], os: 'Windows 11', edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' },
       }),
     );
     await eventually(() =>
       gql(gatewayUrl, admin, `mutation($i: OpenIncidentInput!) { openIncident(input: $i) { id } }`, {
-        i: { customerId: directCustomer.id, severity: 'MEDIUM', title: 'FortiGate IPS: 不審な通信を遮断', description: 'Demo incident' },
+        i: { customerId: directCustomerId, severity: 'MEDIUM', title: 'FortiGate IPS: 不審な通信を遮断', description: 'Demo incident' },
       }),
     );
   }
-  return { partnerId: partner.id, partnerCustomerId: partnerCustomer.id, directCustomerId: directCustomer.id };
+  return { partnerId: partner.id, partnerCustomerId, directCustomerId };
 }

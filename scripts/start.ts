@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       logDir: path.join(DATA_DIR, 'logs'),
     });
     say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
-    const demo = await seedDemo(suite.gatewayUrl, secret);
+    const ingestion = suite.processes.find((p) => p.name === 'ingestion')!;
+    const demo = await seedDemo(suite.gatewayUrl, `http://127.0.0.1:${ingestion.port}`, secret);
     const tokens: [string, Parameters<typeof signDevToken>[0]][] = [
       ['provider_admin', { sub: 'admin@soc.kanshi.local', role: 'provider_admin' }],
       ['analyst', { sub: 'analyst@soc.kanshi.local', role: 'analyst' }],

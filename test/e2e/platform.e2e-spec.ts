@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { eventually, gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
+import { signContract } from '../../scripts/seed';
 import { Suite } from '../../scripts/suite';
 import { bootSuite, PORT_OFFSET } from './suite.fixture';
 
@@ -31,6 +32,9 @@ beforeAll(async () => {
     (await gqlOk<{ createCustomer: { id: string } }>(url, admin, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name, partnerId } })).createCustomer.id;
   ids.partnerCustomer = await createCustomer('Partner Customer KK', ids.partner);
   ids.directCustomer = await createCustomer('Direct Customer KK', null);
+  // Sensors are registered for customers with a signed contract.
+  await signContract(url, admin, ids.partnerCustomer);
+  await signContract(url, admin, ids.directCustomer);
   // The other subgraphs learn about the customers from contracts' events.
   ids.partnerSensor = (
     await eventually(() =>
