@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TEST_JWT_SECRET, testDatabaseUrl, testNamespace, testNatsUrl } from '@kanshi/testing';
+import { isolatedDatabaseUrl, TEST_JWT_SECRET, testNamespace, testNatsUrl } from '@kanshi/testing';
 import { startSuite, Suite } from '../../scripts/suite';
 
 // All seven processes from dist/ (built by `npm test`), on ports offset from the dev defaults
@@ -8,7 +8,8 @@ export const PORT_OFFSET = 1000;
 
 export async function bootSuite(): Promise<Suite> {
   return startSuite({
-    databaseUrl: testDatabaseUrl(),
+    // Each e2e file sees only what it created.
+    databaseUrl: await isolatedDatabaseUrl(),
     natsUrl: testNatsUrl(),
     natsNamespace: `${testNamespace()}${randomBytes(2).toString('hex')}`,
     jwtSecret: TEST_JWT_SECRET,

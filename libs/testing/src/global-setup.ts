@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureDatabase, migrateSchema, withDatabase } from '@kanshi/database';
+import { cloneDatabase } from './test-env';
 import { ensureInfra } from '../../../scripts/infra';
 
 // Once per `jest` run (int and e2e projects): a throwaway database with every schema migrated and
@@ -16,7 +17,10 @@ export default async function globalSetup(): Promise<void> {
   const url = withDatabase(infra.databaseUrl, `kanshi_test_${runId}`);
   await ensureDatabase(url);
   for (const schema of SERVICE_SCHEMAS) await migrateSchema(url, schema);
+  // A migrated copy nobody connects to, which specs clone for a database of their own.
+  await cloneDatabase(url, withDatabase(infra.databaseUrl, `kanshi_test_${runId}_tpl`));
   process.env.KANSHI_TEST_DATABASE_URL = url;
+  process.env.KANSHI_TEST_TEMPLATE_DATABASE = `kanshi_test_${runId}_tpl`;
   process.env.KANSHI_TEST_NATS_NAMESPACE = `t${runId}`;
   process.env.NATS_URL = infra.natsUrl;
 }

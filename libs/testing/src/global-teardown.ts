@@ -1,10 +1,19 @@
 import { connect } from 'nats';
-import { dropDatabase } from '@kanshi/database';
+import { Client } from 'pg';
+import { databaseNameOf, dropDatabase, withDatabase } from '@kanshi/database';
 
 export default async function globalTeardown(): Promise<void> {
   const url = process.env.KANSHI_TEST_DATABASE_URL;
   const ns = process.env.KANSHI_TEST_NATS_NAMESPACE;
-  if (url && process.env.KANSHI_KEEP_TEST_DATABASE !== '1') await dropDatabase(url).catch(() => undefined);
+  if (url && process.env.KANSHI_KEEP_TEST_DATABASE !== '1') {
+    // The run's database, its template and every clone a spec made.
+    const prefix = databaseNameOf(url);
+    const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
+    await admin.connect();
+    const rows = (await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`])).rows as { datname: string }[];
+    await admin.end();
+    for (const r of rows) await dropDatabase(withDatabase(url, r.datname)).catch(() => undefined);
+  }
   if (ns) {
     const u = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
     const nc = await connect({ servers: `${u.hostname}:${u.port || 4222}` });

@@ -1,4 +1,4 @@
-export { TEST_JWT_SECRET, testDatabaseUrl, testNamespace, testNatsUrl, testPlatformEnv, testPlatformConfig, truncate, eventually } from './test-env';
+export { TEST_JWT_SECRET, cloneDatabase, isolatedDatabaseUrl, testDatabaseUrl, testNamespace, testNatsUrl, testPlatformEnv, testPlatformConfig, truncate, eventually } from './test-env';
 export { gqlRequest, gqlOk, tokenFor } from './gql-client';
 export type { GqlResult } from './gql-client';
 export { FakeStripeServer, stripeSignatureHeader, badStripeSignatureHeader, buildStripeEvent } from './fake-stripe.server';

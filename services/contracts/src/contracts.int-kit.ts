@@ -8,7 +8,7 @@ import { Role } from '@kanshi/auth';
 import { EventDefinition } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
 import { createServiceApp } from '@kanshi/platform';
-import { FakeStripeServer, gqlRequest, GqlResult, testPlatformEnv, tokenFor } from '@kanshi/testing';
+import { FakeStripeServer, gqlRequest, GqlResult, isolatedDatabaseUrl, testPlatformEnv, tokenFor } from '@kanshi/testing';
 import { ManualClock } from './adapters/clock.adapter';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
@@ -42,7 +42,9 @@ export async function startContracts(opts: { now: string; stripe?: boolean; mess
     stripe = new FakeStripeServer({ apiKey: STRIPE_API_KEY });
     await stripe.start();
   }
+  // Billing runs bill every contract in service: each spec file gets a database of its own.
   const env = testPlatformEnv({
+    DATABASE_URL: await isolatedDatabaseUrl(),
     ...(stripe ? { STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url, STRIPE_RETRY_BASE_MS: '1', STRIPE_TIMEOUT_MS: '2000' } : {}),
     ...opts.env,
   });
