@@ -6,8 +6,8 @@ import { decodeCursor, TenantDirectory } from '@kanshi/platform';
 // One alert as the intake path builds it (several identical ones in a batch are one, counted).
 export interface AlertInsert {
   vendorEventId: string;
-  receivedAt: Date;
-  occurredAt: Date;
+  receivedAt: string;
+  occurredAt: string;
   ruleName: string | null;
   vendorSeverity: string | null;
   severity: number;
@@ -20,7 +20,8 @@ export interface AlertInsert {
   userName: string | null;
   fileName: string | null;
   fileHash: string | null;
-  ecs: Record<string, unknown>;
+  // the ECS document, serialized once by the parser
+  ecsJson: string;
   raw: string;
   count: number;
 }
@@ -93,8 +94,8 @@ export class AlertsRepository {
         sensor.customerId,
         sensor.product,
         a.map((x) => x.vendorEventId),
-        a.map((x) => x.receivedAt.toISOString()),
-        a.map((x) => x.occurredAt.toISOString()),
+        a.map((x) => x.receivedAt),
+        a.map((x) => x.occurredAt),
         a.map((x) => x.ruleName),
         a.map((x) => x.vendorSeverity),
         a.map((x) => x.severity),
@@ -107,7 +108,7 @@ export class AlertsRepository {
         a.map((x) => x.userName),
         a.map((x) => x.fileName),
         a.map((x) => x.fileHash),
-        a.map((x) => JSON.stringify(x.ecs)),
+        a.map((x) => x.ecsJson),
         a.map((x) => x.raw),
         a.map((x) => x.count),
       ],

@@ -6,7 +6,7 @@ import { IngestionConfig } from '../config';
 import { LivenessService } from '../liveness/liveness.service';
 import { normalizeRemoteAddress } from './sensor-ref';
 import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.service';
-import { decompress, splitBody } from './http-body';
+import { decompress } from './http-body';
 import { IngestService } from './ingest.service';
 import { RateLimiter } from './rate-limiter';
 
@@ -36,18 +36,15 @@ export class IngestController {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) return this.refuse(reply, 400, 'empty body');
     const body = await decompress(req.body, header(req, 'content-encoding'), this.config.INGEST_MAX_BODY_BYTES);
     if (!body.ok) return this.refuse(reply, body.status, body.error);
-    const split = splitBody(body.body, header(req, 'content-type'));
-    if ('error' in split) return this.refuse(reply, 400, split.error);
-    const take = this.limiter.take(sensor.sensorId, split.length);
-    if (!take.ok) {
-      reply.header('retry-after', String(take.retryAfterSeconds));
-      return this.refuse(reply, 429, `rate limit of ${this.config.INGEST_RATE_PER_SENSOR} records/s for this sensor exceeded; retry after ${take.retryAfterSeconds} s`);
+    const admitted = this.limiter.admit(sensor.sensorId);
+    if (!admitted.ok) {
+      reply.header('retry-after', String(admitted.retryAfterSeconds));
+      return this.refuse(reply, 429, `rate limit of ${this.config.INGEST_RATE_PER_SENSOR} records/s for this sensor exceeded; retry after ${admitted.retryAfterSeconds} s`);
     }
-    const results = await this.ingest.ingest(
-      sensor,
-      split.map((r) => ({ text: r.text, bytes: r.bytes, rejectedReason: r.rejectedReason, receivedAt })),
-      { transport: 'https', remoteAddress: normalizeRemoteAddress(req.ip) },
-    );
+    // Split into records (JSON object, array, NDJSON or lines), parsed and stored.
+    const { error, results } = await this.ingest.ingestBody(sensor, body.body, header(req, 'content-type'), receivedAt, { transport: 'https', remoteAddress: normalizeRemoteAddress(req.ip) });
+    if (error) return this.refuse(reply, 400, error);
+    this.limiter.consume(sensor.sensorId, results.length);
     const accepted = results.filter((r) => r.status === 'accepted').length;
     // Nothing usable: a 4xx, so the sender does not retry what is already in quarantine.
     reply.status(accepted > 0 || results.length === 0 ? 200 : 422).send({ accepted, quarantined: results.length - accepted, results });

@@ -1,24 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertReceived, AlertReceivedBody } from '@kanshi/events';
+import { AlertReceived, AlertReceivedBody, LogsReceived } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { counter, histogram } from '@kanshi/observability';
-import { AlertInsert, AlertsRepository } from '../alerts/alerts.repository';
 import { LivenessService } from '../liveness/liveness.service';
-import { decodeDeviceText } from '../parsers/charset';
-import { parseRecord } from '../parsers/parse';
-import type { NormalizedEvent } from '../parsers/types';
 import { QuarantineInsert, QuarantineRepository } from '../quarantine/quarantine.repository';
+import { AlertInsert, AlertsRepository } from '../alerts/alerts.repository';
 import { RawEventBatch, RawEventsRepository } from '../raw-events/raw-events.repository';
 import { RetentionService } from '../raw-events/retention.service';
 import { IntakeSensor } from '../sensors/sensor-directory.service';
 import { LogStreamAdapter } from './log-stream.adapter';
+import { currentCorrelationId } from '@kanshi/observability';
+import { LogBatch, ParseInput, RecordResult } from './parse-batch';
+import { ParserPool } from './parser-pool.service';
+
+export type { RecordResult } from './parse-batch';
 
 export type IntakeTransport = 'https' | 'udp' | 'tcp' | 'tls' | 'smtp' | 'replay';
 
-// One record as a listener framed it: bytes off a socket (decoded here, Shift_JIS and friends
-// included) or text already decoded (an HTTP body split into lines or JSON documents).
+// One record as a listener framed it: bytes off a socket (decoded by the parser, Shift_JIS and
+// friends included) or text already decoded (an HTTP body split into lines or JSON documents).
 export interface IntakeRecord {
   bytes?: Buffer;
   text?: string;
@@ -32,34 +33,33 @@ export interface IntakeMeta {
   remoteAddress: string | null;
 }
 
-export type RecordResult = { index: number; status: 'accepted'; events: number; alerts: number } | { index: number; status: 'quarantined'; reason: string };
-
 // A batch parsed and ready to write.
 export interface PreparedBatch {
+  // the body could not be read at all (nothing stored)
+  error?: string;
   results: RecordResult[];
   raw: RawEventBatch;
-  receivedAt: Date[];
   alerts: AlertInsert[];
-  logs: Record<string, unknown>[];
+  // the non-alert events, as logs.received messages
+  logs: LogBatch[];
   quarantine: QuarantineInsert[];
 }
 
 const records = counter('kanshi_ingest_records_total', 'Records received from sensors', ['transport', 'outcome']);
 const batchSeconds = histogram('kanshi_ingest_batch_seconds', 'Time to parse and durably store one batch', ['transport'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
 
-// Yield to the event loop this often while parsing, so a large body does not stall sockets,
-// heartbeats and GraphQL.
-const YIELD_EVERY = 500;
 const PARTITION_MISSING = '23514';
 
-// The intake pipeline shared by every transport: parse each record, store accepted ones as raw
-// events (and alerts, deduplicated, with alerts.received through the outbox) and rejected ones
-// in quarantine, in one transaction; then hand non-alert logs to analysis and note the sensor
-// as seen. Nothing is acknowledged to a sender before the transaction committed.
+// The intake pipeline shared by every transport: parse each record (on a worker thread), store
+// accepted ones as raw events (and alerts, deduplicated, with alerts.received through the
+// outbox) and rejected ones in quarantine, in one transaction; then hand non-alert logs to
+// analysis and note the sensor as seen. Nothing is acknowledged to a sender before the
+// transaction committed.
 @Injectable()
 export class IngestService {
   constructor(
     private readonly ds: DataSource,
+    private readonly parser: ParserPool,
     private readonly rawEvents: RawEventsRepository,
     private readonly alerts: AlertsRepository,
     private readonly quarantine: QuarantineRepository,
@@ -69,81 +69,62 @@ export class IngestService {
     private readonly liveness: LivenessService,
   ) {}
 
-  async ingest(sensor: IntakeSensor, input: IntakeRecord[], meta: IntakeMeta): Promise<RecordResult[]> {
+  async ingest(sensor: IntakeSensor, records: IntakeRecord[], meta: IntakeMeta): Promise<RecordResult[]> {
+    return (await this.run(sensor, toParseInput(records), meta)).results;
+  }
+
+  // An HTTPS body as received (decompressed), split into records on a parse worker.
+  ingestBody(sensor: IntakeSensor, body: Buffer, contentType: string | undefined, receivedAt: Date, meta: IntakeMeta): Promise<{ error?: string; results: RecordResult[] }> {
+    return this.run(sensor, { kind: 'body', body: ownBytes(body), contentType, receivedAt: receivedAt.getTime() }, meta);
+  }
+
+  private async run(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta): Promise<{ error?: string; results: RecordResult[] }> {
     const started = process.hrtime.bigint();
     const batch = await this.prepare(sensor, input, meta);
+    if (batch.error) return { error: batch.error, results: [] };
     await this.writeInTransaction(sensor, batch, () => undefined);
     await this.afterCommit(sensor, batch, meta);
     batchSeconds.observe({ transport: meta.transport }, Number(process.hrtime.bigint() - started) / 1e9);
-    return batch.results;
+    return { results: batch.results };
   }
 
-  async prepare(sensor: IntakeSensor, input: IntakeRecord[], meta: IntakeMeta): Promise<PreparedBatch> {
-    const batch: PreparedBatch = {
-      results: [],
-      raw: { customerId: sensor.customerId, sensorId: sensor.sensorId, product: sensor.product, transport: meta.transport, retentionMonths: sensor.retentionMonths, receivedAt: [], occurredAt: [], kind: [], severity: [], raw: [] },
-      receivedAt: [],
-      alerts: [],
-      logs: [],
-      quarantine: [],
-    };
-    const alertsByKey = new Map<string, AlertInsert>();
-    for (let i = 0; i < input.length; i++) {
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const record = input[i];
-      if (record.rejectedReason) {
-        batch.results.push({ index: i, status: 'quarantined', reason: record.rejectedReason });
-        batch.quarantine.push(this.quarantined(sensor, record, meta, record.rejectedReason));
-        continue;
-      }
-      const text = record.text ?? decodeDeviceText(record.bytes ?? Buffer.alloc(0));
-      const outcome = parseRecord(sensor.product, text, { timeZone: sensor.timeZone, receivedAt: record.receivedAt });
-      if (!outcome.ok) {
-        batch.results.push({ index: i, status: 'quarantined', reason: outcome.reason });
-        batch.quarantine.push(this.quarantined(sensor, record, meta, outcome.reason));
-        continue;
-      }
-      let alertCount = 0;
-      let severity = 0;
-      for (let e = 0; e < outcome.events.length; e++) {
-        const event = outcome.events[e];
-        const score = severityScore(event);
-        if (score > severity) severity = score;
-        if (event.kind !== 'alert') {
-          batch.logs.push(event.ecs);
-          continue;
-        }
-        alertCount++;
-        // Without a vendor id, an identical record is the same alert seen again.
-        const key = noNul(event.vendorEventId ?? `sha1:${createHash('sha1').update(event.raw).digest('hex')}:${e}`);
-        const seen = alertsByKey.get(key);
-        if (seen) seen.count++;
-        else alertsByKey.set(key, toAlertInsert(key, event, record.receivedAt, score));
-      }
-      const receivedAt = record.receivedAt.toISOString();
-      batch.raw.receivedAt.push(receivedAt);
-      batch.receivedAt.push(record.receivedAt);
-      batch.raw.occurredAt.push(outcome.events[0].occurredAt.toISOString());
-      batch.raw.kind.push(alertCount > 0 ? 'alert' : 'event');
-      batch.raw.severity.push(severity);
-      batch.raw.raw.push(text);
-      batch.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
-    }
-    batch.alerts = [...alertsByKey.values()];
-    return batch;
-  }
-
-  // The bytes as received when the listener had them (syslog, a whole body), else the text.
-  private quarantined(sensor: IntakeSensor, record: IntakeRecord, meta: IntakeMeta, reason: string): QuarantineInsert {
-    return {
-      receivedAt: record.receivedAt,
-      sensorId: sensor.sensorId,
-      customerId: sensor.customerId,
+  async prepare(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta): Promise<PreparedBatch> {
+    const parsed = await this.parser.parse({
       product: sensor.product,
-      transport: meta.transport,
-      remoteAddress: meta.remoteAddress,
-      reason,
-      raw: record.bytes ?? Buffer.from(record.text ?? '', 'utf8'),
+      timeZone: sensor.timeZone,
+      input,
+      logs: {
+        subject: LogsReceived.subject,
+        sensorId: sensor.sensorId,
+        customerId: sensor.customerId,
+        correlationId: currentCorrelationId(),
+        maxPayloadBytes: this.logStream.maxPayloadBytes,
+      },
+    });
+    return {
+      error: parsed.error,
+      results: parsed.results,
+      raw: {
+        customerId: sensor.customerId,
+        sensorId: sensor.sensorId,
+        product: sensor.product,
+        transport: meta.transport,
+        retentionMonths: sensor.retentionMonths,
+        columns: parsed.raw,
+      },
+      alerts: parsed.alerts,
+      logs: parsed.logBatches,
+      quarantine: parsed.quarantined.map((q) => ({
+        receivedAt: new Date(q.receivedAt),
+        sensorId: sensor.sensorId,
+        customerId: sensor.customerId,
+        product: sensor.product,
+        transport: meta.transport,
+        remoteAddress: meta.remoteAddress,
+        reason: q.reason,
+        // a worker hands bytes back as a plain Uint8Array
+        raw: Buffer.from(q.raw.buffer, q.raw.byteOffset, q.raw.byteLength),
+      })),
     };
   }
 
@@ -151,7 +132,7 @@ export class IngestService {
   // same transaction. A month partition another replica dropped or nobody created yet is
   // created and the whole transaction tried again.
   async writeInTransaction<T>(sensor: IntakeSensor, batch: PreparedBatch, alsoInTransaction: (em: EntityManager) => Promise<T> | T): Promise<T> {
-    await this.retention.ensureFor(sensor.retentionMonths, batch.receivedAt);
+    await this.retention.ensureFor(sensor.retentionMonths, batch.raw.columns.months);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.ds.transaction(async (em) => {
@@ -161,7 +142,7 @@ export class IngestService {
       } catch (err) {
         if (attempt > 0 || (err as { code?: string }).code !== PARTITION_MISSING) throw err;
         this.retention.forgetKnownPartitions();
-        await this.retention.ensureFor(sensor.retentionMonths, batch.receivedAt);
+        await this.retention.ensureFor(sensor.retentionMonths, batch.raw.columns.months);
       }
     }
   }
@@ -173,7 +154,7 @@ export class IngestService {
     records.inc({ transport: meta.transport, outcome: 'quarantined' }, batch.results.length - accepted);
     // A replayed record is old news for liveness.
     if (meta.transport !== 'replay' && batch.results.length > 0) this.liveness.seen(sensor.sensorId, new Date(), accepted > 0);
-    await this.logStream.publish(sensor, batch.logs);
+    await this.logStream.publish(sensor.sensorId, batch.logs);
   }
 
   private async write(em: EntityManager, sensor: IntakeSensor, batch: PreparedBatch): Promise<void> {
@@ -192,58 +173,32 @@ export class IngestService {
   }
 }
 
-function severityScore(event: NormalizedEvent): number {
-  const s = (event.ecs.event as { severity?: unknown } | undefined)?.severity;
-  return typeof s === 'number' && Number.isFinite(s) ? Math.max(0, Math.min(100, Math.round(s))) : 0;
-}
-
-function path(ecs: Record<string, unknown>, ...keys: string[]): unknown {
-  let node: unknown = ecs;
-  for (const k of keys) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[k];
+// Syslog frames (bytes only) travel packed in one buffer; anything else record by record.
+export function toParseInput(records: IntakeRecord[]): ParseInput {
+  if (records.length > 0 && records.every((r) => r.bytes && r.text === undefined && !r.rejectedReason)) {
+    let total = 0;
+    for (const r of records) total += r.bytes!.length;
+    const data = Buffer.allocUnsafeSlow(total);
+    const ends = new Uint32Array(records.length);
+    const receivedAt = new Float64Array(records.length);
+    let at = 0;
+    records.forEach((r, i) => {
+      at += r.bytes!.copy(data, at);
+      ends[i] = at;
+      receivedAt[i] = r.receivedAt.getTime();
+    });
+    return { kind: 'frames', data, ends, receivedAt };
   }
-  return node;
+  return { kind: 'records', records: records.map((r) => ({ text: r.text, bytes: r.bytes, receivedAt: r.receivedAt.getTime(), rejectedReason: r.rejectedReason })) };
 }
 
-function text(value: unknown): string | null {
-  if (Array.isArray(value)) return text(value[0]);
-  return typeof value === 'string' && value !== '' ? noNul(value) : typeof value === 'number' ? String(value) : null;
-}
-
-// PostgreSQL text and jsonb cannot hold U+0000, which a JSON record may smuggle in as "\u0000".
-function noNul<T extends string | null>(value: T): T {
-  return (value !== null && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
-}
-
-function ecsWithoutNul(ecs: Record<string, unknown>): Record<string, unknown> {
-  const json = JSON.stringify(ecs);
-  if (!json.includes('\\u0000')) return ecs;
-  return JSON.parse(json, (_k, v: unknown) => (typeof v === 'string' ? noNul(v) : v)) as Record<string, unknown>;
-}
-
-export function toAlertInsert(vendorEventId: string, event: NormalizedEvent, receivedAt: Date, severity: number): AlertInsert {
-  const ecs = event.ecs;
-  return {
-    vendorEventId: noNul(vendorEventId),
-    receivedAt,
-    occurredAt: event.occurredAt,
-    ruleName: noNul(event.ruleName),
-    vendorSeverity: noNul(event.vendorSeverity),
-    severity,
-    blocked: event.blocked,
-    groupKey: noNul(event.groupKey),
-    hostName: text(path(ecs, 'host', 'name')),
-    hostIp: text(path(ecs, 'host', 'ip')),
-    sourceIp: text(path(ecs, 'source', 'ip')),
-    destinationIp: text(path(ecs, 'destination', 'ip')),
-    userName: text(path(ecs, 'user', 'name')),
-    fileName: text(path(ecs, 'file', 'name')),
-    fileHash: text(path(ecs, 'file', 'hash', 'sha256')) ?? text(path(ecs, 'file', 'hash', 'sha1')) ?? text(path(ecs, 'file', 'hash', 'md5')),
-    ecs: ecsWithoutNul(ecs),
-    raw: event.raw,
-    count: 1,
-  };
+// Bytes with an ArrayBuffer of their own, safe to transfer to a worker (a Buffer may be a slice
+// of a shared pool, which must not move).
+function ownBytes(b: Buffer): Uint8Array {
+  if (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) return b;
+  const copy = Buffer.allocUnsafeSlow(b.byteLength);
+  b.copy(copy);
+  return copy;
 }
 
 function alertReceivedBody(sensor: IntakeSensor, alertId: string, repeatCount: number, a: AlertInsert): AlertReceivedBody {
@@ -251,14 +206,14 @@ function alertReceivedBody(sensor: IntakeSensor, alertId: string, repeatCount: n
     alertId,
     sensorId: sensor.sensorId,
     product: sensor.product,
-    occurredAt: a.occurredAt.toISOString(),
-    receivedAt: a.receivedAt.toISOString(),
+    occurredAt: a.occurredAt,
+    receivedAt: a.receivedAt,
     ruleName: a.ruleName,
     vendorSeverity: a.vendorSeverity,
     severity: a.severity,
     blocked: a.blocked,
     groupKey: a.groupKey,
     repeatCount,
-    ecs: a.ecs,
+    ecs: JSON.parse(a.ecsJson) as Record<string, unknown>,
   };
 }

@@ -11,11 +11,12 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { IntakeListeners } from './intake-listeners.service';
 import { LogStreamAdapter } from './log-stream.adapter';
+import { ParserPool } from './parser-pool.service';
 
 @Module({
   imports: [SensorsModule, StorageModule, LivenessModule],
   controllers: [IngestController],
-  providers: [IngestService, LogStreamAdapter, IntakeListeners],
+  providers: [IngestService, ParserPool, LogStreamAdapter, IntakeListeners],
   exports: [IngestService, IntakeListeners],
 })
 export class IntakeModule implements OnModuleInit {

@@ -22,6 +22,17 @@ export class RateLimiter {
     if (!(ratePerSecond > 0) || !(burst > 0)) throw new RangeError('RateLimiter: rate and burst must be positive');
   }
 
+  // Whether the sensor may send now (its bucket is not empty); `consume` charges what it sent.
+  admit(key: string): Take {
+    return this.take(key, 0);
+  }
+
+  consume(key: string, amount: number): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens -= amount;
+    else this.take(key, amount);
+  }
+
   take(key: string, amount: number): Take {
     const now = this.now();
     let bucket = this.buckets.get(key);

@@ -154,6 +154,11 @@ export class Ecs {
     return this;
   }
 
+  /** The document itself, for the last step of a parser (no copy: the builder is done with). */
+  finished(): Obj {
+    return this.root;
+  }
+
   /** A deep copy of the document. */
   toJSON(): Obj {
     return copyDocument(this.root) as Obj;

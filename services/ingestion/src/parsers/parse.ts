@@ -149,7 +149,7 @@ function finish(draft: EventDraft, input: VendorInput): NormalizedEvent {
     blocked: draft.blocked,
     vendorSeverity: (clean(draft.vendorSeverity) as string | undefined) ?? null,
     ruleName: (clean(draft.ruleName) as string | undefined) ?? null,
-    ecs: ecs.toJSON(),
+    ecs: ecs.finished(),
     raw: input.raw,
   };
 }

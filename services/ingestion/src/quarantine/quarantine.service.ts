@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@kanshi/auth';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
-import { IngestService } from '../intake/ingest.service';
+import { IngestService, toParseInput } from '../intake/ingest.service';
 import { decodeDeviceText } from '../parsers/charset';
 import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
 import { SensorDirectory } from '../sensors/sensor-directory.service';
@@ -61,7 +61,7 @@ export class QuarantineService {
     const sensor = await this.sensors.byId(entry.sensor_id);
     if (!sensor) throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `the sensor of quarantine entry ${entry.id} was revoked`, 'id');
     const meta = { transport: 'replay' as const, remoteAddress: entry.remote_address };
-    const batch = await this.ingest.prepare(sensor, [{ bytes: entry.raw, receivedAt: entry.received_at }], meta);
+    const batch = await this.ingest.prepare(sensor, toParseInput([{ bytes: entry.raw, receivedAt: entry.received_at }]), meta);
     const [result] = batch.results;
     if (result.status === 'quarantined') {
       const row = await this.ingest.writeInTransaction(sensor, { ...batch, quarantine: [] }, (em) => this.repo.markStillRejected(em, entry.id, result.reason));

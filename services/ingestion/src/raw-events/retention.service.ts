@@ -51,10 +51,11 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   // Before a batch is written: the partitions for its class and months exist.
-  async ensureFor(retentionMonths: number, receivedAt: Date[]): Promise<void> {
+  // months: YYYY-MM (UTC)
+  async ensureFor(retentionMonths: number, months: string[]): Promise<void> {
     const missing = new Map<string, MonthPartition>();
-    for (const at of receivedAt) {
-      const p = monthPartition(retentionMonths, at);
+    for (const month of months) {
+      const p = monthPartition(retentionMonths, new Date(`${month}-01T00:00:00Z`));
       if (!this.known.has(p.name)) missing.set(p.name, p);
     }
     if (missing.size === 0) return;

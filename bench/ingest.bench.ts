@@ -1,0 +1,448 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { loadavg } from 'node:os';
+import * as path from 'node:path';
+import { connect } from 'nats';
+import { Client } from 'pg';
+import { signDevToken } from '@kanshi/auth';
+import { dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kanshi/database';
+import { ContractActivated, CustomerUpserted, EventDefinition } from '@kanshi/events';
+import { ensureInfra } from '../scripts/infra';
+import { distDir } from '../scripts/services';
+import { appendBenchmark, table } from './report';
+
+// Intake throughput of the ingestion service, in its own process: mixed vendor lines over syslog
+// TCP and as HTTPS batches, each run counted until every event is durably stored (the HTTPS
+// answer comes after the commit; for syslog, which has no acknowledgement, until the rows are in
+// PostgreSQL). In the same run the same rows are COPYed straight into the same table (psql
+// \copy), and written with the service's own multi-row statement from one client: the baselines.
+const SECRET = 'bench-secret-bench-secret-bench-secret';
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const HTTP_BATCH = Number(process.env.BENCH_HTTP_BATCH ?? 1000);
+const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 8);
+
+const ROOT = path.resolve(distDir(), '..');
+const SHARED = path.resolve(ROOT, '..', 'shared', 'fixtures', 'vendors');
+const OWN = path.join(ROOT, 'services', 'ingestion', 'src', 'parsers', '__fixtures__');
+
+interface Feed {
+  product: string;
+  // share of all events
+  weight: number;
+  source: string;
+  line(n: number): string;
+}
+
+function fixture(dir: string, name: string, index = 0): string {
+  return readFileSync(path.join(dir, name), 'utf8').trim().split('\n')[index];
+}
+
+// Firewalls send mostly traffic logs, with a few alerts; the endpoint products send alerts.
+// Every line differs (session ids, ports, serials), so every alert is new.
+function feeds(): Feed[] {
+  const fgtTraffic = fixture(OWN, 'fortigate-more.log', 0);
+  const fgtAlert = fixture(SHARED, 'fortigate-utm.log', 0);
+  const paTraffic = fixture(OWN, 'paloalto-panos10.log', 0);
+  const paThreat = fixture(SHARED, 'paloalto-threat.log', 0);
+  const sep = fixture(SHARED, 'symantec-sep.log', 0);
+  const trend = fixture(SHARED, 'trendmicro-cef.log', 0);
+  return [
+    {
+      product: 'FORTIGATE',
+      weight: 0.45,
+      source: '127.0.0.21',
+      line: (n) =>
+        n % 50 === 0
+          ? fgtAlert.replace('incidentserialno=204811233', `incidentserialno=${300000000 + n}`).replace('sessionid=884213', `sessionid=${n}`)
+          : fgtTraffic.replace('sessionid=885000', `sessionid=${n}`).replace('srcport=50000', `srcport=${1024 + (n % 60000)}`),
+    },
+    {
+      product: 'PALO_ALTO',
+      weight: 0.45,
+      source: '127.0.0.22',
+      line: (n) => (n % 50 === 0 ? paThreat.replace(',512044,', `,${n},`) : paTraffic.replace(',600123,', `,${n},`).replace(',50500,', `,${1024 + (n % 60000)},`)),
+    },
+    { product: 'SYMANTEC_SEP', weight: 0.05, source: '127.0.0.23', line: (n) => sep.replace('Occurrences: 1', `Occurrences: ${n}`) },
+    { product: 'TREND_MICRO', weight: 0.05, source: '127.0.0.24', line: (n) => trend.replace(/dvchost=\S+/, `dvchost=PC-${n}`) },
+  ];
+}
+
+interface Sensor {
+  feed: Feed;
+  sensorId: string;
+  token: string;
+}
+
+interface Service {
+  child: ChildProcess;
+  url: string;
+  peakRssBytes(): number;
+  // user + system CPU seconds the service used so far (all its threads)
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+// Free ports picked by the kernel: other benchmarks (the gateway's suite on 41xx+offset) may run
+// at the same time on this machine.
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startService(env: Record<string, string>): Promise<Service> {
+  // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(distDir(), 'services', 'ingestion', 'src', 'main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', process.env.BENCH_SERVICE_LOG ? 'inherit' : 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`ingestion exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('ingestion was not ready within 60 s');
+    await sleep(100);
+  }
+  // VmHWM: the process's peak resident set size, kept by the kernel.
+  const peakRssBytes = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  const cpuSeconds = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { child, url, peakRssBytes, cpuSeconds, stop };
+}
+
+async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data as T;
+}
+
+async function seed(natsUrl: string, namespace: string, customerId: string): Promise<void> {
+  const nc = await connect({ servers: new URL(natsUrl).host });
+  const js = nc.jetstream();
+  const send = async <T>(def: EventDefinition<T>, body: T) => {
+    const eventId = randomUUID();
+    const envelope = { eventId, subject: def.subject, occurredAt: new Date().toISOString(), customerId, body };
+    await js.publish(`${namespace}.${def.subject}`, Buffer.from(JSON.stringify(envelope)), { msgID: eventId });
+  };
+  await send(CustomerUpserted, { customerId, partnerId: null, name: 'Bench customer' });
+  await send(ContractActivated, {
+    contractId: randomUUID(),
+    customerId,
+    partnerId: null,
+    plan: 'INTEGRATED_MANAGEMENT',
+    serviceHours: 'ALWAYS',
+    options: [],
+    livenessMonitoring: true,
+    monitoredProducts: [],
+    escalationContacts: [],
+    isolationPreApproved: false,
+    logRetentionMonths: 3,
+    status: 'active',
+    startDate: '2026-11-01',
+    endDate: null,
+  });
+  await nc.close();
+}
+
+async function registerSensors(url: string, customerId: string): Promise<Sensor[]> {
+  const admin = await signDevToken({ sub: 'bench', role: 'provider_admin' }, SECRET, 3600);
+  const out: Sensor[] = [];
+  for (const feed of feeds()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { registerSensor } = await gql<{ registerSensor: { sensor: { id: string }; ingestToken: string } }>(
+          url,
+          admin,
+          'mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } ingestToken } }',
+          { i: { customerId, product: feed.product, name: `bench ${feed.product}`, allowedSourceIps: [feed.source] } },
+        );
+        out.push({ feed, sensorId: registerSensor.sensor.id, token: registerSensor.ingestToken });
+        break;
+      } catch (err) {
+        // the contract arrives through NATS
+        if (attempt > 200) throw err;
+        await sleep(100);
+      }
+    }
+  }
+  return out;
+}
+
+// How many events each sensor sends out of `total`, by weight.
+function shares(sensors: Sensor[], total: number): number[] {
+  const counts = sensors.map((s) => Math.floor(total * s.feed.weight));
+  counts[0] += total - counts.reduce((a, b) => a + b, 0);
+  return counts;
+}
+
+async function storedCount(db: Client, transport: string): Promise<number> {
+  const [row] = (await db.query(`SELECT count(*)::int AS n FROM ingestion.raw_event WHERE transport = $1`, [transport])).rows;
+  return row.n;
+}
+
+// Records the service counts once their transaction committed (kanshi_ingest_records_total);
+// polling the table with count(*) instead would cost PostgreSQL more than the inserts.
+async function committedCount(url: string, transport: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^kanshi_ingest_records_total\{([^}]*)\} (\d+)/gm)) if (m[1].includes(`transport="${transport}"`)) n += Number(m[2]);
+  return n;
+}
+
+async function waitCommitted(url: string, transport: string, expected: number, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await committedCount(url, transport);
+    if (n >= expected) return;
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${expected} ${transport} events stored`);
+    await sleep(50);
+  }
+}
+
+// One TCP connection per sensor, written as fast as flow control lets it.
+async function sendSyslog(port: number, sensors: Sensor[], total: number, offset: number): Promise<void> {
+  const counts = shares(sensors, total);
+  await Promise.all(
+    sensors.map(
+      (s, i) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port, localAddress: s.feed.source });
+          socket.on('error', reject);
+          socket.on('connect', async () => {
+            const chunk = 500;
+            for (let n = 0; n < counts[i]; n += chunk) {
+              const lines: string[] = [];
+              for (let k = n; k < Math.min(counts[i], n + chunk); k++) lines.push(s.feed.line(offset + k));
+              if (!socket.write(`${lines.join('\n')}\n`)) await new Promise((r) => socket.once('drain', r));
+            }
+            socket.end(() => resolve());
+          });
+        }),
+    ),
+  );
+}
+
+async function sendHttps(url: string, sensors: Sensor[], total: number, offset: number, latencies: number[]): Promise<void> {
+  const counts = shares(sensors, total);
+  const jobs: { sensor: Sensor; from: number; to: number }[] = [];
+  sensors.forEach((sensor, i) => {
+    for (let n = 0; n < counts[i]; n += HTTP_BATCH) jobs.push({ sensor, from: n, to: Math.min(counts[i], n + HTTP_BATCH) });
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: HTTP_CONCURRENCY }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        const lines: string[] = [];
+        for (let k = job.from; k < job.to; k++) lines.push(job.sensor.feed.line(offset + k));
+        const started = performance.now();
+        const res = await fetch(`${url}/ingest/v1/sensors/${job.sensor.sensorId}/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${job.sensor.token}`, 'content-type': 'text/plain' },
+          body: lines.join('\n'),
+        });
+        const body = (await res.json()) as { accepted?: number };
+        latencies.push(performance.now() - started);
+        if (res.status !== 200 || body.accepted !== job.to - job.from) throw new Error(`HTTPS batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+      }
+    }),
+  );
+}
+
+// The rows as the service stores them, for the baselines.
+interface Row {
+  receivedAt: string;
+  occurredAt: string;
+  customerId: string;
+  sensorId: string;
+  product: string;
+  kind: string;
+  severity: number;
+  raw: string;
+}
+
+function baselineRows(sensors: Sensor[], customerId: string, total: number): Row[] {
+  const counts = shares(sensors, total);
+  const now = new Date().toISOString();
+  const rows: Row[] = [];
+  sensors.forEach((s, i) => {
+    for (let n = 0; n < counts[i]; n++) rows.push({ receivedAt: now, occurredAt: now, customerId, sensorId: s.sensorId, product: s.feed.product, kind: 'event', severity: 0, raw: s.feed.line(n) });
+  });
+  return rows;
+}
+
+const COLUMNS = 'received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw';
+
+// COPY FROM STDIN through psql: the fastest way to load rows into PostgreSQL.
+async function copyBaseline(databaseUrl: string, rows: Row[]): Promise<number> {
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  const started = performance.now();
+  const psql = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy ingestion.raw_event (${COLUMNS}) FROM STDIN`], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolve, reject) => psql.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`)))));
+  const chunk = 5000;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const text = rows
+      .slice(i, i + chunk)
+      .map((r) => `${r.receivedAt}\t3\t${r.occurredAt}\t${r.customerId}\t${r.sensorId}\t${r.product}\tcopy\t${r.kind}\t${r.severity}\t${esc(r.raw)}\n`)
+      .join('');
+    if (!psql.stdin.write(text)) await new Promise((r) => psql.stdin.once('drain', r));
+  }
+  psql.stdin.end();
+  await done;
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+// The service's statement (arrays unnested by the server), 1000-row batches from one client.
+async function unnestBaseline(db: Client, rows: Row[]): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 1000) {
+    const b = rows.slice(i, i + 1000);
+    await db.query(
+      `INSERT INTO ingestion.raw_event (${COLUMNS})
+       SELECT t.r, 3, t.o, $1, $2, $3, 'unnest', t.k, t.s, t.raw FROM unnest($4::timestamptz[], $5::timestamptz[], $6::text[], $7::int2[], $8::text[]) AS t(r, o, k, s, raw)`,
+      [b[0].customerId, b[0].sensorId, b[0].product, b.map((r) => r.receivedAt), b.map((r) => r.occurredAt), b.map((r) => r.kind), b.map((r) => r.severity), b.map((r) => r.raw)],
+    );
+  }
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+// p99 of the service's batch commit time for one transport, from its Prometheus histogram.
+async function batchP99FromMetrics(url: string, transport: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const buckets: [number, number][] = [];
+  for (const m of text.matchAll(new RegExp(`kanshi_ingest_batch_seconds_bucket\\{[^}]*le="([^"]+)"[^}]*transport="${transport}"[^}]*\\} (\\d+)|kanshi_ingest_batch_seconds_bucket\\{[^}]*transport="${transport}"[^}]*le="([^"]+)"[^}]*\\} (\\d+)`, 'g'))) {
+    const le = m[1] ?? m[3];
+    buckets.push([le === '+Inf' ? Infinity : Number(le), Number(m[2] ?? m[4])]);
+  }
+  if (buckets.length === 0) return NaN;
+  const total = buckets.find(([le]) => le === Infinity)?.[1] ?? 0;
+  return (buckets.sort((a, b) => a[0] - b[0]).find(([, n]) => n >= total * 0.99)?.[0] ?? NaN) * 1000;
+}
+
+export async function run(): Promise<void> {
+  const infra = await ensureInfra();
+  const dbUrl = withDatabase(infra.databaseUrl, `kanshi_bench_${randomBytes(4).toString('hex')}`);
+  const namespace = `benchingest${randomBytes(3).toString('hex')}`;
+  await ensureDatabase(dbUrl);
+  await migrateSchema(dbUrl, 'ingestion');
+  const [httpPort, syslogPort] = [await freePort(), await freePort()];
+  const svc = await startService({
+    NODE_ENV: 'development',
+    PORT: String(httpPort),
+    DATABASE_URL: dbUrl,
+    NATS_URL: infra.natsUrl,
+    NATS_NAMESPACE: namespace,
+    JWT_SECRET: SECRET,
+    AUTH_MODE: 'hs256',
+    LOG_LEVEL: 'warn',
+    SYSLOG_HOST: '127.0.0.1',
+    SYSLOG_TCP_PORT: String(syslogPort),
+    INGEST_MAX_BODY_BYTES: String(16 * 1024 * 1024),
+    INGEST_RATE_PER_SENSOR: '10000000',
+    INGEST_BURST_PER_SENSOR: '100000000',
+  });
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  try {
+    const customerId = randomUUID();
+    await seed(infra.natsUrl, namespace, customerId);
+    const sensors = await registerSensors(svc.url, customerId);
+    console.log(`ingest benchmark: ${EVENTS} events per transport from ${sensors.length} sensors (${sensors.map((s) => `${s.feed.product} ${Math.round(s.feed.weight * 100)}%`).join(', ')}), ~4% alerts`);
+
+    // Warm-up (JIT, pools, partitions), not measured.
+    await sendSyslog(syslogPort, sensors, 20_000, 10_000_000);
+    await sendHttps(svc.url, sensors, 20_000, 20_000_000, []);
+    await waitCommitted(svc.url, 'tcp', 20_000);
+
+    const tcpBefore = await committedCount(svc.url, 'tcp');
+    let cpuBefore = svc.cpuSeconds();
+    let started = performance.now();
+    await sendSyslog(syslogPort, sensors, EVENTS, 0);
+    await waitCommitted(svc.url, 'tcp', tcpBefore + EVENTS);
+    const syslogSeconds = (performance.now() - started) / 1000;
+    const syslogRate = EVENTS / syslogSeconds;
+    const syslogCpuUs = ((svc.cpuSeconds() - cpuBefore) * 1e6) / EVENTS;
+    const syslogBatchP99 = await batchP99FromMetrics(svc.url, 'tcp');
+    console.log(`  syslog TCP   ${syslogRate.toFixed(0).padStart(7)} events/s  (${syslogSeconds.toFixed(1)} s; p99 batch store <= ${syslogBatchP99} ms; service CPU ${syslogCpuUs.toFixed(0)} us/event)`);
+
+    const latencies: number[] = [];
+    cpuBefore = svc.cpuSeconds();
+    started = performance.now();
+    await sendHttps(svc.url, sensors, EVENTS, 1_000_000, latencies);
+    const httpsSeconds = (performance.now() - started) / 1000;
+    const httpsRate = EVENTS / httpsSeconds;
+    const httpsCpuUs = ((svc.cpuSeconds() - cpuBefore) * 1e6) / EVENTS;
+    const httpsP99 = percentile(latencies, 99);
+    console.log(
+      `  HTTPS batch  ${httpsRate.toFixed(0).padStart(7)} events/s  (${httpsSeconds.toFixed(1)} s; ${HTTP_BATCH} lines per request, ${HTTP_CONCURRENCY} in flight; ack p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${httpsP99.toFixed(0)} ms; service CPU ${httpsCpuUs.toFixed(0)} us/event)`,
+    );
+    const peakRss = svc.peakRssBytes();
+    const stored = { tcp: await storedCount(db, 'tcp'), https: await storedCount(db, 'https') };
+    if (stored.tcp !== EVENTS + 20_000 || stored.https !== EVENTS + 20_000) throw new Error(`stored ${JSON.stringify(stored)}, expected ${EVENTS + 20_000} each`);
+    console.log(`  service peak RSS ${(peakRss / 1024 ** 2).toFixed(0)} MB`);
+
+    const rows = baselineRows(sensors, customerId, EVENTS);
+    const copyRate = await copyBaseline(dbUrl, rows);
+    const unnestRate = await unnestBaseline(db, rows);
+    console.log(`  baseline: COPY (psql \\copy) ${copyRate.toFixed(0)} rows/s; unnest INSERT, 1000-row batches, one client ${unnestRate.toFixed(0)} rows/s`);
+    const ratios = [
+      `syslog TCP / COPY baseline: ${(syslogRate / copyRate).toFixed(2)} (target >= 0.5)`,
+      `HTTPS / COPY baseline: ${(httpsRate / copyRate).toFixed(2)} (target >= 0.5)`,
+      `targets: >= 20,000 events/s sustained (syslog ${syslogRate >= 20_000 ? 'met' : 'NOT met'}, HTTPS ${httpsRate >= 20_000 ? 'met' : 'NOT met'}); peak RSS < 512 MB (${peakRss < 512 * 1024 ** 2 ? 'met' : 'NOT met'})`,
+    ];
+    ratios.forEach((l) => console.log(`  ${l}`));
+    appendBenchmark('ingest', [
+      `Run ${new Date().toISOString().slice(0, 10)} on this 2-core machine: ${EVENTS} events per transport, mixed vendor lines (FortiGate and Palo Alto traffic with 2% alerts, Symantec SEP and Trend Micro CEF alerts), ingestion as its own process; figures from the first line sent until every event was durably stored.`,
+      '',
+      table(
+        ['case', 'events/s', 'acknowledgement latency', 'ratio to COPY'],
+        [
+          ['syslog TCP, 4 connections', syslogRate.toFixed(0), `p99 batch store <= ${syslogBatchP99} ms (no ack in syslog)`, (syslogRate / copyRate).toFixed(2)],
+          [`HTTPS, ${HTTP_BATCH} lines per request, ${HTTP_CONCURRENCY} in flight`, httpsRate.toFixed(0), `p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${httpsP99.toFixed(0)} ms`, (httpsRate / copyRate).toFixed(2)],
+          ['baseline: COPY FROM STDIN (psql \\copy), raw rows only', copyRate.toFixed(0), '-', '1.00'],
+          ['baseline: unnest INSERT, 1000-row batches, one client', unnestRate.toFixed(0), '-', (unnestRate / copyRate).toFixed(2)],
+        ],
+      ),
+      '',
+      `- service peak RSS (VmHWM): ${(peakRss / 1024 ** 2).toFixed(0)} MB (target < 512 MB)`,
+      `- service CPU per event (all threads): syslog ${syslogCpuUs.toFixed(0)} us, HTTPS ${httpsCpuUs.toFixed(0)} us; load average at the end ${loadavg()[0].toFixed(2)} (other work on the machine skews the rates)`,
+      ...ratios.map((r) => `- ${r}`),
+    ]);
+  } finally {
+    await db.end().catch(() => undefined);
+    await svc.stop();
+    await dropDatabase(dbUrl).catch(() => undefined);
+    const nc = await connect({ servers: new URL(infra.natsUrl).host }).catch(() => null);
+    if (nc) {
+      const jsm = await nc.jetstreamManager();
+      for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`${namespace}_`)) await jsm.streams.delete(s.config.name);
+      await nc.close();
+    }
+    await infra.stop();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,298 @@
+// The CPU-heavy half of intake, as a pure function of plain data: decode, parse and normalize a
+// batch of records and serialize what will be stored and published. It runs in the parse
+// worker threads (parse.worker.ts), so it imports nothing but the parsers, and its input and
+// output are cheap to pass between threads (strings, numbers, byte arrays; no object graphs).
+import { createHash, randomUUID } from 'node:crypto';
+import { decodeDeviceText } from '../parsers/charset';
+import { splitBody } from './body-records';
+import { parseRecord } from '../parsers/parse';
+import type { NormalizedEvent, SensorProduct } from '../parsers/types';
+
+export interface ParseJobRecord {
+  text?: string;
+  bytes?: Uint8Array;
+  receivedAt: number;
+  // refused before parsing (e.g. a body that cannot be split): quarantined as is
+  rejectedReason?: string;
+}
+
+// What a listener hands over, in the form cheapest to pass to a worker thread: syslog frames
+// packed into one buffer, an HTTPS body as received (split into records by the worker), or
+// records one by one (mail, replay).
+export type ParseInput =
+  | { kind: 'records'; records: ParseJobRecord[] }
+  | { kind: 'frames'; data: Uint8Array; ends: Uint32Array; receivedAt: Float64Array }
+  | { kind: 'body'; body: Uint8Array; contentType?: string; receivedAt: number };
+
+export interface ParseJob {
+  product: SensorProduct;
+  timeZone: string;
+  input: ParseInput;
+  // for the logs.received messages, which are serialized here too
+  logs: { subject: string; sensorId: string; customerId: string; correlationId?: string; maxPayloadBytes: number };
+}
+
+export type RecordResult = { index: number; status: 'accepted'; events: number; alerts: number } | { index: number; status: 'quarantined'; reason: string };
+
+export interface ParsedAlert {
+  vendorEventId: string;
+  receivedAt: string;
+  occurredAt: string;
+  ruleName: string | null;
+  vendorSeverity: string | null;
+  severity: number;
+  blocked: boolean | null;
+  groupKey: string | null;
+  hostName: string | null;
+  hostIp: string | null;
+  sourceIp: string | null;
+  destinationIp: string | null;
+  userName: string | null;
+  fileName: string | null;
+  fileHash: string | null;
+  ecsJson: string;
+  raw: string;
+  // identical alerts within the batch
+  count: number;
+}
+
+// Accepted records, column by column, each column a PostgreSQL array literal in UTF-8: the
+// main thread hands them to the database as they are (no per-row work there).
+export interface RawColumns {
+  count: number;
+  // distinct UTC months (YYYY-MM) of receivedAt, for the partitions
+  months: string[];
+  receivedAt: Uint8Array;
+  occurredAt: Uint8Array;
+  kind: Uint8Array;
+  severity: Uint8Array;
+  raw: Uint8Array;
+}
+
+// One logs.received message, envelope included, ready to publish.
+export interface LogBatch {
+  eventId: string;
+  records: number;
+  payload: Uint8Array;
+}
+
+export interface ParsedBatch {
+  // the body could not be read at all (nothing to keep, e.g. an empty one)
+  error?: string;
+  results: RecordResult[];
+  raw: RawColumns;
+  alerts: ParsedAlert[];
+  // the non-alert events, as logs.received messages (at most 5000 records and maxPayloadBytes each)
+  logBatches: LogBatch[];
+  quarantined: { index: number; reason: string; raw: Uint8Array; receivedAt: number }[];
+}
+
+export const MAX_LOG_RECORDS = 5000;
+const ENVELOPE_ROOM = 4096;
+
+// The buffers a thread can hand over without copying them.
+export function inputTransferables(input: ParseInput): ArrayBuffer[] {
+  if (input.kind === 'frames') return [input.data.buffer, input.ends.buffer, input.receivedAt.buffer] as ArrayBuffer[];
+  if (input.kind === 'body') return [input.body.buffer as ArrayBuffer];
+  return [];
+}
+
+export function transferables(b: ParsedBatch): ArrayBuffer[] {
+  const r = b.raw;
+  return [r.receivedAt, r.occurredAt, r.kind, r.severity, r.raw, ...b.logBatches.map((l) => l.payload)].map((u) => u.buffer as ArrayBuffer);
+}
+
+interface Collected {
+  results: RecordResult[];
+  receivedAt: string[];
+  occurredAt: string[];
+  kind: string[];
+  severity: number[];
+  raw: string[];
+  logs: string[];
+  quarantined: ParsedBatch['quarantined'];
+}
+
+function recordsOf(input: ParseInput): ParseJobRecord[] | { error: string } {
+  if (input.kind === 'records') return input.records;
+  if (input.kind === 'frames') {
+    const records: ParseJobRecord[] = new Array(input.ends.length);
+    let start = 0;
+    for (let i = 0; i < input.ends.length; i++) {
+      records[i] = { bytes: input.data.subarray(start, input.ends[i]), receivedAt: input.receivedAt[i] };
+      start = input.ends[i];
+    }
+    return records;
+  }
+  const split = splitBody(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
+  if ('error' in split) return split;
+  return split.map((r) => ({ ...r, receivedAt: input.receivedAt }));
+}
+
+export function parseBatch(job: ParseJob): ParsedBatch {
+  const out: Collected = { results: [], receivedAt: [], occurredAt: [], kind: [], severity: [], raw: [], logs: [], quarantined: [] };
+  const alertsByKey = new Map<string, ParsedAlert>();
+  const records = recordsOf(job.input);
+  if ('error' in records) return { ...finish(job, out, alertsByKey), error: records.error };
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record.rejectedReason) {
+      quarantine(out, i, record, record.rejectedReason);
+      continue;
+    }
+    const receivedAt = new Date(record.receivedAt);
+    const text = record.text ?? decodeDeviceText(Buffer.from(record.bytes?.buffer ?? new ArrayBuffer(0), record.bytes?.byteOffset ?? 0, record.bytes?.byteLength ?? 0));
+    const outcome = parseRecord(job.product, text, { timeZone: job.timeZone, receivedAt });
+    if (!outcome.ok) {
+      quarantine(out, i, record, outcome.reason);
+      continue;
+    }
+    let alertCount = 0;
+    let severity = 0;
+    const receivedIso = receivedAt.toISOString();
+    for (let e = 0; e < outcome.events.length; e++) {
+      const event = outcome.events[e];
+      const score = severityScore(event);
+      if (score > severity) severity = score;
+      if (event.kind !== 'alert') {
+        out.logs.push(JSON.stringify(event.ecs));
+        continue;
+      }
+      alertCount++;
+      // Without a vendor id, an identical record is the same alert seen again.
+      const key = noNul(event.vendorEventId ?? `sha1:${createHash('sha1').update(event.raw).digest('hex')}:${e}`);
+      const seen = alertsByKey.get(key);
+      if (seen) seen.count++;
+      else alertsByKey.set(key, toParsedAlert(key, event, receivedIso, score));
+    }
+    out.receivedAt.push(receivedIso);
+    out.occurredAt.push(outcome.events[0].occurredAt.toISOString());
+    out.kind.push(alertCount > 0 ? 'alert' : 'event');
+    out.severity.push(severity);
+    out.raw.push(text);
+    out.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
+  }
+  return finish(job, out, alertsByKey);
+}
+
+function finish(job: ParseJob, out: Collected, alertsByKey: Map<string, ParsedAlert>): ParsedBatch {
+  return {
+    results: out.results,
+    raw: {
+      count: out.raw.length,
+      months: [...new Set(out.receivedAt.map((r) => r.slice(0, 7)))],
+      receivedAt: pgArray(out.receivedAt),
+      occurredAt: pgArray(out.occurredAt),
+      kind: pgArray(out.kind),
+      severity: ownBuffer(`{${out.severity.join(',')}}`),
+      raw: pgArray(out.raw),
+    },
+    alerts: [...alertsByKey.values()],
+    logBatches: logBatches(job.logs, job.product, out.logs),
+    quarantined: out.quarantined,
+  };
+}
+
+// A text[] literal: every element quoted, backslashes and quotes escaped.
+function pgArray(values: string[]): Uint8Array {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    parts[i] = v.includes('\\') || v.includes('"') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+  }
+  return ownBuffer(`{${parts.join(',')}}`);
+}
+
+// A buffer with an ArrayBuffer of its own (Buffer.from may slice a shared pool, which cannot be
+// transferred to another thread).
+function ownBuffer(text: string): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  b.write(text);
+  return b;
+}
+
+// The envelope is written by hand around records serialized once: re-serializing thousands of
+// ECS documents for one message would cost more than the database insert.
+function logBatches(meta: ParseJob['logs'], product: string, records: string[]): LogBatch[] {
+  const out: LogBatch[] = [];
+  const maxBytes = meta.maxPayloadBytes - ENVELOPE_ROOM;
+  let chunk: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    const eventId = randomUUID();
+    const head = JSON.stringify({ eventId, subject: meta.subject, occurredAt: new Date().toISOString(), customerId: meta.customerId, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) });
+    const payload = `${head.slice(0, -1)},"body":{"sensorId":${JSON.stringify(meta.sensorId)},"product":${JSON.stringify(product)},"records":[${chunk.join(',')}]}}`;
+    out.push({ eventId, records: chunk.length, payload: ownBuffer(payload) });
+    chunk = [];
+    bytes = 0;
+  };
+  for (const json of records) {
+    const size = Buffer.byteLength(json) + 1;
+    if (chunk.length > 0 && (chunk.length >= MAX_LOG_RECORDS || bytes + size > maxBytes)) flush();
+    chunk.push(json);
+    bytes += size;
+  }
+  if (chunk.length) flush();
+  return out;
+}
+
+// The bytes as received when the listener had them (syslog, a whole body), else the text.
+function quarantine(out: Collected, index: number, record: ParseJobRecord, reason: string): void {
+  out.results.push({ index, status: 'quarantined', reason });
+  // a copy with its own memory: a view would drag its whole (shared) buffer along
+  out.quarantined.push({ index, reason, raw: record.bytes ? new Uint8Array(record.bytes) : Buffer.from(record.text ?? '', 'utf8'), receivedAt: record.receivedAt });
+}
+
+function severityScore(event: NormalizedEvent): number {
+  const s = (event.ecs.event as { severity?: unknown } | undefined)?.severity;
+  return typeof s === 'number' && Number.isFinite(s) ? Math.max(0, Math.min(100, Math.round(s))) : 0;
+}
+
+function at(ecs: Record<string, unknown>, ...keys: string[]): unknown {
+  let node: unknown = ecs;
+  for (const k of keys) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[k];
+  }
+  return node;
+}
+
+function text(value: unknown): string | null {
+  if (Array.isArray(value)) return text(value[0]);
+  return typeof value === 'string' && value !== '' ? noNul(value) : typeof value === 'number' ? String(value) : null;
+}
+
+// PostgreSQL text and jsonb cannot hold U+0000, which a JSON record may smuggle in as "\u0000".
+function noNul<T extends string | null>(value: T): T {
+  return (value !== null && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+}
+
+function ecsJsonWithoutNul(ecs: Record<string, unknown>): string {
+  const json = JSON.stringify(ecs);
+  if (!json.includes('\\u0000')) return json;
+  return JSON.stringify(JSON.parse(json, (_k, v: unknown) => (typeof v === 'string' ? noNul(v) : v)));
+}
+
+function toParsedAlert(vendorEventId: string, event: NormalizedEvent, receivedAt: string, severity: number): ParsedAlert {
+  const ecs = event.ecs;
+  return {
+    vendorEventId,
+    receivedAt,
+    occurredAt: event.occurredAt.toISOString(),
+    ruleName: noNul(event.ruleName),
+    vendorSeverity: noNul(event.vendorSeverity),
+    severity,
+    blocked: event.blocked,
+    groupKey: noNul(event.groupKey),
+    hostName: text(at(ecs, 'host', 'name')),
+    hostIp: text(at(ecs, 'host', 'ip')),
+    sourceIp: text(at(ecs, 'source', 'ip')),
+    destinationIp: text(at(ecs, 'destination', 'ip')),
+    userName: text(at(ecs, 'user', 'name')),
+    fileName: text(at(ecs, 'file', 'name')),
+    fileHash: text(at(ecs, 'file', 'hash', 'sha256')) ?? text(at(ecs, 'file', 'hash', 'sha1')) ?? text(at(ecs, 'file', 'hash', 'md5')),
+    ecsJson: ecsJsonWithoutNul(ecs),
+    raw: event.raw,
+    count: 1,
+  };
+}
