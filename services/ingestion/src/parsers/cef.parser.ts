@@ -291,8 +291,8 @@ export function cefRecordToDraft(record: CefRecord, input: VendorInput): EventDr
   ecs.set(`${ns}.device.event_class_id`, record.signatureId);
   ecs.set(`${ns}.name`, record.name);
   ecs.set(`${ns}.severity`, record.severity);
-  for (const [k, v] of ext) ecs.setIn(`${ns}.extensions`, k, v);
-  for (const [k, v] of custom) ecs.setIn(`${ns}.custom`, k, v);
+  ecs.setAllIn(`${ns}.extensions`, ext);
+  ecs.setAllIn(`${ns}.custom`, custom);
 
   return {
     kind,

@@ -93,7 +93,26 @@ export class Ecs {
   /** Sets `path` + one literal key (which may contain dots), e.g. vendor field names. */
   setIn(path: string, key: string, value: unknown): this {
     const keys = keysOf(path);
-    return keys && key !== '' ? this.setKeys([...keys, key], value) : this;
+    if (!keys || key === '') return this;
+    const v = clean(value);
+    if (v === undefined) return this;
+    putOwn(this.nodeAt(keys), key, v);
+    return this;
+  }
+
+  /** setIn for many literal keys under one path (vendor field sets), walking the path once. */
+  setAllIn(path: string, entries: Iterable<readonly [string, unknown]>): this {
+    const keys = keysOf(path);
+    if (!keys) return this;
+    let node: Obj | null = null;
+    for (const [key, value] of entries) {
+      if (key === '') continue;
+      const v = clean(value);
+      if (v === undefined) continue;
+      node ??= this.nodeAt(keys);
+      putOwn(node, key, v);
+    }
+    return this;
   }
 
   /** Sets only when the path holds nothing yet. */
@@ -167,8 +186,14 @@ export class Ecs {
   private setKeys(keys: string[], value: unknown): this {
     const v = clean(value);
     if (v === undefined) return this;
+    putOwn(this.nodeAt(keys, keys.length - 1), keys[keys.length - 1], v);
+    return this;
+  }
+
+  // The object at the first `depth` keys, created on the way (a non-object in the way is replaced).
+  private nodeAt(keys: string[], depth = keys.length): Obj {
     let node = this.root;
-    for (let i = 0; i < keys.length - 1; i++) {
+    for (let i = 0; i < depth; i++) {
       let next = getOwn(node, keys[i]);
       if (!isPlainObject(next)) {
         next = {};
@@ -176,8 +201,7 @@ export class Ecs {
       }
       node = next as Obj;
     }
-    putOwn(node, keys[keys.length - 1], v);
-    return this;
+    return node;
   }
 }
 

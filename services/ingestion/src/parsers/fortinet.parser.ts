@@ -266,7 +266,7 @@ function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   ecs.set('event.category', categories);
   ecs.set('event.type', types);
 
-  for (const [k, v] of kv) ecs.setIn('fortinet.firewall', k, v);
+  ecs.setAllIn('fortinet.firewall', kv);
 
   // Attack severity for UTM, log level otherwise; traffic is informational.
   const attackSeverity = get('severity')?.toLowerCase();
@@ -345,7 +345,7 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   ecs.set('rule.ruleset', get('policy'));
   setHost(ecs, { ip: normalizeIp(get('dst')) });
   ecs.set('event.category', kind === 'alert' ? ['web', 'intrusion_detection', 'network'] : type === 'traffic' ? ['web', 'network'] : ['host']);
-  for (const [k, v] of kv) ecs.setIn('fortinet.web', k, v);
+  ecs.setAllIn('fortinet.web', kv);
 
   const action = get('action')?.toLowerCase().replace(/_/g, ' ');
   let blocked: boolean | null = null;

@@ -173,7 +173,8 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
     return fail(`Palo Alto: column 4 is "${(cols[3] ?? '').slice(0, 30)}", expected a log type (THREAT, TRAFFIC, SYSTEM, CONFIG...)`);
   }
   const table = TABLES[type] ?? families(COMMON.slice(0, 7), [['PAN-OS', 'time_generated', 'time_generated']]);
-  const family = [...table].reverse().find((f) => cols.length >= f.minColumns);
+  let family: (typeof table)[number] | undefined;
+  for (let i = table.length - 1; i >= 0 && !family; i--) if (cols.length >= table[i].minColumns) family = table[i];
   if (!family) {
     return fail(`Palo Alto: ${type} line has ${cols.length} columns, expected at least ${table[0].minColumns}`);
   }
@@ -191,9 +192,10 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
   ecs.set('observer.serial_number', get('serial'));
   ecs.set('observer.name', get('device_name'));
   ecs.set('event.code', get('subtype') ? `${type}/${get('subtype')}` : type);
+  // the vendor's fields in one go (cheaper than ~100 single sets), then the two of our own
+  ecs.set('panw.panos', f);
   ecs.set('panw.panos.type', type);
   ecs.set('panw.panos.format', family.name);
-  for (const [k, v] of Object.entries(f)) ecs.setIn('panw.panos', k, v);
 
   // Generated time is the event time; 10.x adds a high-resolution stamp with its offset.
   const occurredAt =
