@@ -2,29 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
-
-// One alert as the intake path builds it (several identical ones in a batch are one, counted).
-export interface AlertInsert {
-  vendorEventId: string;
-  receivedAt: string;
-  occurredAt: string;
-  ruleName: string | null;
-  vendorSeverity: string | null;
-  severity: number;
-  blocked: boolean | null;
-  groupKey: string | null;
-  hostName: string | null;
-  hostIp: string | null;
-  sourceIp: string | null;
-  destinationIp: string | null;
-  userName: string | null;
-  fileName: string | null;
-  fileHash: string | null;
-  // the ECS document, serialized once by the parser
-  ecsJson: string;
-  raw: string;
-  count: number;
-}
+import { ALERT_COLUMNS, AlertColumns } from '../intake/parse-batch';
 
 export interface AlertUpserted {
   id: string;
@@ -74,44 +52,26 @@ export class AlertsRepository {
     private readonly directory: TenantDirectory,
   ) {}
 
-  // A repeat of a known (sensor, vendor event id) adds to its count instead of a row. Rows are
-  // upserted in key order so two batches touching the same alerts cannot deadlock.
-  async upsert(em: EntityManager, sensor: { sensorId: string; customerId: string; product: string }, alerts: AlertInsert[]): Promise<AlertUpserted[]> {
-    if (alerts.length === 0) return [];
-    const a = [...alerts].sort((x, y) => (x.vendorEventId < y.vendorEventId ? -1 : x.vendorEventId > y.vendorEventId ? 1 : 0));
+  // A repeat of a known (sensor, vendor event id) adds to its count instead of a row. The rows
+  // come sorted by vendor event id, so two batches touching the same alerts cannot deadlock;
+  // the columns arrive as array literals from the parse worker (bytea, read as text here).
+  async upsert(em: EntityManager, sensor: { sensorId: string; customerId: string; product: string }, alerts: AlertColumns): Promise<AlertUpserted[]> {
+    if (alerts.count === 0) return [];
+    const c = alerts.columns;
+    const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    const arr = (i: number, type: string) => `convert_from($${i}, 'UTF8')::${type}[]`;
     return em.query(
-      `INSERT INTO ingestion.alert AS a (sensor_id, customer_id, product, vendor_event_id, received_at, last_received_at, occurred_at, rule_name,
+      `INSERT INTO ingestion.alert AS a (id, sensor_id, customer_id, product, vendor_event_id, received_at, last_received_at, occurred_at, rule_name,
          vendor_severity, severity, blocked, group_key, host_name, host_ip, source_ip, destination_ip, user_name, file_name, file_hash, ecs, raw, repeat_count)
-       SELECT $1, $2, $3, t.vid, t.rcv, t.rcv, t.occ, t.rule, t.vsev, t.sev, t.blk, t.grp, t.host, t.hip, t.sip, t.dip, t.usr, t.fname, t.fhash, t.ecs, t.raw, t.n
-       FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::int2[], $10::bool[], $11::text[], $12::text[], $13::text[],
-                   $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::jsonb[], $20::text[], $21::int[])
-         AS t(vid, rcv, occ, rule, vsev, sev, blk, grp, host, hip, sip, dip, usr, fname, fhash, ecs, raw, n)
+       SELECT t.id, $1, $2, $3, t.vid, t.rcv, t.rcv, t.occ, t.rule, t.vsev, t.sev, t.blk, t.grp, t.host, t.hip, t.sip, t.dip, t.usr, t.fname, t.fhash, t.ecs, t.raw, t.n
+       FROM unnest(${arr(4, 'uuid')}, ${arr(5, 'text')}, ${arr(6, 'timestamptz')}, ${arr(7, 'timestamptz')}, ${arr(8, 'text')}, ${arr(9, 'text')}, ${arr(10, 'int2')},
+                   ${arr(11, 'bool')}, ${arr(12, 'text')}, ${arr(13, 'text')}, ${arr(14, 'text')}, ${arr(15, 'text')}, ${arr(16, 'text')}, ${arr(17, 'text')},
+                   ${arr(18, 'text')}, ${arr(19, 'text')}, ${arr(20, 'jsonb')}, ${arr(21, 'text')}, ${arr(22, 'int')})
+         AS t(id, vid, rcv, occ, rule, vsev, sev, blk, grp, host, hip, sip, dip, usr, fname, fhash, ecs, raw, n)
        ON CONFLICT (sensor_id, vendor_event_id) DO UPDATE
          SET repeat_count = a.repeat_count + EXCLUDED.repeat_count, last_received_at = greatest(a.last_received_at, EXCLUDED.last_received_at)
        RETURNING a.id, a.vendor_event_id, a.repeat_count, (a.xmax = 0) AS inserted`,
-      [
-        sensor.sensorId,
-        sensor.customerId,
-        sensor.product,
-        a.map((x) => x.vendorEventId),
-        a.map((x) => x.receivedAt),
-        a.map((x) => x.occurredAt),
-        a.map((x) => x.ruleName),
-        a.map((x) => x.vendorSeverity),
-        a.map((x) => x.severity),
-        a.map((x) => x.blocked),
-        a.map((x) => x.groupKey),
-        a.map((x) => x.hostName),
-        a.map((x) => x.hostIp),
-        a.map((x) => x.sourceIp),
-        a.map((x) => x.destinationIp),
-        a.map((x) => x.userName),
-        a.map((x) => x.fileName),
-        a.map((x) => x.fileHash),
-        a.map((x) => x.ecsJson),
-        a.map((x) => x.raw),
-        a.map((x) => x.count),
-      ],
+      [sensor.sensorId, sensor.customerId, sensor.product, ...ALERT_COLUMNS.map((name) => bytes(c[name]))],
     );
   }
 

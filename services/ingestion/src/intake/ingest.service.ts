@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertReceived, AlertReceivedBody, LogsReceived } from '@kanshi/events';
+import { AlertReceived, LogsReceived } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { counter, histogram } from '@kanshi/observability';
 import { LivenessService } from '../liveness/liveness.service';
 import { QuarantineInsert, QuarantineRepository } from '../quarantine/quarantine.repository';
-import { AlertInsert, AlertsRepository } from '../alerts/alerts.repository';
+import { AlertsRepository } from '../alerts/alerts.repository';
 import { RawEventBatch, RawEventsRepository } from '../raw-events/raw-events.repository';
 import { RetentionService } from '../raw-events/retention.service';
 import { IntakeSensor } from '../sensors/sensor-directory.service';
 import { LogStreamAdapter } from './log-stream.adapter';
 import { currentCorrelationId } from '@kanshi/observability';
-import { LogBatch, ParseInput, RecordResult } from './parse-batch';
+import { AlertColumns, LogBatch, ParseInput, RecordResult } from './parse-batch';
 import { ParserPool } from './parser-pool.service';
 
 export type { RecordResult } from './parse-batch';
@@ -39,7 +39,7 @@ export interface PreparedBatch {
   error?: string;
   results: RecordResult[];
   raw: RawEventBatch;
-  alerts: AlertInsert[];
+  alerts: AlertColumns;
   // the non-alert events, as logs.received messages
   logs: LogBatch[];
   quarantine: QuarantineInsert[];
@@ -160,15 +160,15 @@ export class IngestService {
   private async write(em: EntityManager, sensor: IntakeSensor, batch: PreparedBatch): Promise<void> {
     await this.rawEvents.insert(em, batch.raw);
     await this.quarantine.insert(em, batch.quarantine);
-    if (batch.alerts.length === 0) return;
+    if (batch.alerts.count === 0) return;
     const upserted = await this.alerts.upsert(em, sensor, batch.alerts);
-    const byKey = new Map(batch.alerts.map((a) => [a.vendorEventId, a]));
-    const fresh = upserted.filter((u) => u.inserted);
-    // A repeat only counts; analysis hears of an alert once, when it is new.
+    const index = new Map(batch.alerts.ids.map((id, i) => [id, i]));
+    // A repeat only counts; analysis hears of an alert once, when it is new (then with the id and
+    // count the parse worker gave it, which its body already carries).
     await this.outbox.addMany(
       em,
       AlertReceived,
-      fresh.map((u) => ({ customerId: sensor.customerId, body: alertReceivedBody(sensor, u.id, u.repeat_count, byKey.get(u.vendor_event_id)!) })),
+      upserted.filter((u) => u.inserted).map((u) => ({ customerId: sensor.customerId, bodyJson: batch.alerts.bodies[index.get(u.id)!] })),
     );
   }
 }
@@ -199,21 +199,4 @@ function ownBytes(b: Buffer): Uint8Array {
   const copy = Buffer.allocUnsafeSlow(b.byteLength);
   b.copy(copy);
   return copy;
-}
-
-function alertReceivedBody(sensor: IntakeSensor, alertId: string, repeatCount: number, a: AlertInsert): AlertReceivedBody {
-  return {
-    alertId,
-    sensorId: sensor.sensorId,
-    product: sensor.product,
-    occurredAt: a.occurredAt,
-    receivedAt: a.receivedAt,
-    ruleName: a.ruleName,
-    vendorSeverity: a.vendorSeverity,
-    severity: a.severity,
-    blocked: a.blocked,
-    groupKey: a.groupKey,
-    repeatCount,
-    ecs: JSON.parse(a.ecsJson) as Record<string, unknown>,
-  };
 }

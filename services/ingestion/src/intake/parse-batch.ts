@@ -76,12 +76,44 @@ export interface LogBatch {
   payload: Uint8Array;
 }
 
+// The alerts of a batch (identical ones counted), sorted by vendor event id (the order the
+// upsert locks them in), each column a PostgreSQL array literal; with the alerts.received body
+// of each as it will be if the alert is new (its id is made here).
+export interface AlertColumns {
+  count: number;
+  ids: string[];
+  bodies: string[];
+  columns: Record<(typeof ALERT_COLUMNS)[number], Uint8Array>;
+}
+
+export const ALERT_COLUMNS = [
+  'id',
+  'vendor_event_id',
+  'received_at',
+  'occurred_at',
+  'rule_name',
+  'vendor_severity',
+  'severity',
+  'blocked',
+  'group_key',
+  'host_name',
+  'host_ip',
+  'source_ip',
+  'destination_ip',
+  'user_name',
+  'file_name',
+  'file_hash',
+  'ecs',
+  'raw',
+  'repeat_count',
+] as const;
+
 export interface ParsedBatch {
   // the body could not be read at all (nothing to keep, e.g. an empty one)
   error?: string;
   results: RecordResult[];
   raw: RawColumns;
-  alerts: ParsedAlert[];
+  alerts: AlertColumns;
   // the non-alert events, as logs.received messages (at most 5000 records and maxPayloadBytes each)
   logBatches: LogBatch[];
   quarantined: { index: number; reason: string; raw: Uint8Array; receivedAt: number }[];
@@ -99,7 +131,7 @@ export function inputTransferables(input: ParseInput): ArrayBuffer[] {
 
 export function transferables(b: ParsedBatch): ArrayBuffer[] {
   const r = b.raw;
-  return [r.receivedAt, r.occurredAt, r.kind, r.severity, r.raw, ...b.logBatches.map((l) => l.payload)].map((u) => u.buffer as ArrayBuffer);
+  return [r.receivedAt, r.occurredAt, r.kind, r.severity, r.raw, ...Object.values(b.alerts.columns), ...b.logBatches.map((l) => l.payload)].map((u) => u.buffer as ArrayBuffer);
 }
 
 interface Collected {
@@ -187,20 +219,65 @@ function finish(job: ParseJob, out: Collected, alertsByKey: Map<string, ParsedAl
       severity: ownBuffer(`{${out.severity.join(',')}}`),
       raw: pgArray(out.raw),
     },
-    alerts: [...alertsByKey.values()],
+    alerts: alertColumns(job, [...alertsByKey.values()]),
     logBatches: logBatches(job.logs, job.product, out.logs),
     quarantined: out.quarantined,
   };
 }
 
-// A text[] literal: every element quoted, backslashes and quotes escaped.
-function pgArray(values: string[]): Uint8Array {
+// An array literal: strings quoted with backslashes and quotes escaped, null as NULL.
+function pgArray(values: (string | null)[]): Uint8Array {
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    parts[i] = v.includes('\\') || v.includes('"') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+    parts[i] = v === null ? 'NULL' : v.includes('\\') || v.includes('"') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
   }
   return ownBuffer(`{${parts.join(',')}}`);
+}
+
+function alertColumns(job: ParseJob, alerts: ParsedAlert[]): AlertColumns {
+  alerts.sort((x, y) => (x.vendorEventId < y.vendorEventId ? -1 : x.vendorEventId > y.vendorEventId ? 1 : 0));
+  const ids = alerts.map(() => randomUUID());
+  const col = (f: (a: ParsedAlert) => string | null) => pgArray(alerts.map(f));
+  const columns = {
+    id: pgArray(ids),
+    vendor_event_id: col((a) => a.vendorEventId),
+    received_at: col((a) => a.receivedAt),
+    occurred_at: col((a) => a.occurredAt),
+    rule_name: col((a) => a.ruleName),
+    vendor_severity: col((a) => a.vendorSeverity),
+    severity: ownBuffer(`{${alerts.map((a) => a.severity).join(',')}}`),
+    blocked: ownBuffer(`{${alerts.map((a) => (a.blocked === null ? 'NULL' : a.blocked ? 't' : 'f')).join(',')}}`),
+    group_key: col((a) => a.groupKey),
+    host_name: col((a) => a.hostName),
+    host_ip: col((a) => a.hostIp),
+    source_ip: col((a) => a.sourceIp),
+    destination_ip: col((a) => a.destinationIp),
+    user_name: col((a) => a.userName),
+    file_name: col((a) => a.fileName),
+    file_hash: col((a) => a.fileHash),
+    ecs: col((a) => a.ecsJson),
+    raw: col((a) => a.raw),
+    repeat_count: ownBuffer(`{${alerts.map((a) => a.count).join(',')}}`),
+  };
+  // AlertReceivedBody, serialized around the ECS JSON made once
+  const bodies = alerts.map((a, i) => {
+    const head = JSON.stringify({
+      alertId: ids[i],
+      sensorId: job.logs.sensorId,
+      product: job.product,
+      occurredAt: a.occurredAt,
+      receivedAt: a.receivedAt,
+      ruleName: a.ruleName,
+      vendorSeverity: a.vendorSeverity,
+      severity: a.severity,
+      blocked: a.blocked,
+      groupKey: a.groupKey,
+      repeatCount: a.count,
+    });
+    return `${head.slice(0, -1)},"ecs":${a.ecsJson}}`;
+  });
+  return { count: alerts.length, ids, bodies, columns };
 }
 
 // A buffer with an ArrayBuffer of its own (Buffer.from may slice a shared pool, which cannot be
