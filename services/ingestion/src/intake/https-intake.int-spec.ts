@@ -97,6 +97,20 @@ describe('HTTPS intake', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('stores every record byte for byte, quotes, backslashes, braces, newlines and NULL words included', async () => {
+    const { customerId } = await createCustomer(svc);
+    const sensor = await registerSensor(svc, customerId, { product: 'GENERIC_JSON' });
+    const records = [
+      JSON.stringify({ message: 'path C:\\Users\\佐藤 "quoted" {braces}, commas', severity: 'info' }),
+      JSON.stringify({ message: 'NULL', severity: 'info', note: '\\N and \\\\ and \t tab' }),
+      '{\n  "message": "pretty\\nprinted",\n  "severity": "info"\n}',
+    ];
+    const res = await post(sensor, `[${records.join(',')}]`, { 'content-type': 'application/json' });
+    expect(res.body.accepted).toBe(3);
+    const rows = await svc.ds.query(`SELECT raw FROM ingestion.raw_event WHERE sensor_id = $1 ORDER BY id`, [sensor.sensorId]);
+    expect(rows.map((r: { raw: string }) => r.raw)).toEqual(records);
+  });
+
   it('takes a gzip-compressed NDJSON body', async () => {
     const { customerId } = await createCustomer(svc);
     const sensor = await registerSensor(svc, customerId, { product: 'GENERIC_JSON' });

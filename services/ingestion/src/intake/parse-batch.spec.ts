@@ -1,0 +1,74 @@
+import { parseBatch, ParseJob, ParseInput } from './parse-batch';
+import { toParseInput } from './ingest.service';
+
+const LOGS = { subject: 'ingestion.log.received.v1', sensorId: '6f1c2a4e-0000-4000-8000-000000000001', customerId: '6f1c2a4e-0000-4000-8000-000000000002', maxPayloadBytes: 1024 * 1024 };
+const TRAFFIC = (n: number) => JSON.stringify({ message: `connection ${n}`, severity: 'info', source: { ip: '10.0.0.1' } });
+const ALERT = (id: string) => JSON.stringify({ kind: 'alert', rule: 'Brute force', severity: 8, id });
+
+function job(input: ParseInput, maxPayloadBytes = LOGS.maxPayloadBytes): ParseJob {
+  return { product: 'GENERIC_JSON', timeZone: 'Asia/Tokyo', input, logs: { ...LOGS, maxPayloadBytes } };
+}
+
+const text = (u: Uint8Array) => Buffer.from(u).toString('utf8');
+const at = Date.parse('2026-11-28T01:00:00Z');
+
+describe('parseBatch', () => {
+  it('answers per record and serializes the accepted ones as PostgreSQL array literals', () => {
+    const out = parseBatch(job({ kind: 'records', records: [{ text: TRAFFIC(1), receivedAt: at }, { text: 'not json', receivedAt: at }, { text: 'say "hi" \\ bye', receivedAt: at, rejectedReason: 'refused early' }] }));
+    expect(out.results).toEqual([
+      { index: 0, status: 'accepted', events: 1, alerts: 0 },
+      { index: 1, status: 'quarantined', reason: expect.any(String) },
+      { index: 2, status: 'quarantined', reason: 'refused early' },
+    ]);
+    expect(out.raw.count).toBe(1);
+    expect(out.raw.months).toEqual(['2026-11']);
+    expect(text(out.raw.raw)).toBe(`{"${TRAFFIC(1).replace(/"/g, '\\"')}"}`);
+    expect(text(out.raw.kind)).toBe('{"event"}');
+    expect(out.quarantined.map((q) => [q.index, text(q.raw), q.receivedAt])).toEqual([
+      [1, 'not json', at],
+      [2, 'say "hi" \\ bye', at],
+    ]);
+  });
+
+  it('counts identical alerts once, sorted by vendor id, each with its alerts.received body', () => {
+    const out = parseBatch(job({ kind: 'records', records: [ALERT('b'), ALERT('a'), ALERT('b')].map((t) => ({ text: t, receivedAt: at })) }));
+    expect(out.alerts.count).toBe(2);
+    expect(text(out.alerts.columns.vendor_event_id)).toBe('{"a","b"}');
+    expect(text(out.alerts.columns.repeat_count)).toBe('{1,2}');
+    const bodies = out.alerts.bodies.map((b) => JSON.parse(b));
+    expect(bodies.map((b) => [b.alertId, b.repeatCount, b.ruleName, b.sensorId])).toEqual([
+      [out.alerts.ids[0], 1, 'Brute force', LOGS.sensorId],
+      [out.alerts.ids[1], 2, 'Brute force', LOGS.sensorId],
+    ]);
+    expect(bodies[0].ecs).toMatchObject({ event: { kind: 'alert' } });
+  });
+
+  it('puts logs in logs.received messages of at most 5000 records and under the payload limit', () => {
+    const many = parseBatch(job({ kind: 'records', records: Array.from({ length: 12_000 }, (_, i) => ({ text: TRAFFIC(i), receivedAt: at })) }, 8 * 1024 * 1024));
+    expect(many.logBatches.map((b) => b.records)).toEqual([5000, 5000, 2000]);
+    const envelope = JSON.parse(text(many.logBatches[0].payload));
+    expect(envelope).toMatchObject({ eventId: many.logBatches[0].eventId, subject: LOGS.subject, customerId: LOGS.customerId, body: { sensorId: LOGS.sensorId, product: 'GENERIC_JSON' } });
+    expect(envelope.body.records[0]).toMatchObject({ message: 'connection 0', event: { kind: 'event' } });
+
+    const small = parseBatch(job({ kind: 'records', records: Array.from({ length: 100 }, (_, i) => ({ text: TRAFFIC(i), receivedAt: at })) }, 4096 + 2000));
+    expect(small.logBatches.length).toBeGreaterThan(1);
+    for (const b of small.logBatches) expect(b.payload.byteLength).toBeLessThanOrEqual(4096 + 2000);
+    expect(small.logBatches.reduce((n, b) => n + b.records, 0)).toBe(100);
+  });
+
+  it('unpacks syslog frames packed in one buffer', () => {
+    const input = toParseInput([TRAFFIC(1), 'broken', TRAFFIC(2)].map((t, i) => ({ bytes: Buffer.from(t), receivedAt: new Date(at + i) })));
+    expect(input.kind).toBe('frames');
+    const out = parseBatch(job(input));
+    expect(out.results.map((r) => r.status)).toEqual(['accepted', 'quarantined', 'accepted']);
+    expect(text(out.quarantined[0].raw)).toBe('broken');
+    expect(out.quarantined[0].receivedAt).toBe(at + 1);
+  });
+
+  it('splits an HTTPS body, taking an NDJSON body with a broken line line by line', () => {
+    const body = Buffer.from(`${TRAFFIC(1)}\n{"message":"cut\n${TRAFFIC(3)}\n`);
+    const out = parseBatch(job({ kind: 'body', body, contentType: 'application/x-ndjson', receivedAt: at }));
+    expect(out.results.map((r) => r.status)).toEqual(['accepted', 'quarantined', 'accepted']);
+    expect(parseBatch(job({ kind: 'body', body: Buffer.from('  \n'), receivedAt: at })).error).toBe('empty body');
+  });
+});
