@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { IngestionConfig } from '../config';
+import { LivenessService } from '../liveness/liveness.service';
 import { splitHttpBody } from '../parsers/body-splitter';
 import { SensorProduct } from '../parsers/types';
 import { QuarantineRepository } from '../quarantine/quarantine.repository';
@@ -33,6 +34,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly ds: DataSource,
     private readonly sensors: SensorDirectory,
     private readonly ingest: IngestService,
+    private readonly liveness: LivenessService,
     private readonly quarantine: QuarantineRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -84,6 +86,8 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all([this.syslog?.stop(), this.smtp?.stop()]);
+    // what the last batches told about their sensors
+    await this.liveness.flush();
   }
 
   syslogStats() {

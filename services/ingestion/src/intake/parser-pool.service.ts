@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -21,7 +21,7 @@ interface PoolWorker {
 // thread keeps serving sockets, the database and NATS, and a second core is used. Batches go to
 // the least busy worker. INGEST_PARSE_WORKERS=0 parses on the main thread.
 @Injectable()
-export class ParserPool implements OnModuleInit, OnModuleDestroy {
+export class ParserPool implements OnModuleInit, OnApplicationShutdown {
   private readonly log = createLogger('ParserPool');
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
@@ -33,7 +33,8 @@ export class ParserPool implements OnModuleInit, OnModuleDestroy {
     for (let i = 0; i < this.config.INGEST_PARSE_WORKERS; i++) this.workers.push(this.spawn());
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After every module stopped (the listeners deliver their last batches while stopping).
+  async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
   }
