@@ -54,7 +54,7 @@ export class ParserPool implements OnModuleInit, OnApplicationShutdown {
     const entry = workerEntry();
     // Parsing makes many short-lived objects: a larger young generation lets most of them die
     // in cheap scavenges instead of being promoted and mark-compacted.
-    const worker = new Worker(entry.file, { eval: entry.eval, workerData: entry.workerData, resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(entry.file, { eval: entry.eval, workerData: entry.workerData, resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 } });
     const pw: PoolWorker = { worker, pending: new Map() };
     worker.on('message', (msg: { id: number; result?: ParsedBatch; error?: string }) => {
       const p = pw.pending.get(msg.id);
