@@ -7,3 +7,5 @@ export * from './response.events';
 export * from './reporting.events';
 export { EVENT_CATALOGUE } from './catalogue';
 export { CustomerRef } from './federation.stubs';
+export { SENSOR_PRODUCTS } from './products';
+export type { SensorProductCode } from './products';

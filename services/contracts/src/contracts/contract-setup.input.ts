@@ -1,5 +1,6 @@
 import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
+import { SENSOR_PRODUCTS } from '@kanshi/events';
 import { IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
 export enum ContactLanguage {
@@ -9,23 +10,7 @@ export enum ContactLanguage {
 registerEnumType(ContactLanguage, { name: 'ContactLanguage' });
 
 // Products the SOC watches (the sensors ingestion accepts).
-export const MONITORED_PRODUCTS = [
-  'FIREEYE_NX',
-  'FIREEYE_EX',
-  'FIREEYE_CM',
-  'FIREEYE_HX',
-  'FORTIGATE',
-  'FORTIWEB',
-  'PALO_ALTO',
-  'IMPERVA_SECURESPHERE',
-  'SYMANTEC_SEP',
-  'TREND_MICRO',
-  'CROWDSTRIKE_FALCON',
-  'CYBEREASON',
-  'CARBON_BLACK',
-  'GENERIC_CEF',
-  'GENERIC_JSON',
-] as const;
+export const MONITORED_PRODUCTS = SENSOR_PRODUCTS;
 
 @InputType()
 export class EscalationContactInput {

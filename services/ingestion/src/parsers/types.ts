@@ -1,25 +1,12 @@
 // Public types of the vendor parsers (pure functions, no I/O).
+// The products file itself, not the lib's index: parse workers must not load NestJS and class-validator.
+import { SENSOR_PRODUCTS } from '../../../../libs/events/src/products';
 import type { SyslogHeader } from './syslog-header.parser';
 import type { Ecs } from './ecs';
 import type { SeverityLabel } from './severity';
 
-export const SENSOR_PRODUCTS = [
-  'FIREEYE_NX',
-  'FIREEYE_EX',
-  'FIREEYE_CM',
-  'FIREEYE_HX',
-  'FORTIGATE',
-  'FORTIWEB',
-  'PALO_ALTO',
-  'IMPERVA_SECURESPHERE',
-  'SYMANTEC_SEP',
-  'TREND_MICRO',
-  'CROWDSTRIKE_FALCON',
-  'CYBEREASON',
-  'CARBON_BLACK',
-  'GENERIC_CEF',
-  'GENERIC_JSON',
-] as const;
+// Shared with contracts (monitored products) through the event catalogue.
+export { SENSOR_PRODUCTS };
 
 export type SensorProduct = (typeof SENSOR_PRODUCTS)[number];
 
