@@ -143,6 +143,16 @@ describe('transactional outbox', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await applied('crash')).toHaveLength(1);
   });
+
+  it('prunes published rows past their keeping time, and never an unsent one', async () => {
+    const [oldSent, recentSent, oldUnsent] = [await addThing('old'), await addThing('recent'), await addThing('unsent')];
+    await ds.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '8 days' WHERE event_id = $1`, [oldSent]);
+    await ds.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '1 day' WHERE event_id = $1`, [recentSent]);
+    await ds.query(`UPDATE "${schema}".outbox SET created_at = now() - interval '30 days' WHERE event_id = $1`, [oldUnsent]);
+    expect(await newRelay().prune(7)).toBe(1);
+    const left: { event_id: string }[] = await ds.query(`SELECT event_id FROM "${schema}".outbox ORDER BY seq`);
+    expect(left.map((r) => r.event_id)).toEqual([recentSent, oldUnsent]);
+  });
 });
 
 describe('consumer inbox, retries and dead letters', () => {

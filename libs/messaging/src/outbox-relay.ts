@@ -10,6 +10,8 @@ export interface OutboxRelayOptions {
   databaseUrl: string;
   batchSize?: number;
   pollIntervalMs?: number;
+  // Published rows are kept this long for diagnosis, then deleted (checked hourly).
+  keepPublishedDays?: number;
   // Test hook: runs after the batch was published and before it is marked sent.
   afterPublish?: (eventIds: string[]) => Promise<void>;
 }
@@ -33,6 +35,7 @@ export class OutboxRelay {
   private readonly log = createLogger('OutboxRelay');
   private listener?: Client;
   private timer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
   private running = false;
   private draining: Promise<void> = Promise.resolve();
   private wakeRequested = false;
@@ -53,12 +56,18 @@ export class OutboxRelay {
     this.listener.on('notification', () => this.wake());
     await this.listener.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
     this.timer = setInterval(() => this.wake(), this.opts.pollIntervalMs ?? 1000);
+    // Without this the outbox would keep every event ever published.
+    this.pruneTimer = setInterval(() => {
+      this.prune(this.opts.keepPublishedDays ?? 7).catch((err) => this.log.warn({ err }, 'outbox prune failed; will retry'));
+    }, 3600_000);
+    this.pruneTimer.unref();
     this.wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.draining;
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
