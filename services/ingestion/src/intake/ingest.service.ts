@@ -88,7 +88,8 @@ export class IngestService {
     return { results: batch.results };
   }
 
-  async prepare(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta): Promise<PreparedBatch> {
+  // `storedTransport`: what the raw rows record as their transport (a replay keeps the original).
+  async prepare(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta, storedTransport: string = meta.transport): Promise<PreparedBatch> {
     const parsed = await this.parser.parse({
       product: sensor.product,
       timeZone: sensor.timeZone,
@@ -100,6 +101,7 @@ export class IngestService {
         correlationId: currentCorrelationId(),
         maxPayloadBytes: this.logStream.maxPayloadBytes,
       },
+      store: { transport: storedTransport, retentionMonths: sensor.retentionMonths },
     });
     return {
       error: parsed.error,
@@ -108,9 +110,9 @@ export class IngestService {
         customerId: sensor.customerId,
         sensorId: sensor.sensorId,
         product: sensor.product,
-        transport: meta.transport,
+        transport: storedTransport,
         retentionMonths: sensor.retentionMonths,
-        columns: parsed.raw,
+        rows: parsed.raw,
       },
       alerts: parsed.alerts,
       logs: parsed.logBatches,
@@ -132,7 +134,7 @@ export class IngestService {
   // same transaction. A month partition another replica dropped or nobody created yet is
   // created and the whole transaction tried again.
   async writeInTransaction<T>(sensor: IntakeSensor, batch: PreparedBatch, alsoInTransaction: (em: EntityManager) => Promise<T> | T): Promise<T> {
-    await this.retention.ensureFor(sensor.retentionMonths, batch.raw.columns.months);
+    await this.retention.ensureFor(sensor.retentionMonths, batch.raw.rows.months);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.ds.transaction(async (em) => {
@@ -142,7 +144,7 @@ export class IngestService {
       } catch (err) {
         if (attempt > 0 || (err as { code?: string }).code !== PARTITION_MISSING) throw err;
         this.retention.forgetKnownPartitions();
-        await this.retention.ensureFor(sensor.retentionMonths, batch.raw.columns.months);
+        await this.retention.ensureFor(sensor.retentionMonths, batch.raw.rows.months);
       }
     }
   }

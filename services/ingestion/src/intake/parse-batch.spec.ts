@@ -1,4 +1,4 @@
-import { parseBatch, ParseJob, ParseInput } from './parse-batch';
+import { parseBatch, ParseJob, ParseInput, RAW_EVENT_COLUMNS } from './parse-batch';
 import { toParseInput } from './ingest.service';
 
 const LOGS = { subject: 'ingestion.log.received.v1', sensorId: '6f1c2a4e-0000-4000-8000-000000000001', customerId: '6f1c2a4e-0000-4000-8000-000000000002', maxPayloadBytes: 1024 * 1024 };
@@ -6,14 +6,14 @@ const TRAFFIC = (n: number) => JSON.stringify({ message: `connection ${n}`, seve
 const ALERT = (id: string) => JSON.stringify({ kind: 'alert', rule: 'Brute force', severity: 8, id });
 
 function job(input: ParseInput, maxPayloadBytes = LOGS.maxPayloadBytes): ParseJob {
-  return { product: 'GENERIC_JSON', timeZone: 'Asia/Tokyo', input, logs: { ...LOGS, maxPayloadBytes } };
+  return { product: 'GENERIC_JSON', timeZone: 'Asia/Tokyo', input, logs: { ...LOGS, maxPayloadBytes }, store: { transport: 'https', retentionMonths: 3 } };
 }
 
 const text = (u: Uint8Array) => Buffer.from(u).toString('utf8');
 const at = Date.parse('2026-11-28T01:00:00Z');
 
 describe('parseBatch', () => {
-  it('answers per record and serializes the accepted ones as PostgreSQL array literals', () => {
+  it('answers per record and serializes the accepted ones as COPY rows', () => {
     const out = parseBatch(job({ kind: 'records', records: [{ text: TRAFFIC(1), receivedAt: at }, { text: 'not json', receivedAt: at }, { text: 'say "hi" \\ bye', receivedAt: at, rejectedReason: 'refused early' }] }));
     expect(out.results).toEqual([
       { index: 0, status: 'accepted', events: 1, alerts: 0 },
@@ -22,8 +22,22 @@ describe('parseBatch', () => {
     ]);
     expect(out.raw.count).toBe(1);
     expect(out.raw.months).toEqual(['2026-11']);
-    expect(text(out.raw.raw)).toBe(`{"${TRAFFIC(1).replace(/"/g, '\\"')}"}`);
-    expect(text(out.raw.kind)).toBe('{"event"}');
+    const rows = text(out.raw.copy).split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toBe('');
+    const columns = RAW_EVENT_COLUMNS.split(', ');
+    expect(Object.fromEntries(rows[0].split('\t').map((v, i) => [columns[i], v]))).toEqual({
+      received_at: '2026-11-28T01:00:00.000Z',
+      retention_months: '3',
+      occurred_at: '2026-11-28T01:00:00.000Z',
+      customer_id: LOGS.customerId,
+      sensor_id: LOGS.sensorId,
+      product: 'GENERIC_JSON',
+      transport: 'https',
+      kind: 'event',
+      severity: '0',
+      raw: TRAFFIC(1),
+    });
     expect(out.quarantined.map((q) => [q.index, text(q.raw), q.receivedAt])).toEqual([
       [1, 'not json', at],
       [2, 'say "hi" \\ bye', at],
@@ -54,6 +68,20 @@ describe('parseBatch', () => {
     expect(small.logBatches.length).toBeGreaterThan(1);
     for (const b of small.logBatches) expect(b.payload.byteLength).toBeLessThanOrEqual(4096 + 2000);
     expect(small.logBatches.reduce((n, b) => n + b.records, 0)).toBe(100);
+  });
+
+  it('escapes tabs, newlines and backslashes of a raw record for COPY, one row per record', () => {
+    // a backslash escape inside a JSON string, and a pretty-printed document (tabs, CR LF)
+    const tricky = JSON.stringify({ message: 'C:\\Windows\tcmd.exe' });
+    const withTab = JSON.stringify({ message: 'pretty', severity: 'info' }, null, '\t').replace(/\n/g, '\r\n');
+    const out = parseBatch(job({ kind: 'records', records: [{ text: tricky, receivedAt: at }, { text: withTab, receivedAt: at }, { text: 'x\r\ny', receivedAt: at, rejectedReason: 'no' }] }));
+    const rows = text(out.raw.copy).split('\n').filter(Boolean);
+    expect(rows).toHaveLength(out.raw.count);
+    expect(out.raw.count).toBe(2);
+    // COPY text format: \\ \t \n \r stand for the characters; reading them back gives the records
+    const unescape = (v: string) => v.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c] ?? c);
+    expect(rows.map((r) => unescape(r.split('\t')[9]))).toEqual([tricky, withTab]);
+    expect(rows.every((r) => r.split('\t').length === 10)).toBe(true);
   });
 
   it('unpacks syslog frames packed in one buffer', () => {

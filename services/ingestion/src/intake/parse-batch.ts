@@ -4,6 +4,7 @@
 // output are cheap to pass between threads (strings, numbers, byte arrays; no object graphs).
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeDeviceText } from '../parsers/charset';
+import { ByteWriter, copyText } from './byte-writer';
 import { splitBody } from './body-records';
 import { parseRecord } from '../parsers/parse';
 import type { NormalizedEvent, SensorProduct } from '../parsers/types';
@@ -30,6 +31,8 @@ export interface ParseJob {
   input: ParseInput;
   // for the logs.received messages, which are serialized here too
   logs: { subject: string; sensorId: string; customerId: string; correlationId?: string; maxPayloadBytes: number };
+  // how the raw rows are stored (they are written here as COPY rows)
+  store: { transport: string; retentionMonths: number };
 }
 
 export type RecordResult = { index: number; status: 'accepted'; events: number; alerts: number } | { index: number; status: 'quarantined'; reason: string };
@@ -56,17 +59,16 @@ export interface ParsedAlert {
   count: number;
 }
 
-// Accepted records, column by column, each column a PostgreSQL array literal in UTF-8: the
-// main thread hands them to the database as they are (no per-row work there).
-export interface RawColumns {
+// The raw_event columns the parse worker writes, in this order, as COPY text rows.
+export const RAW_EVENT_COLUMNS = 'received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw';
+
+// Accepted records as rows of PostgreSQL's COPY text format (RAW_EVENT_COLUMNS), UTF-8: the
+// main thread streams them to the database as they are (no per-row work there).
+export interface RawRows {
   count: number;
   // distinct UTC months (YYYY-MM) of receivedAt, for the partitions
   months: string[];
-  receivedAt: Uint8Array;
-  occurredAt: Uint8Array;
-  kind: Uint8Array;
-  severity: Uint8Array;
-  raw: Uint8Array;
+  copy: Uint8Array;
 }
 
 // One logs.received message, envelope included, ready to publish.
@@ -112,7 +114,7 @@ export interface ParsedBatch {
   // the body could not be read at all (nothing to keep, e.g. an empty one)
   error?: string;
   results: RecordResult[];
-  raw: RawColumns;
+  raw: RawRows;
   alerts: AlertColumns;
   // the non-alert events, as logs.received messages (at most 5000 records and maxPayloadBytes each)
   logBatches: LogBatch[];
@@ -120,7 +122,8 @@ export interface ParsedBatch {
 }
 
 export const MAX_LOG_RECORDS = 5000;
-const ENVELOPE_ROOM = 4096;
+// NATS counts message headers (the msgID, the correlation id) against max_payload too.
+const HEADER_ROOM = 1024;
 
 // The buffers a thread can hand over without copying them.
 export function inputTransferables(input: ParseInput): ArrayBuffer[] {
@@ -130,18 +133,13 @@ export function inputTransferables(input: ParseInput): ArrayBuffer[] {
 }
 
 export function transferables(b: ParsedBatch): ArrayBuffer[] {
-  const r = b.raw;
-  return [r.receivedAt, r.occurredAt, r.kind, r.severity, r.raw, ...Object.values(b.alerts.columns), ...b.logBatches.map((l) => l.payload)].map((u) => u.buffer as ArrayBuffer);
+  return [b.raw.copy, ...Object.values(b.alerts.columns), ...b.logBatches.map((l) => l.payload)].map((u) => u.buffer as ArrayBuffer);
 }
 
 interface Collected {
   results: RecordResult[];
-  receivedAt: string[];
-  occurredAt: string[];
-  kind: string[];
-  severity: number[];
-  raw: string[];
-  logs: string[];
+  raw: RawWriter;
+  logs: LogMessages;
   quarantined: ParsedBatch['quarantined'];
 }
 
@@ -162,10 +160,12 @@ function recordsOf(input: ParseInput): ParseJobRecord[] | { error: string } {
 }
 
 export function parseBatch(job: ParseJob): ParsedBatch {
-  const out: Collected = { results: [], receivedAt: [], occurredAt: [], kind: [], severity: [], raw: [], logs: [], quarantined: [] };
+  const out: Collected = { results: [], raw: new RawWriter(job), logs: new LogMessages(job), quarantined: [] };
   const alertsByKey = new Map<string, ParsedAlert>();
   const records = recordsOf(job.input);
   if ('error' in records) return { ...finish(job, out, alertsByKey), error: records.error };
+  let lastReceivedMs = NaN;
+  let receivedIso = '';
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (record.rejectedReason) {
@@ -181,13 +181,17 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     }
     let alertCount = 0;
     let severity = 0;
-    const receivedIso = receivedAt.toISOString();
+    // records of one batch mostly share their arrival millisecond
+    if (record.receivedAt !== lastReceivedMs) {
+      lastReceivedMs = record.receivedAt;
+      receivedIso = receivedAt.toISOString();
+    }
     for (let e = 0; e < outcome.events.length; e++) {
       const event = outcome.events[e];
       const score = severityScore(event);
       if (score > severity) severity = score;
       if (event.kind !== 'alert') {
-        out.logs.push(JSON.stringify(event.ecs));
+        out.logs.add(JSON.stringify(event.ecs));
         continue;
       }
       alertCount++;
@@ -197,11 +201,7 @@ export function parseBatch(job: ParseJob): ParsedBatch {
       if (seen) seen.count++;
       else alertsByKey.set(key, toParsedAlert(key, event, receivedIso, score));
     }
-    out.receivedAt.push(receivedIso);
-    out.occurredAt.push(outcome.events[0].occurredAt.toISOString());
-    out.kind.push(alertCount > 0 ? 'alert' : 'event');
-    out.severity.push(severity);
-    out.raw.push(text);
+    out.raw.add(receivedIso, outcome.events[0].occurredAt.toISOString(), alertCount > 0 ? 'alert' : 'event', severity, text);
     out.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
   }
   return finish(job, out, alertsByKey);
@@ -210,19 +210,35 @@ export function parseBatch(job: ParseJob): ParsedBatch {
 function finish(job: ParseJob, out: Collected, alertsByKey: Map<string, ParsedAlert>): ParsedBatch {
   return {
     results: out.results,
-    raw: {
-      count: out.raw.length,
-      months: [...new Set(out.receivedAt.map((r) => r.slice(0, 7)))],
-      receivedAt: pgArray(out.receivedAt),
-      occurredAt: pgArray(out.occurredAt),
-      kind: pgArray(out.kind),
-      severity: ownBuffer(`{${out.severity.join(',')}}`),
-      raw: pgArray(out.raw),
-    },
+    raw: out.raw.finish(),
     alerts: alertColumns(job, [...alertsByKey.values()]),
-    logBatches: logBatches(job.logs, job.product, out.logs),
+    logBatches: out.logs.finish(),
     quarantined: out.quarantined,
   };
+}
+
+// The accepted records as COPY rows; the columns every row of the batch shares are escaped once.
+class RawWriter {
+  private readonly w = new ByteWriter(256 * 1024);
+  private readonly shared: string;
+  private readonly retention: string;
+  private readonly months = new Set<string>();
+  private count = 0;
+
+  constructor(job: ParseJob) {
+    this.retention = `\t${job.store.retentionMonths}\t`;
+    this.shared = `\t${[job.logs.customerId, job.logs.sensorId, job.product, job.store.transport].map(copyText).join('\t')}\t`;
+  }
+
+  add(receivedIso: string, occurredIso: string, kind: 'alert' | 'event', severity: number, raw: string): void {
+    this.months.add(receivedIso.slice(0, 7));
+    this.w.append(`${receivedIso}${this.retention}${occurredIso}${this.shared}${kind}\t${severity}\t`).append(copyText(raw)).append('\n');
+    this.count++;
+  }
+
+  finish(): RawRows {
+    return { count: this.count, months: [...this.months], copy: this.w.take() };
+  }
 }
 
 // An array literal: strings quoted with backslashes and quotes escaped, null as NULL.
@@ -288,29 +304,52 @@ function ownBuffer(text: string): Uint8Array {
   return b;
 }
 
-// The envelope is written by hand around records serialized once: re-serializing thousands of
-// ECS documents for one message would cost more than the database insert.
-function logBatches(meta: ParseJob['logs'], product: string, records: string[]): LogBatch[] {
-  const out: LogBatch[] = [];
-  const maxBytes = meta.maxPayloadBytes - ENVELOPE_ROOM;
-  let chunk: string[] = [];
-  let bytes = 0;
-  const flush = () => {
-    const eventId = randomUUID();
-    const head = JSON.stringify({ eventId, subject: meta.subject, occurredAt: new Date().toISOString(), customerId: meta.customerId, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) });
-    const payload = `${head.slice(0, -1)},"body":{"sensorId":${JSON.stringify(meta.sensorId)},"product":${JSON.stringify(product)},"records":[${chunk.join(',')}]}}`;
-    out.push({ eventId, records: chunk.length, payload: ownBuffer(payload) });
-    chunk = [];
-    bytes = 0;
-  };
-  for (const json of records) {
-    const size = Buffer.byteLength(json) + 1;
-    if (chunk.length > 0 && (chunk.length >= MAX_LOG_RECORDS || bytes + size > maxBytes)) flush();
-    chunk.push(json);
-    bytes += size;
+// logs.received messages, written as the records come: the envelope by hand around records
+// serialized once (re-serializing thousands of ECS documents for one message would cost more
+// than the database insert), each record encoded straight into the message's bytes.
+class LogMessages {
+  private readonly w = new ByteWriter(256 * 1024);
+  private readonly out: LogBatch[] = [];
+  private readonly maxBytes: number;
+  private eventId = '';
+  private records = 0;
+
+  constructor(private readonly job: ParseJob) {
+    this.maxBytes = job.logs.maxPayloadBytes - HEADER_ROOM;
   }
-  if (chunk.length) flush();
-  return out;
+
+  add(json: string): void {
+    if (this.records > 0 && (this.records >= MAX_LOG_RECORDS || !this.fits(json))) this.flush();
+    if (this.records === 0) this.start();
+    else this.w.append(',');
+    this.w.append(json);
+    this.records++;
+  }
+
+  finish(): LogBatch[] {
+    this.flush();
+    return this.out;
+  }
+
+  // the record, its comma and the closing "]}}" within the limit (exact size only near it)
+  private fits(json: string): boolean {
+    const room = this.maxBytes - this.w.length - 4;
+    return json.length * 3 <= room || Buffer.byteLength(json) <= room;
+  }
+
+  private start(): void {
+    const meta = this.job.logs;
+    this.eventId = randomUUID();
+    const head = JSON.stringify({ eventId: this.eventId, subject: meta.subject, occurredAt: new Date().toISOString(), customerId: meta.customerId, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) });
+    this.w.append(`${head.slice(0, -1)},"body":{"sensorId":${JSON.stringify(meta.sensorId)},"product":${JSON.stringify(this.job.product)},"records":[`);
+  }
+
+  private flush(): void {
+    if (this.records === 0) return;
+    this.w.append(']}}');
+    this.out.push({ eventId: this.eventId, records: this.records, payload: this.w.take() });
+    this.records = 0;
+  }
 }
 
 // The bytes as received when the listener had them (syslog, a whole body), else the text.

@@ -61,14 +61,13 @@ export class QuarantineService {
     const sensor = await this.sensors.byId(entry.sensor_id);
     if (!sensor) throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `the sensor of quarantine entry ${entry.id} was revoked`, 'id');
     const meta = { transport: 'replay' as const, remoteAddress: entry.remote_address };
-    const batch = await this.ingest.prepare(sensor, toParseInput([{ bytes: entry.raw, receivedAt: entry.received_at }]), meta);
+    // Stored with the transport it originally came by.
+    const batch = await this.ingest.prepare(sensor, toParseInput([{ bytes: entry.raw, receivedAt: entry.received_at }]), meta, entry.transport);
     const [result] = batch.results;
     if (result.status === 'quarantined') {
       const row = await this.ingest.writeInTransaction(sensor, { ...batch, quarantine: [] }, (em) => this.repo.markStillRejected(em, entry.id, result.reason));
       return { entry: toEntry(row), accepted: false, events: 0, reason: result.reason };
     }
-    // Stored with the transport it originally came by.
-    batch.raw.transport = entry.transport;
     const row = await this.ingest.writeInTransaction(sensor, batch, async (em) => {
       const locked = await this.repo.findForUpdate(em, entry.id);
       // Two replays at once: the second finds it done and rolls its copy back.

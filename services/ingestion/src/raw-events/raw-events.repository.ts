@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
-import type { RawColumns } from '../intake/parse-batch';
+import { RAW_EVENT_COLUMNS, type RawRows } from '../intake/parse-batch';
 import { classTableName, MonthPartition, monthPartition, parsePartitionName } from './partition-calendar';
 
-// One batch of accepted records of one sensor; the per-record columns are PostgreSQL array
-// literals, UTF-8 encoded by the parse worker.
+// One batch of accepted records of one sensor, as COPY rows the parse worker wrote.
 export interface RawEventBatch {
   customerId: string;
   sensorId: string;
   product: string;
   transport: string;
   retentionMonths: number;
-  columns: RawColumns;
+  rows: RawRows;
 }
 
 export interface RawEventRow {
@@ -47,21 +48,20 @@ export class RawEventsRepository {
     private readonly directory: TenantDirectory,
   ) {}
 
-  // One statement per batch: each column is one array, unnested by the server, which costs far
-  // less than a multi-row VALUES list with a parameter per cell. The arrays travel as bytea
-  // (Buffers go to the server as they are) and become text on the server: the main thread does
-  // no per-row work at all.
+  // COPY, in the caller's transaction: the fastest way into PostgreSQL (about twice the rows per
+  // second of an INSERT unnesting arrays, measured in the ingest benchmark). The rows arrive
+  // ready-made from the parse worker, so the main thread does no per-row work at all.
   async insert(em: EntityManager, b: RawEventBatch): Promise<void> {
-    const c = b.columns;
-    if (c.count === 0) return;
-    const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-    await em.query(
-      `INSERT INTO ingestion.raw_event (received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
-       SELECT t.r, $1, t.o, $2, $3, $4, $5, t.k, t.s, t.raw
-       FROM unnest(convert_from($6, 'UTF8')::timestamptz[], convert_from($7, 'UTF8')::timestamptz[], convert_from($8, 'UTF8')::text[],
-                   convert_from($9, 'UTF8')::int2[], convert_from($10, 'UTF8')::text[]) AS t(r, o, k, s, raw)`,
-      [b.retentionMonths, b.customerId, b.sensorId, b.product, b.transport, bytes(c.receivedAt), bytes(c.occurredAt), bytes(c.kind), bytes(c.severity), bytes(c.raw)],
-    );
+    if (b.rows.count === 0) return;
+    const client = (await em.queryRunner!.connect()) as PoolClient;
+    const stream = client.query(copyFrom(`COPY ingestion.raw_event (${RAW_EVENT_COLUMNS}) FROM STDIN`));
+    const data = Buffer.from(b.rows.copy.buffer, b.rows.copy.byteOffset, b.rows.copy.byteLength);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      // 'finish' comes once the server has acknowledged the COPY
+      stream.once('finish', resolve);
+      stream.end(data);
+    });
   }
 
   // Newest first, keyset-paginated on (received_at, id).
