@@ -30,11 +30,14 @@ export class LivenessRepository {
   async markSeen(em: EntityManager, updates: SeenUpdate[]): Promise<SeenResult[]> {
     if (updates.length === 0) return [];
     const sorted = [...updates].sort((a, b) => (a.sensorId < b.sensorId ? -1 : 1));
+    // NO KEY UPDATE, not UPDATE: every alert insert holds a KEY SHARE lock on its sensor's row
+    // (the foreign key) until its batch commits, and FOR UPDATE would queue behind those and
+    // then hold up every later batch of the sensor (measured: 1.3 s stalls under load).
     // TypeORM answers an UPDATE with [rows, count]
     const [rows]: [SeenResult[], number] = await em.query(
       `WITH input AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::bool[]) AS t(id, seen, ev)),
        prev AS (SELECT s.id, s.status, s.first_event_at FROM ingestion.sensor s JOIN input i ON i.id = s.id
-                WHERE s.revoked_at IS NULL ORDER BY s.id FOR UPDATE OF s)
+                WHERE s.revoked_at IS NULL ORDER BY s.id FOR NO KEY UPDATE OF s)
        UPDATE ingestion.sensor s SET
          last_seen_at = greatest(s.last_seen_at, i.seen),
          status = 'UP',
