@@ -298,6 +298,37 @@ describe('SyslogServer over TCP', () => {
     await closed(client);
   });
 
+  it('works on two batches of a connection at once (one parsed while the other is written), not more', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let active = 0;
+    let maxActive = 0;
+    const { ports, sut } = await setup({
+      batchMaxRecords: 10,
+      batchesInFlightPerConnection: 2,
+      onRecords: async (_sensor, records) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await gate;
+        received.push(...records.map((r) => r.bytes.toString()));
+        active--;
+      },
+    });
+    const received: string[] = [];
+    const client = await connectTcp(ports.tcpPort!);
+    client.write(Array.from({ length: 50 }, (_, i) => `<13>line ${i}\n`).join(''));
+    await waitFor(() => active === 2);
+    // the third batch waits for one of the two, however long they take
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(active).toBe(2);
+    expect(sut.stats().backpressurePauses).toBeGreaterThan(0);
+    release();
+    await waitFor(() => received.length === 50);
+    expect(maxActive).toBe(2);
+    expect([...received].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `<13>line ${i}`).sort());
+    client.end();
+  });
+
   it('keeps memory bounded under a flood: the socket is paused while a batch is written, then resumes', async () => {
     const total = 200_000;
     const pad = 'x'.repeat(220);

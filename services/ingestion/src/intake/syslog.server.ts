@@ -48,6 +48,9 @@ export interface SyslogServerOptions {
   idleTimeoutMs?: number;
   batchMaxRecords?: number;
   batchMaxDelayMs?: number;
+  // batches of one TCP/TLS connection being delivered at once (the next one is parsed while the
+  // previous one is written); the socket is paused while all are taken
+  batchesInFlightPerConnection?: number;
   // UDP cannot push back on a sender: past this many undelivered batches, new ones are dropped
   maxUdpBatchesInFlight?: number;
   // how long a source address -> sensor answer (including "unknown") is reused
@@ -101,7 +104,7 @@ interface Connection {
   batch: SyslogRecord[];
   timer: NodeJS.Timeout | null;
   queue: SyslogRecord[][];
-  delivering: boolean;
+  inFlight: number;
   // no more bytes will be framed (end of stream, idle timeout, stop)
   finished: boolean;
   closeWhenDrained: boolean;
@@ -130,6 +133,7 @@ const DEFAULTS = {
   idleTimeoutMs: 10 * 60_000,
   batchMaxRecords: 500,
   batchMaxDelayMs: 50,
+  batchesInFlightPerConnection: 2,
   maxUdpBatchesInFlight: 16,
   sensorCacheTtlMs: 10_000,
   sensorCacheMaxEntries: 10_000,
@@ -148,6 +152,7 @@ export class SyslogServer {
   private readonly idleTimeoutMs: number;
   private readonly batchMaxRecords: number;
   private readonly batchMaxDelayMs: number;
+  private readonly batchesInFlight: number;
   private readonly maxUdpBatchesInFlight: number;
   private readonly retryDelays: number[];
   private readonly sensors: SensorCache;
@@ -192,6 +197,7 @@ export class SyslogServer {
     this.idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs);
     this.batchMaxRecords = positive('batchMaxRecords', options.batchMaxRecords ?? DEFAULTS.batchMaxRecords);
     this.batchMaxDelayMs = positive('batchMaxDelayMs', options.batchMaxDelayMs ?? DEFAULTS.batchMaxDelayMs);
+    this.batchesInFlight = positive('batchesInFlightPerConnection', options.batchesInFlightPerConnection ?? DEFAULTS.batchesInFlightPerConnection);
     this.maxUdpBatchesInFlight = positive(
       'maxUdpBatchesInFlight',
       options.maxUdpBatchesInFlight ?? DEFAULTS.maxUdpBatchesInFlight,
@@ -473,7 +479,7 @@ export class SyslogServer {
       batch: [],
       timer: null,
       queue: [],
-      delivering: false,
+      inFlight: 0,
       finished: false,
       closeWhenDrained: false,
       closed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
@@ -487,7 +493,7 @@ export class SyslogServer {
     socket.on('timeout', () => {
       // a paused socket waiting for its batch to be written is not idle; re-arm, as a fired
       // timeout only comes back after new activity
-      if (conn.delivering || conn.queue.length > 0) {
+      if (conn.inFlight > 0 || conn.queue.length > 0) {
         socket.setTimeout(this.idleTimeoutMs);
         return;
       }
@@ -544,30 +550,33 @@ export class SyslogServer {
     this.pump(conn);
   }
 
-  // One batch in flight per connection, in order. The socket stays paused while a batch is
-  // being delivered, so a flood fills the kernel buffers and TCP flow control slows the sender
-  // instead of growing this process.
+  // A few batches in flight per connection (by default two: one parsed while the other is
+  // written), started in order. Once they are all taken the socket is paused, so a flood fills
+  // the kernel buffers and TCP flow control slows the sender instead of growing this process.
   private pump(conn: Connection): void {
-    if (conn.delivering) return;
-    const next = conn.queue.shift();
-    if (!next) {
-      if (conn.closeWhenDrained) conn.socket.destroy();
-      else if (!conn.finished && conn.socket.isPaused()) conn.socket.resume();
+    while (conn.inFlight < this.batchesInFlight && conn.queue.length > 0) {
+      const next = conn.queue.shift()!;
+      conn.inFlight++;
+      this.track(
+        this.deliverFromConnection(conn, next).then((delivered) => {
+          conn.inFlight--;
+          // the sender believes these were received: closing makes it notice and reconnect
+          if (!delivered) conn.socket.destroy();
+          this.pump(conn);
+        }),
+      );
+    }
+    if (conn.inFlight === 0 && conn.closeWhenDrained) {
+      conn.socket.destroy();
       return;
     }
-    conn.delivering = true;
-    if (!conn.socket.isPaused()) {
+    const full = conn.inFlight >= this.batchesInFlight;
+    if (full && !conn.socket.isPaused()) {
       conn.socket.pause();
       this.counters.backpressurePauses++;
+    } else if (!full && !conn.finished && conn.socket.isPaused()) {
+      conn.socket.resume();
     }
-    this.track(
-      this.deliverFromConnection(conn, next).then((delivered) => {
-        conn.delivering = false;
-        // the sender believes these were received: closing makes it notice and reconnect
-        if (!delivered) conn.socket.destroy();
-        this.pump(conn);
-      }),
-    );
   }
 
   // A connection can live for weeks: the address is looked up again (through the cache) for
