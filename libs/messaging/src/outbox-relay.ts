@@ -20,7 +20,8 @@ interface OutboxRow {
   seq: string;
   event_id: string;
   subject: string;
-  payload: unknown;
+  // the envelope as JSON text, published as it is
+  payload: string;
   headers: Record<string, string>;
 }
 
@@ -121,7 +122,9 @@ export class OutboxRelay {
   private sendLocked(schema: string, onFailure: (seqs: string[]) => void): Promise<number> {
     return this.ds.transaction(async (em) => {
       const rows: OutboxRow[] = await em.query(
-        `SELECT seq, event_id, subject, payload, headers FROM ${schema}.outbox
+        // payload as text: the driver would otherwise parse every document only for it to be
+        // serialized again (alerts.received carries a whole ECS document)
+        `SELECT seq, event_id, subject, payload::text AS payload, headers FROM ${schema}.outbox
          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.opts.batchSize ?? 200],
       );
@@ -132,7 +135,7 @@ export class OutboxRelay {
           rows.map((row) => {
             const h = natsHeaders();
             for (const [k, v] of Object.entries(row.headers ?? {})) h.set(k, String(v));
-            return this.bus.js.publish(this.bus.subjectOf(row.subject), Buffer.from(JSON.stringify(row.payload)), { msgID: row.event_id, headers: h });
+            return this.bus.js.publish(this.bus.subjectOf(row.subject), Buffer.from(row.payload), { msgID: row.event_id, headers: h });
           }),
         );
       } catch (err) {
