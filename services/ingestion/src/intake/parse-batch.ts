@@ -217,15 +217,22 @@ function finish(job: ParseJob, out: Collected, alertsByKey: Map<string, ParsedAl
   };
 }
 
+// One writer each for raw rows and log messages per thread, reused batch after batch: after the
+// first batches they have the room they need and nothing is copied to grow them (take() copies
+// out exactly the bytes of a batch and empties them).
+const rawBytes = new ByteWriter(1024 * 1024);
+const logBytes = new ByteWriter(1024 * 1024);
+
 // The accepted records as COPY rows; the columns every row of the batch shares are escaped once.
 class RawWriter {
-  private readonly w = new ByteWriter(256 * 1024);
+  private readonly w = rawBytes;
   private readonly shared: string;
   private readonly retention: string;
   private readonly months = new Set<string>();
   private count = 0;
 
   constructor(job: ParseJob) {
+    this.w.truncate(0);
     this.retention = `\t${job.store.retentionMonths}\t`;
     this.shared = `\t${[job.logs.customerId, job.logs.sensorId, job.product, job.store.transport].map(copyText).join('\t')}\t`;
   }
@@ -308,13 +315,14 @@ function ownBuffer(text: string): Uint8Array {
 // serialized once (re-serializing thousands of ECS documents for one message would cost more
 // than the database insert), each record encoded straight into the message's bytes.
 class LogMessages {
-  private readonly w = new ByteWriter(256 * 1024);
+  private readonly w = logBytes;
   private readonly out: LogBatch[] = [];
   private readonly maxBytes: number;
   private eventId = '';
   private records = 0;
 
   constructor(private readonly job: ParseJob) {
+    this.w.truncate(0);
     this.maxBytes = job.logs.maxPayloadBytes - HEADER_ROOM;
   }
 
