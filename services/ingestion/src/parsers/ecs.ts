@@ -86,8 +86,12 @@ export class Ecs {
 
   /** Sets a dotted path (e.g. 'source.ip'); absent values are skipped. */
   set(path: string, value: unknown): this {
+    // Most calls pass an absent value (optional vendor fields): clean first, skip the path lookup.
+    const v = clean(value);
+    if (v === undefined) return this;
     const keys = keysOf(path);
-    return keys ? this.setKeys(keys, value) : this;
+    if (keys) putOwn(this.nodeAt(keys, keys.length - 1), keys[keys.length - 1], v);
+    return this;
   }
 
   /** Sets `path` + one literal key (which may contain dots), e.g. vendor field names. */
@@ -105,19 +109,42 @@ export class Ecs {
     const keys = keysOf(path);
     if (!keys) return this;
     let node: Obj | null = null;
-    for (const [key, value] of entries) {
-      if (key === '') continue;
+    const put = (value: unknown, key: string): void => {
+      if (key === '') return;
       const v = clean(value);
-      if (v === undefined) continue;
+      if (v === undefined) return;
       node ??= this.nodeAt(keys);
       putOwn(node, key, v);
-    }
+    };
+    // Map.forEach spares the [key, value] array the iterator makes per entry.
+    if (entries instanceof Map) entries.forEach(put);
+    else for (const [key, value] of entries) put(value, key);
+    return this;
+  }
+
+  /**
+   * Places `node` at `path` as it is, without the cleaning copy `set` makes: for a large vendor
+   * field set the parser has just built from clean values (trimmed non-empty strings) under keys
+   * it wrote with own properties. The node belongs to the document from then on; unlike `set`,
+   * an empty node is placed too (callers add their own fields to it).
+   */
+  adopt(path: string, node: Obj): this {
+    const keys = keysOf(path);
+    if (!keys) return this;
+    putOwn(this.nodeAt(keys, keys.length - 1), keys[keys.length - 1], node);
     return this;
   }
 
   /** Sets only when the path holds nothing yet. */
   setDefault(path: string, value: unknown): this {
-    if (this.get(path) === undefined) this.set(path, value);
+    // get + set in one walk: the path is looked up once, and not at all for an absent value.
+    const v = clean(value);
+    if (v === undefined) return this;
+    const keys = keysOf(path);
+    if (!keys) return this;
+    const last = keys.length - 1;
+    const node = this.nodeAt(keys, last);
+    if (getOwn(node, keys[last]) === undefined) putOwn(node, keys[last], v);
     return this;
   }
 
@@ -134,10 +161,12 @@ export class Ecs {
   }
 
   get(path: string): unknown {
+    const keys = keysOf(path);
+    if (!keys) return undefined;
     let node: unknown = this.root;
-    for (const key of keysOf(path) ?? ['']) {
+    for (let i = 0; i < keys.length; i++) {
       if (!isPlainObject(node)) return undefined;
-      node = getOwn(node, key);
+      node = getOwn(node, keys[i]);
     }
     return node;
   }
@@ -181,13 +210,6 @@ export class Ecs {
   /** A deep copy of the document. */
   toJSON(): Obj {
     return copyDocument(this.root) as Obj;
-  }
-
-  private setKeys(keys: string[], value: unknown): this {
-    const v = clean(value);
-    if (v === undefined) return this;
-    putOwn(this.nodeAt(keys, keys.length - 1), keys[keys.length - 1], v);
-    return this;
   }
 
   // The object at the first `depth` keys, created on the way (a non-object in the way is replaced).
@@ -249,8 +271,12 @@ export function normalizeIp(value: unknown): string | undefined {
 /** RFC 1918, loopback, link-local, CGNAT and IPv6 ULA/link-local addresses. */
 export function isPrivateIp(ip: string | undefined): boolean {
   if (!ip) return false;
-  if (isIP(ip) === 4) {
-    const [a, b] = ip.split('.').map(Number);
+  const family = isIP(ip);
+  if (family === 4) {
+    // Only the first two octets matter; read them without splitting the address.
+    const dot1 = ip.indexOf('.');
+    const a = Number(ip.slice(0, dot1));
+    const b = Number(ip.slice(dot1 + 1, ip.indexOf('.', dot1 + 1)));
     return (
       a === 10 ||
       a === 127 ||
@@ -260,7 +286,7 @@ export function isPrivateIp(ip: string | undefined): boolean {
       (a === 100 && b >= 64 && b <= 127)
     );
   }
-  if (isIP(ip) === 6) {
+  if (family === 6) {
     const l = ip.toLowerCase();
     return l === '::1' || l.startsWith('fc') || l.startsWith('fd') || l.startsWith('fe80');
   }
@@ -324,12 +350,13 @@ export function setUser(ecs: Ecs, prefix: string, value: unknown): void {
   if (u.domain) ecs.setDefault(`${prefix}.domain`, u.domain);
 }
 
+const PROTOCOL_NAMES: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '58': 'ipv6-icmp', '132': 'sctp' };
+
 /** Transport protocol name from an IANA number or a name. */
 export function transport(value: unknown): string | undefined {
   const s = str(value);
   if (s === undefined) return undefined;
-  const names: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '58': 'ipv6-icmp', '132': 'sctp' };
-  if (/^\d+$/.test(s)) return names[s];
+  if (/^\d+$/.test(s)) return PROTOCOL_NAMES[s];
   return s.toLowerCase();
 }
 

@@ -49,16 +49,29 @@ function wallClockMs(utcMs: number, timeZone: string): number {
 
 // formatToParts is slow (tens of microseconds) and every device time goes through it twice.
 // Zone transitions fall on quarter hours in UTC, so the offset is cached per zone and quarter hour.
+// One map per zone keyed by the quarter-hour number, so a hit builds no "zone|quarter" string.
 const QUARTER_HOUR_MS = 15 * 60_000;
-const offsetCache = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 4096;
+const offsetCache = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 
 function offsetMs(utcMs: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(utcMs / QUARTER_HOUR_MS)}`;
-  const cached = offsetCache.get(key);
+  const quarter = Math.floor(utcMs / QUARTER_HOUR_MS);
+  let zoneOffsets = offsetCache.get(timeZone);
+  const cached = zoneOffsets?.get(quarter);
   if (cached !== undefined) return cached;
   const offset = wallClockMs(utcMs, timeZone) - utcMs;
-  if (offsetCache.size >= 4096) offsetCache.clear();
-  offsetCache.set(key, offset);
+  if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+    offsetCache.clear();
+    cachedOffsets = 0;
+    zoneOffsets = undefined;
+  }
+  if (!zoneOffsets) {
+    zoneOffsets = new Map();
+    offsetCache.set(timeZone, zoneOffsets);
+  }
+  zoneOffsets.set(quarter, offset);
+  cachedOffsets++;
   return offset;
 }
 
@@ -81,15 +94,17 @@ function fieldsAsUtcMs(f: LocalFields): number | null {
   const minute = f.minute ?? 0;
   const second = Math.min(f.second ?? 0, 59); // a leap second reads as :59
   const ms = f.millisecond ?? 0;
-  const ints = [year, month, day, hour, minute, second, ms];
-  if (!ints.every((n) => Number.isInteger(n))) return null;
-  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const isInt = Number.isInteger;
+  if (!(isInt(year) && isInt(month) && isInt(day) && isInt(hour) && isInt(minute) && isInt(second) && isInt(ms))) return null;
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second < 0 || ms < 0 || ms > 999 || hour < 0 || minute < 0) return null;
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, ms);
-  if (d.getUTCDate() !== day || d.getUTCMonth() !== month - 1) return null;
-  return d.getTime();
+  // Date.UTC reads years 0-99 as 19xx, but the year is at least MIN_YEAR here.
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Converts wall-clock fields in a zone to an instant. Times in a DST gap move forward. */
