@@ -15,7 +15,17 @@ import type { SeverityLabel } from './severity';
 import { localToDate, fromEpoch, zoneFromText, type Zone } from './time';
 import { fail, type EventDraft, type VendorInput, type VendorOutcome } from './types';
 
-const KEY_RE = /[A-Za-z0-9_.-]+/y;
+const CSV_RE = /^\s*[A-Za-z0-9_.-]+=("[^"]*"|[^\s,"]*),[A-Za-z0-9_.-]+=/;
+
+/** [A-Za-z0-9_.-] */
+function isKeyChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d;
+}
+
+/** Space, tab, CR, LF. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
 
 /**
  * Reads `key=value` pairs: values are bare (up to whitespace) or double-quoted with \" and \\
@@ -23,36 +33,46 @@ const KEY_RE = /[A-Za-z0-9_.-]+/y;
  * pairs are skipped. The first occurrence of a key wins.
  */
 export function parseKeyValues(text: string): Map<string, string> {
+  // One scan by character code; values are slices of the line (a quoted value is pieced together
+  // only around escapes), since this runs for every FortiGate line.
   const pairs = new Map<string, string>();
-  const csv = /^\s*[A-Za-z0-9_.-]+=("[^"]*"|[^\s,"]*),[A-Za-z0-9_.-]+=/.test(text);
-  const isSep = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n' || (csv && c === ',');
+  const csv = CSV_RE.test(text);
+  const n = text.length;
+  const isSep = (c: number) => isBlank(c) || (csv && c === 0x2c);
   let i = 0;
-  while (i < text.length) {
-    while (i < text.length && (isSep(text[i]) || text[i] === ',')) i++;
-    if (i >= text.length) break;
-    KEY_RE.lastIndex = i;
-    const k = KEY_RE.exec(text);
-    if (!k || text[i + k[0].length] !== '=') {
-      while (i < text.length && !isSep(text[i])) i++;
+  while (i < n) {
+    while (i < n && (isSep(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2c)) i++;
+    if (i >= n) break;
+    let end = i;
+    while (end < n && isKeyChar(text.charCodeAt(end))) end++;
+    if (end === i || text.charCodeAt(end) !== 0x3d) {
+      while (i < n && !isSep(text.charCodeAt(i))) i++;
       continue;
     }
-    const key = k[0];
-    i += key.length + 1;
-    let value = '';
-    if (text[i] === '"') {
+    const key = text.slice(i, end);
+    i = end + 1;
+    let value: string;
+    if (text.charCodeAt(i) === 0x22) {
       i++;
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          value += text[i + 1];
+      let from = i;
+      value = '';
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) break;
+        const next = text.charCodeAt(i + 1);
+        if (c === 0x5c && (next === 0x22 || next === 0x5c)) {
+          value += text.slice(from, i) + text[i + 1];
           i += 2;
+          from = i;
         } else {
-          value += text[i++];
+          i++;
         }
       }
+      value += text.slice(from, i);
       i++; // closing quote (or past the end of a truncated line)
     } else {
       const start = i;
-      while (i < text.length && !isSep(text[i])) i++;
+      while (i < n && !isSep(text.charCodeAt(i))) i++;
       value = text.slice(start, i);
     }
     if (!pairs.has(key)) pairs.set(key, value);
@@ -191,7 +211,10 @@ function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   ecs.setPort('source.nat.port', get('transport'));
   ecs.setAddress('destination.nat', get('tranip'));
   ecs.setPort('destination.nat.port', get('tranport'));
-  const country = (k: string) => (get(k) && get(k) !== 'Reserved' ? get(k) : undefined);
+  const country = (k: string) => {
+    const v = get(k);
+    return v !== 'Reserved' ? v : undefined;
+  };
   ecs.set('source.geo.country_name', country('srccountry'));
   ecs.set('destination.geo.country_name', country('dstcountry'));
   ecs.set('source.bytes', Number(get('sentbyte')) || undefined);
@@ -285,7 +308,10 @@ function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   }
 
   const time = get('eventtime') ?? (get('date') && get('time') ? `${get('date')}T${get('time')}` : undefined);
-  const vendorEventId = time ? [get('devid'), logid, time, get('sessionid')].filter(Boolean).join(':') : null;
+  const devid = get('devid');
+  const sessionid = get('sessionid');
+  // devid:logid:time:sessionid, leaving out the absent ones
+  const vendorEventId = time ? `${devid ? `${devid}:` : ''}${logid}:${time}${sessionid ? `:${sessionid}` : ''}` : null;
 
   const draft: EventDraft = {
     kind,
