@@ -119,16 +119,22 @@ interface Family {
   name: string;
   minColumns: number;
   fields: string[];
+  /** Positions of the fields worth keeping (not future_use). */
+  kept: number[];
 }
 
 function families(fields: string[], bounds: Array<[name: string, firstNewField: string, lastField: string]>): Family[] {
   // A family is recognised once the line reaches the first column that family introduced, and
   // maps every column up to the last one it defines (older lines of the family may stop earlier).
-  return bounds.map(([name, firstNew, last]) => ({
-    name,
-    minColumns: fields.indexOf(firstNew) + 1,
-    fields: fields.slice(0, fields.indexOf(last) + 1),
-  }));
+  return bounds.map(([name, firstNew, last]) => {
+    const mapped = fields.slice(0, fields.indexOf(last) + 1);
+    return {
+      name,
+      minColumns: fields.indexOf(firstNew) + 1,
+      fields: mapped,
+      kept: mapped.flatMap((field, i) => (field.startsWith('future_use') ? [] : [i])),
+    };
+  });
 }
 
 const TABLES: Record<string, Family[]> = {
@@ -178,11 +184,12 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
   if (!family) {
     return fail(`Palo Alto: ${type} line has ${cols.length} columns, expected at least ${table[0].minColumns}`);
   }
+  // Field names are this file's own (no "__proto__" or the like): plain assignment is safe.
   const f: Record<string, string> = {};
-  family.fields.forEach((name, i) => {
+  for (const i of family.kept) {
     const v = cols[i]?.trim();
-    if (v !== undefined && v !== '' && !name.startsWith('future_use')) f[name] = v;
-  });
+    if (v) f[family.fields[i]] = v;
+  }
   const get = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(f, k) ? f[k] : undefined);
 
   const ecs = new Ecs();
@@ -192,8 +199,9 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
   ecs.set('observer.serial_number', get('serial'));
   ecs.set('observer.name', get('device_name'));
   ecs.set('event.code', get('subtype') ? `${type}/${get('subtype')}` : type);
-  // the vendor's fields in one go (cheaper than ~100 single sets), then the two of our own
-  ecs.set('panw.panos', f);
+  // the vendor's fields in one go, as built (trimmed, non-empty), then the two of our own;
+  // `get` reads f afterwards but never 'type' or 'format', which the next two lines write
+  ecs.adopt('panw.panos', f);
   ecs.set('panw.panos.type', type);
   ecs.set('panw.panos.format', family.name);
 
