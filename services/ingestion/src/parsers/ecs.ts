@@ -13,7 +13,7 @@ function isPlainObject(v: unknown): v is Obj {
 // key such as "__proto__" stays an ordinary field instead of touching the prototype.
 // Only "__proto__" needs defineProperty; it is slow (the object leaves V8's fast mode), so the
 // common case is a plain assignment.
-function putOwn(target: Obj, key: string, value: unknown): void {
+export function putOwn(target: Obj, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

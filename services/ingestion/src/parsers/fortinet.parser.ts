@@ -10,7 +10,7 @@
 // Kind: FortiGate UTM logs naming an attack, a virus or a botnet (ips, anomaly, virus, dns,
 //   webfilter for malicious categories) are alerts; traffic, event and other UTM logs are events.
 //   FortiWeb type=attack is an alert, traffic and event logs are events.
-import { Ecs, affectedEndpoint, blockedFromText, normalizeIp, normalizeMac, setHost, setUser, str, transport } from './ecs';
+import { Ecs, affectedEndpoint, blockedFromText, normalizeIp, normalizeMac, putOwn, setHost, setUser, str, transport } from './ecs';
 import type { SeverityLabel } from './severity';
 import { localToDate, fromEpoch, zoneFromText, type Zone } from './time';
 import { fail, type EventDraft, type VendorInput, type VendorOutcome } from './types';
@@ -33,9 +33,17 @@ function isBlank(c: number): boolean {
  * pairs are skipped. The first occurrence of a key wins.
  */
 export function parseKeyValues(text: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  scanKeyValues(text, (key, value) => {
+    if (!pairs.has(key)) pairs.set(key, value);
+  });
+  return pairs;
+}
+
+/** The scan behind parseKeyValues: every pair in line order, repeated keys included. */
+function scanKeyValues(text: string, pair: (key: string, value: string) => void): void {
   // One scan by character code; values are slices of the line (a quoted value is pieced together
   // only around escapes), since this runs for every FortiGate line.
-  const pairs = new Map<string, string>();
   const csv = CSV_RE.test(text);
   const n = text.length;
   const isSep = (c: number) => isBlank(c) || (csv && c === 0x2c);
@@ -75,9 +83,38 @@ export function parseKeyValues(text: string): Map<string, string> {
       while (i < n && !isSep(text.charCodeAt(i))) i++;
       value = text.slice(start, i);
     }
-    if (!pairs.has(key)) pairs.set(key, value);
+    pair(key, value);
   }
-  return pairs;
+}
+
+/**
+ * A FortiGate line's fields, trimmed, for both reading and the document: `values` holds the
+ * non-empty ones as own properties (ready to be the fortinet.firewall node), `count` every pair
+ * read, blank ones included. The first occurrence of a key wins, as in parseKeyValues.
+ */
+interface Fields {
+  values: Record<string, string>;
+  nonEmpty: number;
+  count: number;
+}
+
+function readFields(text: string): Fields {
+  const values: Record<string, string> = {};
+  let blank: Set<string> | undefined; // keys seen with a blank value (rare), so they still win
+  let nonEmpty = 0;
+  let count = 0;
+  scanKeyValues(text, (key, raw) => {
+    if (Object.prototype.hasOwnProperty.call(values, key) || blank?.has(key)) return;
+    count++;
+    const value = raw.trim();
+    if (value === '') {
+      (blank ??= new Set()).add(key);
+      return;
+    }
+    nonEmpty++;
+    putOwn(values, key, value);
+  });
+  return { values, nonEmpty, count };
 }
 
 const ATTACK_SEVERITY: Record<string, SeverityLabel> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info', information: 'info', informational: 'info' };
@@ -124,13 +161,16 @@ function fortiBlocked(...actions: Array<string | undefined>): boolean | null {
 
 const MALICIOUS_WEB_CATEGORIES = /malicious|phishing|spam url|botnet|command.and.control|newly observed domain.*malicious|crypto.?mining/i;
 
-/** date + time in the device zone, or with tz="+0900" / FortiWeb timezone="(GMT+9:00)Osaka,...". */
-function fortiTime(kv: Map<string, string>, input: VendorInput): Date | null {
-  const date = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(kv.get('date')?.trim() ?? '');
-  const time = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(kv.get('time')?.trim() ?? '');
+/**
+ * date + time in the device zone, or with tz="+0900" / FortiWeb timezone="(GMT+9:00)Osaka,...".
+ * `get` gives a key's trimmed value, undefined when absent or blank.
+ */
+function fortiTime(get: (k: string) => string | undefined, input: VendorInput): Date | null {
+  const date = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(get('date') ?? '');
+  const time = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(get('time') ?? '');
   if (date && time) {
-    let zone: Zone | undefined = zoneFromText(kv.get('tz'));
-    const fortiWebZone = /GMT\s*([+-]\d{1,2}(?::\d{2})?)/i.exec(kv.get('timezone') ?? '');
+    let zone: Zone | undefined = zoneFromText(get('tz'));
+    const fortiWebZone = /GMT\s*([+-]\d{1,2}(?::\d{2})?)/i.exec(get('timezone') ?? '');
     if (!zone && fortiWebZone) zone = zoneFromText(fortiWebZone[1]);
     const d = localToDate(
       {
@@ -146,7 +186,7 @@ function fortiTime(kv: Map<string, string>, input: VendorInput): Date | null {
     );
     if (d) return d;
   }
-  return fromEpoch(kv.get('eventtime')?.trim()) ?? fromEpoch(kv.get('timestamp')?.trim());
+  return fromEpoch(get('eventtime')) ?? fromEpoch(get('timestamp'));
 }
 
 function urlOf(ecs: Ecs, url: string | undefined, host: string | undefined, service: string | undefined): void {
@@ -164,8 +204,9 @@ function urlOf(ecs: Ecs, url: string | undefined, host: string | undefined, serv
   ecs.set('url.domain', host);
 }
 
-function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
-  const get = (k: string): string | undefined => str(kv.get(k));
+function fortiGate(fields: Fields, input: VendorInput): VendorOutcome {
+  const f = fields.values;
+  const get = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(f, k) ? f[k] : undefined);
   const logid = get('logid');
   if (!logid) return fail('FortiGate: missing key "logid"');
   const fromLogid = LOGID_TYPES[logid.padStart(10, '0').slice(0, 2)];
@@ -289,7 +330,8 @@ function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   ecs.set('event.category', categories);
   ecs.set('event.type', types);
 
-  ecs.setAllIn('fortinet.firewall', kv);
+  // the vendor's fields as read (trimmed, non-empty, own properties), without a copy
+  if (fields.nonEmpty > 0) ecs.adopt('fortinet.firewall', f);
 
   // Attack severity for UTM, log level otherwise; traffic is informational.
   const attackSeverity = get('severity')?.toLowerCase();
@@ -315,7 +357,7 @@ function fortiGate(kv: Map<string, string>, input: VendorInput): VendorOutcome {
 
   const draft: EventDraft = {
     kind,
-    occurredAt: fortiTime(kv, input),
+    occurredAt: fortiTime(get, input),
     vendorEventId,
     groupKey: get('incidentserialno') ?? null,
     blocked,
@@ -394,7 +436,7 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
     events: [
       {
         kind,
-        occurredAt: fortiTime(kv, input),
+        occurredAt: fortiTime((k) => str(kv.get(k)), input),
         vendorEventId,
         groupKey: null,
         blocked,
@@ -409,7 +451,10 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
 
 export function parseFortinetRecord(input: VendorInput): VendorOutcome {
   const label = input.product === 'FORTIWEB' ? 'FortiWeb' : 'FortiGate';
-  const kv = parseKeyValues(input.message);
-  if (kv.size === 0) return fail(`${label}: no key=value pairs found`);
-  return input.product === 'FORTIWEB' ? fortiWeb(kv, input) : fortiGate(kv, input);
+  if (input.product === 'FORTIWEB') {
+    const kv = parseKeyValues(input.message);
+    return kv.size === 0 ? fail(`${label}: no key=value pairs found`) : fortiWeb(kv, input);
+  }
+  const fields = readFields(input.message);
+  return fields.count === 0 ? fail(`${label}: no key=value pairs found`) : fortiGate(fields, input);
 }
