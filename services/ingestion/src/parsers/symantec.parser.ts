@@ -31,6 +31,20 @@ const BARE_PATH_RE = /^\s*(?:[A-Za-z]:\\|\\\\|\/)/;
 
 const RISK_EVENTS = /^(virus found|security risk found|potential risk found|risk repair failed|risk repaired|risk sample submitted|commercial application detected|suspicious behavior detected|sonar detection|heuristic|risk found)/i;
 
+// Lookup keys by label ("Event Insert Time" -> "event insert time"): the same few dozen labels
+// on every line, so normalized once each (bounded, for odd senders).
+const labelKeys = new Map<string, string>();
+
+function labelKey(label: string): string {
+  let key = labelKeys.get(label);
+  if (key === undefined) {
+    key = label.toLowerCase().replace(/\s+/g, ' ');
+    if (labelKeys.size >= 1000) labelKeys.clear();
+    labelKeys.set(label, key);
+  }
+  return key;
+}
+
 /** Splits the comma-separated list, joining commas that belong inside a value. */
 export function parseSepFields(message: string): { head: string[]; fields: SepField[]; barePaths: string[] } {
   const segments = message.split(',');
@@ -57,7 +71,7 @@ export function parseSepFields(message: string): { head: string[]; fields: SepFi
     // of which holds ': '; other logs start straight with a "Key: value".
     if (m && !/^\[SID/i.test(seg.trim())) {
       const label = m[1].trim();
-      last = { key: label.toLowerCase().replace(/\s+/g, ' '), label, value: (m[2] ?? '').trim() };
+      last = { key: labelKey(label), label, value: (m[2] ?? '').trim() };
       fields.push(last);
       lastBare = -1;
       continue;
@@ -70,6 +84,20 @@ export function parseSepFields(message: string): { head: string[]; fields: SepFi
   return { head, fields, barePaths };
 }
 
+// symantec.sep.* names by label key ("event insert time" -> event_insert_time): a few dozen
+// labels, so the two regex replaces run once per label (bounded, for odd senders).
+const fieldNames = new Map<string, string>();
+
+function fieldName(key: string): string {
+  let name = fieldNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+    if (fieldNames.size >= 1000) fieldNames.clear();
+    fieldNames.set(key, name);
+  }
+  return name;
+}
+
 const RISK_LEVEL: Record<string, SeverityLabel> = { 'very low': 'low', low: 'low', medium: 'medium', high: 'high', 'very high': 'critical' };
 
 export function parseSymantecRecord(input: VendorInput): VendorOutcome {
@@ -79,10 +107,19 @@ export function parseSymantecRecord(input: VendorInput): VendorOutcome {
   const { head, fields, barePaths } = parseSepFields(message);
   if (fields.length === 0) return fail('Symantec SEP: no "Key: value" fields found');
 
-  const all = (key: string): string[] => fields.filter((f) => f.key === key).map((f) => f.value.trim()).filter((v) => v !== '');
+  // Every non-empty value by key, in line order, indexed once: about thirty lookups follow.
+  const byKey = new Map<string, string[]>();
+  for (const f of fields) {
+    const v = f.value.trim();
+    if (v === '') continue;
+    const list = byKey.get(f.key);
+    if (list) list.push(v);
+    else byKey.set(f.key, [v]);
+  }
+  const all = (key: string): string[] => byKey.get(key) ?? [];
   const get = (...keys: string[]): string | undefined => {
     for (const k of keys) {
-      const v = all(k)[0];
+      const v = byKey.get(k)?.[0];
       if (v !== undefined) return v;
     }
     return undefined;
@@ -92,7 +129,7 @@ export function parseSymantecRecord(input: VendorInput): VendorOutcome {
   ecs.set('observer.vendor', 'Symantec');
   ecs.set('observer.product', 'Endpoint Protection');
   ecs.set('observer.name', get('server name', 'server'));
-  for (const f of fields) if (f.value.trim() !== '') ecs.setIn('symantec.sep', f.key.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, ''), f.value.trim());
+  for (const f of fields) if (f.value.trim() !== '') ecs.setIn('symantec.sep', fieldName(f.key), f.value.trim());
 
   const first = head[0] ?? '';
   const sid = head.find((h) => /^\[SID:/i.test(h));
