@@ -7,7 +7,7 @@
 //   Low -> low, Medium -> medium, High -> high, Very-High / Critical -> critical,
 //   Informative / Informational -> info (Imperva), Unknown -> unknown (finished as medium).
 // Kind: an informational record (severity 0 / Informative) is an 'event', anything else an 'alert'.
-import { Ecs, affectedEndpoint, basename, blockedFromText, joinPath, normalizeIp, normalizeMac, setHost, setUser, str, transport, type Endpoint } from './ecs';
+import { Ecs, affectedEndpoint, basename, blockedFromText, dotted, joinPath, normalizeIp, normalizeMac, setHost, setUser, str, transport, type Endpoint } from './ecs';
 import { severityFromScale10, severityFromWord, type SeverityLabel } from './severity';
 import { parseTimestamp } from './time';
 import { fail, type EventDraft, type VendorInput, type VendorOutcome } from './types';
@@ -87,6 +87,7 @@ export function parseCef(message: string): { ok: true; record: CefRecord } | { o
 const EXT_KEY_RE = /(?:^|\s)([A-Za-z0-9_.[\]-]{1,64})=/g;
 
 function unescapeExtension(value: string): string {
+  if (!value.includes('\\')) return value; // most values have no escape: no regex, no callback
   return value.replace(/\\([\s\S])/g, (all, c: string) => {
     switch (c) {
       case '=':
@@ -117,7 +118,8 @@ export function parseCefExtensions(text: string): Map<string, string> {
   }
   for (let k = 0; k < matches.length; k++) {
     const end = k + 1 < matches.length ? matches[k + 1].matchStart : text.length;
-    const raw = text.slice(matches[k].valueStart, end).replace(/\s+$/, '');
+    // trimEnd strips what /\s+$/ would, without the regex trying every position of the value
+    const raw = text.slice(matches[k].valueStart, end).trimEnd();
     if (!out.has(matches[k].key)) out.set(matches[k].key, unescapeExtension(raw));
   }
   return out;
@@ -284,15 +286,15 @@ export function cefRecordToDraft(record: CefRecord, input: VendorInput): EventDr
   const vendorEventId =
     get('externalId') ?? labelled(custom, /^(alert|event|incident|violation)[ _-]?id$/i) ?? null;
 
-  ecs.set(`${ns}.version`, record.version);
-  ecs.set(`${ns}.device.vendor`, record.deviceVendor);
-  ecs.set(`${ns}.device.product`, record.deviceProduct);
-  ecs.set(`${ns}.device.version`, record.deviceVersion);
-  ecs.set(`${ns}.device.event_class_id`, record.signatureId);
-  ecs.set(`${ns}.name`, record.name);
-  ecs.set(`${ns}.severity`, record.severity);
-  ecs.setAllIn(`${ns}.extensions`, ext);
-  ecs.setAllIn(`${ns}.custom`, custom);
+  ecs.set(dotted(ns, 'version'), record.version);
+  ecs.set(dotted(ns, 'device.vendor'), record.deviceVendor);
+  ecs.set(dotted(ns, 'device.product'), record.deviceProduct);
+  ecs.set(dotted(ns, 'device.version'), record.deviceVersion);
+  ecs.set(dotted(ns, 'device.event_class_id'), record.signatureId);
+  ecs.set(dotted(ns, 'name'), record.name);
+  ecs.set(dotted(ns, 'severity'), record.severity);
+  ecs.setAllIn(dotted(ns, 'extensions'), ext);
+  ecs.setAllIn(dotted(ns, 'custom'), custom);
 
   return {
     kind,

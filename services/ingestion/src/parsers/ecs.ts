@@ -70,6 +70,26 @@ function keysOf(path: string): string[] | null {
   return keys;
 }
 
+// A path built from a prefix (`${prefix}.ip`) is a new string on every call, which the path
+// cache above must then hash and compare in full; joining through this cache hands out one
+// string per (prefix, leaf). Prefixes and leaves are the parsers' own literals; bounded anyway.
+const joinedPaths = new Map<string, Map<string, string>>();
+
+export function dotted(prefix: string, leaf: string): string {
+  let byLeaf = joinedPaths.get(prefix);
+  if (byLeaf === undefined) {
+    if (joinedPaths.size >= 1000) joinedPaths.clear();
+    byLeaf = new Map();
+    joinedPaths.set(prefix, byLeaf);
+  }
+  let path = byLeaf.get(leaf);
+  if (path === undefined) {
+    path = `${prefix}.${leaf}`;
+    if (byLeaf.size < 1000) byLeaf.set(leaf, path);
+  }
+  return path;
+}
+
 // Values in the document were cleaned when they were set, so a copy needs no second cleaning.
 function copyDocument(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyDocument);
@@ -176,8 +196,8 @@ export class Ecs {
     const text = str(value);
     if (text === undefined) return this;
     const ip = normalizeIp(text);
-    this.setDefault(`${prefix}.address`, ip ?? text);
-    if (ip) this.setDefault(`${prefix}.ip`, ip);
+    this.setDefault(dotted(prefix, 'address'), ip ?? text);
+    if (ip) this.setDefault(dotted(prefix, 'ip'), ip);
     return this;
   }
 
@@ -198,7 +218,7 @@ export class Ecs {
     const h = str(value);
     if (h === undefined) return this;
     const algo = hashAlgorithm(h);
-    if (algo) this.setDefault(`${prefix}.${algo}`, h.toLowerCase());
+    if (algo) this.setDefault(dotted(prefix, algo), h.toLowerCase());
     return this;
   }
 
@@ -346,8 +366,8 @@ export function splitUser(value: unknown): { name?: string; domain?: string } {
 
 export function setUser(ecs: Ecs, prefix: string, value: unknown): void {
   const u = splitUser(value);
-  if (u.name) ecs.setDefault(`${prefix}.name`, u.name);
-  if (u.domain) ecs.setDefault(`${prefix}.domain`, u.domain);
+  if (u.name) ecs.setDefault(dotted(prefix, 'name'), u.name);
+  if (u.domain) ecs.setDefault(dotted(prefix, 'domain'), u.domain);
 }
 
 const PROTOCOL_NAMES: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '58': 'ipv6-icmp', '132': 'sctp' };
