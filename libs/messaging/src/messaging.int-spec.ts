@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IsInt, IsString } from 'class-validator';
 import { headers as natsHeaders } from 'nats';
 import { DataSource } from 'typeorm';
-import { messagingTablesV1 } from '@kanshi/database';
+import { messagingTablesV1, messagingTablesV2 } from '@kanshi/database';
 import { defineEvent, EventEnvelope } from '@kanshi/events';
 import { withCorrelationId } from '@kanshi/observability';
 import { eventually, testDatabaseUrl, testNamespace, testNatsUrl } from '@kanshi/testing';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   ds = new DataSource({ type: 'postgres', url: testDatabaseUrl() });
   await ds.initialize();
   await ds.query(`CREATE SCHEMA "${schema}"`);
-  for (const sql of messagingTablesV1(schema).up) await ds.query(sql);
+  for (const sql of [...messagingTablesV1(schema).up, ...messagingTablesV2(schema).up]) await ds.query(sql);
   await ds.query(`CREATE TABLE "${schema}".thing (id serial PRIMARY KEY, name text NOT NULL)`);
   await ds.query(`CREATE TABLE "${schema}".applied (id serial PRIMARY KEY, event_id uuid NOT NULL, name text NOT NULL, amount int NOT NULL, correlation_id text)`);
   bus = await NatsBus.connect({ url: testNatsUrl(), name: 'messaging-int-spec', namespace: `${testNamespace()}m` });

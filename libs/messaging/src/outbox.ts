@@ -43,7 +43,7 @@ export class Outbox {
       const head = JSON.stringify(envelope);
       const payload = `${head.slice(0, -1)},"body":${'bodyJson' in item ? item.bodyJson : JSON.stringify(item.body)}}`;
       const n = values.length;
-      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::jsonb)`);
+      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}::json, $${n + 4}::jsonb)`);
       values.push(eventId, def.subject, payload, JSON.stringify(correlationId ? { 'x-correlation-id': correlationId } : {}));
     }
     await em.query(`INSERT INTO "${this.schema}".outbox (event_id, subject, payload, headers) VALUES ${rows.join(', ')}`, values);
