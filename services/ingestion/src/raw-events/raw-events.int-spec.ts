@@ -82,6 +82,28 @@ describe('raw event storage and retention', () => {
   });
 });
 
+describe('raw event storage when a partition went missing', () => {
+  it('creates the month partition another replica dropped and stores the batch, in one retried transaction', async () => {
+    const c = await createCustomer(svc, { retentionMonths: 9 });
+    const s = await registerSensor(svc, c.customerId);
+    const send = () =>
+      fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'text/plain' },
+        body: readFileSync(path.resolve(__dirname, '../parsers/__fixtures__/fortigate-more.log'), 'utf8').split('\n').slice(0, 2).join('\n'),
+      });
+    expect((await send()).status).toBe(200);
+    // the service believes the partition exists; it is gone, so the COPY finds no partition
+    const month = monthPartition(9, new Date()).name;
+    await svc.ds.query(`DROP TABLE ingestion.${month}`);
+    const res = await send();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 2, quarantined: 0 });
+    const rows = await svc.ds.query(`SELECT tableoid::regclass::text AS partition FROM ingestion.raw_event WHERE sensor_id = $1`, [s.sensorId]);
+    expect(rows.map((r: { partition: string }) => r.partition)).toEqual([`ingestion.${month}`, `ingestion.${month}`]);
+  });
+});
+
 describe('raw event search', () => {
   const SEARCH = `query($f: RawEventFilter!, $first: Int, $after: String) { rawEvents(filter: $f, first: $first, after: $after) {
     edges { node { id raw customerId sensorId transport kind receivedAt } } pageInfo { hasNextPage endCursor } } }`;
