@@ -119,16 +119,24 @@ export class OutboxRelay {
     }
   }
 
+  // The batch is marked sent, published, and the mark committed only once JetStream has stored
+  // every message: a failure (or a crash) rolls the mark back and the rows go out again later
+  // (JetStream drops the duplicates by msgID). One UPDATE takes the rows' locks and marks them;
+  // a SELECT ... FOR UPDATE followed by an UPDATE wrote every row twice.
   private sendLocked(schema: string, onFailure: (seqs: string[]) => void): Promise<number> {
     return this.ds.transaction(async (em) => {
-      const rows: OutboxRow[] = await em.query(
+      // TypeORM answers an UPDATE with [rows, count]
+      const [rows]: [OutboxRow[], number] = await em.query(
         // payload as text: the driver would otherwise parse every document only for it to be
         // serialized again (alerts.received carries a whole ECS document)
-        `SELECT seq, event_id, subject, payload::text AS payload, headers FROM ${schema}.outbox
-         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `UPDATE ${schema}.outbox SET published_at = now(), attempts = attempts + 1
+         WHERE seq IN (SELECT seq FROM ${schema}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, event_id, subject, payload::text AS payload, headers`,
         [this.opts.batchSize ?? 200],
       );
       if (rows.length === 0) return 0;
+      // RETURNING comes in no particular order; events go out in the order they were written
+      rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
       try {
         // Started in order on one connection, so JetStream stores them in order.
         await Promise.all(
@@ -143,7 +151,6 @@ export class OutboxRelay {
         throw err;
       }
       if (this.opts.afterPublish) await this.opts.afterPublish(rows.map((r) => r.event_id));
-      await em.query(`UPDATE ${schema}.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       published.inc({ schema: this.opts.schema }, rows.length);
       return rows.length;
     });
