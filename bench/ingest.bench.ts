@@ -500,7 +500,7 @@ export async function run(): Promise<void> {
     ];
     ratios.forEach((l) => console.log(`  ${l}`));
     appendBenchmark('ingest', [
-      `Run ${new Date().toISOString().slice(0, 10)} on this 2-core machine: ${EVENTS} events per transport, mixed vendor lines (${MIX}; ${ALERT_SHARE}, each new), ingestion as its own process (default V8 young generation for the main thread) with its default parse workers (${process.env.BENCH_PARSE_WORKERS ?? `${Math.max(1, availableParallelism() - 1)}`}); figures from the first line sent until every event was durably stored; the load is generated before the clock starts.`,
+      `Run ${new Date().toISOString().slice(0, 10)} on this 2-core machine: ${EVENTS} events per transport, mixed vendor lines (${MIX}; ${ALERT_SHARE}, each new), ingestion as its own process (default V8 young generation for the main thread) with ${process.env.BENCH_PARSE_WORKERS ? `${process.env.BENCH_PARSE_WORKERS} parse workers (BENCH_PARSE_WORKERS)` : `its default parse workers (${Math.min(8, Math.max(2, availableParallelism() - 1))})`}; figures from the first line sent until every event was durably stored; the load is generated before the clock starts.`,
       '',
       table(
         ['case', 'events/s', 'acknowledgement latency', 'ratio to COPY'],
