@@ -12,6 +12,7 @@ import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.servi
 import { IngestService, IntakeRecord } from './ingest.service';
 import { SensorRef } from './sensor-ref';
 import { extractAlertTexts, IntakeMail, SmtpIntakeServer } from './smtp-intake.server';
+import { DropReporter } from './drop-reporter';
 import { SyslogListeningPorts, SyslogRejection, SyslogServer } from './syslog.server';
 
 // Unknown sources are recorded (an operator needs to see which device is knocking), but at most
@@ -28,6 +29,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
   private syslog?: SyslogServer;
   private smtp?: SmtpIntakeServer;
   private readonly lastUnknown = new Map<string, number>();
+  private readonly drops = new DropReporter((fields, message) => this.log.warn(fields, message));
   private listening: { syslog: SyslogListeningPorts | null; smtpPort: number | null } = { syslog: null, smtpPort: null };
 
   constructor(
@@ -64,6 +66,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
         },
         onRejected: (rejection) => this.syslogRejected(rejection),
         onError: (err, meta) => this.log.warn({ err, ...meta }, 'syslog listener recovered from an error'),
+        onDropped: (drop) => this.drops.report(drop),
       });
       this.listening.syslog = await this.syslog.start();
       this.log.info(this.listening.syslog, 'syslog listening');
@@ -86,12 +89,9 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all([this.syslog?.stop(), this.smtp?.stop()]);
+    this.drops.flush();
     // what the last batches told about their sensors
     await this.liveness.flush();
-  }
-
-  syslogStats() {
-    return this.syslog?.stats() ?? null;
   }
 
   // The alert is in the body or an attachment. JSON products' texts are documents (a FireEye

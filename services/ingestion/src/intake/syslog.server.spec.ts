@@ -5,7 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
 import { SensorRef } from './sensor-ref';
-import { SyslogMeta, SyslogRecord, SyslogRejection, SyslogServer, SyslogServerOptions, splitDatagram } from './syslog.server';
+import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection, SyslogServer, SyslogServerOptions, splitDatagram } from './syslog.server';
 
 // Real sockets on loopback. 127.0.0.1 is the registered firewall; 127.0.0.2 (also loopback on
 // Linux) plays a device nobody registered.
@@ -31,6 +31,7 @@ async function setup(overrides: Partial<SyslogServerOptions> = {}) {
   const rejections: SyslogRejection[] = [];
   const lookups: string[] = [];
   const errors: Error[] = [];
+  const drops: SyslogDrop[] = [];
   const sut = new SyslogServer({
     udpPort: 0,
     tcpPort: 0,
@@ -45,12 +46,13 @@ async function setup(overrides: Partial<SyslogServerOptions> = {}) {
       rejections.push(rejection);
     },
     onError: (err) => errors.push(err),
+    onDropped: (drop) => drops.push(drop),
     ...overrides,
   });
   running.push(sut);
   const ports = await sut.start();
   const texts = () => batches.flatMap((batch) => batch.records.map((r) => r.bytes.toString()));
-  return { sut, ports, batches, rejections, lookups, errors, texts };
+  return { sut, ports, batches, rejections, lookups, errors, drops, texts };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -119,7 +121,7 @@ describe('SyslogServer over UDP', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const delivered: string[] = [];
-    const { ports, sut } = await setup({
+    const { ports, sut, drops } = await setup({
       batchMaxRecords: 1,
       maxUdpBatchesInFlight: 1,
       onRecords: async (_sensor, records) => {
@@ -130,9 +132,31 @@ describe('SyslogServer over UDP', () => {
     await sendUdp(ports.udpPort!, ['<13>1', '<13>2', '<13>3', '<13>4', '<13>5']);
     await waitFor(() => sut.stats().received === 5);
     expect(sut.stats()).toMatchObject({ received: 5, droppedUdp: 4, delivered: 0 });
+    // and says so, with the source and the sensor it came from
+    expect(drops.map((d) => [d.reason, d.transport, d.remoteAddress, d.sensor?.sensorId, d.records])).toEqual(Array(4).fill(['udp_overload', 'udp', KNOWN, FIREWALL.sensorId, 1]));
     release();
     await waitFor(() => sut.stats().delivered === 1);
     expect(delivered).toEqual(['<13>1']);
+  });
+
+  it('reports refused frames it cannot quarantine while too many quarantine writes are pending', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const quarantined: string[] = [];
+    const { ports, sut, drops } = await setup({
+      maxPendingRejections: 1,
+      resolveSensor: async () => null,
+      onRejected: async (r) => {
+        await gate;
+        quarantined.push(r.reason);
+      },
+    });
+    await sendUdp(ports.udpPort!, ['<13>1', '<13>2', '<13>3']);
+    await waitFor(() => sut.stats().rejected === 3);
+    expect(drops.map((d) => [d.reason, d.transport, d.remoteAddress, d.records])).toEqual(Array(2).fill(['rejections_overload', 'udp', KNOWN, 1]));
+    release();
+    await waitFor(() => quarantined.length === 1);
+    expect(sut.stats().droppedRejections).toBe(2);
   });
 
   it('splits datagrams on LF, CRLF and NUL without empty records', () => {
@@ -216,7 +240,7 @@ describe('SyslogServer over TCP', () => {
   });
 
   it('gives a batch up after the last retry, says so, and drops the connection so the sender notices', async () => {
-    const { ports, sut, errors } = await setup({
+    const { ports, sut, errors, drops } = await setup({
       deliveryRetryDelaysMs: [10],
       onRecords: async () => {
         throw new Error('database unavailable');
@@ -228,6 +252,7 @@ describe('SyslogServer over TCP', () => {
     await closed(client);
     await waitFor(() => sut.stats().failedRecords === 1);
     expect(errors[0].message).toContain('gave up delivering 1 records from 127.0.0.1 (tcp) after 2 attempts');
+    expect(drops).toMatchObject([{ reason: 'store_failed', transport: 'tcp', records: 1 }]);
   });
 
   it('refuses connections past maxConnections', async () => {

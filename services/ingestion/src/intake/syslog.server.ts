@@ -67,6 +67,17 @@ export interface SyslogServerOptions {
   // failures the listener recovered from (lookup errors, batches given up after retries,
   // TLS handshake failures, rejected onRejected calls); defaults to process.emitWarning
   onError?(err: Error, meta?: Partial<SyslogMeta>): void;
+  // records let go to keep memory bounded (UDP cannot push back on a sender); they are counted
+  // in stats() too, but an operator must hear of them: nothing is dropped silently
+  onDropped?(drop: SyslogDrop): void;
+}
+
+export interface SyslogDrop {
+  reason: 'udp_overload' | 'rejections_overload' | 'store_failed';
+  records: number;
+  transport: SyslogMeta['transport'];
+  remoteAddress: string;
+  sensor?: SensorRef;
 }
 
 export interface SyslogServerStats {
@@ -361,6 +372,7 @@ export class SyslogServer {
     if (batch.records.length === 0) return;
     if (!force && !this.stopping && this.udpInFlight >= this.maxUdpBatchesInFlight) {
       this.counters.droppedUdp += batch.records.length;
+      this.options.onDropped?.({ reason: 'udp_overload', records: batch.records.length, transport: 'udp', remoteAddress: batch.meta.remoteAddress, sensor: batch.sensor });
       return;
     }
     this.udpInFlight++;
@@ -612,6 +624,7 @@ export class SyslogServer {
       } catch (err) {
         if (attempt >= this.retryDelays.length) {
           this.counters.failedRecords += records.length;
+          this.options.onDropped?.({ reason: 'store_failed', records: records.length, transport: meta.transport, remoteAddress: meta.remoteAddress, sensor });
           this.reportError(
             new Error(`gave up delivering ${records.length} records from ${meta.remoteAddress} (${meta.transport}) after ${attempt + 1} attempts`, {
               cause: err,
@@ -629,6 +642,7 @@ export class SyslogServer {
     this.counters.rejected++;
     if (this.pendingRejections >= (this.options.maxPendingRejections ?? DEFAULTS.maxPendingRejections)) {
       this.counters.droppedRejections++;
+      this.options.onDropped?.({ reason: 'rejections_overload', records: 1, transport: rejection.transport, remoteAddress: rejection.remoteAddress, sensor: rejection.sensor });
       return;
     }
     this.pendingRejections++;
