@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AlertReceived, LogsReceived } from '@kanshi/events';
+import { gqlOk, tokenFor } from '@kanshi/testing';
 import { createCustomer, bootIngestion, published, registerSensor, TestService } from '../int-spec-helpers';
 
 jest.setTimeout(60_000);
@@ -62,6 +63,28 @@ describe('HTTPS intake', () => {
       severity: 99,
       raw: FORTIGATE_ALERTS[0],
     });
+  });
+
+  it("reads device-local times in the sensor's time zone, and in the new one once it is changed", async () => {
+    const { customerId } = await createCustomer(svc);
+    // the line without its zone (tz) and epoch (eventtime): only the device's local 2026-11-20 10:10:00
+    const local = FORTIGATE_TRAFFIC.replace(/ eventtime=\d+/, '').replace(/ tz="[^"]*"/, '');
+    expect(local).not.toMatch(/eventtime|tz=/);
+    const tokyo = await registerSensor(svc, customerId, { product: 'FORTIGATE', timeZone: 'Asia/Tokyo' });
+    const newYork = await registerSensor(svc, customerId, { product: 'FORTIGATE', timeZone: 'America/New_York' });
+    await post(tokyo, local);
+    await post(newYork, local);
+    const occurred = async (sensorId: string) =>
+      (await svc.ds.query(`SELECT occurred_at FROM ingestion.raw_event WHERE sensor_id = $1 ORDER BY received_at`, [sensorId])).map((r: { occurred_at: Date }) => r.occurred_at.toISOString());
+    expect(await occurred(tokyo.sensorId)).toEqual(['2026-11-20T01:10:00.000Z']);
+    expect(await occurred(newYork.sensorId)).toEqual(['2026-11-20T15:10:00.000Z']);
+
+    await gqlOk(svc.graphql, await tokenFor('provider_admin'), 'mutation($id: ID!, $i: UpdateSensorSettingsInput!) { updateSensorSettings(sensorId: $id, input: $i) { id } }', {
+      id: newYork.sensorId,
+      i: { timeZone: 'Europe/London' },
+    });
+    await post(newYork, local);
+    expect(await occurred(newYork.sensorId)).toEqual(['2026-11-20T15:10:00.000Z', '2026-11-20T10:10:00.000Z']);
   });
 
   it('publishes new alerts as alerts.received (through the outbox) and logs as a logs.received batch on JetStream', async () => {
