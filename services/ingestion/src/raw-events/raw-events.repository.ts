@@ -80,9 +80,11 @@ export class RawEventsRepository {
       const c = decodeCursor(after);
       where.push(`(received_at, id) < ($${params.push(c.sortKey)}::timestamptz, $${params.push(c.id)}::bigint)`);
     }
+    // Ordered by the table's columns (r.id), not the output's: a bare `id` in ORDER BY would be
+    // the text alias below, and '9' sorts after '10', which broke paging at 9 -> 10, 99 -> 100...
     return this.ds.query(
-      `SELECT id::text AS id, received_at, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw
-       FROM ingestion.raw_event WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT $${params.push(limit)}`,
+      `SELECT r.id::text AS id, r.received_at, r.occurred_at, r.customer_id, r.sensor_id, r.product, r.transport, r.kind, r.severity, r.raw
+       FROM ingestion.raw_event r WHERE ${where.join(' AND ')} ORDER BY r.received_at DESC, r.id DESC LIMIT $${params.push(limit)}`,
       params,
     );
   }
