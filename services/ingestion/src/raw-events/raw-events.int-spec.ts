@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
+import { eventually, gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
 import { bootIngestion, createCustomer, registerSensor, TestService } from '../int-spec-helpers';
 import { addMonths, monthPartition } from './partition-calendar';
 import { RawEventsRepository } from './raw-events.repository';
@@ -136,6 +136,31 @@ describe('raw event search', () => {
     expect(all.sort()).toEqual([1, 2, 3].map((i) => JSON.stringify({ message: `login failed ${marker} #${i}`, severity: 'info' })).sort());
   });
 
+  it('pages in id order where ids gain a digit (99, 100, 101), without repeating a row', async () => {
+    const c = await createCustomer(svc);
+    const s = await registerSensor(svc, c.customerId);
+    const at = new Date(Date.now() - 60_000);
+    const marker = randomUUID();
+    for (const id of [98, 99, 100, 101]) {
+      await svc.ds.query(
+        `INSERT INTO ingestion.raw_event (id, received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
+         VALUES ($1, $2, 3, $2, $3, $4, 'FORTIGATE', 'udp', 'event', 0, $5)`,
+        [id, at, c.customerId, s.sensorId, `${marker} row ${id}`],
+      );
+    }
+    const analyst = await tokenFor('analyst');
+    const f = { from: new Date(at.getTime() - 1000).toISOString(), to: new Date().toISOString(), text: marker };
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const { rawEvents } = await gqlOk<{ rawEvents: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(svc.graphql, analyst, SEARCH, { f, first: 1, after });
+      seen.push(...rawEvents.edges.map((e) => e.node.id));
+      if (!rawEvents.pageInfo.hasNextPage) break;
+      after = rawEvents.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['101', '100', '99', '98']);
+  });
+
   it('is for provider staff only, over at most 93 days', async () => {
     const c = await createCustomer(svc);
     const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() };
@@ -145,5 +170,41 @@ describe('raw event search', () => {
     expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const long = await gqlRequest(svc.graphql, await tokenFor('analyst'), SEARCH, { f: { from: '2026-01-01T00:00:00Z', to: '2026-11-01T00:00:00Z' } });
     expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
+
+describe('retention on its own', () => {
+  const expire = async (monthsAgo: number, via: TestService, customerId: string, sensorId: string) => {
+    const p = monthPartition(3, addMonths(new Date(), -monthsAgo));
+    await via.app.get(RawEventsRepository).ensurePartitions([p]);
+    await insertRaw({ retention: 3, receivedAt: addMonths(new Date(), -monthsAgo), customerId, sensorId, raw: `expired ${monthsAgo} months ago` });
+    expect(await partitions()).toContain(p.name);
+    return p.name;
+  };
+  const dropped = (name: string) => eventually(async () => expect(await partitions()).not.toContain(name), { timeoutMs: 10_000 });
+
+  it('drops expired partitions when the service starts, long before its first interval', async () => {
+    const { customerId } = await createCustomer(svc);
+    const { sensorId } = await registerSensor(svc, customerId);
+    const name = await expire(7, svc, customerId, sensorId);
+    const restarted = await bootIngestion({ RETENTION_INTERVAL_MS: '3600000' });
+    try {
+      await dropped(name);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('drops expired partitions on its interval, without being asked', async () => {
+    const { customerId } = await createCustomer(svc);
+    const { sensorId } = await registerSensor(svc, customerId);
+    const running = await bootIngestion({ RETENTION_INTERVAL_MS: '1000' });
+    try {
+      // the first might still go to the run made at start; the second can only go to the timer's
+      await dropped(await expire(8, running, customerId, sensorId));
+      await dropped(await expire(9, running, customerId, sensorId));
+    } finally {
+      await running.close();
+    }
   });
 });

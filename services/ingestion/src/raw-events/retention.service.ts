@@ -38,11 +38,17 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   async onApplicationBootstrap(): Promise<void> {
     // schema-only boot (supergraph composition): no database, nothing to run
     if (!this.ds.isInitialized) return;
+    // Intake needs this month's partitions before its first batch: created before the service
+    // is ready. Expired ones are dropped by a run started at once (a service restarted more often
+    // than the interval must still enforce retention), then by one every interval.
     await this.createAhead(new Date());
-    this.timer = setInterval(() => {
-      this.running = this.run().catch((err) => this.log.error({ err }, 'retention run failed; the next run tries again'));
-    }, this.config.RETENTION_INTERVAL_MS);
+    this.startRun();
+    this.timer = setInterval(() => this.startRun(), this.config.RETENTION_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  private startRun(): void {
+    this.running = this.running.then(() => this.run()).catch((err) => this.log.error({ err }, 'retention run failed; the next run tries again'));
   }
 
   async onModuleDestroy(): Promise<void> {
