@@ -3,6 +3,7 @@ import { context, field, lines, own, parseOne, reasonFor, shared } from './spec-
 
 const sample = lines(shared('paloalto-threat.log'))[0];
 const [traffic, deny, spyware, urlBenign, wildfire, vuln91, system] = lines(own('paloalto-panos10.log'));
+const [traffic80, traffic91, traffic100, threat100] = lines(own('paloalto-by-version.log'));
 
 describe('splitCsv', () => {
   it('keeps commas and doubled quotes inside quoted fields', () => {
@@ -96,6 +97,108 @@ describe('Palo Alto PAN-OS', () => {
     expect(e).toMatchObject({ kind: 'event', vendorSeverity: 'informational' });
     expect(field(e.ecs, 'message')).toBe('User admin logged in via Web from 10.20.1.5 using https');
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:30:00.001Z');
+  });
+
+  it('reads a PAN-OS 8.0 TRAFFIC line (65 columns) with the 6.x-8.0 table: NAT, user, geo, duration', () => {
+    expect(traffic80.split(',')).toHaveLength(65);
+    const e = parseOne('PALO_ALTO', traffic80);
+    expect(e).toMatchObject({ kind: 'event', blocked: false, ruleName: 'Branch-to-Internet', vendorEventId: '013101004321:5901234567', vendorSeverity: null });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T00:05:11.000Z'); // generated time, Tokyo
+    expect(field(e.ecs, 'panw.panos.format')).toBe('PAN-OS 6.x-8.0');
+    expect(field(e.ecs, 'panw.panos.session_end_reason')).toBe('aged-out');
+    expect(field(e.ecs, 'source')).toEqual({
+      address: '10.30.1.25',
+      ip: '10.30.1.25',
+      port: 53122,
+      nat: { address: '198.51.100.30', ip: '198.51.100.30', port: 21455 },
+      user: { name: 'suzuki', domain: 'corp' },
+      bytes: 74,
+      packets: 1,
+    });
+    expect(field(e.ecs, 'destination')).toMatchObject({ ip: '192.0.2.10', port: 53, bytes: 138, geo: { country_name: 'United States' } });
+    expect(field(e.ecs, 'network')).toEqual({ transport: 'udp', application: 'dns', bytes: 212, packets: 2 });
+    expect(field(e.ecs, 'event.duration')).toBe(30e9);
+    expect(field(e.ecs, 'event.type')).toEqual(['connection', 'end']);
+    expect(field(e.ecs, 'observer')).toMatchObject({ serial_number: '013101004321', name: 'pa-branch-03', ingress: { zone: 'Branch-LAN' } });
+    expect(field(e.ecs, 'rule.uuid')).toBeUndefined(); // 8.1 added it
+  });
+
+  it('reads a PAN-OS 9.1 TRAFFIC deny (75 columns) with the 8.1-9.1 table: blocked, rule UUID', () => {
+    expect(traffic91.split(',')).toHaveLength(75);
+    const e = parseOne('PALO_ALTO', traffic91);
+    expect(e).toMatchObject({ kind: 'event', blocked: true, ruleName: 'deny-inbound-smb', vendorEventId: '013201008888:1834002561' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T00:40:01.000Z');
+    expect(field(e.ecs, 'panw.panos.format')).toBe('PAN-OS 8.1-9.1');
+    expect(field(e.ecs, 'rule.uuid')).toBe('a3c1e5f0-7b2d-4c8e-9f10-2d3e4f5a6b7c');
+    expect(field(e.ecs, 'event.type')).toEqual(['connection', 'denied']);
+    expect(field(e.ecs, 'event.outcome')).toBe('failure');
+    expect(field(e.ecs, 'source.ip')).toBe('203.0.113.145');
+    expect(field(e.ecs, 'source.geo.country_name')).toBe('Germany');
+    expect(field(e.ecs, 'destination')).toEqual({ address: '10.20.40.25', ip: '10.20.40.25', port: 445 }); // no bytes back, no geo for a private range
+    expect(field(e.ecs, 'source.nat')).toBeUndefined(); // 0.0.0.0
+    expect(field(e.ecs, 'panw.panos.repeatcnt')).toBe('2');
+  });
+
+  it('reads a PAN-OS 10.0 TRAFFIC line (105 columns) with the 10.0 table: high-resolution time, device-ID host and MAC', () => {
+    expect(traffic100.split(',')).toHaveLength(105);
+    const e = parseOne('PALO_ALTO', traffic100);
+    expect(e).toMatchObject({ kind: 'event', blocked: false, ruleName: 'LAN-to-Internet', vendorEventId: '013201007777:6210044120000003300' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T00:50:30.250Z');
+    expect(field(e.ecs, 'panw.panos.format')).toBe('PAN-OS 10.0');
+    expect(field(e.ecs, 'panw.panos.src_osversion')).toBe('Windows 10');
+    expect(field(e.ecs, 'panw.panos.session_owner')).toBe('pa-dc-01');
+    expect(field(e.ecs, 'source.domain')).toBe('pc-acct-011');
+    expect(field(e.ecs, 'source.mac')).toBe('00-50-56-AA-CC-11');
+    expect(field(e.ecs, 'source.user')).toEqual({ name: 'kobayashi', domain: 'corp' });
+    expect(field(e.ecs, 'destination.geo.country_name')).toBe('Japan');
+    expect(field(e.ecs, 'network.application')).toBe('office365-enterprise-access');
+    expect(field(e.ecs, 'event.duration')).toBe(138e9);
+    expect(field(e.ecs, 'log.syslog.hostname')).toBe('pa-dc-01');
+    expect(field(e.ecs, 'panw.panos.category_of_app')).toBeUndefined(); // 10.1 added it
+  });
+
+  it('reads a PAN-OS 10.0 THREAT virus line (111 columns) with the 10.0 table', () => {
+    expect(splitCsv(threat100.replace(/^.* pa-dc-01 /, ''))).toHaveLength(111); // one URL category list is quoted: it holds a comma
+    const e = parseOne('PALO_ALTO', threat100);
+    expect(e).toMatchObject({
+      kind: 'alert',
+      blocked: true,
+      vendorSeverity: 'medium',
+      ruleName: 'Virus/Win32.WGeneric.dtkpqj',
+      vendorEventId: '013201007777:6210044120000003301',
+    });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T00:55:10.480Z');
+    expect(field(e.ecs, 'panw.panos.format')).toBe('PAN-OS 10.0');
+    expect(field(e.ecs, 'kanshi.severity')).toBe('medium');
+    expect(field(e.ecs, 'rule.id')).toBe('412345678');
+    expect(field(e.ecs, 'rule.category')).toBe('virus');
+    expect(field(e.ecs, 'threat.software.name')).toBe('Virus/Win32.WGeneric.dtkpqj');
+    expect(field(e.ecs, 'file.name')).toBe('invoice_2026.zip');
+    expect(field(e.ecs, 'event.category')).toEqual(['malware', 'network']);
+    expect(field(e.ecs, 'http.request.method')).toBe('GET');
+    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-sales-030', ip: ['10.20.30.95'] }); // the client that downloaded it
+    expect(field(e.ecs, 'source.mac')).toBe('00-50-56-AA-BB-30');
+    expect(field(e.ecs, 'panw.panos.url_category_list')).toBe('computer-and-internet-info,low-risk');
+    expect(field(e.ecs, 'panw.panos.partial_hash')).toBe('0');
+  });
+
+  it('tolerates columns beyond each layout: the fields it defines keep their values', () => {
+    // Columns are only ever appended, so extra ones are read as a newer release's (or dropped).
+    const key = (line: string) => {
+      const e = parseOne('PALO_ALTO', line);
+      const ecs = (path: string) => field(e.ecs, path);
+      return {
+        record: [e.kind, e.vendorEventId, e.blocked, e.ruleName, e.vendorSeverity, e.occurredAt.toISOString()],
+        ecs: ['source.ip', 'source.port', 'source.nat', 'destination.ip', 'destination.port', 'network', 'event.action', 'observer.name', 'rule.ruleset'].map(ecs),
+      };
+    };
+    for (const line of [traffic80, traffic91, traffic100, threat100, vuln91]) {
+      expect(key(`${line},,0,extra`)).toEqual(key(line));
+      expect(key(`${line}${',x'.repeat(40)}`)).toEqual(key(line));
+    }
+    // Within a layout's own range the family stays the same.
+    expect(field(parseOne('PALO_ALTO', `${traffic91},,0,extra`).ecs, 'panw.panos.format')).toBe('PAN-OS 8.1-9.1');
+    expect(field(parseOne('PALO_ALTO', `${traffic80},,0,extra`).ecs, 'panw.panos.format')).toBe('PAN-OS 8.1-9.1');
   });
 
   it('tolerates extra trailing columns', () => {
