@@ -115,6 +115,61 @@ describe('FireEye extended JSON notifications', () => {
     expect(field(e.ecs, 'kanshi.severity')).toBe('high');
   });
 
+  it('reads an EX alert on a phishing URL sent to two recipients: notified, majr -> high', () => {
+    const e = parseOne('FIREEYE_EX', own('fireeye-ex-url.json'));
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1318', blocked: false, vendorSeverity: 'majr', ruleName: 'malware-object' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:47:55.000Z');
+    expect(field(e.ecs, 'kanshi.severity')).toBe('high');
+    expect(field(e.ecs, 'event.outcome')).toBe('success');
+    expect(field(e.ecs, 'event.action')).toBe('notified');
+    expect(field(e.ecs, 'email')).toEqual({
+      from: { address: ['it-support@account-verify.example'] },
+      to: { address: ['ito@corp.example', 'ogawa@corp.example'] },
+      subject: 'パスワードの有効期限が切れます',
+      message_id: '<20261120014752.C9D0@account-verify.example>',
+    });
+    expect(field(e.ecs, 'user.email')).toBe('ito@corp.example');
+    expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Phish.URL.Credential', type: 'phish-url' });
+    expect(field(e.ecs, 'url')).toEqual({ original: 'https://account-verify.example/owa/login.php?u=ito', full: 'https://account-verify.example/owa/login.php?u=ito' });
+    expect(field(e.ecs, 'file')).toBeUndefined();
+    expect(field(e.ecs, 'event.url')).toBe('https://ex01.example-customer.jp/emps/eanalysis?e_id=1318&type=url');
+    expect(field(e.ecs, 'event.category')).toEqual(['malware', 'email', 'intrusion_detection']);
+    expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'FireEye', product: 'Email MPS', name: 'ex01.example-customer.jp', serial_number: '00:25:90:aa:bb:dd' });
+    expect(field(e.ecs, 'host')).toBeUndefined(); // a mail alert names no machine
+  });
+
+  it('reads a CM notification aggregating an NX and an EX alert: one event each, with its sensor product and address', () => {
+    const [nx, ex] = parseAll('FIREEYE_CM', own('fireeye-cm-aggregated.json'));
+    expect(nx).toMatchObject({ vendorEventId: '77401', blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
+    expect(nx.occurredAt.toISOString()).toBe('2026-11-20T04:10:33.000Z');
+    expect(field(nx.ecs, 'kanshi.severity')).toBe('high');
+    expect(field(nx.ecs, 'observer')).toMatchObject({ product: 'Web MPS', ip: ['10.0.0.6'], name: 'cm01.example-customer.jp', version: '9.1.1.951234' });
+    expect(field(nx.ecs, 'source')).toEqual({ address: '10.20.30.64', ip: '10.20.30.64', port: 50412, domain: 'pc-dev-031.corp.example', mac: '00-50-56-AA-BB-64' });
+    expect(field(nx.ecs, 'destination')).toEqual({ address: '198.51.100.23', ip: '198.51.100.23', port: 8080 });
+    expect(field(nx.ecs, 'host')).toEqual({ name: 'pc-dev-031.corp.example', ip: ['10.20.30.64'], mac: ['00-50-56-AA-BB-64'] });
+    expect(field(nx.ecs, 'threat.software')).toEqual({ name: 'Trojan.IcedID', type: 'bot-command' });
+    expect(field(nx.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
+    expect(field(nx.ecs, 'event.url')).toBe('https://cm01.example-customer.jp/event_stream/events_for_bot?ev_id=77401');
+
+    expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(ex.occurredAt.toISOString()).toBe('2026-11-20T04:11:02.000Z');
+    expect(field(ex.ecs, 'kanshi.severity')).toBe('critical');
+    expect(field(ex.ecs, 'observer')).toMatchObject({ product: 'Email MPS', ip: ['10.0.0.7'] });
+    expect(field(ex.ecs, 'email')).toEqual({
+      from: { address: ['accounts@vendor-billing.example'] },
+      to: { address: ['yoshida@corp.example'] },
+      subject: 'Invoice INV-20261120',
+      message_id: '<20261120041059.E1F2@vendor-billing.example>',
+    });
+    expect(field(ex.ecs, 'file')).toEqual({
+      name: 'INV-20261120.docm',
+      hash: { md5: '6b740327003e5a1061fae5cce0e30774', sha256: 'f0f646e8f8adcc6d627d9e9452f5a05cfe7fd51632cad3d655a8276daadaa9f0' },
+    });
+    expect(field(ex.ecs, 'threat.software')).toEqual({ name: 'Trojan.IcedID', type: 'macro-loader' });
+    expect(field(ex.ecs, 'event.category')).toEqual(['malware', 'email', 'intrusion_detection']);
+    expect(field(ex.ecs, 'source')).toBeUndefined();
+  });
+
   it('rejects broken notifications with a precise reason', () => {
     const truncated = shared('fireeye-nx-extended.json').slice(0, 120);
     expect(reasonFor('FIREEYE_NX', truncated)).toBe('FireEye: invalid JSON: Unexpected end of JSON input at position 120');
@@ -129,5 +184,142 @@ describe('FireEye extended JSON notifications', () => {
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T05:00:00.000Z');
     expect(field(e.ecs, 'kanshi.severity')).toBe('medium'); // unknown severity of an alert
     expect(e.vendorSeverity).toBe('??');
+  });
+});
+
+describe('FireEye text notifications (alert e-mail, text-normal and text-concise)', () => {
+  // The SMTP intake hands a FIREEYE_* sensor's mail body (or .txt attachment) over whole, trimmed,
+  // as one record when it does not start with a JSON document (intake-listeners.service.ts).
+  const asMailRecord = (body: string) => body.trim();
+
+  it('reads the NX text-normal mail into the record the JSON notification of the same alert gives', () => {
+    const text = own('fireeye-nx-text-normal.txt');
+    expect(text).toContain('\r\n');
+    const e = parseOne('FIREEYE_NX', asMailRecord(text));
+    const [json] = parseAll('FIREEYE_NX', shared('fireeye-nx-extended.json'));
+    expect({ ...e, raw: null }).toEqual({ ...json, raw: null });
+    expect(e.raw).toBe(asMailRecord(text));
+
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '48213', groupKey: null, blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:14:09.000Z');
+    expect(field(e.ecs, 'event')).toMatchObject({ kind: 'alert', severity: 73, outcome: 'failure', action: 'blocked', type: ['denied'] });
+    expect(field(e.ecs, 'event.url')).toBe('https://nx01.example-customer.jp/event_stream/events_for_bot?ma_id=48213');
+    expect(field(e.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
+    expect(field(e.ecs, 'kanshi')).toEqual({ severity: 'high', product: 'FIREEYE_NX' });
+    expect(field(e.ecs, 'observer')).toEqual({
+      vendor: 'FireEye',
+      product: 'Web MPS',
+      name: 'nx01.example-customer.jp',
+      serial_number: '00:25:90:aa:bb:cc',
+      version: '9.0.3.935012',
+    });
+    expect(field(e.ecs, 'source')).toEqual({ address: '10.20.30.41', ip: '10.20.30.41', domain: 'pc-sales-017.corp.example', mac: '00-50-56-12-34-56' });
+    expect(field(e.ecs, 'destination')).toEqual({ address: '203.0.113.77', ip: '203.0.113.77', port: 443, mac: '00-00-5E-00-01-01' });
+    expect(field(e.ecs, 'network.vlan')).toBeUndefined(); // VLAN 0: untagged
+    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-sales-017.corp.example', ip: ['10.20.30.41'], mac: ['00-50-56-12-34-56'] });
+    expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Trojan.Emotet', type: 'bot-command' });
+    expect(field(e.ecs, 'rule.name')).toBe('malware-callback');
+    expect(field(e.ecs, 'fireeye')).toEqual({
+      cnc_services: [{ address: '203.0.113.77', port: '443', protocol: 'tcp', channel: 'POST /wp/ HTTP/1.1::~~Host: 203.0.113.77::~~' }],
+      analysis: 'content',
+      malware: [{ name: 'Trojan.Emotet', stype: 'bot-command' }],
+    });
+  });
+
+  it('reads the same mail with LF line ends alike', () => {
+    const crlf = parseOne('FIREEYE_NX', asMailRecord(own('fireeye-nx-text-normal.txt')));
+    const lf = parseOne('FIREEYE_NX', asMailRecord(own('fireeye-nx-text-normal.txt').replace(/\r\n/g, '\n')));
+    expect(lf.ecs).toEqual(crlf.ecs);
+  });
+
+  it('reads an EX text-normal mail: two malware objects, two recipients, local time without a zone in the device zone', () => {
+    const text = asMailRecord(own('fireeye-ex-text-normal.txt'));
+    const e = parseOne('FIREEYE_EX', text);
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1311', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:02:17.000Z'); // 10:02:17 in Tokyo
+    expect(parseOne('FIREEYE_EX', text, context('UTC')).occurredAt.toISOString()).toBe('2026-11-20T10:02:17.000Z');
+    expect(field(e.ecs, 'event.severity')).toBe(99);
+    expect(field(e.ecs, 'kanshi.severity')).toBe('critical');
+    expect(field(e.ecs, 'event.outcome')).toBe('failure');
+    expect(field(e.ecs, 'event.url')).toBe('https://ex01.example-customer.jp/emps/eanalysis?e_id=1311&type=attch');
+    expect(field(e.ecs, 'observer')).toEqual({
+      vendor: 'FireEye',
+      product: 'Email MPS',
+      name: 'ex01.example-customer.jp',
+      serial_number: '00:25:90:aa:bb:dd',
+      version: '9.0.2.930123',
+    });
+    expect(field(e.ecs, 'email')).toEqual({
+      from: { address: ['noreply@delivery-status.example'] },
+      to: { address: ['sato@corp.example', 'hr-recruit@corp.example'] },
+      subject: '【重要】配送状況のお知らせ',
+      message_id: '<20261120010215.7F3A@delivery-status.example>',
+    });
+    expect(field(e.ecs, 'user.email')).toBe('sato@corp.example');
+    expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Trojan.Formbook', type: 'infostealer' });
+    expect(field(e.ecs, 'file')).toEqual({
+      name: '配送伝票_1120.zip',
+      hash: { md5: '4d59fe4a93b6c091e4f74d9bb87fc1a7', sha256: '9bd203a6267ea4206a3976216b1cbdc3db769a5189cabdcfe3bd57315b6f368b' },
+    });
+    expect(field(e.ecs, 'related.hash')).toEqual([
+      '4d59fe4a93b6c091e4f74d9bb87fc1a7',
+      '9bd203a6267ea4206a3976216b1cbdc3db769a5189cabdcfe3bd57315b6f368b',
+      'be12d4215731238921693673ba3c00ba',
+      '5ec96b8acd0f0f5187684da458a439ef0d968fbe7830b9df8de4b66625f4ce7c',
+    ]);
+    expect(field(e.ecs, 'fireeye.malware')).toEqual([
+      { name: 'Trojan.Formbook', type: 'zip', stype: 'infostealer', md5: '4d59fe4a93b6c091e4f74d9bb87fc1a7', sha256: '9bd203a6267ea4206a3976216b1cbdc3db769a5189cabdcfe3bd57315b6f368b' },
+      { name: 'Downloader.JS.Generic', type: 'js', md5: 'be12d4215731238921693673ba3c00ba', sha256: '5ec96b8acd0f0f5187684da458a439ef0d968fbe7830b9df8de4b66625f4ce7c' },
+    ]);
+    expect(field(e.ecs, 'fireeye.analysis')).toBe('binary');
+    expect(field(e.ecs, 'event.category')).toEqual(['malware', 'email', 'intrusion_detection']);
+    expect(field(e.ecs, 'source')).toBeUndefined();
+    expect(field(e.ecs, 'host')).toBeUndefined();
+  });
+
+  it('reads a CM text-concise digest: one event per alert, unknown severity and action left unknown', () => {
+    const events = parseAll('FIREEYE_CM', asMailRecord(own('fireeye-cm-text-concise.txt')));
+    expect(events.map((e) => [e.vendorEventId, e.ruleName, e.occurredAt.toISOString()])).toEqual([
+      ['77342', 'infection-match', '2026-11-20T03:41:52.000Z'],
+      ['77343', 'malware-callback', '2026-11-20T03:42:05.000Z'],
+    ]);
+    for (const e of events) {
+      expect(e).toMatchObject({ kind: 'alert', blocked: null, vendorSeverity: null, groupKey: null });
+      expect(field(e.ecs, 'kanshi.severity')).toBe('medium'); // the concise format carries no severity
+      expect(field(e.ecs, 'event.outcome')).toBe('unknown');
+      expect(field(e.ecs, 'observer')).toEqual({ vendor: 'FireEye', product: 'CMS', name: 'cm01.example-customer.jp' });
+      expect(field(e.ecs, 'source')).toEqual({ address: '10.20.30.52', ip: '10.20.30.52', domain: 'pc-hr-008.corp.example' });
+      expect(field(e.ecs, 'host')).toEqual({ name: 'pc-hr-008.corp.example', ip: ['10.20.30.52'] });
+      expect(field(e.ecs, 'threat.software.name')).toBe('Backdoor.Cobalt.Beacon');
+      expect(field(e.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
+      expect(e.raw).toBe(asMailRecord(own('fireeye-cm-text-concise.txt')));
+    }
+    expect(events.map((e) => field(e.ecs, 'event.url'))).toEqual([
+      'https://cm01.example-customer.jp/event_stream/events_for_bot?ev_id=77342',
+      'https://cm01.example-customer.jp/event_stream/events_for_bot?ev_id=77343',
+    ]);
+  });
+
+  it('reads labels regardless of case, separators and padding, and values holding braces', () => {
+    const e = parseOne(
+      'FIREEYE_NX',
+      'alert-id   : 9001\nALERT TYPE : web-infection\nseverity   : Minor\noccurred   : 2026-11-20 11:00:00 +0900\naction     : notified\nsrc_ip     : 10.20.30.99\nURL        : http://198.51.100.9/kit/{id}/land.php   \nRecipients : ito@corp.example; ogawa@corp.example',
+    );
+    expect(e).toMatchObject({ vendorEventId: '9001', ruleName: 'web-infection', blocked: false, vendorSeverity: 'Minor' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:00:00.000Z');
+    expect(field(e.ecs, 'kanshi.severity')).toBe('low');
+    expect(field(e.ecs, 'source.ip')).toBe('10.20.30.99');
+    expect(field(e.ecs, 'url.full')).toBe('http://198.51.100.9/kit/{id}/land.php');
+    expect(field(e.ecs, 'email.to.address')).toEqual(['ito@corp.example', 'ogawa@corp.example']);
+  });
+
+  it('quarantines text that is not an alert, or an alert without its ID or type, with the reason', () => {
+    expect(reasonFor('FIREEYE_EX', 'Dear customer,\nyour appliance license expires soon.\nRegards')).toBe('FireEye: expected a JSON notification or CEF, found neither');
+    expect(reasonFor('FIREEYE_EX', 'Product: Email MPS\nVersion: 9.0.2')).toBe('FireEye: expected a JSON notification or CEF, found neither');
+    expect(reasonFor('FIREEYE_NX', 'Alert Type: malware-callback\nSeverity: majr\nSource IP: 10.20.30.41')).toBe('FireEye: text notification has no alert ID');
+    expect(reasonFor('FIREEYE_NX', 'Alert ID: 48213\nSource IP: 10.20.30.41')).toBe('FireEye: text notification has no alert type');
+    expect(reasonFor('FIREEYE_NX', 'Alert ID: 1\nAlert Type: domain-match\nAlert ID: 2\nSeverity: minr')).toBe(
+      'FireEye: text notification (alert 2 of 2) has no alert type',
+    );
   });
 });

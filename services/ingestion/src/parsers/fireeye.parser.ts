@@ -1,11 +1,16 @@
 // FireEye (Trellix) NX, EX, CM and HX "extended" JSON notifications, sent over HTTPS or as the body
-// of an alert e-mail. (FireEye CEF over syslog goes through cef.parser.ts.)
+// of an alert e-mail, and the text notifications ("text-normal", "text-concise") of alert e-mails.
+// (FireEye CEF over syslog goes through cef.parser.ts.)
 //   {msg, product, version, appliance, appliance-id, alert: {...} | [{...}, ...]}
 // Field names are matched without regard to case and separators, so the CM-forwarded camelCase
 // variant (srcIP, dstIP, alertURL, malwareName, deviceIP) and the hyphenated one (alert-url,
 // appliance-id) read alike. HX alerts add hostname, agentID, userID, process, malwarePath,
 // malwareMD5; the HX API alert shape (_id, agent._id, event_at, indicator, event_values,
 // resolution) is read too.
+//
+// Text notifications are "Label: value" lines (Alert ID, Alert Type, Severity, Occurred, Source IP,
+// Malware Name, MD5...; concise ones carry fewer). They are read into the shape of the JSON alert,
+// so both map to ECS alike; a label seen again starts the next alert of a digest.
 //
 // Severity: minr -> low, majr -> high, crit -> critical (also minor/major/critical words,
 //   numbers 0-10 as in CEF). Every notification is an alert.
@@ -184,15 +189,126 @@ function fireEyeAlert(doc: Record<string, unknown>, a: Record<string, unknown>, 
   };
 }
 
-export function parseFireEyeRecord(input: VendorInput): VendorOutcome {
-  let text = input.message.trim();
-  if (!text.startsWith('{') && !text.startsWith('[')) {
-    // An alert e-mail body may carry a line or two around the JSON.
-    const a = text.indexOf('{');
-    const b = text.lastIndexOf('}');
-    if (a < 0 || b < a) return fail('FireEye: expected a JSON notification or CEF, found neither');
-    text = text.slice(a, b + 1);
+// Text notification labels, folded (lower case, letters and digits only), and where the JSON
+// notification keeps the same datum. Bare "from"/"to"/"date" are left out: a forwarded alert mail
+// quotes its own headers with them.
+type TextPart = 'doc' | 'alert' | 'src' | 'dst' | 'recipients' | 'smtp' | 'explanation' | 'malware' | 'cnc';
+
+const TEXT_LABELS = new Map<string, [TextPart, string]>();
+const textLabels = (part: TextPart, key: string, ...labels: string[]): void => {
+  for (const label of labels) TEXT_LABELS.set(label, [part, key]);
+};
+textLabels('doc', 'appliance', 'appliance', 'appliancename');
+textLabels('doc', 'appliance-id', 'applianceid');
+textLabels('doc', 'product', 'product', 'productname');
+textLabels('doc', 'version', 'version', 'productversion', 'softwareversion');
+textLabels('alert', 'id', 'id', 'alertid');
+textLabels('alert', 'name', 'name', 'alertname', 'alerttype', 'eventtype');
+textLabels('alert', 'severity', 'severity', 'alertseverity');
+textLabels('alert', 'occurred', 'occurred', 'occurredat', 'occurredtime', 'alerttime', 'eventtime');
+textLabels('alert', 'action', 'action', 'actiontaken');
+textLabels('alert', 'alert-url', 'alerturl', 'alertlink');
+textLabels('alert', 'url', 'url', 'malwareurl', 'maliciousurl');
+textLabels('alert', 'sid', 'sid', 'signatureid');
+textLabels('alert', 'deviceName', 'devicename', 'sensor', 'sensorname');
+textLabels('alert', 'deviceIP', 'deviceip', 'sensorip');
+textLabels('src', 'ip', 'srcip', 'sourceip', 'srcipaddress', 'sourceipaddress');
+textLabels('src', 'port', 'srcport', 'sourceport');
+textLabels('src', 'mac', 'srcmac', 'sourcemac', 'srcmacaddress', 'sourcemacaddress');
+textLabels('src', 'host', 'srchost', 'sourcehost', 'srchostname', 'sourcehostname', 'hostname');
+textLabels('src', 'vlan', 'vlan', 'srcvlan');
+textLabels('src', 'smtp-mail-from', 'sender', 'mailfrom', 'smtpmailfrom');
+textLabels('dst', 'ip', 'dstip', 'destinationip', 'dstipaddress', 'destinationipaddress');
+textLabels('dst', 'port', 'dstport', 'destinationport');
+textLabels('dst', 'mac', 'dstmac', 'destinationmac', 'dstmacaddress', 'destinationmacaddress');
+textLabels('dst', 'host', 'dsthost', 'destinationhost', 'dsthostname', 'destinationhostname');
+textLabels('recipients', 'smtp-to', 'recipient', 'recipients', 'rcptto', 'smtpto');
+textLabels('smtp', 'subject', 'subject', 'emailsubject', 'mailsubject');
+textLabels('smtp', 'id', 'messageid', 'smtpmessageid', 'emailmessageid');
+textLabels('explanation', 'analysis', 'analysis', 'analysistype');
+textLabels('malware', 'name', 'malware', 'malwarename', 'sname', 'signaturename');
+textLabels('malware', 'stype', 'malwaretype', 'stype');
+textLabels('malware', 'type', 'filetype', 'objecttype');
+textLabels('malware', 'original', 'filename', 'original', 'originalfilename', 'attachment', 'attachmentname');
+textLabels('malware', 'md5sum', 'md5', 'md5sum', 'malwaremd5');
+textLabels('malware', 'sha1', 'sha1', 'sha1sum');
+textLabels('malware', 'sha256', 'sha256', 'sha256sum', 'malwaresha256');
+textLabels('cnc', 'address', 'cnchost', 'cncaddress', 'cncserver');
+textLabels('cnc', 'port', 'cncport');
+textLabels('cnc', 'protocol', 'cncprotocol');
+textLabels('cnc', 'channel', 'cncchannel', 'channel');
+
+// A label in words ("Alert ID", "Source MAC", "CnC Channel") up to the first colon; the value
+// may hold colons (times, MAC addresses, URLs). Trailing blanks are trimmed after the match: a
+// lazy value before `\s*$` backtracks quadratically on a long run of blanks.
+const TEXT_LINE = /^\s*([A-Za-z][A-Za-z0-9 ()/_.-]{0,39}?)\s*:\s*(\S.*)/;
+
+type Fields = Record<string, string>;
+
+interface TextAlert {
+  parts: Record<'alert' | 'src' | 'dst' | 'smtp' | 'explanation', Fields>;
+  recipients: string[];
+  malware: Fields[];
+  cnc: Fields[];
+}
+
+function emptyTextAlert(): TextAlert {
+  return { parts: { alert: {}, src: {}, dst: {}, smtp: {}, explanation: {} }, recipients: [], malware: [], cnc: [] };
+}
+
+/** The JSON notification alert holding what a text notification alert says. */
+function jsonShaped(t: TextAlert): Record<string, unknown> {
+  const { alert, src, dst, smtp, explanation } = t.parts;
+  return {
+    ...alert,
+    src,
+    dst: { ...dst, 'smtp-to': t.recipients },
+    'smtp-message': smtp,
+    explanation: { ...explanation, 'malware-detected': { malware: t.malware }, 'cnc-services': { 'cnc-service': t.cnc } },
+  };
+}
+
+/** A text notification's alerts; null when the text has no alert ID or alert type label at all. */
+function textNotification(text: string, input: VendorInput): VendorOutcome | null {
+  const doc: Fields = {};
+  const alerts = [emptyTextAlert()];
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const m = TEXT_LINE.exec(line);
+    const field = m ? TEXT_LABELS.get(m[1].toLowerCase().replace(/[^a-z0-9]/g, '')) : undefined;
+    if (!m || !field) continue;
+    const [part, key] = field;
+    const value = m[2].trimEnd();
+    let current = alerts[alerts.length - 1];
+    if (part === 'doc') {
+      // a digest repeats the appliance lines per alert: they describe the whole notification
+      doc[key] ??= value;
+    } else if (part === 'recipients') {
+      // one per line, or a list on one line ("ito@corp.example, ogawa@corp.example")
+      current.recipients.push(...value.split(/[,;]/).map((r) => r.trim()).filter(Boolean));
+    } else if (part === 'malware' || part === 'cnc') {
+      const list = current[part];
+      if (!list.length || list[list.length - 1][key] !== undefined) list.push({});
+      list[list.length - 1][key] = value;
+    } else {
+      if (current.parts[part][key] !== undefined) {
+        current = emptyTextAlert();
+        alerts.push(current);
+      }
+      current.parts[part][key] = value;
+    }
   }
+  if (!alerts.some((t) => t.parts.alert.id !== undefined || t.parts.alert.name !== undefined)) return null;
+  for (const [i, t] of alerts.entries()) {
+    const missing = [t.parts.alert.id === undefined && 'ID', t.parts.alert.name === undefined && 'type'].filter(Boolean);
+    if (missing.length) {
+      const which = alerts.length > 1 ? ` (alert ${i + 1} of ${alerts.length})` : '';
+      return fail(`FireEye: text notification${which} has no alert ${missing.join(' or ')}`);
+    }
+  }
+  return { ok: true, events: alerts.map((t) => fireEyeAlert(doc, jsonShaped(t), input)) };
+}
+
+function jsonNotification(text: string, input: VendorInput): VendorOutcome {
   const parsed = parseJson(text);
   if (!parsed.ok) return fail(`FireEye: invalid JSON: ${formatJsonError(parsed.error)}`);
   const docs = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
@@ -208,4 +324,16 @@ export function parseFireEyeRecord(input: VendorInput): VendorOutcome {
     return fail(sawAlertKey ? 'FireEye: "alert" holds no alert objects' : 'FireEye: notification has no "alert"');
   }
   return { ok: true, events };
+}
+
+export function parseFireEyeRecord(input: VendorInput): VendorOutcome {
+  const text = input.message.trim();
+  if (text.startsWith('{') || text.startsWith('[')) return jsonNotification(text, input);
+  // An alert e-mail body: the JSON notification with a line or two around it, or a text one
+  // (whose values may hold braces, so it is tried when no JSON notification is found).
+  const a = text.indexOf('{');
+  const b = text.lastIndexOf('}');
+  const embedded = a >= 0 && b > a ? jsonNotification(text.slice(a, b + 1), input) : null;
+  if (embedded?.ok) return embedded;
+  return textNotification(text, input) ?? embedded ?? fail('FireEye: expected a JSON notification or CEF, found neither');
 }
