@@ -1,5 +1,5 @@
 import { SensorFirstEventReceived, SensorLivenessChanged } from '@kanshi/events';
-import { gqlOk, tokenFor } from '@kanshi/testing';
+import { eventually, gqlOk, tokenFor } from '@kanshi/testing';
 import { bootIngestion, createCustomer, published, registerSensor, TestService } from '../int-spec-helpers';
 import { LivenessService } from './liveness.service';
 
@@ -96,5 +96,24 @@ describe('liveness monitoring (死活監視)', () => {
     expect(down).not.toContain(silent.sensorId);
     expect(down).not.toContain(revoked.sensorId);
     expect(await statusOf(silent.sensorId)).toBe('UNKNOWN');
+  });
+});
+
+describe('liveness on its own', () => {
+  it('looks for silent sensors every LIVENESS_CHECK_INTERVAL_MS, without being asked', async () => {
+    const customer = await createCustomer(svc, { plan: 'FE_ALERT_ANALYSIS', liveness: true });
+    // a second replica on the same database and streams (either one's relay may publish)
+    const watching = await bootIngestion({ LIVENESS_CHECK_INTERVAL_MS: '200', NATS_NAMESPACE: svc.bus.namespace });
+    try {
+      const s = await quickSensor(customer.customerId);
+      expect((await heartbeat(s)).status).toBe(200);
+      expect(await statusOf(s.sensorId)).toBe('UP');
+      await eventually(async () => expect(await statusOf(s.sensorId)).toBe('DOWN'), { timeoutMs: 10_000 });
+      const [down] = await published(watching, SensorLivenessChanged, (e) => e.body.sensorId === s.sensorId);
+      expect(down.body).toMatchObject({ sensorId: s.sensorId, status: 'DOWN' });
+    } finally {
+      // its streams are the first replica's too: only the application stops
+      await watching.app.close();
+    }
   });
 });

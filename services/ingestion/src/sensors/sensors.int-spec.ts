@@ -125,6 +125,36 @@ describe('ingest tokens and settings', () => {
     await svc.ds.query(`UPDATE ingestion.sensor SET revoked_at = now() WHERE id = $1`, [s.sensorId]);
   });
 
+  it('keeps the silence threshold at two heartbeat intervals or more, so a healthy sensor does not flap', async () => {
+    const admin = await tokenFor('provider_admin');
+    const c = await createCustomer(svc);
+    const FIELDS = 'heartbeatIntervalSeconds silenceThresholdSeconds';
+    // without a threshold of its own, an hourly heartbeat gets two hours (not the default 15 minutes)
+    const { registerSensor: hourly } = await gqlOk<{ registerSensor: { sensor: Record<string, number> } }>(
+      svc.graphql,
+      admin,
+      `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id ${FIELDS} } } }`,
+      { i: { customerId: c.customerId, product: 'FORTIGATE', name: 'hourly', heartbeatIntervalSeconds: 3600 } },
+    );
+    expect(hourly.sensor).toMatchObject({ heartbeatIntervalSeconds: 3600, silenceThresholdSeconds: 7200 });
+
+    const tooShort = await gqlRequest(svc.graphql, admin, `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } } }`, {
+      i: { customerId: c.customerId, product: 'FORTIGATE', name: 'flapping', heartbeatIntervalSeconds: 600, silenceThresholdSeconds: 900 },
+    });
+    expect(tooShort.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'silenceThresholdSeconds' });
+    expect(tooShort.errors?.[0].message).toContain('must be at least twice heartbeatIntervalSeconds (600), 1200 or more');
+
+    // a longer interval alone would leave the stored threshold too short: refused, nothing changed
+    const s = await registerSensor(svc, c.customerId);
+    const update = `mutation($id: ID!, $i: UpdateSensorSettingsInput!) { updateSensorSettings(sensorId: $id, input: $i) { ${FIELDS} } }`;
+    const refused = await gqlRequest(svc.graphql, admin, update, { id: s.sensorId, i: { heartbeatIntervalSeconds: 1800 } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'silenceThresholdSeconds' });
+    const [row] = await svc.ds.query(`SELECT heartbeat_interval_seconds, silence_threshold_seconds FROM ingestion.sensor WHERE id = $1`, [s.sensorId]);
+    expect(row).toEqual({ heartbeat_interval_seconds: 300, silence_threshold_seconds: 900 });
+    const both = await gqlOk<{ updateSensorSettings: Record<string, number> }>(svc.graphql, admin, update, { id: s.sensorId, i: { heartbeatIntervalSeconds: 1800, silenceThresholdSeconds: 3600 } });
+    expect(both.updateSensorSettings).toEqual({ heartbeatIntervalSeconds: 1800, silenceThresholdSeconds: 3600 });
+  });
+
   it("hides another tenant's sensor: changing it looks like changing a missing one", async () => {
     const a = await createCustomer(svc);
     const b = await createCustomer(svc);

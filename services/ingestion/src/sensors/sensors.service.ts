@@ -56,6 +56,10 @@ export class SensorsService {
       throw new IngestionError(IngestionErrorCode.NO_ACTIVE_CONTRACT, `customer ${input.customerId} has no contract in force; sensors are registered once a quote is accepted`, 'customerId');
     }
     if (input.timeZone && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
+    const heartbeat = input.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+    // unless chosen, the threshold follows a longer heartbeat interval
+    const silence = input.silenceThresholdSeconds ?? Math.max(DEFAULT_SILENCE_SECONDS, HEARTBEATS_MISSED_BEFORE_DOWN * heartbeat);
+    assertSilenceCoversHeartbeats(heartbeat, silence);
     const ingestToken = newIngestToken();
     const sensor = await this.ds.transaction(async (em) => {
       const allowedSourceIps = unique(input.allowedSourceIps ?? []);
@@ -69,8 +73,8 @@ export class SensorsService {
         tokenRotatedAt: new Date(),
         allowedSourceIps,
         allowedSenders,
-        heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? 300,
-        silenceThresholdSeconds: input.silenceThresholdSeconds ?? 900,
+        heartbeatIntervalSeconds: heartbeat,
+        silenceThresholdSeconds: silence,
         timeZone: input.timeZone ?? 'Asia/Tokyo',
       });
       await this.outbox.add(em, SensorRegistered, { sensorId: created.id, product: created.product, name: created.name }, { customerId: created.customerId });
@@ -121,6 +125,7 @@ export class SensorsService {
       if (input.heartbeatIntervalSeconds !== undefined) s.heartbeatIntervalSeconds = input.heartbeatIntervalSeconds;
       if (input.silenceThresholdSeconds !== undefined) s.silenceThresholdSeconds = input.silenceThresholdSeconds;
       if (input.timeZone !== undefined) s.timeZone = input.timeZone;
+      assertSilenceCoversHeartbeats(s.heartbeatIntervalSeconds, s.silenceThresholdSeconds);
     });
   }
 
@@ -169,4 +174,21 @@ export function isTimeZone(zone: string): boolean {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+const DEFAULT_HEARTBEAT_SECONDS = 300;
+const DEFAULT_SILENCE_SECONDS = 900;
+const HEARTBEATS_MISSED_BEFORE_DOWN = 2;
+
+// A sensor that heartbeats every H seconds is silent for up to H between two of them: a silence
+// threshold under two intervals would mark a healthy sensor DOWN and UP again all the time.
+function assertSilenceCoversHeartbeats(heartbeatSeconds: number, silenceSeconds: number): void {
+  const least = HEARTBEATS_MISSED_BEFORE_DOWN * heartbeatSeconds;
+  if (silenceSeconds < least) {
+    throw new IngestionError(
+      IngestionErrorCode.BAD_INPUT,
+      `silenceThresholdSeconds (${silenceSeconds}) must be at least twice heartbeatIntervalSeconds (${heartbeatSeconds}), ${least} or more: a sensor that missed one heartbeat is not down yet`,
+      'silenceThresholdSeconds',
+    );
+  }
 }
