@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSON } from 'graphql-scalars';
 import { connectionOf } from '@kanshi/platform';
 import { SensorObject, SensorProduct } from '../sensors/sensor.object';
 
@@ -49,7 +49,7 @@ export class AlertObject {
   @Field(() => String, { nullable: true }) userName: string | null;
   @Field(() => String, { nullable: true }) fileName: string | null;
   @Field(() => String, { nullable: true }) fileHash: string | null;
-  @Field(() => GraphQLJSONObject, { description: 'The whole normalized record, ECS field names' }) ecs: Record<string, unknown>;
+  @Field(() => GraphQLJSON, { description: 'The whole normalized record, ECS field names' }) ecs: Record<string, unknown>;
   @Field({ description: "The original record as text (decoded from the device's charset)" }) raw: string;
   @Field(() => Int) repeatCount: number;
 }
