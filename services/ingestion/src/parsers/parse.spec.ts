@@ -1,18 +1,27 @@
-import { MAX_RECORD_BYTES, parseRecord } from './parse';
+import { MAX_DOCUMENT_BYTES, MAX_RECORD_BYTES, parseRecord } from './parse';
 import { context, field, lines, parseOne, reasonFor, shared } from './spec-helpers';
 import { SENSOR_PRODUCTS } from './types';
 
 describe('parseRecord', () => {
   const ctx = context();
 
-  it('caps a record at 64 KiB, counted in UTF-8 bytes', () => {
-    expect(parseRecord('GENERIC_JSON', `{"message":"${'x'.repeat(MAX_RECORD_BYTES)}"}`, ctx)).toEqual({
-      ok: false,
-      reason: 'record exceeds 65536 bytes',
-    });
+  it('caps a log line at 64 KiB, counted in UTF-8 bytes', () => {
+    const line = (n: number, ch = 'x') => `date=2026-11-20 time=10:10:00 logid="0000000013" type="traffic" msg="${ch.repeat(n)}"`;
+    expect(parseRecord('FORTIGATE', line(MAX_RECORD_BYTES), ctx)).toEqual({ ok: false, reason: 'record exceeds 65536 bytes' });
     // 22,000 three-byte characters: 66,000 bytes although only 22,000 UTF-16 units.
-    expect(parseRecord('GENERIC_JSON', `{"m":"${'検'.repeat(22000)}"}`, ctx)).toEqual({ ok: false, reason: 'record exceeds 65536 bytes' });
-    expect(parseRecord('GENERIC_JSON', `{"m":"${'x'.repeat(60000)}"}`, ctx).ok).toBe(true);
+    expect(parseRecord('FORTIGATE', line(22000, '検'), ctx)).toEqual({ ok: false, reason: 'record exceeds 65536 bytes' });
+    expect(parseRecord('FORTIGATE', line(60000), ctx).ok).toBe(true);
+  });
+
+  it('takes a JSON document of an alert product up to 512 KiB (a FireEye notification with OS-change details)', () => {
+    const fireeye = JSON.parse(shared('fireeye-nx-extended.json'));
+    const [alert] = fireeye.alert;
+    const big = JSON.stringify({ ...fireeye, alert: [{ ...alert, explanation: { ...alert.explanation, 'os-changes': [{ details: 'x'.repeat(300_000) }] } }] });
+    expect(big.length).toBeGreaterThan(300_000);
+    const out = parseRecord('FIREEYE_NX', big, ctx);
+    expect(out.ok && out.events.map((e) => [e.vendorEventId, e.kind])).toEqual([['48213', 'alert']]);
+    expect(parseRecord('GENERIC_JSON', `{"message":"${'x'.repeat(MAX_DOCUMENT_BYTES)}"}`, ctx)).toEqual({ ok: false, reason: `record exceeds ${MAX_DOCUMENT_BYTES} bytes` });
+    expect(parseRecord('GENERIC_JSON', `{"m":"${'検'.repeat(180_000)}"}`, ctx)).toEqual({ ok: false, reason: `record exceeds ${MAX_DOCUMENT_BYTES} bytes` });
   });
 
   it('quarantines binary data and empty records with a reason', () => {

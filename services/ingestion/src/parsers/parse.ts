@@ -28,7 +28,18 @@ import {
 export type { NormalizedEvent, ParseContext, ParseOutcome, SensorProduct } from './types';
 export { SENSOR_PRODUCTS } from './types';
 
+// A log line (syslog frames are capped at the same size by the listener).
 export const MAX_RECORD_BYTES = 65536;
+// A JSON document of an alert product: a FireEye extended notification with its OS-change
+// details or a Cybereason Malop with its machines runs to hundreds of KB. Bounded well under
+// the NATS payload limit (1 MiB), which the record's ECS document must fit in.
+export const MAX_DOCUMENT_BYTES = 512 * 1024;
+const DOCUMENT_PRODUCTS: ReadonlySet<SensorProduct> = new Set<SensorProduct>(['FIREEYE_NX', 'FIREEYE_EX', 'FIREEYE_CM', 'FIREEYE_HX', 'CROWDSTRIKE_FALCON', 'CYBEREASON', 'CARBON_BLACK', 'GENERIC_JSON']);
+
+/** The most UTF-8 bytes one record of `product` may have. */
+export function maxRecordBytes(product: SensorProduct): number {
+  return DOCUMENT_PRODUCTS.has(product) ? MAX_DOCUMENT_BYTES : MAX_RECORD_BYTES;
+}
 
 export const PRODUCT_LABELS: Readonly<Record<SensorProduct, string>> = {
   FIREEYE_NX: 'FireEye NX',
@@ -172,8 +183,6 @@ function finish(draft: EventDraft, input: VendorInput): NormalizedEvent {
  */
 const KNOWN_PRODUCTS: ReadonlySet<string> = new Set(SENSOR_PRODUCTS);
 
-// A UTF-16 code unit takes at most 3 bytes in UTF-8: shorter records cannot exceed the limit.
-const SURELY_SMALL = Math.floor(MAX_RECORD_BYTES / 3);
 
 export function parseRecord(product: SensorProduct, record: string, ctx: ParseContext): ParseOutcome {
   const known = KNOWN_PRODUCTS.has(product);
@@ -183,8 +192,10 @@ export function parseRecord(product: SensorProduct, record: string, ctx: ParseCo
     if (!ctx || !validDate(ctx.receivedAt)) return { ok: false, reason: 'parse context: receivedAt is not a valid Date' };
     if (!isValidTimeZone(ctx.timeZone)) return { ok: false, reason: `parse context: unknown time zone "${String(ctx.timeZone).slice(0, 60)}"` };
     if (typeof record !== 'string') return { ok: false, reason: `record is a ${typeof record}, expected text` };
-    if (record.length > MAX_RECORD_BYTES || (record.length > SURELY_SMALL && Buffer.byteLength(record, 'utf8') > MAX_RECORD_BYTES)) {
-      return { ok: false, reason: `record exceeds ${MAX_RECORD_BYTES} bytes` };
+    const max = maxRecordBytes(product);
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8: a third of the limit cannot exceed it
+    if (record.length > max || (record.length > max / 3 && Buffer.byteLength(record, 'utf8') > max)) {
+      return { ok: false, reason: `record exceeds ${max} bytes` };
     }
     if (record.trim() === '') return { ok: false, reason: 'empty record' };
     const binary = binaryReason(record);
