@@ -15,6 +15,9 @@ const schema = {
   // one worker was the bottleneck (busy all the time while the machine was 14% idle); two stored
   // 8-45% more events per second (ingest benchmark).
   INGEST_PARSE_WORKERS: int({ default: Math.min(8, Math.max(2, availableParallelism() - 1)), min: 0, max: 16 }),
+  // logs.received messages JetStream refused are kept in ingestion.log_backlog and published
+  // again this often (and dropped, counted, once older than the stream keeps messages).
+  LOG_BACKLOG_INTERVAL_MS: int({ default: 5_000, min: 100 }),
   SYSLOG_HOST: str({ default: '127.0.0.1' }),
   SYSLOG_UDP_PORT: port(0),
   SYSLOG_TCP_PORT: port(0),
