@@ -18,6 +18,9 @@ const schema = {
   // logs.received messages JetStream refused are kept in ingestion.log_backlog and published
   // again this often (and dropped, counted, once older than the stream keeps messages).
   LOG_BACKLOG_INTERVAL_MS: int({ default: 5_000, min: 100 }),
+  // A raw event search (substring over the raw lines of up to 93 days) stops after this long
+  // and asks for a narrower one, instead of holding a database connection for minutes.
+  RAW_SEARCH_TIMEOUT_MS: int({ default: 15_000, min: 1, max: 300_000 }),
   SYSLOG_HOST: str({ default: '127.0.0.1' }),
   SYSLOG_UDP_PORT: port(0),
   SYSLOG_TCP_PORT: port(0),

@@ -161,6 +161,31 @@ describe('raw event search', () => {
     expect(seen).toEqual(['101', '100', '99', '98']);
   });
 
+  it('stops a search that takes too long and asks for a narrower one', async () => {
+    const c = await createCustomer(svc);
+    const s = await registerSensor(svc, c.customerId);
+    // enough lines that a substring scan over them takes well over the few milliseconds allowed
+    await svc.ds.query(
+      `INSERT INTO ingestion.raw_event (received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
+       SELECT now() - make_interval(secs => i % 60), 3, now(), $1, $2, 'FORTIGATE', 'udp', 'event', 0, repeat('date=2026-11-20 devname=FGT-HQ-01 ', 8) || i
+       FROM generate_series(1, 200000) AS i`,
+      [c.customerId, s.sensorId],
+    );
+    const hasty = await bootIngestion({ RAW_SEARCH_TIMEOUT_MS: '5' });
+    try {
+      const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), text: 'no such text anywhere' };
+      const res = await gqlRequest(hasty.graphql, await tokenFor('analyst'), SEARCH, { f, first: 10 });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'SEARCH_TOO_BROAD', field: 'filter' });
+      expect(res.errors?.[0].message).toBe('the search did not finish within 0.005 s: narrow the time range, or add customerId, sensorId or kind');
+      // the same search with the default limit finishes (and finds nothing)
+      const ok = await gqlOk<{ rawEvents: { edges: unknown[] } }>(svc.graphql, await tokenFor('analyst'), SEARCH, { f, first: 10 });
+      expect(ok.rawEvents.edges).toEqual([]);
+    } finally {
+      await hasty.close();
+      await svc.ds.query(`DELETE FROM ingestion.raw_event WHERE sensor_id = $1`, [s.sensorId]);
+    }
+  });
+
   it('is for provider staff only, over at most 93 days', async () => {
     const c = await createCustomer(svc);
     const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() };

@@ -65,7 +65,7 @@ export class RawEventsRepository {
   }
 
   // Newest first, keyset-paginated on (received_at, id).
-  async search(scope: TenantScope, q: RawEventSearch, limit: number, after?: string): Promise<RawEventRow[]> {
+  async search(scope: TenantScope, q: RawEventSearch, limit: number, after: string | undefined, timeoutMs: number): Promise<RawEventRow[]> {
     const params: unknown[] = [q.from, q.to];
     const where = ['received_at >= $1', 'received_at < $2'];
     const [scopeSql, scopeParams] = this.directory.condition(scope, 'customer_id', params.length + 1);
@@ -80,13 +80,17 @@ export class RawEventsRepository {
       const c = decodeCursor(after);
       where.push(`(received_at, id) < ($${params.push(c.sortKey)}::timestamptz, $${params.push(c.id)}::bigint)`);
     }
-    // Ordered by the table's columns (r.id), not the output's: a bare `id` in ORDER BY would be
-    // the text alias below, and '9' sorts after '10', which broke paging at 9 -> 10, 99 -> 100...
-    return this.ds.query(
-      `SELECT r.id::text AS id, r.received_at, r.occurred_at, r.customer_id, r.sensor_id, r.product, r.transport, r.kind, r.severity, r.raw
-       FROM ingestion.raw_event r WHERE ${where.join(' AND ')} ORDER BY r.received_at DESC, r.id DESC LIMIT $${params.push(limit)}`,
-      params,
-    );
+    return this.ds.transaction(async (em) => {
+      // bounded: a substring search over months of lines must not hold a connection for minutes
+      await em.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      // Ordered by the table's columns (r.id), not the output's: a bare `id` in ORDER BY would be
+      // the text alias below, and '9' sorts after '10', which broke paging at 9 -> 10, 99 -> 100...
+      return em.query(
+        `SELECT r.id::text AS id, r.received_at, r.occurred_at, r.customer_id, r.sensor_id, r.product, r.transport, r.kind, r.severity, r.raw
+         FROM ingestion.raw_event r WHERE ${where.join(' AND ')} ORDER BY r.received_at DESC, r.id DESC LIMIT $${params.push(limit)}`,
+        params,
+      );
+    });
   }
 
   // ---- partitions ---------------------------------------------------------------------------

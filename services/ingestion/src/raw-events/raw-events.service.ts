@@ -1,16 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Principal, scopeOf } from '@kanshi/auth';
-import { ConnectionShape, pageOf } from '@kanshi/platform';
+import { ConnectionShape, pageOf, PLATFORM_CONFIG } from '@kanshi/platform';
+import { IngestionConfig } from '../config';
 import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
 import { RawEventObject } from './raw-event.object';
 import { RawEventFilter } from './raw-events.args';
 import { RawEventsRepository } from './raw-events.repository';
 
 const MAX_RANGE_MS = 93 * 86400_000;
+// PostgreSQL's query_canceled, which statement_timeout raises
+const QUERY_CANCELED = '57014';
 
 @Injectable()
 export class RawEventsService {
-  constructor(private readonly repo: RawEventsRepository) {}
+  constructor(
+    private readonly repo: RawEventsRepository,
+    @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+  ) {}
 
   // Log search is analysts' work: provider staff only, over a bounded time range.
   async search(principal: Principal, filter: RawEventFilter, first = 50, after?: string): Promise<ConnectionShape<RawEventObject>> {
@@ -21,7 +27,17 @@ export class RawEventsService {
     const to = new Date(filter.to);
     if (!(to > from)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'to must be after from', 'to');
     if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'the time range may span at most 93 days', 'to');
-    const rows = await this.repo.search(scopeOf(principal), { from, to, text: filter.text, customerId: filter.customerId, sensorId: filter.sensorId, kind: filter.kind }, first + 1, after);
+    const timeoutMs = this.config.RAW_SEARCH_TIMEOUT_MS;
+    const rows = await this.repo
+      .search(scopeOf(principal), { from, to, text: filter.text, customerId: filter.customerId, sensorId: filter.sensorId, kind: filter.kind }, first + 1, after, timeoutMs)
+      .catch((err: { code?: string }) => {
+        if (err.code !== QUERY_CANCELED) throw err;
+        throw new IngestionError(
+          IngestionErrorCode.SEARCH_TOO_BROAD,
+          `the search did not finish within ${timeoutMs / 1000} s: narrow the time range, or add customerId, sensorId or kind`,
+          'filter',
+        );
+      });
     const nodes: RawEventObject[] = rows.map((r) => ({
       id: r.id,
       receivedAt: r.received_at,

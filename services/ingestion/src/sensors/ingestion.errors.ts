@@ -11,6 +11,7 @@ export enum IngestionErrorCode {
   SENDER_TAKEN = 'SENDER_TAKEN',
   QUARANTINE_NOT_FOUND = 'QUARANTINE_NOT_FOUND',
   NOT_REPLAYABLE = 'NOT_REPLAYABLE',
+  SEARCH_TOO_BROAD = 'SEARCH_TOO_BROAD',
 }
 
 const KIND: Record<IngestionErrorCode, ErrorKind> = {
@@ -24,6 +25,7 @@ const KIND: Record<IngestionErrorCode, ErrorKind> = {
   SENDER_TAKEN: 'CONFLICT',
   QUARANTINE_NOT_FOUND: 'NOT_FOUND',
   NOT_REPLAYABLE: 'CONFLICT',
+  SEARCH_TOO_BROAD: 'BAD_USER_INPUT',
 };
 
 export class IngestionError extends DomainError {
