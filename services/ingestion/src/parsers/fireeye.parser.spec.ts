@@ -143,7 +143,9 @@ describe('FireEye extended JSON notifications', () => {
     expect(nx).toMatchObject({ vendorEventId: '77401', blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
     expect(nx.occurredAt.toISOString()).toBe('2026-11-20T04:10:33.000Z');
     expect(field(nx.ecs, 'kanshi.severity')).toBe('high');
-    expect(field(nx.ecs, 'observer')).toMatchObject({ product: 'Web MPS', ip: ['10.0.0.6'], name: 'cm01.example-customer.jp', version: '9.1.1.951234' });
+    // the observer is the NX that saw it; the CM that forwarded it is kept apart
+    expect(field(nx.ecs, 'observer')).toEqual({ vendor: 'FireEye', product: 'Web MPS', ip: ['10.0.0.6'], name: 'nx02.example-customer.jp' });
+    expect(field(nx.ecs, 'fireeye.appliance')).toEqual({ name: 'cm01.example-customer.jp', id: '00:25:90:aa:bb:01', product: 'CMS', version: '9.1.1.951234' });
     expect(field(nx.ecs, 'source')).toEqual({ address: '10.20.30.64', ip: '10.20.30.64', port: 50412, domain: 'pc-dev-031.corp.example', mac: '00-50-56-AA-BB-64' });
     expect(field(nx.ecs, 'destination')).toEqual({ address: '198.51.100.23', ip: '198.51.100.23', port: 8080 });
     expect(field(nx.ecs, 'host')).toEqual({ name: 'pc-dev-031.corp.example', ip: ['10.20.30.64'], mac: ['00-50-56-AA-BB-64'] });
@@ -154,7 +156,7 @@ describe('FireEye extended JSON notifications', () => {
     expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
     expect(ex.occurredAt.toISOString()).toBe('2026-11-20T04:11:02.000Z');
     expect(field(ex.ecs, 'kanshi.severity')).toBe('critical');
-    expect(field(ex.ecs, 'observer')).toMatchObject({ product: 'Email MPS', ip: ['10.0.0.7'] });
+    expect(field(ex.ecs, 'observer')).toEqual({ vendor: 'FireEye', product: 'Email MPS', ip: ['10.0.0.7'], name: 'ex01.example-customer.jp' });
     expect(field(ex.ecs, 'email')).toEqual({
       from: { address: ['accounts@vendor-billing.example'] },
       to: { address: ['yoshida@corp.example'] },

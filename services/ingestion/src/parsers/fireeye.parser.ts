@@ -65,11 +65,23 @@ function fireEyeAlert(doc: Record<string, unknown>, a: Record<string, unknown>, 
   const product = s(a, 'product') ?? s(doc, 'product') ?? PRODUCT_NAMES[input.product];
   ecs.set('observer.vendor', 'FireEye');
   ecs.set('observer.product', product);
-  ecs.set('observer.name', s(doc, 'appliance') ?? s(a, 'appliance', 'deviceName', 'applianceName'));
-  ecs.set('observer.serial_number', s(doc, 'appliance-id') ?? s(a, 'appliance-id', 'deviceId'));
-  ecs.set('observer.version', s(doc, 'version') ?? s(a, 'sc-version', 'version'));
+  // The observer is the appliance that detected the alert. A CM forwarding its sensors' alerts
+  // names each one (deviceName, deviceIP) inside the alert, and itself at the top: then the CM
+  // is kept as fireeye.appliance, and its name, id and version do not describe the sensor.
+  const device = s(a, 'deviceName', 'applianceName');
+  const appliance = s(doc, 'appliance') ?? s(a, 'appliance');
+  const forwarded = device !== undefined && appliance !== undefined && device !== appliance;
+  ecs.set('observer.name', device ?? appliance);
+  ecs.set('observer.serial_number', s(a, 'deviceId') ?? (forwarded ? undefined : (s(doc, 'appliance-id') ?? s(a, 'appliance-id'))));
+  ecs.set('observer.version', s(a, 'sc-version') ?? (forwarded ? undefined : (s(doc, 'version') ?? s(a, 'version'))));
   const deviceIp = normalizeIp(s(a, 'deviceIP', 'applianceIP') ?? s(doc, 'deviceIP'));
   if (deviceIp) ecs.set('observer.ip', [deviceIp]);
+  if (forwarded) {
+    ecs.set('fireeye.appliance.name', appliance);
+    ecs.set('fireeye.appliance.id', s(doc, 'appliance-id') ?? s(a, 'appliance-id'));
+    ecs.set('fireeye.appliance.product', s(doc, 'product'));
+    ecs.set('fireeye.appliance.version', s(doc, 'version'));
+  }
 
   const hxEvent = pick(a, 'event_values', 'eventValues');
   const hxAgent = pick(a, 'agent');
