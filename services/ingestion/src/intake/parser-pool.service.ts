@@ -79,10 +79,11 @@ export class ParserPool implements OnModuleInit, OnApplicationShutdown {
 // Parsing makes many short-lived objects: a larger young generation lets most of them die in
 // cheap scavenges instead of being promoted and mark-compacted. A lone worker gets 64 MB (half
 // the scavenges per event of 32 MB, a third of the mark-compacts; 96 MB saved little more and
-// cost up to 70 MB of peak RSS). Several workers get 32 MB each: two at 64 MB took the service
-// to 531 MB peak RSS in the ingest benchmark, two at 32 MB to 477 MB, for the same throughput.
+// cost up to 70 MB of peak RSS). Several workers get 24 MB each. In the ingest benchmark, two
+// workers peaked at 531 MB RSS with 64 MB, 460-494 MB with 32 MB and 431-447 MB with 24 MB,
+// at the same throughput within the run-to-run noise; 16 MB saved no more.
 export function youngGenerationMb(workers: number): number {
-  return workers > 1 ? 32 : 64;
+  return workers > 1 ? 24 : 64;
 }
 
 // The compiled worker next to this file; from the TypeScript sources (tests), the same file
