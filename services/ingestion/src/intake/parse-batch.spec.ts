@@ -1,3 +1,4 @@
+import * as iconv from 'iconv-lite';
 import { parseBatch, ParseJob, ParseInput, RAW_EVENT_COLUMNS } from './parse-batch';
 import { toParseInput } from './ingest.service';
 
@@ -37,6 +38,7 @@ describe('parseBatch', () => {
       kind: 'event',
       severity: '0',
       raw: TRAFFIC(1),
+      raw_bytes: '\\N',
     });
     expect(out.quarantined.map((q) => [q.index, text(q.raw), q.receivedAt])).toEqual([
       [1, 'not json', at],
@@ -81,7 +83,7 @@ describe('parseBatch', () => {
     // COPY text format: \\ \t \n \r stand for the characters; reading them back gives the records
     const unescape = (v: string) => v.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c] ?? c);
     expect(rows.map((r) => unescape(r.split('\t')[9]))).toEqual([tricky, withTab]);
-    expect(rows.every((r) => r.split('\t').length === 10)).toBe(true);
+    expect(rows.every((r) => r.split('\t').length === 11)).toBe(true);
   });
 
   it('unpacks syslog frames packed in one buffer', () => {
@@ -91,6 +93,23 @@ describe('parseBatch', () => {
     expect(out.results.map((r) => r.status)).toEqual(['accepted', 'quarantined', 'accepted']);
     expect(text(out.quarantined[0].raw)).toBe('broken');
     expect(out.quarantined[0].receivedAt).toBe(at + 1);
+  });
+
+  it("keeps the bytes as sent beside the text when they are not that text's UTF-8 (Shift_JIS, ISO-2022-JP)", () => {
+    const fortigate = (devname: string) => `<189>date=2026-11-20 time=10:10:00 devname="${devname}" logid="0000000013" type="traffic" subtype="forward" srcip=10.0.0.1 dstip=10.0.0.2 action="close"`;
+    const sjis = iconv.encode(fortigate('FGT-大阪-01'), 'cp932');
+    // ISO-2022-JP by hand (iconv-lite has no encoder): JIS X 0208 is EUC-JP without the high bits
+    const [head, tail] = fortigate('FGT-東京-02').split('東京');
+    const kanji = Buffer.from(iconv.encode('東京', 'euc-jp').map((b) => b & 0x7f));
+    const jis = Buffer.concat([Buffer.from(head), Buffer.from('\x1b$B', 'latin1'), kanji, Buffer.from('\x1b(B', 'latin1'), Buffer.from(tail)]);
+    const utf8 = Buffer.from(fortigate('FGT-名古屋-03'));
+    const frames = toParseInput([sjis, jis, utf8].map((bytes) => ({ bytes, receivedAt: new Date(at) })));
+    const out = parseBatch({ ...job(frames), product: 'FORTIGATE' });
+    expect(out.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const rows = text(out.raw.copy).split('\n').filter(Boolean).map((r) => r.split('\t'));
+    expect(rows.map((r) => r[9])).toEqual([fortigate('FGT-大阪-01'), fortigate('FGT-東京-02'), fortigate('FGT-名古屋-03')]);
+    // bytea hex, its backslash doubled for COPY; NULL where the text is what was sent
+    expect(rows.map((r) => r[10])).toEqual([`\\\\x${sjis.toString('hex')}`, `\\\\x${jis.toString('hex')}`, '\\N']);
   });
 
   it('splits an HTTPS body, taking an NDJSON body with a broken line line by line', () => {

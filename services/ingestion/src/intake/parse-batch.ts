@@ -2,6 +2,7 @@
 // batch of records and serialize what will be stored and published. It runs in the parse
 // worker threads (parse.worker.ts), so it imports nothing but the parsers, and its input and
 // output are cheap to pass between threads (strings, numbers, byte arrays; no object graphs).
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeDeviceText } from '../parsers/charset';
 import { ByteWriter, copyText } from './byte-writer';
@@ -60,7 +61,7 @@ export interface ParsedAlert {
 }
 
 // The raw_event columns the parse worker writes, in this order, as COPY text rows.
-export const RAW_EVENT_COLUMNS = 'received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw';
+export const RAW_EVENT_COLUMNS = 'received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw, raw_bytes';
 
 // Accepted records as rows of PostgreSQL's COPY text format (RAW_EVENT_COLUMNS), UTF-8: the
 // main thread streams them to the database as they are (no per-row work there).
@@ -173,7 +174,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
       continue;
     }
     const receivedAt = new Date(record.receivedAt);
-    const text = record.text ?? decodeDeviceText(Buffer.from(record.bytes?.buffer ?? new ArrayBuffer(0), record.bytes?.byteOffset ?? 0, record.bytes?.byteLength ?? 0));
+    const bytes = record.text === undefined && record.bytes ? Buffer.from(record.bytes.buffer, record.bytes.byteOffset, record.bytes.byteLength) : null;
+    const text = record.text ?? decodeDeviceText(bytes ?? Buffer.alloc(0));
     const outcome = parseRecord(job.product, text, { timeZone: job.timeZone, receivedAt });
     if (!outcome.ok) {
       quarantine(out, i, record, outcome.reason);
@@ -201,7 +203,7 @@ export function parseBatch(job: ParseJob): ParsedBatch {
       if (seen) seen.count++;
       else alertsByKey.set(key, toParsedAlert(key, event, receivedIso, score));
     }
-    out.raw.add(receivedIso, outcome.events[0].occurredAt.toISOString(), alertCount > 0 ? 'alert' : 'event', severity, text);
+    out.raw.add(receivedIso, outcome.events[0].occurredAt.toISOString(), alertCount > 0 ? 'alert' : 'event', severity, text, bytes && !storedAsSent(bytes) ? bytes : null);
     out.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
   }
   return finish(job, out, alertsByKey);
@@ -237,9 +239,12 @@ class RawWriter {
     this.shared = `\t${[job.logs.customerId, job.logs.sensorId, job.product, job.store.transport].map(copyText).join('\t')}\t`;
   }
 
-  add(receivedIso: string, occurredIso: string, kind: 'alert' | 'event', severity: number, raw: string): void {
+  // `bytes`: the record as sent, when `raw` (its decoded text) is not those bytes
+  add(receivedIso: string, occurredIso: string, kind: 'alert' | 'event', severity: number, raw: string, bytes: Buffer | null): void {
     this.months.add(receivedIso.slice(0, 7));
-    this.w.append(`${receivedIso}${this.retention}${occurredIso}${this.shared}${kind}\t${severity}\t`).append(copyText(raw)).append('\n');
+    this.w.append(`${receivedIso}${this.retention}${occurredIso}${this.shared}${kind}\t${severity}\t`).append(copyText(raw));
+    // bytea in hex, its backslash doubled for COPY's text format
+    this.w.append(bytes ? `\t\\\\x${bytes.toString('hex')}\n` : '\t\\N\n');
     this.count++;
   }
 
@@ -358,6 +363,14 @@ class LogMessages {
     this.out.push({ eventId: this.eventId, records: this.records, payload: this.w.take() });
     this.records = 0;
   }
+}
+
+// Whether `raw`, the record decoded to text, is exactly the bytes the device sent: UTF-8 without
+// a byte-order mark, and no ESC (ISO-2022-JP is 7-bit, so valid UTF-8, yet decoded otherwise).
+function storedAsSent(bytes: Buffer): boolean {
+  if (!isUtf8(bytes)) return false;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
+  return bytes.indexOf(0x1b) < 0;
 }
 
 // The bytes as received when the listener had them (syslog, a whole body), else the text.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 import iconv from 'iconv-lite';
-import { eventually } from '@kanshi/testing';
+import { eventually, gqlOk, tokenFor } from '@kanshi/testing';
 import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../int-spec-helpers';
 import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
 
@@ -99,9 +99,24 @@ describe('syslog intake', () => {
     await eventually(async () => expect((await rawEvents(fortigate.sensorId)).filter((r) => r.transport === 'tls')).toHaveLength(1));
   });
 
-  it('decodes Shift_JIS syslog from the device', async () => {
-    await sendUdp([readFileSync(path.join(FIXTURES, 'fortigate-ja.sjis.log'))], KNOWN);
+  it('decodes Shift_JIS syslog from the device, and keeps the bytes it sent', async () => {
+    const sent = readFileSync(path.join(FIXTURES, 'fortigate-ja.sjis.log'));
+    await sendUdp([sent], KNOWN);
     await eventually(async () => expect((await rawEvents(fortigate.sensorId)).some((r) => r.raw.includes('FGT-大阪-01'))).toBe(true));
+    const [row] = await svc.ds.query(`SELECT raw, raw_bytes FROM ingestion.raw_event WHERE sensor_id = $1 AND raw LIKE '%FGT-大阪-01%'`, [fortigate.sensorId]);
+    // one datagram is one line: the bytes are the file's, without its trailing newline
+    expect(row.raw_bytes.equals(sent.subarray(0, sent.indexOf(0x0a) < 0 ? sent.length : sent.indexOf(0x0a)))).toBe(true);
+    expect(iconv.decode(row.raw_bytes, 'cp932')).toBe(row.raw);
+    const { rawEvents: page } = await gqlOk<{ rawEvents: { edges: { node: { raw: string; rawBase64: string | null } }[] } }>(
+      svc.graphql,
+      await tokenFor('analyst'),
+      `query($f: RawEventFilter!) { rawEvents(filter: $f) { edges { node { raw rawBase64 } } } }`,
+      { f: { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), sensorId: fortigate.sensorId } },
+    );
+    const nodes = page.edges.map((e) => e.node);
+    expect(nodes.find((n) => n.raw === row.raw)?.rawBase64).toBe(row.raw_bytes.toString('base64'));
+    // a UTF-8 line is stored as it came: no second copy
+    expect(nodes.filter((n) => !n.raw.includes('FGT-大阪-01')).every((n) => n.rawBase64 === null)).toBe(true);
   });
 
   it('quarantines what comes from an unknown source address, attributed to no tenant', async () => {

@@ -28,6 +28,7 @@ export interface RawEventRow {
   kind: string;
   severity: number;
   raw: string;
+  raw_bytes: Buffer | null;
 }
 
 export interface RawEventSearch {
@@ -86,7 +87,7 @@ export class RawEventsRepository {
       // Ordered by the table's columns (r.id), not the output's: a bare `id` in ORDER BY would be
       // the text alias below, and '9' sorts after '10', which broke paging at 9 -> 10, 99 -> 100...
       return em.query(
-        `SELECT r.id::text AS id, r.received_at, r.occurred_at, r.customer_id, r.sensor_id, r.product, r.transport, r.kind, r.severity, r.raw
+        `SELECT r.id::text AS id, r.received_at, r.occurred_at, r.customer_id, r.sensor_id, r.product, r.transport, r.kind, r.severity, r.raw, r.raw_bytes
          FROM ingestion.raw_event r WHERE ${where.join(' AND ')} ORDER BY r.received_at DESC, r.id DESC LIMIT $${params.push(limit)}`,
         params,
       );
@@ -144,8 +145,8 @@ export class RawEventsRepository {
       if (longer.length) {
         const [{ n }]: { n: number }[] = await em.query(
           `WITH moved AS (
-             INSERT INTO ingestion.raw_event (id, received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw)
-             SELECT e.id, e.received_at, c.months, e.occurred_at, e.customer_id, e.sensor_id, e.product, e.transport, e.kind, e.severity, e.raw
+             INSERT INTO ingestion.raw_event (id, received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw, raw_bytes)
+             SELECT e.id, e.received_at, c.months, e.occurred_at, e.customer_id, e.sensor_id, e.product, e.transport, e.kind, e.severity, e.raw, e.raw_bytes
              FROM ingestion.${p.name} e
              JOIN (SELECT customer_id, max(log_retention_months) AS months FROM ingestion.customer_contract GROUP BY customer_id) c ON c.customer_id = e.customer_id
              WHERE c.months > $1 AND e.received_at >= $2::timestamptz - make_interval(months => c.months)

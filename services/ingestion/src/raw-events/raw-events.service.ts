@@ -49,6 +49,7 @@ export class RawEventsService {
       kind: r.kind,
       severityScore: r.severity,
       raw: r.raw,
+      rawBase64: r.raw_bytes ? r.raw_bytes.toString('base64') : null,
     }));
     return pageOf(nodes, first, (e) => ({ sortKey: e.receivedAt.toISOString(), id: e.id }));
   }
