@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ConfigError } from '@kanshi/config';
 import { CORRELATION_HEADER, createLogger, initMetrics, NestPinoLogger, sanitizeCorrelationId, withCorrelationId } from '@kanshi/observability';
 import { randomUUID } from 'node:crypto';
+import { DomainErrorFilter } from './domain-error.filter';
 
 export interface BootOptions {
   service: string;
@@ -35,6 +36,7 @@ export async function createServiceApp(module: Type<unknown> | DynamicModule, op
     rawBody: opts.rawBody ?? false,
   });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new DomainErrorFilter());
   return app;
 }
 

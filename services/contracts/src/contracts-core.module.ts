@@ -1,8 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { Clock, SystemClock } from './adapters/clock.adapter';
 import { StripeAdapter } from './adapters/stripe.adapter';
-import { DomainErrorFilter } from './common/domain-error.filter';
 import { ContractsConfig } from './config';
 
 export const CONTRACTS_CONFIG = Symbol('CONTRACTS_CONFIG');
@@ -28,7 +26,6 @@ export class ContractsCoreModule {
         { provide: CONTRACTS_OPTIONS, useValue: opts },
         { provide: Clock, useValue: opts.clock ?? new SystemClock() },
         { provide: STRIPE, useFactory: () => stripeAdapterFrom(config) },
-        { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
       exports: [CONTRACTS_CONFIG, CONTRACTS_OPTIONS, Clock, STRIPE],
     };
