@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
+import { AddressList } from './intake/address-list';
 
 // Ports of the intake listeners: 0 switches a listener off.
 const schema = {
@@ -34,6 +35,10 @@ const schema = {
   SMTP_HOST: str({ default: '127.0.0.1' }),
   SMTP_PORT: port(0),
   INTAKE_MAIL_DOMAIN: str({ default: 'intake.kanshi.local' }),
+  // MAIL FROM is whatever a client claims: mail accepted on a sensor's allow-listed sender (no
+  // token) must come through these relays (the SOC's own MTA, which checks SPF/DKIM; the local
+  // one by default) or from an address registered on that sensor. Addresses and CIDR blocks.
+  SMTP_SENDER_RELAYS: str({ default: '127.0.0.0/8, ::1' }),
   SMTP_TLS_CERT_PATH: optionalStr(),
   SMTP_TLS_KEY_PATH: optionalStr(),
   // Liveness: how often silent sensors are looked for.
@@ -54,6 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   for (const name of ['SYSLOG_TLS_CERT_PATH', 'SYSLOG_TLS_KEY_PATH', 'SYSLOG_TLS_CA_PATH', 'SMTP_TLS_CERT_PATH', 'SMTP_TLS_KEY_PATH'] as const) {
     const path = config[name];
     if (path && !readable(path)) problems.push(`${name} ${path} cannot be read`);
+  }
+  try {
+    AddressList.parse(config.SMTP_SENDER_RELAYS);
+  } catch (err) {
+    problems.push(`SMTP_SENDER_RELAYS: ${(err as Error).message}`);
   }
   if (problems.length) throw new ConfigError('ingestion', problems);
   return config;

@@ -12,12 +12,14 @@ import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.servi
 import { IngestService, IntakeRecord } from './ingest.service';
 import { SensorRef } from './sensor-ref';
 import { extractAlertTexts, IntakeMail, SmtpIntakeServer } from './smtp-intake.server';
+import { AddressList } from './address-list';
 import { DropReporter } from './drop-reporter';
 import { SyslogListeningPorts, SyslogRejection, SyslogServer } from './syslog.server';
 
 // Unknown sources are recorded (an operator needs to see which device is knocking), but at most
 // once per address per interval, so a flood from them cannot become a flood of writes.
 const UNKNOWN_SOURCE_INTERVAL_MS = 10_000;
+const senderRefused = counter('kanshi_ingest_mail_sender_refused_total', 'Mail from an allow-listed sender refused: not through a trusted relay nor from the sensor');
 const unknownSuppressed = counter('kanshi_ingest_unknown_source_suppressed_total', 'Records from unknown sources counted but not quarantined', ['transport']);
 const JSON_PRODUCTS = new Set<SensorProduct>(['FIREEYE_NX', 'FIREEYE_EX', 'FIREEYE_CM', 'FIREEYE_HX', 'CROWDSTRIKE_FALCON', 'CYBEREASON', 'CARBON_BLACK', 'GENERIC_JSON']);
 
@@ -30,6 +32,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
   private smtp?: SmtpIntakeServer;
   private readonly lastUnknown = new Map<string, number>();
   private readonly drops = new DropReporter((fields, message) => this.log.warn(fields, message));
+  private readonly senderRelays: AddressList;
   private listening: { syslog: SyslogListeningPorts | null; smtpPort: number | null } = { syslog: null, smtpPort: null };
 
   constructor(
@@ -39,7 +42,9 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly liveness: LivenessService,
     private readonly quarantine: QuarantineRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
-  ) {}
+  ) {
+    this.senderRelays = AddressList.parse(config.SMTP_SENDER_RELAYS);
+  }
 
   get ports() {
     return this.listening;
@@ -78,7 +83,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
         domain: c.INTAKE_MAIL_DOMAIN,
         tls: c.SMTP_TLS_CERT_PATH && c.SMTP_TLS_KEY_PATH ? { cert: readFileSync(c.SMTP_TLS_CERT_PATH), key: readFileSync(c.SMTP_TLS_KEY_PATH) } : undefined,
         authenticateRecipient: ({ sensorId, token }) => this.sensors.authenticate(sensorId, token),
-        allowSender: (from) => this.sensors.bySender(from),
+        allowSender: (from, remoteAddress) => this.senderSensor(from, remoteAddress),
         onMail: (sensor, mail) => this.mailReceived(sensor, mail),
         onError: (err, context) => this.log.warn({ err, ...context }, 'SMTP listener recovered from an error'),
       });
@@ -114,6 +119,18 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
       records.push({ bytes: mail.raw, receivedAt: mail.receivedAt, rejectedReason: 'mail carries no alert text (empty body, no text, JSON or CSV attachment)' });
     }
     await this.ingest.ingest(sensor, records, { transport: 'smtp', remoteAddress: mail.remoteAddress });
+  }
+
+  // The sensor a mail without a token is for: its sender must be allow-listed on the sensor, and
+  // the mail must come through a trusted relay or from the sensor's own address (anybody can
+  // write any MAIL FROM). Refused like a wrong token, so nothing tells which senders are listed.
+  private async senderSensor(from: string, remoteAddress: string): Promise<IntakeSensor | null> {
+    const sensor = await this.sensors.bySender(from);
+    if (!sensor) return null;
+    if (this.senderRelays.has(remoteAddress) || (await this.sensors.bySourceIp(remoteAddress))?.sensorId === sensor.sensorId) return sensor;
+    senderRefused.inc();
+    this.log.warn({ from, remoteAddress, sensorId: sensor.sensorId }, 'mail from an allow-listed sender refused: it came neither through a trusted relay (SMTP_SENDER_RELAYS) nor from the sensor');
+    return null;
   }
 
   private async syslogRejected(r: SyslogRejection): Promise<void> {

@@ -42,6 +42,8 @@ beforeAll(async () => {
     SYSLOG_TLS_KEY_PATH: path.join(dir, 'key.pem'),
     SMTP_PORT: String(ports.smtp),
     INTAKE_MAIL_DOMAIN: DOMAIN,
+    // the local MTA only: other loopback addresses stand for hosts elsewhere
+    SMTP_SENDER_RELAYS: '127.0.0.1',
   });
 });
 afterAll(async () => {
@@ -190,6 +192,27 @@ describe('SMTP alert-mail intake', () => {
     });
     const rows = await svc.ds.query(`SELECT vendor_event_id FROM ingestion.alert WHERE sensor_id = $1 AND vendor_event_id = '48299'`, [nx.sensorId]);
     expect(rows).toHaveLength(1);
+  });
+
+  it('takes an allow-listed sender only through a trusted relay or from the sensor itself: a forged MAIL FROM gets 535', async () => {
+    const json = FIREEYE.replace('48213', '48377');
+    const mail = { from: 'cm01@example-customer.jp', to: `alerts@${DOMAIN}`, subject: 'FireEye Alert', text: json };
+    const elsewhere = nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true, localAddress: '127.0.0.31' });
+    const refused = await elsewhere.sendMail(mail).then(
+      () => null,
+      (e: { responseCode?: number }) => e,
+    );
+    expect(refused?.responseCode).toBe(535);
+    const stored = () => svc.ds.query(`SELECT vendor_event_id FROM ingestion.alert WHERE sensor_id = $1 AND vendor_event_id = '48377'`, [nx.sensorId]);
+    expect(await stored()).toEqual([]);
+
+    // the appliance mailing from its own registered address is trusted
+    await gqlOk(svc.graphql, await tokenFor('provider_admin'), 'mutation($id: ID!, $i: UpdateSensorSettingsInput!) { updateSensorSettings(sensorId: $id, input: $i) { id } }', {
+      id: nx.sensorId,
+      i: { allowedSourceIps: ['127.0.0.31'] },
+    });
+    expect((await elsewhere.sendMail(mail)).response).toMatch(/^250 /);
+    expect(await stored()).toEqual([{ vendor_event_id: '48377' }]);
   });
 
   it('refuses a wrong token with 535 and stores nothing', async () => {
