@@ -6,7 +6,7 @@ import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { IngestionConfig } from '../config';
 import { LivenessService } from '../liveness/liveness.service';
 import { splitHttpBody } from '../parsers/body-splitter';
-import { SensorProduct } from '../parsers/types';
+import { DOCUMENT_PRODUCTS } from '../parsers/parse';
 import { QuarantineRepository } from '../quarantine/quarantine.repository';
 import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.service';
 import { IngestService, IntakeRecord } from './ingest.service';
@@ -21,7 +21,6 @@ import { SyslogListeningPorts, SyslogRejection, SyslogServer } from './syslog.se
 const UNKNOWN_SOURCE_INTERVAL_MS = 10_000;
 const senderRefused = counter('kanshi_ingest_mail_sender_refused_total', 'Mail from an allow-listed sender refused: not through a trusted relay nor from the sensor');
 const unknownSuppressed = counter('kanshi_ingest_unknown_source_suppressed_total', 'Records from unknown sources counted but not quarantined', ['transport']);
-const JSON_PRODUCTS = new Set<SensorProduct>(['FIREEYE_NX', 'FIREEYE_EX', 'FIREEYE_CM', 'FIREEYE_HX', 'CROWDSTRIKE_FALCON', 'CYBEREASON', 'CARBON_BLACK', 'GENERIC_JSON']);
 
 // The syslog (UDP/TCP/TLS) and SMTP listeners of the service, wired to the intake pipeline:
 // started with the application, stopped (pending batches delivered) before it closes its pool.
@@ -106,7 +105,7 @@ export class IntakeListeners implements OnApplicationBootstrap, OnModuleDestroy 
     const texts = extractAlertTexts(mail);
     const records: IntakeRecord[] = [];
     for (const text of texts) {
-      if (JSON_PRODUCTS.has(sensor.product)) {
+      if (DOCUMENT_PRODUCTS.has(sensor.product)) {
         const trimmed = text.trimStart();
         const split = trimmed.startsWith('{') || trimmed.startsWith('[') ? splitHttpBody(Buffer.from(text)) : null;
         if (split && 'records' in split) records.push(...split.records.map((t) => ({ text: t, receivedAt: mail.receivedAt })));

@@ -34,7 +34,8 @@ export const MAX_RECORD_BYTES = 65536;
 // details or a Cybereason Malop with its machines runs to hundreds of KB. Bounded well under
 // the NATS payload limit (1 MiB), which the record's ECS document must fit in.
 export const MAX_DOCUMENT_BYTES = 512 * 1024;
-const DOCUMENT_PRODUCTS: ReadonlySet<SensorProduct> = new Set<SensorProduct>(['FIREEYE_NX', 'FIREEYE_EX', 'FIREEYE_CM', 'FIREEYE_HX', 'CROWDSTRIKE_FALCON', 'CYBEREASON', 'CARBON_BLACK', 'GENERIC_JSON']);
+// The products whose records are JSON documents rather than log lines.
+export const DOCUMENT_PRODUCTS: ReadonlySet<SensorProduct> = new Set<SensorProduct>(['FIREEYE_NX', 'FIREEYE_EX', 'FIREEYE_CM', 'FIREEYE_HX', 'CROWDSTRIKE_FALCON', 'CYBEREASON', 'CARBON_BLACK', 'GENERIC_JSON']);
 
 /** The most UTF-8 bytes one record of `product` may have. */
 export function maxRecordBytes(product: SensorProduct): number {
