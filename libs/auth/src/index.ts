@@ -2,6 +2,8 @@ export { ROLES, PROVIDER_ROLES, PARTNER_ROLES, CUSTOMER_ROLES, Principal, Invali
 export type { Role, KanshiClaims } from './claims';
 export { JwtVerifier, AuthenticationError, signDevToken, DEV_ISSUER, DEV_AUDIENCE } from './jwt';
 export type { AuthSettings } from './jwt';
-export { scopeOf, canSeeCustomer, scopeCondition } from './tenant-scope';
-export type { TenantScope, CustomerTenancy } from './tenant-scope';
+export { scopeOf, canSeeCustomer, scopeSql } from './tenant-scope';
+export type { TenantScope, CustomerTenancy, PartnerCustomersTable } from './tenant-scope';
+export { AccessError, authorize, definePermissions, visibleCustomerOrThrow } from './access';
+export type { Permission, CustomerLookup } from './access';
 export { AuthGuard, Public, Roles, CurrentPrincipal, CurrentScope, requestOf, unauthenticated, forbidden } from './guard';

@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { AuthenticationError, JwtVerifier, signDevToken } from './jwt';
-import { canSeeCustomer, scopeCondition, scopeOf } from './tenant-scope';
+import { canSeeCustomer, scopeOf, scopeSql } from './tenant-scope';
 
 const SECRET = 'unit-test-secret-unit-test-secret-123';
 const CUSTOMER = '5d0b7ad1-7c3f-4d61-9a4f-2f1d9a0e8b11';
@@ -112,12 +112,13 @@ describe('tenant scopes', () => {
   });
 
   it('restricts SQL to the scope through the service directory for partners', async () => {
-    expect(scopeCondition(scopeOf(await make('sales')), 'x.customer_id', 'incident', 1)).toEqual(['TRUE', []]);
-    expect(scopeCondition(scopeOf(await make('customer_admin', { customerId: CUSTOMER })), 'x.customer_id', 'incident', 3)).toEqual(['x.customer_id = $3', [CUSTOMER]]);
-    expect(scopeCondition(scopeOf(await make('partner_admin', { partnerId: PARTNER })), 'x.customer_id', 'incident', 1)).toEqual([
-      'x.customer_id IN (SELECT customer_id FROM "incident".tenant_customer WHERE partner_id = $1)',
-      [PARTNER],
-    ]);
+    const directory = { table: '"incident".tenant_customer', customerColumn: 'customer_id', partnerColumn: 'partner_id' };
+    expect(scopeSql(scopeOf(await make('sales')), 'x.customer_id', directory, '$1')).toEqual({ sql: 'TRUE', params: [] });
+    expect(scopeSql(scopeOf(await make('customer_admin', { customerId: CUSTOMER })), 'x.customer_id', directory, '$3')).toEqual({ sql: 'x.customer_id = $3', params: [CUSTOMER] });
+    expect(scopeSql(scopeOf(await make('partner_admin', { partnerId: PARTNER })), 'x.customer_id', directory, ':t')).toEqual({
+      sql: 'x.customer_id IN (SELECT customer_id FROM "incident".tenant_customer WHERE partner_id = :t)',
+      params: [PARTNER],
+    });
   });
 });
 

@@ -15,6 +15,7 @@ export interface CustomerTenancy {
   partnerId: string | null;
 }
 
+// The one statement of who sees a customer: provider staff all, a partner its own, a customer itself.
 export function canSeeCustomer(scope: TenantScope, customer: CustomerTenancy | null | undefined): boolean {
   if (!customer) return false;
   switch (scope.kind) {
@@ -27,15 +28,23 @@ export function canSeeCustomer(scope: TenantScope, customer: CustomerTenancy | n
   }
 }
 
-// A SQL condition restricting rows whose customer id column is `column` to the scope, using the
-// service's own tenant_customer directory for partners. Returns [sql, params] to append.
-export function scopeCondition(scope: TenantScope, column: string, schema: string, firstParam: number): [string, unknown[]] {
+// Where a service finds which customers belong to a partner: its `tenant_customer` directory
+// (kept from contracts' events) or, in contracts, its own customer table. Names are trusted SQL.
+export interface PartnerCustomersTable {
+  table: string;
+  customerColumn: string;
+  partnerColumn: string;
+}
+
+// The same rule as a SQL condition on rows whose customer id is in `column`. `placeholder` is the
+// driver's parameter for the one value returned in `params` ('$3' for pg, ':tenant' for TypeORM).
+export function scopeSql(scope: TenantScope, column: string, partners: PartnerCustomersTable, placeholder: string): { sql: string; params: string[] } {
   switch (scope.kind) {
     case 'all':
-      return ['TRUE', []];
+      return { sql: 'TRUE', params: [] };
     case 'customer':
-      return [`${column} = $${firstParam}`, [scope.customerId]];
+      return { sql: `${column} = ${placeholder}`, params: [scope.customerId] };
     case 'partner':
-      return [`${column} IN (SELECT customer_id FROM "${schema}".tenant_customer WHERE partner_id = $${firstParam})`, [scope.partnerId]];
+      return { sql: `${column} IN (SELECT ${partners.customerColumn} FROM ${partners.table} WHERE ${partners.partnerColumn} = ${placeholder})`, params: [scope.partnerId] };
   }
 }

@@ -1,2 +1,2 @@
-export { DomainError } from './domain-error';
-export type { ErrorKind } from './domain-error';
+export { DomainError, defineDomainErrors } from './domain-error';
+export type { ErrorKind, DomainErrorClass, DomainErrorOf } from './domain-error';

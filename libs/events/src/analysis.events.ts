@@ -1,14 +1,13 @@
 import { IsArray, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { defineEvent } from './envelope';
+import { SOC_SEVERITIES, SocSeverity } from './severity';
 
-export const SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 export class VerdictIssuedBody {
   @IsUUID() verdictId: string;
   @IsArray() @IsUUID('all', { each: true }) alertIds: string[];
   @IsOptional() @IsString() groupKey: string | null;
-  @IsIn(SEVERITIES) severity: Severity;
+  @IsIn(SOC_SEVERITIES) severity: SocSeverity;
   @IsString() title: string;
   @IsString() rationale: string;
   @IsArray() @IsString({ each: true }) recommendedActions: string[];

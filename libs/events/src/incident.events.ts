@@ -1,10 +1,10 @@
 import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { defineEvent } from './envelope';
-import { SEVERITIES, Severity } from './analysis.events';
+import { SOC_SEVERITIES, SocSeverity } from './severity';
 
 export class IncidentChangedBody {
   @IsUUID() incidentId: string;
-  @IsIn(SEVERITIES) severity: Severity;
+  @IsIn(SOC_SEVERITIES) severity: SocSeverity;
   @IsIn(['NEW', 'TRIAGED', 'NOTIFIED', 'CONTAINED', 'RESOLVED', 'CLOSED']) status: string;
   @IsString() title: string;
 }

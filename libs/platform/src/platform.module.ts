@@ -100,9 +100,10 @@ export class PlatformModule {
           provide: TenantDirectory,
           inject: [DataSource, ConsumerHost],
           useFactory: (ds: DataSource, host: ConsumerHost) => {
+            // contracts is the source of the directory; it reads its own customer table instead.
+            if (opts.service === 'contracts') return new TenantDirectory(ds, opts.schema, { table: `"${opts.schema}".customer`, customerColumn: 'id', partnerColumn: 'partner_id' });
             const directory = new TenantDirectory(ds, opts.schema);
-            // contracts is the source of the directory; it reads its own tables instead.
-            if (opts.service !== 'contracts') directory.registerConsumer(host, opts.service);
+            directory.registerConsumer(host, opts.service);
             return directory;
           },
         },

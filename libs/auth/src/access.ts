@@ -1,0 +1,35 @@
+import { defineDomainErrors } from '@kanshi/errors';
+import { Principal, Role } from './claims';
+import { canSeeCustomer, CustomerTenancy, scopeOf } from './tenant-scope';
+
+// The access errors every service answers with: a role without the right, and a customer that is
+// missing or another tenant's (the two look exactly alike).
+export const AccessError = defineDomainErrors('AccessError', { FORBIDDEN: 'FORBIDDEN', CUSTOMER_NOT_FOUND: 'NOT_FOUND' });
+
+// An action and the roles that may take it. Each domain lists its own in one `*.permissions.ts`.
+export interface Permission {
+  readonly action: string;
+  readonly roles: readonly Role[];
+}
+
+export function definePermissions<const P extends Record<string, Permission>>(permissions: P): P {
+  return permissions;
+}
+
+// The access check, first line of a service method: FORBIDDEN naming the role and the action.
+export function authorize(principal: Principal, permission: Permission): void {
+  if (!principal.hasRole(...permission.roles)) throw new AccessError('FORBIDDEN', `role ${principal.role} may not ${permission.action}`);
+}
+
+export interface CustomerLookup {
+  lookup(customerId: string): Promise<CustomerTenancy | null>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// A customer visible to this caller, or NOT_FOUND (reason CUSTOMER_NOT_FOUND) on `field`.
+export async function visibleCustomerOrThrow(lookup: CustomerLookup, principal: Principal, customerId: string, field = 'customerId'): Promise<CustomerTenancy> {
+  const customer = UUID.test(customerId) ? await lookup.lookup(customerId) : null;
+  if (!customer || !canSeeCustomer(scopeOf(principal), customer)) throw new AccessError('CUSTOMER_NOT_FOUND', `customer ${customerId} not found`, field);
+  return customer;
+}
