@@ -1,3 +1,4 @@
+import { Extensions } from '@nestjs/graphql';
 import { defineDomainErrors } from '@kanshi/errors';
 import { Principal, Role } from './claims';
 import { canSeeCustomer, CustomerTenancy, scopeOf } from './tenant-scope';
@@ -14,6 +15,12 @@ export interface Permission {
 
 export function definePermissions<const P extends Record<string, Permission>>(permissions: P): P {
   return permissions;
+}
+
+// Documents on a query or mutation who may call it (the API reference reads it from the schema).
+// It enforces nothing: the service's `authorize` with the same Permission does.
+export function CallableBy(permission: Permission): MethodDecorator {
+  return Extensions({ permission: { action: permission.action, roles: [...permission.roles] } });
 }
 
 // The access check, first line of a service method: FORBIDDEN naming the role and the action.

@@ -4,6 +4,6 @@ export { JwtVerifier, AuthenticationError, signDevToken, DEV_ISSUER, DEV_AUDIENC
 export type { AuthSettings } from './jwt';
 export { scopeOf, canSeeCustomer, scopeSql } from './tenant-scope';
 export type { TenantScope, CustomerTenancy, PartnerCustomersTable } from './tenant-scope';
-export { AccessError, authorize, definePermissions, visibleCustomerOrThrow } from './access';
+export { AccessError, CallableBy, authorize, definePermissions, visibleCustomerOrThrow } from './access';
 export type { Permission, CustomerLookup } from './access';
 export { AuthGuard, Public, Roles, CurrentPrincipal, CurrentScope, requestOf, unauthenticated, forbidden } from './guard';

@@ -1,4 +1,4 @@
-import { DomainError, defineDomainErrors } from './domain-error';
+import { DomainError, defineDomainErrors, definedDomainErrors } from './domain-error';
 
 const ShopError = defineDomainErrors('ShopError', { ITEM_NOT_FOUND: 'NOT_FOUND', SOLD_OUT: 'CONFLICT', BAD_INPUT: 'BAD_USER_INPUT' });
 const OtherError = defineDomainErrors('OtherError', { ITEM_NOT_FOUND: 'NOT_FOUND' });
@@ -22,5 +22,12 @@ describe('defineDomainErrors', () => {
 
   it('refuses a code the domain did not declare', () => {
     expect(() => new ShopError('NOPE' as 'SOLD_OUT', 'x')).toThrow('ShopError: unknown code NOPE');
+  });
+});
+
+describe('definedDomainErrors', () => {
+  it('lists every defined domain with its codes and kinds', () => {
+    const shop = definedDomainErrors().find((d) => d.name === 'ShopError');
+    expect(shop?.codes).toEqual({ ITEM_NOT_FOUND: 'NOT_FOUND', SOLD_OUT: 'CONFLICT', BAD_INPUT: 'BAD_USER_INPUT' });
   });
 });

@@ -45,5 +45,14 @@ export function defineDomainErrors<const K extends Record<string, ErrorKind>>(na
     }
   };
   Object.defineProperty(cls, 'name', { value: name });
+  REGISTRY.set(name, { ...kinds });
   return cls as unknown as DomainErrorClass<C>;
+}
+
+const REGISTRY = new Map<string, Readonly<Record<string, ErrorKind>>>();
+
+// Every domain error class defined in this process, with its codes and their kinds: what the API
+// reference lists as the `reason` values a client can see.
+export function definedDomainErrors(): { name: string; codes: Readonly<Record<string, ErrorKind>> }[] {
+  return [...REGISTRY].map(([name, codes]) => ({ name, codes }));
 }

@@ -1,2 +1,2 @@
-export { DomainError, defineDomainErrors } from './domain-error';
+export { DomainError, defineDomainErrors, definedDomainErrors } from './domain-error';
 export type { ErrorKind, DomainErrorClass, DomainErrorOf } from './domain-error';
