@@ -1,9 +1,10 @@
-import { ContractsError } from '../contracts.errors';
+import { CalendarError } from './calendar.errors';
 
-// Billing reasons in Asia/Tokyo calendar dates. Japan has had no daylight saving time since 1951,
-// so JST is a fixed UTC+9 offset and plain arithmetic is exact (no tz database needed).
+// Dates and instants reasoned about in Asia/Tokyo. Japan has had no daylight saving time since
+// 1951, so JST is a fixed UTC+9 offset and plain arithmetic is exact (no tz database needed).
 export const TOKYO_OFFSET_MS = 9 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
 
 // A calendar date in Asia/Tokyo, 'YYYY-MM-DD' (what PostgreSQL `date` columns hold).
 export type CalendarDate = string;
@@ -34,11 +35,11 @@ export function isCalendarDate(value: unknown): value is CalendarDate {
 export function toTokyoDate(value: DateLike, field: string): CalendarDate {
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) throw ContractsError.badInput(field, `${field} is not a valid date`);
+    if (Number.isNaN(ms)) throw new CalendarError('BAD_INPUT', `${field} is not a valid date`, field);
     return formatUtcFields(new Date(ms + TOKYO_OFFSET_MS));
   }
   if (!isCalendarDate(value)) {
-    throw ContractsError.badInput(field, `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    throw new CalendarError('BAD_INPUT', `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`, field);
   }
   return value;
 }
@@ -57,9 +58,24 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return fromEpochDay(epochDay(date) + days);
 }
 
+// 0 = Sunday ... 6 = Saturday, like Date#getDay; 1970-01-01 was a Thursday.
+export function dayOfWeek(date: CalendarDate): number {
+  return (((epochDay(date) + 4) % 7) + 7) % 7;
+}
+
 // 00:00 JST of a calendar date, as the UTC instant it is.
 export function tokyoMidnight(date: CalendarDate): Date {
   return new Date(epochDay(date) * DAY_MS - TOKYO_OFFSET_MS);
+}
+
+// hh:mm JST on a calendar date, as the UTC instant it is (17:30 on 2026-11-04 is 08:30Z).
+export function atTokyoTime(date: CalendarDate, hour: number, minute = 0): Date {
+  return new Date(tokyoMidnight(date).getTime() + (hour * 60 + minute) * MINUTE_MS);
+}
+
+// Milliseconds since 00:00 JST of the instant's own JST date (0 <= result < one day).
+export function tokyoTimeOfDayMs(instant: Date): number {
+  return (((instant.getTime() + TOKYO_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
 }
 
 export function formatCalendarDate(year: number, month: number, day: number): CalendarDate {
