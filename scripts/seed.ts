@@ -1,4 +1,5 @@
 import { signDevToken } from '@kanshi/auth';
+import { toTokyoDate } from '@kanshi/calendar';
 
 // Demo data through the public API, so every service learns it the way it would in production.
 // Idempotent: running it again finds what is there.
@@ -61,7 +62,7 @@ const FIREEYE_JSON = JSON.stringify({
 });
 
 function todayInTokyo(): string {
-  return new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+  return toTokyoDate(new Date(), 'now');
 }
 
 // A signed contract (onboarding): what ingestion needs before it registers a customer's sensors.

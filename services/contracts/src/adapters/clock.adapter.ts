@@ -1,4 +1,4 @@
-import { CalendarDate, toTokyoDate } from '../billing/tokyo-calendar';
+import { CalendarDate, toTokyoDate } from '@kanshi/calendar';
 
 // The service's only source of "now", so tests can put a quote's validity, an activation or a
 // billing period's close at the dates they are about.

@@ -1,4 +1,3 @@
-import { ContractsError } from '../contracts.errors';
 import {
   addDays,
   CalendarDate,
@@ -7,7 +6,8 @@ import {
   formatCalendarDate,
   toTokyoDate,
   tokyoMidnight,
-} from './tokyo-calendar';
+} from '@kanshi/calendar';
+import { ContractsError } from '../contracts.errors';
 
 // A billing period is one calendar month in Asia/Tokyo, written 'YYYY-MM' (e.g. '2026-11').
 // Invoices close on the last day of the month (月末締め). Payment is due at the end of the

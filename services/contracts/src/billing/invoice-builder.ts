@@ -20,6 +20,7 @@
 // - Consumption tax is computed once per tax rate over the whole invoice (tax.ts), as the
 //   qualified invoice system requires.
 // - A partner's invoice covers several customers: every line names its customer.
+import { CalendarDate, DateLike, isCalendarDate, toTokyoDate } from '@kanshi/calendar';
 import { ContractsError } from '../contracts.errors';
 import { assertRegistrationNumber } from '../customers/registration-number';
 import {
@@ -41,7 +42,6 @@ import { assertRoundingMode, basisPointsOf, multiplyYen, RoundingMode, sumYen } 
 import { computeDocumentTotals, DEFAULT_TAX_ROUNDING, DocumentTotals, STANDARD_TAX_RATE } from '../pricing/tax';
 import { BillingPeriod, parseBillingPeriod } from './billing-period';
 import { computeProration, Proration } from './proration';
-import { CalendarDate, DateLike, isCalendarDate, toTokyoDate } from './tokyo-calendar';
 
 export interface InvoiceIssuer {
   name: string;

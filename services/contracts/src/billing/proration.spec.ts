@@ -1,8 +1,8 @@
 import fc from 'fast-check';
+import { addDays } from '@kanshi/calendar';
 import { ContractsErrorCode } from '../contracts.errors';
 import { parseBillingPeriod } from './billing-period';
 import { computeProration, prorate } from './proration';
-import { addDays } from './tokyo-calendar';
 
 const nov = parseBillingPeriod('2026-11'); // 30 days
 const dec = parseBillingPeriod('2026-12'); // 31 days

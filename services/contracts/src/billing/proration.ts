@@ -10,8 +10,8 @@
 //   down to the whole yen, so the customer never pays more than the exact pro rata share.
 // - An instant is placed on its JST date: 2026-11-16 00:30 JST (2026-11-15 15:30 UTC) is the 16th.
 // The arithmetic is done in BigInt, so no float ever touches an amount.
+import { CalendarDate, DateLike, epochDay, fromEpochDay, toTokyoDate, tokyoTimeOfDayMs } from '@kanshi/calendar';
 import { ContractsError } from '../contracts.errors';
-import { CalendarDate, DateLike, epochDay, fromEpochDay, TOKYO_OFFSET_MS, toTokyoDate } from './tokyo-calendar';
 
 export interface Proration {
   // The amount to charge for the period.
@@ -87,7 +87,7 @@ function jstMidnightDate(instant: Date, field: string): CalendarDate {
   if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
     throw ContractsError.badInput(field, `${field} must be a valid instant`);
   }
-  if ((instant.getTime() + TOKYO_OFFSET_MS) % 86_400_000 !== 0) {
+  if (tokyoTimeOfDayMs(instant) !== 0) {
     throw ContractsError.badInput(field, `${field} must be 00:00 Asia/Tokyo`);
   }
   return toTokyoDate(instant, field);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@kanshi/auth';
+import { CalendarDate, toTokyoDate, tokyoMidnight } from '@kanshi/calendar';
 import { Clock } from '../adapters/clock.adapter';
-import { CalendarDate, toTokyoDate, tokyoMidnight } from '../billing/tokyo-calendar';
 import { ContractsError } from '../contracts.errors';
 import { Catalogue, CatalogueOption, CataloguePlan, OptionCode, PlanCode, ServiceHours, validateCatalogue } from '../pricing/catalogue';
 import { assertYen } from '../pricing/money';

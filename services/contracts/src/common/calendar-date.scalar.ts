@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { isCalendarDate } from '../billing/tokyo-calendar';
+import { isCalendarDate } from '@kanshi/calendar';
 
 // `Date`: a calendar date in Asia/Tokyo written YYYY-MM-DD, kept as that string end to end so no
 // time zone conversion can move a contract's start or end by a day.

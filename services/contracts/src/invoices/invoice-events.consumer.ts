@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EndpointsCounted, ReportReady } from '@kanshi/events';
 import { ConsumerHost, PermanentEventError } from '@kanshi/messaging';
-import { isCalendarDate, toTokyoDate } from '../billing/tokyo-calendar';
+import { isCalendarDate, toTokyoDate } from '@kanshi/calendar';
 import { isUuid } from '../common/ids';
 import { QuotesService } from '../quotes/quotes.service';
 import { InvoicesRepository } from './invoices.repository';

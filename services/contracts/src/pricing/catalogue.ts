@@ -5,8 +5,8 @@
 // contracts copy the prices they were sold at (ContractPrices), so a change never reaches a
 // signed contract or its invoices. Reference prices are from the service description; the
 // contract terms in force are version 1.1 of 2017-02-01, which dates the seed entries.
+import { CalendarDate, isCalendarDate } from '@kanshi/calendar';
 import { ContractsError } from '../contracts.errors';
-import { CalendarDate, isCalendarDate } from '../billing/tokyo-calendar';
 
 export enum PlanCode {
   FE_ALERT_ANALYSIS = 'FE_ALERT_ANALYSIS',

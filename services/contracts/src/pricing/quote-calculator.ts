@@ -6,8 +6,8 @@
 // Discounts are negative lines. Consumption tax is computed once per rate over the document.
 // The result also carries `contractPrices`: the per-month prices a contract made from this quote
 // keeps for its whole life, whatever the catalogue later says.
+import { CalendarDate, toTokyoDate } from '@kanshi/calendar';
 import { ContractsError } from '../contracts.errors';
-import { CalendarDate, toTokyoDate } from '../billing/tokyo-calendar';
 import {
   Catalogue,
   findOption,

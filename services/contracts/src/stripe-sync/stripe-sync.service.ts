@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createLogger } from '@kanshi/observability';
+import { addDays, tokyoMidnight } from '@kanshi/calendar';
 import { StripeAdapter, StripeRejectedError, StripeUnavailableError } from '../adapters/stripe.adapter';
-import { addDays, tokyoMidnight } from '../billing/tokyo-calendar';
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG, CONTRACTS_OPTIONS, ContractsModuleOptions, STRIPE } from '../contracts-core.module';
 import { InvoicesService } from '../invoices/invoices.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { CalendarDate } from '../billing/tokyo-calendar';
+import { CalendarDate } from '@kanshi/calendar';
 import { TermsAcceptanceEntity, TermsVersionEntity } from './terms.entity';
 
 @Injectable()
