@@ -1,6 +1,15 @@
+import { yearEndClosureSetting } from '@kanshi/calendar';
 import { loadPlatformConfig, port } from '@kanshi/config';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadPlatformConfig('incident', { PORT: port(4104) }, env);
+  return loadPlatformConfig(
+    'incident',
+    {
+      PORT: port(4104),
+      // The provider's year-end closure for SLA business days: MM-DD..MM-DD or "none".
+      YEAR_END_CLOSURE: yearEndClosureSetting(),
+    },
+    env,
+  );
 }
 export type IncidentConfig = ReturnType<typeof loadConfig>;
