@@ -34,8 +34,9 @@ export interface VendorRequest<Q = FlatParams, B = unknown> {
   headers: Record<string, string>;
   authorization: ParsedAuthorization | undefined;
   rawBody: string;
-  /** Undefined when the body could not be parsed (see `bodyError`). */
+  /** `bodyOnParseError` (undefined by default) when the query or body could not be parsed. */
   body: B | undefined;
+  /** Why the query or body could not be parsed; the server answers 400 unless a hook answers first. */
   bodyError: string | undefined;
   idempotencyKey: string | undefined;
   /** HTTP status answered; 0 while pending, or when the connection was dropped or hung. */
@@ -93,6 +94,7 @@ export interface VendorServerOptions<Q = FlatParams, B = unknown> {
   parseQuery?: (raw: string) => Q;
   /** Content-type based by default (see parseBodyByContentType). */
   parseBody?: (raw: string, req: { method: string; contentType: string }) => B;
+  bodyOnParseError?: B;
   maxBodyBytes?: number;
   /** Indentation of JSON answers (Stripe pretty-prints). */
   jsonIndent?: number;
@@ -347,7 +349,8 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
       const contentType = headers['content-type'] ?? '';
       body = this.options.parseBody ? this.options.parseBody(rawBody, { method, contentType }) : (parseBodyByContentType(rawBody, contentType) as B);
     } catch (err) {
-      bodyError ??= `invalid body: ${(err as Error).message}`;
+      body = this.options.bodyOnParseError;
+      bodyError ??= (err as Error).message;
     }
     const route = this.routes.find((r) => r.method === method && matchPath(r.pattern, url.pathname) !== undefined);
     const idempotencyHeader = (this.options.idempotency ? this.options.idempotency.header : undefined) ?? 'idempotency-key';
@@ -391,7 +394,7 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
       const early = this.guard(() => hook(entry));
       if (early) return { kind: 'answer', answer: this.serialize(early) };
     }
-    if (entry.bodyError !== undefined) return { kind: 'answer', answer: this.serialize({ status: 400, json: { error: { message: entry.bodyError } } }) };
+    if (entry.bodyError !== undefined) return { kind: 'answer', answer: this.serialize({ status: 400, json: { error: { message: `invalid request: ${entry.bodyError}` } } }) };
 
     const idem = this.options.idempotency === false ? undefined : (this.options.idempotency ?? {});
     const methods = (idem?.methods ?? ['POST', 'PATCH']).map((m) => m.toUpperCase());
