@@ -74,7 +74,7 @@ describe('job queue', () => {
     const gauge = await metricsRegistry.getSingleMetric('kanshi_jobs')!.get();
     expect(gauge.values).toContainEqual(expect.objectContaining({ labels: { queue: 'flaky', state: 'failed' }, value: 1 }));
     const histogram = await metricsRegistry.getSingleMetric('kanshi_job_duration_seconds')!.get();
-    const count = (outcome: string) => histogram.values.find((v) => v.metricName === 'kanshi_job_duration_seconds_count' && v.labels.queue === 'flaky' && v.labels.outcome === outcome)?.value;
+    const count = (outcome: string) => (histogram.values as { metricName?: string; labels: Record<string, string | number>; value: number }[]).find((v) => v.metricName === 'kanshi_job_duration_seconds_count' && v.labels.queue === 'flaky' && v.labels.outcome === outcome)?.value;
     expect([count('retry'), count('failed')]).toEqual([2, 1]);
   });
 
