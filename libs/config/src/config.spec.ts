@@ -1,4 +1,4 @@
-import { ConfigError, loadPlatformConfig, port } from './config';
+import { ConfigError, cronProblem, loadPlatformConfig, port } from './config';
 
 const ok = { JWT_SECRET: 'a'.repeat(32) };
 
@@ -38,5 +38,20 @@ describe('configuration at boot', () => {
 
   it('rejects a NATS namespace that would break subject names', () => {
     expect(() => loadPlatformConfig('x', {}, { ...ok, NATS_NAMESPACE: 'a.b' })).toThrow('NATS_NAMESPACE must contain only letters');
+  });
+});
+
+describe('cron expressions in configuration', () => {
+  it('accepts five numeric fields with ranges, lists and steps', () => {
+    for (const expr of ['5 0 1 * *', '*/15 * * * *', '0 9-18 * * 1-5', '17 0,12 1 1-12/3 0']) expect(cronProblem(expr)).toBeNull();
+  });
+
+  it('names what is wrong with a bad one, at boot', () => {
+    expect(cronProblem('0 * * *')).toMatch(/must have 5 fields/);
+    expect(cronProblem('60 * * * *')).toMatch(/minute "60" is outside 0-59/);
+    expect(cronProblem('0 0 0 * *')).toMatch(/day of month "0" is outside 1-31/);
+    expect(cronProblem('0 5-1 * * *')).toMatch(/backwards range/);
+    expect(cronProblem('0 * * JAN *')).toMatch(/month "JAN" is not a number/);
+    expect(() => loadPlatformConfig('svc', {}, { JWT_SECRET: 'x'.repeat(32), OUTBOX_PRUNE_CRON: 'hourly' })).toThrow(/OUTBOX_PRUNE_CRON is not a cron expression/);
   });
 });

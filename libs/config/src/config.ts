@@ -84,6 +84,44 @@ export function url(opts: { default?: string; protocols?: readonly string[] } = 
   };
 }
 
+// A five-field cron expression (minute hour day-of-month month day-of-week), numbers only:
+// `*`, `n`, `n-m`, each with an optional `/step`, in comma-separated lists.
+const CRON_FIELDS: [string, number, number][] = [
+  ['minute', 0, 59],
+  ['hour', 0, 23],
+  ['day of month', 1, 31],
+  ['month', 1, 12],
+  ['day of week', 0, 7],
+];
+
+export function cronProblem(expr: string): string | null {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
+  for (const [i, field] of fields.entries()) {
+    const [name, min, max] = CRON_FIELDS[i];
+    for (const part of field.split(',')) {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      if (!m) return `${name} "${part}" is not a number, range, * or step`;
+      const nums = [m[2], m[3]].filter((v) => v !== undefined).map(Number);
+      if (nums.some((n) => n < min || n > max)) return `${name} "${part}" is outside ${min}-${max}`;
+      if (nums.length === 2 && nums[0] > nums[1]) return `${name} "${part}" is a backwards range`;
+      if (m[4] !== undefined && Number(m[4]) < 1) return `${name} "${part}" has a step below 1`;
+    }
+  }
+  return null;
+}
+
+export function cron(opts: { default?: string } = {}): Field<string> {
+  return {
+    parse(raw) {
+      const v = required(raw, opts.default).trim();
+      const problem = cronProblem(v);
+      if (problem) throw new FieldError(`is not a cron expression: ${problem} (got "${v}")`);
+      return v;
+    },
+  };
+}
+
 function redact(v: string): string {
   return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
@@ -119,6 +157,12 @@ export const platformSchema = {
   OIDC_AUDIENCE: optionalStr(),
   OIDC_JWKS_URL: optionalStr(),
   SHUTDOWN_TIMEOUT_MS: int({ default: 10000, min: 0 }),
+  // Job queue (libs/jobs): how often an idle worker looks for due jobs, and how often cron
+  // schedules are checked (a scheduled job starts up to this late).
+  JOBS_POLL_INTERVAL_MS: int({ default: 2000, min: 500, max: 60_000 }),
+  JOBS_CRON_CHECK_SECONDS: int({ default: 30, min: 1, max: 45 }),
+  // Published outbox rows are deleted on this schedule (UTC), once across replicas.
+  OUTBOX_PRUNE_CRON: cron({ default: '17 * * * *' }),
 } as const;
 
 export type PlatformConfig = Parsed<typeof platformSchema>;

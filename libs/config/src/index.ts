@@ -1,2 +1,2 @@
-export { ConfigError, parseConfig, loadPlatformConfig, checkPlatformConfig, platformSchema, str, optionalStr, int, port, bool, url } from './config';
+export { ConfigError, parseConfig, loadPlatformConfig, checkPlatformConfig, platformSchema, str, optionalStr, int, port, bool, url, cron, cronProblem } from './config';
 export type { Field, Schema, Parsed, PlatformConfig } from './config';

@@ -1,7 +1,7 @@
 export { NatsBus } from './nats-bus';
 export { Outbox, outboxChannel } from './outbox';
 export type { OutboxAddOptions } from './outbox';
-export { OutboxRelay } from './outbox-relay';
+export { OutboxRelay, OutboxPruneJob } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
 export { ConsumerHost, PermanentEventError, EventValidationError, parseEnvelope, describe as describeValidationErrors } from './event-consumer';
 export type { EventContext, EventHandler, HandlerRegistration, ConsumerHostOptions } from './event-consumer';

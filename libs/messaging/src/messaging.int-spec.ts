@@ -4,6 +4,7 @@ import { headers as natsHeaders } from 'nats';
 import { DataSource } from 'typeorm';
 import { messagingTablesV1, messagingTablesV2 } from '@kanshi/database';
 import { defineEvent, EventEnvelope } from '@kanshi/events';
+import { JobQueue } from '@kanshi/jobs';
 import { withCorrelationId } from '@kanshi/observability';
 import { eventually, testDatabaseUrl, testNamespace, testNatsUrl } from '@kanshi/testing';
 import { ConsumerHost, PermanentEventError } from './event-consumer';
@@ -152,6 +153,25 @@ describe('transactional outbox', () => {
     expect(await newRelay().prune(7)).toBe(1);
     const left: { event_id: string }[] = await ds.query(`SELECT event_id FROM "${schema}".outbox ORDER BY seq`);
     expect(left.map((r) => r.event_id)).toEqual([recentSent, oldUnsent]);
+  });
+
+  it('prunes on its schedule, on the job queue, without being asked', async () => {
+    const [oldSent, recentSent] = [await addThing('old'), await addThing('recent')];
+    await ds.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '8 days' WHERE event_id = $1`, [oldSent]);
+    await ds.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '1 day' WHERE event_id = $1`, [recentSent]);
+    const jobs = new JobQueue(ds, { schema: `${schema}_jobs`, pollIntervalMs: 500, cronCheckSeconds: 1 });
+    // every minute: fires at the first cron check
+    newRelay().schedulePrune(jobs, '* * * * *');
+    await jobs.start();
+    try {
+      await eventually(async () => {
+        const left: { event_id: string }[] = await ds.query(`SELECT event_id FROM "${schema}".outbox ORDER BY seq`);
+        expect(left.map((r) => r.event_id)).toEqual([recentSent]);
+      });
+    } finally {
+      await jobs.stop();
+      await ds.query(`DROP SCHEMA "${schema}_jobs" CASCADE`);
+    }
   });
 });
 

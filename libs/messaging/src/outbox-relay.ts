@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { headers as natsHeaders } from 'nats';
+import { defineJob, JobQueue } from '@kanshi/jobs';
 import { createLogger, counter } from '@kanshi/observability';
 import { NatsBus } from './nats-bus';
 import { outboxChannel } from './outbox';
@@ -10,7 +11,7 @@ export interface OutboxRelayOptions {
   databaseUrl: string;
   batchSize?: number;
   pollIntervalMs?: number;
-  // Published rows are kept this long for diagnosis, then deleted (checked hourly).
+  // Published rows are kept this long for diagnosis, then deleted (see schedulePrune).
   keepPublishedDays?: number;
   // Test hook: runs after the batch was published and before it is marked sent.
   afterPublish?: (eventIds: string[]) => Promise<void>;
@@ -25,6 +26,10 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+// Deletes published outbox rows past their keeping time; a failed run is retried, and the next
+// scheduled one catches up anyway.
+export const OutboxPruneJob = defineJob('outbox-prune', { retryLimit: 2, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60, policy: 'stately' });
+
 const published = counter('kanshi_outbox_published_total', 'Events published from the outbox', ['schema']);
 const failures = counter('kanshi_outbox_publish_failures_total', 'Outbox publish attempts that failed', ['schema']);
 
@@ -36,7 +41,6 @@ export class OutboxRelay {
   private readonly log = createLogger('OutboxRelay');
   private listener?: Client;
   private timer?: NodeJS.Timeout;
-  private pruneTimer?: NodeJS.Timeout;
   private running = false;
   private draining: Promise<void> = Promise.resolve();
   private wakeRequested = false;
@@ -57,18 +61,12 @@ export class OutboxRelay {
     this.listener.on('notification', () => this.wake());
     await this.listener.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
     this.timer = setInterval(() => this.wake(), this.opts.pollIntervalMs ?? 1000);
-    // Without this the outbox would keep every event ever published.
-    this.pruneTimer = setInterval(() => {
-      this.prune(this.opts.keepPublishedDays ?? 7).catch((err) => this.log.warn({ err }, 'outbox prune failed; will retry'));
-    }, 3600_000);
-    this.pruneTimer.unref();
     this.wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.draining;
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -154,6 +152,16 @@ export class OutboxRelay {
       published.inc({ schema: this.opts.schema }, rows.length);
       return rows.length;
     });
+  }
+
+  // Without this the outbox would keep every event ever published: prune on `cron` (UTC), once
+  // across replicas. Registered before the job queue starts.
+  schedulePrune(jobs: JobQueue, cron: string): void {
+    jobs.work(OutboxPruneJob, async () => {
+      const deleted = await this.prune(this.opts.keepPublishedDays ?? 7);
+      if (deleted) this.log.info({ schema: this.opts.schema, deleted }, 'published outbox rows pruned');
+    });
+    jobs.schedule(OutboxPruneJob, cron);
   }
 
   // Published rows are kept a while for diagnosis, then removed.

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const metricsRegistry = new Registry();
 let defaultsCollected = false;
@@ -14,6 +14,7 @@ export function initMetrics(service: string): Registry {
 
 const counters = new Map<string, Counter<string>>();
 const histograms = new Map<string, Histogram<string>>();
+const gauges = new Map<string, Gauge<string>>();
 
 export function counter(name: string, help: string, labelNames: string[] = []): Counter<string> {
   let c = counters.get(name);
@@ -31,4 +32,13 @@ export function histogram(name: string, help: string, labelNames: string[] = [],
     histograms.set(name, h);
   }
   return h;
+}
+
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge<string> {
+  let g = gauges.get(name);
+  if (!g) {
+    g = new Gauge({ name, help, labelNames, registers: [metricsRegistry] });
+    gauges.set(name, g);
+  }
+  return g;
 }

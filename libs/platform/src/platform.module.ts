@@ -5,6 +5,7 @@ import { AuthGuard, JwtVerifier } from '@kanshi/auth';
 import { PlatformConfig } from '@kanshi/config';
 import { createServiceDataSource } from '@kanshi/database';
 import { StreamName } from '@kanshi/events';
+import { JobQueue } from '@kanshi/jobs';
 import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
 import { createLogger, HealthModule, HealthRegistry } from '@kanshi/observability';
 import { TenantDirectory } from './tenant-directory';
@@ -25,8 +26,9 @@ export interface PlatformOptions {
   schemaOnly?: boolean;
 }
 
-// Starts consumers and the outbox relay once every module has registered its handlers, and
-// stops them in the right order: stop taking work, finish what is in hand, drain NATS, close the pool.
+// Starts consumers, the outbox relay and the job queue once every module has registered its
+// handlers and jobs, and stops them in the right order: stop taking work, finish what is in hand,
+// drain NATS, close the pool.
 @Injectable()
 export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly log = createLogger('PlatformLifecycle');
@@ -36,6 +38,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestro
     private readonly bus: NatsBus,
     private readonly consumers: ConsumerHost,
     private readonly relay: OutboxRelay,
+    private readonly jobs: JobQueue,
     private readonly health: HealthRegistry,
   ) {
     health.register('postgres', async () => {
@@ -49,11 +52,13 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestro
     if (this.opts.startMessaging === false) return;
     await this.consumers.start();
     await this.relay.start();
+    await this.jobs.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.health.markShuttingDown();
     await this.consumers.stop();
+    await this.jobs.stop();
     await this.relay.stop();
   }
 
@@ -92,6 +97,21 @@ export class PlatformModule {
           useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, { schema: opts.schema, databaseUrl: opts.config.DATABASE_URL }),
         },
         {
+          // Scheduled and retried work, in the service's own `<schema>_jobs` schema.
+          provide: JobQueue,
+          inject: [DataSource, OutboxRelay],
+          useFactory: (ds: DataSource, relay: OutboxRelay) => {
+            const jobs = new JobQueue(ds, {
+              schema: `${opts.schema}_jobs`,
+              pollIntervalMs: opts.config.JOBS_POLL_INTERVAL_MS,
+              cronCheckSeconds: opts.config.JOBS_CRON_CHECK_SECONDS,
+              stopTimeoutMs: Math.max(1000, opts.config.SHUTDOWN_TIMEOUT_MS - 2000),
+            });
+            relay.schedulePrune(jobs, opts.config.OUTBOX_PRUNE_CRON);
+            return jobs;
+          },
+        },
+        {
           provide: ConsumerHost,
           inject: [DataSource, NatsBus],
           useFactory: (ds: DataSource, bus: NatsBus) => new ConsumerHost(ds, bus, { schema: opts.schema }),
@@ -119,7 +139,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(opts.schemaOnly ? [] : [PlatformLifecycle]),
       ],
-      exports: [PLATFORM_CONFIG, DataSource, NatsBus, Outbox, OutboxRelay, ConsumerHost, TenantDirectory, JwtVerifier],
+      exports: [PLATFORM_CONFIG, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
+import { ConfigError, cron, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
 import { checkRegistrationNumber } from './customers/registration-number';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -18,6 +18,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       QUOTE_VALIDITY_DAYS: int({ default: 30, min: 1, max: 365 }),
       // Recipients per transaction in a billing run: bigger is faster, smaller holds locks shorter.
       BILLING_CHUNK_SIZE: int({ default: 500, min: 1, max: 5000 }),
+      // The monthly billing run of the month just closed, in Asia/Tokyo time: 00:05 on the 1st.
+      BILLING_RUN_CRON: cron({ default: '5 0 1 * *' }),
       // Stripe is optional: without an API key invoices wait in "pending sync" until one is set.
       STRIPE_API_KEY: optionalStr(),
       STRIPE_WEBHOOK_SECRET: optionalStr(),

@@ -41,10 +41,12 @@ const schema = {
   SMTP_SENDER_RELAYS: str({ default: '127.0.0.0/8, ::1' }),
   SMTP_TLS_CERT_PATH: optionalStr(),
   SMTP_TLS_KEY_PATH: optionalStr(),
-  // Liveness: how often silent sensors are looked for.
-  LIVENESS_CHECK_INTERVAL_MS: int({ default: 15_000, min: 100 }),
-  // Retention: how often partitions are created ahead and expired ones dropped.
-  RETENTION_INTERVAL_MS: int({ default: 3_600_000, min: 1000 }),
+  // Liveness: how often silent sensors are looked for (a job, once across replicas; the job
+  // queue's intervals are whole seconds).
+  LIVENESS_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),
+  // Retention: how often partitions are created ahead and expired ones dropped (a job, once
+  // across replicas, and at each start).
+  RETENTION_INTERVAL_MS: int({ default: 3_600_000, min: 1000, max: 12 * 3_600_000 }),
   PARTITION_MONTHS_AHEAD: int({ default: 2, min: 1, max: 24 }),
   DEFAULT_LOG_RETENTION_MONTHS: int({ default: 3, min: 1, max: 120 }),
 };

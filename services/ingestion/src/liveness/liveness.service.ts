@@ -1,6 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SensorFirstEventReceived, SensorLivenessChanged } from '@kanshi/events';
+import { defineJob, JobQueue } from '@kanshi/jobs';
 import { Outbox } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
@@ -9,6 +10,8 @@ import { EntitlementsRepository } from '../entitlements/entitlements.repository'
 import { LivenessRepository, SeenUpdate } from './liveness.repository';
 
 const FLUSH_INTERVAL_MS = 1000;
+// No retries: the next check, one interval later, does the same work.
+export const LivenessCheckJob = defineJob('sensor-liveness-check', { retryLimit: 0, expireInSeconds: 300, policy: 'stately' });
 const transitions = counter('kanshi_sensor_liveness_transitions_total', 'Sensors going DOWN or back UP', ['status']);
 
 // 死活監視: when each sensor was last heard from (events and heartbeats), DOWN after its silence
@@ -16,15 +19,15 @@ const transitions = counter('kanshi_sensor_liveness_transitions_total', 'Sensors
 // contract includes liveness monitoring; the status is kept (and shown) for every sensor.
 //
 // Intake only notes the time in memory; it is written once a second per sensor, so a busy
-// sensor's row is not updated (and locked) by every batch.
+// sensor's row is not updated (and locked) by every batch: a timer of each process, since what
+// it writes is in that process's memory. Looking for silent sensors is a job on the service's
+// queue, every LIVENESS_CHECK_INTERVAL_MS once across replicas.
 @Injectable()
-export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy {
+export class LivenessService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = createLogger('LivenessService');
   private pending = new Map<string, SeenUpdate>();
   private flushTimer?: NodeJS.Timeout;
-  private checkTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private checking: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ds: DataSource,
@@ -32,23 +35,23 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly entitlements: EntitlementsRepository,
     private readonly outbox: Outbox,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+    private readonly jobs: JobQueue,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.work(LivenessCheckJob, () => this.checkSilent());
+    this.jobs.every(LivenessCheckJob, this.config.LIVENESS_CHECK_INTERVAL_MS);
+  }
 
   onApplicationBootstrap(): void {
     // schema-only boot (supergraph composition): no database, nothing to run
     if (!this.ds.isInitialized) return;
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.flushTimer.unref();
-    this.checkTimer = setInterval(() => {
-      this.checking = this.checkSilent().catch((err) => this.log.error({ err }, 'liveness check failed; the next one tries again'));
-    }, this.config.LIVENESS_CHECK_INTERVAL_MS);
-    this.checkTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.flushTimer);
-    clearInterval(this.checkTimer);
-    await this.checking;
     await this.flush();
   }
 

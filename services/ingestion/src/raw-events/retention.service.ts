@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { defineJob, JobQueue } from '@kanshi/jobs';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { counter, createLogger } from '@kanshi/observability';
 import { IngestionConfig } from '../config';
@@ -14,18 +15,20 @@ export interface RetentionRun {
   quarantinePurged: number;
 }
 
+// One run at a time across replicas; a failed run is retried, and the next interval's catches up.
+export const RetentionJob = defineJob('raw-event-retention', { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 3600, policy: 'stately' });
+
 const droppedPartitions = counter('kanshi_ingest_partitions_dropped_total', 'Raw-event partitions dropped by retention');
 
 // Raw events are kept per contract (3 months unless the contract says otherwise) by dropping
 // whole month partitions of each retention class; partitions are created ahead so intake never
-// waits for DDL. Runs at boot and then every RETENTION_INTERVAL_MS.
+// waits for DDL. A job on the service's queue, queued when a replica starts and then every
+// RETENTION_INTERVAL_MS (once across replicas).
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = createLogger('RetentionService');
   // partitions this process knows to exist, so intake asks the database only for a new month
   private readonly known = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ds: DataSource,
@@ -33,27 +36,21 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly entitlements: EntitlementsRepository,
     private readonly quarantine: QuarantineRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+    private readonly jobs: JobQueue,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.work(RetentionJob, () => this.run());
+    // Also at start: a service restarted more often than the interval still enforces retention.
+    this.jobs.every(RetentionJob, this.config.RETENTION_INTERVAL_MS, { atStart: true });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // schema-only boot (supergraph composition): no database, nothing to run
     if (!this.ds.isInitialized) return;
     // Intake needs this month's partitions before its first batch: created before the service
-    // is ready. Expired ones are dropped by a run started at once (a service restarted more often
-    // than the interval must still enforce retention), then by one every interval.
+    // is ready; expired ones are dropped by the retention job.
     await this.createAhead(new Date());
-    this.startRun();
-    this.timer = setInterval(() => this.startRun(), this.config.RETENTION_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  private startRun(): void {
-    this.running = this.running.then(() => this.run()).catch((err) => this.log.error({ err }, 'retention run failed; the next run tries again'));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
   }
 
   // Before a batch is written: the partitions for its class and months exist.

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { metricsRegistry } from '@kanshi/observability';
+import { eventually, testDatabaseUrl } from '@kanshi/testing';
+import { defineJob, JobQueue } from './job-queue';
+
+jest.setTimeout(60_000);
+
+// Each test has a queue schema of its own: a fresh install, and no other test's jobs.
+let schema: string;
+const sources: DataSource[] = [];
+const queues: JobQueue[] = [];
+
+// One replica: a pool and a queue of its own on the shared schema.
+async function replica(): Promise<JobQueue> {
+  const ds = new DataSource({ type: 'postgres', url: testDatabaseUrl(), extra: { max: 4 } });
+  await ds.initialize();
+  sources.push(ds);
+  const q = new JobQueue(ds, { schema, pollIntervalMs: 500, cronCheckSeconds: 1, metricsIntervalMs: 3600_000, stopTimeoutMs: 2000 });
+  queues.push(q);
+  return q;
+}
+
+const jobRows = (name: string): Promise<{ id: string; state: string; retry_count: number; output: { message?: string } | null }[]> =>
+  sources[0].query(`SELECT id, state::text AS state, retry_count, output FROM "${schema}".job WHERE name = $1 ORDER BY created_on`, [name]);
+
+beforeEach(() => {
+  schema = `jobtest_${randomUUID().slice(0, 8)}`;
+});
+
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((q) => q.stop()));
+  if (sources[0]) await sources[0].query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await Promise.all(sources.splice(0).map((ds) => ds.destroy()));
+});
+
+describe('job queue', () => {
+  it('runs a job with its data', async () => {
+    const Greet = defineJob<{ name: string }>('greet');
+    const q = await replica();
+    const seen: string[] = [];
+    q.work(Greet, async ({ name }) => {
+      seen.push(name);
+    });
+    await q.start();
+    expect(await q.send(Greet, { name: 'kanshi' })).toEqual(expect.any(String));
+    await eventually(async () => expect(seen).toEqual(['kanshi']));
+    await eventually(async () => expect((await jobRows('greet')).map((r) => r.state)).toEqual(['completed']));
+  });
+
+  it('retries a failing job with growing delays, then keeps it as failed with its error', async () => {
+    const Flaky = defineJob('flaky', { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: true });
+    const q = await replica();
+    const attempts: number[] = [];
+    q.work(Flaky, async () => {
+      attempts.push(Date.now());
+      throw new Error('partner system is down');
+    });
+    await q.start();
+    await q.send(Flaky, {});
+    await eventually(async () => expect(attempts).toHaveLength(3), { timeoutMs: 20_000 });
+    // back-off: about 1-2 s before the first retry, 2-4 s before the second
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(900);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(1900);
+    await eventually(async () => {
+      const [row] = await jobRows('flaky');
+      expect(row).toMatchObject({ state: 'failed', retry_count: 2 });
+      expect(row.output?.message).toBe('partner system is down');
+    });
+    // no fourth attempt
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(attempts).toHaveLength(3);
+    await q.refreshMetrics();
+    const gauge = await metricsRegistry.getSingleMetric('kanshi_jobs')!.get();
+    expect(gauge.values).toContainEqual(expect.objectContaining({ labels: { queue: 'flaky', state: 'failed' }, value: 1 }));
+    const histogram = await metricsRegistry.getSingleMetric('kanshi_job_duration_seconds')!.get();
+    const count = (outcome: string) => (histogram.values as { metricName?: string; labels: Record<string, string | number>; value: number }[]).find((v) => v.metricName === 'kanshi_job_duration_seconds_count' && v.labels.queue === 'flaky' && v.labels.outcome === outcome)?.value;
+    expect([count('retry'), count('failed')]).toEqual([2, 1]);
+  });
+
+  it('fires a cron schedule once, though two replicas on the same schema both schedule and work it', async () => {
+    const Tick = defineJob('tick', { policy: 'stately' });
+    const from = Date.now();
+    const calls: string[] = [];
+    for (const q of [await replica(), await replica()]) {
+      q.work(Tick, async (_data, job) => {
+        calls.push(job.id);
+      });
+      q.schedule(Tick, '* * * * *', { tz: 'Asia/Tokyo' });
+    }
+    await Promise.all(queues.map((q) => q.start()));
+    await eventually(async () => expect(calls.length).toBeGreaterThanOrEqual(1), { timeoutMs: 15_000 });
+    // several more cron checks of both replicas
+    await new Promise((r) => setTimeout(r, 4000));
+    // once per minute: two calls only if the test crossed into the next minute
+    const minutes = Math.floor(Date.now() / 60_000) - Math.floor(from / 60_000) + 1;
+    expect(calls.length).toBeLessThanOrEqual(minutes);
+    expect(new Set(calls).size).toBe(calls.length);
+  });
+
+  it('runs at most one job per interval across replicas, and one at start', async () => {
+    const Sweep = defineJob('sweep', { policy: 'stately' });
+    const calls: number[] = [];
+    for (const q of [await replica(), await replica()]) {
+      q.work(Sweep, async () => {
+        calls.push(Date.now());
+      });
+      q.every(Sweep, 2000, { atStart: q === queues[0] });
+    }
+    const from = Date.now();
+    await Promise.all(queues.map((q) => q.start()));
+    await eventually(async () => expect(calls.length).toBeGreaterThanOrEqual(1), { timeoutMs: 5000 });
+    expect(calls[0] - from).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, 6500));
+    // the run at start, then one per 2-second slot (two replicas ticking)
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.length).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - from) / 2000));
+  });
+
+  it('keeps a job sent before a stop and runs it after the next start', async () => {
+    const Later = defineJob<{ n: number }>('later');
+    const first = await replica();
+    const seenByFirst: number[] = [];
+    first.work(Later, async ({ n }) => {
+      seenByFirst.push(n);
+    });
+    await first.start();
+    // due in 2 s: the first instance stops before it is
+    await first.send(Later, { n: 7 }, { startAfter: 2 });
+    await first.stop();
+    const second = await replica();
+    const seen: number[] = [];
+    second.work(Later, async ({ n }) => {
+      seen.push(n);
+    });
+    await second.start();
+    await eventually(async () => expect(seen).toEqual([7]), { timeoutMs: 10_000 });
+    expect(seenByFirst).toEqual([]);
+  });
+
+  it('refuses work registered after the start, and jobs sent before it', async () => {
+    const Late = defineJob('late');
+    const q = await replica();
+    await expect(q.send(Late, {})).rejects.toThrow(/is not running/);
+    await q.start();
+    expect(() => q.work(Late, async () => undefined)).toThrow(/before the job queue starts/);
+  });
+});

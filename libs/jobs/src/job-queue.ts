@@ -1,0 +1,279 @@
+import PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { createLogger, gauge, histogram } from '@kanshi/observability';
+
+// How a queue treats several jobs of the same singletonKey (pg-boss policies):
+// standard: no limit; short: at most one waiting; singleton: at most one running;
+// stately: at most one waiting and one running (recurring maintenance work).
+export type JobPolicy = 'standard' | 'short' | 'singleton' | 'stately';
+
+export interface JobOptions {
+  // Attempts after the first; 0 runs a job once.
+  retryLimit?: number;
+  // Seconds before the first retry; with retryBackoff each retry waits about twice as long
+  // (with jitter: delay * 2^n / 2 plus up to as much again).
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  // A run still going after this long is failed (and retried if attempts are left); under 24 h.
+  expireInSeconds?: number;
+  policy?: JobPolicy;
+}
+
+export interface JobDefinition<T extends object> {
+  readonly name: string;
+  readonly options: Required<JobOptions>;
+  // Carries the payload type only; never set.
+  readonly __data?: T;
+}
+
+const JOB_NAME = /^[a-z][a-z0-9._-]{0,99}$/;
+
+// One named kind of job with its retry rules, e.g.
+// `const RetentionJob = defineJob('raw-event-retention', { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true })`.
+export function defineJob<T extends object = Record<string, never>>(name: string, options: JobOptions = {}): JobDefinition<T> {
+  if (!JOB_NAME.test(name)) throw new Error(`job name "${name}" must be lower-case letters, digits, . _ or -, starting with a letter`);
+  const opts: Required<JobOptions> = {
+    retryLimit: options.retryLimit ?? 3,
+    retryDelaySeconds: options.retryDelaySeconds ?? 30,
+    retryBackoff: options.retryBackoff ?? true,
+    expireInSeconds: options.expireInSeconds ?? 15 * 60,
+    policy: options.policy ?? 'standard',
+  };
+  if (opts.expireInSeconds >= 24 * 3600) throw new Error(`job ${name}: expireInSeconds must be under 24 hours`);
+  return { name, options: opts };
+}
+
+export interface JobContext {
+  id: string;
+  // 0 on the first attempt.
+  retryCount: number;
+  retryLimit: number;
+}
+
+export type JobHandler<T extends object> = (data: T, job: JobContext) => Promise<unknown>;
+
+export interface SendOptions {
+  // Not before this time (or this many seconds from now).
+  startAfter?: Date | number;
+  // With the queue's policy: at most one waiting/running job per key. With singletonSeconds:
+  // at most one job per key in each slot of that many seconds.
+  singletonKey?: string;
+  singletonSeconds?: number;
+}
+
+export interface JobQueueOptions {
+  // The queue's own PostgreSQL schema, e.g. `ingestion_jobs`; created at the first start.
+  schema: string;
+  // How often an idle worker looks for due jobs.
+  pollIntervalMs?: number;
+  // How often cron schedules are checked.
+  cronCheckSeconds?: number;
+  // How often the kanshi_jobs gauges are refreshed.
+  metricsIntervalMs?: number;
+  // How long stop() waits for running jobs before failing them (they are retried).
+  stopTimeoutMs?: number;
+}
+
+const sizes = gauge('kanshi_jobs', 'Jobs per queue and state (created, retry, active, failed)', ['queue', 'state']);
+const durations = histogram('kanshi_job_duration_seconds', 'Job run time by queue and outcome (completed, retry, failed)', ['queue', 'outcome'], [0.05, 0.25, 1, 5, 30, 120, 600, 3600]);
+const GAUGE_STATES = ['created', 'retry', 'active', 'failed'] as const;
+
+interface Registered {
+  job: JobDefinition<object>;
+  handler?: JobHandler<object>;
+  cron?: { expr: string; tz: string };
+  every?: { intervalMs: number; atStart: boolean };
+}
+
+interface PgPool {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  connect(): Promise<{ query(text: string, values?: unknown[]): Promise<unknown>; release(): void }>;
+}
+
+// Scheduled and retried work of one service, on pg-boss in a schema of the service's own, over
+// the service's connection pool. Jobs, cron schedules and intervals are registered before
+// start() (in onModuleInit); the platform starts the queue with messaging and stops it on
+// shutdown before the pool closes. Every replica works every queue; a job runs on one of them.
+export class JobQueue {
+  private readonly log = createLogger('JobQueue');
+  private readonly registered = new Map<string, Registered>();
+  private readonly created = new Set<string>();
+  private boss?: PgBoss;
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly opts: JobQueueOptions,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,49}$/.test(opts.schema)) throw new Error(`job queue schema "${opts.schema}" must be a lower-case PostgreSQL name of at most 50 characters`);
+  }
+
+  get schema(): string {
+    return this.opts.schema;
+  }
+
+  // Runs `handler` for each job; a throw fails the attempt, which is retried with back-off until
+  // the job's retryLimit, then kept in the failed state with the error.
+  work<T extends object>(job: JobDefinition<T>, handler: JobHandler<T>): void {
+    const r = this.entry(job);
+    if (r.handler) throw new Error(`job ${job.name} already has a handler`);
+    r.handler = handler as JobHandler<object>;
+  }
+
+  // Recurring on a five-field cron expression in `tz`: one job per firing across all replicas
+  // (the schedule is kept in the database and checked by one replica at a time).
+  schedule<T extends object>(job: JobDefinition<T>, cron: string, opts: { tz?: string } = {}): void {
+    this.entry(job).cron = { expr: cron, tz: opts.tz ?? 'UTC' };
+  }
+
+  // Recurring every `intervalMs` (at least a second), for periods too short for cron: each
+  // replica ticks, and at most one job per interval-long slot is queued across all of them.
+  // atStart: also queue one run when this replica starts (unless one is already waiting).
+  every<T extends object>(job: JobDefinition<T>, intervalMs: number, opts: { atStart?: boolean } = {}): void {
+    if (!Number.isFinite(intervalMs) || intervalMs < 1000) throw new Error(`job ${job.name}: an interval must be at least 1000 ms (got ${intervalMs})`);
+    if (intervalMs > 12 * 3600_000) throw new Error(`job ${job.name}: an interval must be at most 12 hours (use schedule with a cron expression)`);
+    this.entry(job).every = { intervalMs, atStart: opts.atStart ?? false };
+  }
+
+  // Queues one job; null when a singleton rule kept it out (an equal job is already queued).
+  async send<T extends object>(job: JobDefinition<T>, data: T, opts: SendOptions = {}): Promise<string | null> {
+    const boss = this.running();
+    await this.ensureQueue(job);
+    const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter !== undefined ? new Date(Date.now() + opts.startAfter * 1000) : undefined;
+    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    const pool = (this.ds.driver as unknown as { master: PgPool }).master;
+    const pollingIntervalSeconds = (this.opts.pollIntervalMs ?? 2000) / 1000;
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      schema: this.opts.schema,
+      pollingIntervalSeconds,
+      cronMonitorIntervalSeconds: this.opts.cronCheckSeconds ?? 30,
+      cronWorkerIntervalSeconds: Math.min(5, Math.max(1, Math.round(pollingIntervalSeconds))),
+      // failed jobs stay queryable (and counted) for a week, then in the archive for 30 days
+      archiveFailedAfterSeconds: 7 * 86400,
+      deleteAfterDays: 30,
+    });
+    boss.on('error', (err) => this.log.warn({ err, schema: this.opts.schema }, 'job queue error; it carries on'));
+    // Replicas starting together: one installs (or upgrades) the schema, the others wait for it.
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`kanshi-jobs:${this.opts.schema}`]);
+      await boss.start();
+      for (const r of this.registered.values()) await this.ensureQueue(r.job, boss);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`kanshi-jobs:${this.opts.schema}`]).catch(() => undefined);
+      client.release();
+    }
+    this.boss = boss;
+    this.started = true;
+    // A schedule whose job this code no longer registers would queue jobs nobody works.
+    const wanted = new Set([...this.registered.values()].filter((r) => r.cron).map((r) => r.job.name));
+    for (const s of await boss.getSchedules()) if (!wanted.has(s.name)) await boss.unschedule(s.name);
+    for (const r of this.registered.values()) {
+      if (r.handler) await this.startWorker(boss, r.job, r.handler);
+      if (r.cron) await boss.schedule(r.job.name, r.cron.expr, {}, { tz: r.cron.tz });
+      if (r.every) this.startTicker(r.job, r.every);
+    }
+    this.startMetrics();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // waits for running jobs; past the timeout they are failed, and retried elsewhere
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: this.opts.stopTimeoutMs ?? 8000 });
+    this.boss = undefined;
+  }
+
+  // Jobs per queue and state, for the gauges and for tests.
+  async counts(): Promise<Record<string, Record<(typeof GAUGE_STATES)[number], number>>> {
+    const rows: { name: string; state: string; n: number }[] = await this.ds.query(
+      `SELECT name, state::text AS state, count(*)::int AS n FROM "${this.opts.schema}".job WHERE state = ANY($1::text[]::"${this.opts.schema}".job_state[]) GROUP BY 1, 2`,
+      [GAUGE_STATES],
+    );
+    const out: Record<string, Record<(typeof GAUGE_STATES)[number], number>> = {};
+    for (const name of this.registered.keys()) out[name] = { created: 0, retry: 0, active: 0, failed: 0 };
+    for (const r of rows) {
+      if (r.name.startsWith('__pgboss')) continue;
+      out[r.name] ??= { created: 0, retry: 0, active: 0, failed: 0 };
+      out[r.name][r.state as (typeof GAUGE_STATES)[number]] = r.n;
+    }
+    return out;
+  }
+
+  async refreshMetrics(): Promise<void> {
+    for (const [queue, states] of Object.entries(await this.counts())) {
+      for (const state of GAUGE_STATES) sizes.set({ queue, state }, states[state]);
+    }
+  }
+
+  private entry(job: JobDefinition<object>): Registered {
+    if (this.started) throw new Error(`job ${job.name}: register work and schedules before the job queue starts (in onModuleInit)`);
+    let r = this.registered.get(job.name);
+    if (!r) {
+      r = { job };
+      this.registered.set(job.name, r);
+    } else if (r.job !== job) throw new Error(`job ${job.name} is defined twice`);
+    return r;
+  }
+
+  private running(): PgBoss {
+    if (!this.boss || !this.started) throw new Error(`the job queue ${this.opts.schema} is not running`);
+    return this.boss;
+  }
+
+  private async ensureQueue(job: JobDefinition<object>, boss = this.running()): Promise<void> {
+    if (this.created.has(job.name)) return;
+    const o = job.options;
+    const queue = { name: job.name, policy: o.policy, retryLimit: o.retryLimit, retryDelay: o.retryDelaySeconds, retryBackoff: o.retryBackoff, expireInSeconds: o.expireInSeconds };
+    await boss.createQueue(job.name, queue);
+    // an existing queue takes the definition as it is in this code
+    await boss.updateQueue(job.name, queue);
+    this.created.add(job.name);
+  }
+
+  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>): Promise<void> {
+    await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        await handler(j.data ?? {}, { id: j.id, retryCount: j.retryCount, retryLimit: j.retryLimit });
+        durations.observe({ queue: job.name, outcome: 'completed' }, seconds());
+      } catch (err) {
+        const last = j.retryCount >= j.retryLimit;
+        durations.observe({ queue: job.name, outcome: last ? 'failed' : 'retry' }, seconds());
+        const attempt = { job: job.name, jobId: j.id, attempt: j.retryCount + 1, attempts: j.retryLimit + 1 };
+        if (last) this.log.error({ err, ...attempt }, 'job failed on its last attempt; kept as failed');
+        else this.log.warn({ err, ...attempt }, 'job failed; it will be retried');
+        throw err;
+      }
+    });
+  }
+
+  private startTicker(job: JobDefinition<object>, every: { intervalMs: number; atStart: boolean }): void {
+    const singletonSeconds = Math.max(1, Math.round(every.intervalMs / 1000));
+    const tick = (first: boolean) =>
+      this.send(job, {}, first ? { singletonKey: 'every' } : { singletonKey: 'every', singletonSeconds }).catch((err) => {
+        if (this.started) this.log.warn({ err, job: job.name }, 'could not queue a recurring job; the next tick tries again');
+      });
+    if (every.atStart) void tick(true);
+    const timer = setInterval(() => void tick(false), every.intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private startMetrics(): void {
+    const refresh = () => this.refreshMetrics().catch((err) => this.log.warn({ err }, 'job queue metrics not refreshed'));
+    void refresh();
+    const timer = setInterval(refresh, this.opts.metricsIntervalMs ?? 15_000);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
