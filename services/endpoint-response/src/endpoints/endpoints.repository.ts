@@ -24,6 +24,14 @@ export class EndpointsRepository {
     return qb.getMany();
   }
 
+  async visibleByIds(scope: TenantScope, ids: readonly string[]): Promise<EndpointEntity[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (!valid.length) return [];
+    const qb = this.ds.getRepository(EndpointEntity).createQueryBuilder('e').where('e.id IN (:...ids)', { ids: valid });
+    this.directory.applyScope(qb, scope, 'e.customer_id');
+    return qb.getMany();
+  }
+
   agentTaken(em: EntityManager, edrProduct: EdrProductValue, edrAgentId: string): Promise<boolean> {
     return em.getRepository(EndpointEntity).existsBy({ edrProduct, edrAgentId });
   }

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
@@ -25,6 +25,13 @@ export class EndpointsResolver {
   @CallableBy(EndpointsPermissions.registerEndpoints)
   registerEndpoint(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The endpoint' }) input: RegisterEndpointInput) {
     return this.service.register(principal, input);
+  }
+
+  // Another tenant's endpoint resolves to null, like a missing one.
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    const principal = principalOf(ctx);
+    return requestLoader<EndpointEntity>(ctx.req, 'endpoint', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
   }
 }
 

@@ -42,4 +42,12 @@ export class ReportsRepository {
     this.directory.applyScope(qb, scope, 'r.customer_id');
     return qb.getMany();
   }
+
+  async visibleByIds(scope: TenantScope, ids: readonly string[]): Promise<ReportEntity[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (!valid.length) return [];
+    const qb = this.ds.getRepository(ReportEntity).createQueryBuilder('r').where('r.id IN (:...ids)', { ids: valid });
+    this.directory.applyScope(qb, scope, 'r.customer_id');
+    return qb.getMany();
+  }
 }

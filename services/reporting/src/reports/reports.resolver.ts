@@ -1,4 +1,4 @@
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
@@ -16,6 +16,13 @@ export class ReportsResolver {
   @CallableBy(ReportsPermissions.readReports)
   reports(@CurrentPrincipal() principal: Principal, @Args() args: ReportsArgs) {
     return this.service.list(principal, { customerId: args.customerId, kind: args.kind });
+  }
+
+  // A quote's or invoice's PDF (contracts points at it); another tenant's reads as null.
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: SubgraphContext) {
+    const principal = principalOf(ctx);
+    return requestLoader<ReportEntity>(ctx.req, 'report', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
   }
 }
 
