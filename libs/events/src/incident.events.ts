@@ -2,10 +2,14 @@ import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { defineEvent } from './envelope';
 import { SOC_SEVERITIES, SocSeverity } from './severity';
 
+// An incident's life, in order; the incident service owns it, its events carry it.
+export const INCIDENT_STATUSES = ['NEW', 'TRIAGED', 'NOTIFIED', 'CONTAINED', 'RESOLVED', 'CLOSED'] as const;
+export type IncidentStatusValue = (typeof INCIDENT_STATUSES)[number];
+
 export class IncidentChangedBody {
   @IsUUID() incidentId: string;
   @IsIn(SOC_SEVERITIES) severity: SocSeverity;
-  @IsIn(['NEW', 'TRIAGED', 'NOTIFIED', 'CONTAINED', 'RESOLVED', 'CLOSED']) status: string;
+  @IsIn(INCIDENT_STATUSES) status: IncidentStatusValue;
   @IsString() title: string;
 }
 

@@ -9,6 +9,6 @@ export { EVENT_CATALOGUE } from './catalogue';
 export { CustomerRef } from './federation.stubs';
 export { SENSOR_PRODUCTS } from './products';
 export type { SensorProductCode } from './products';
-export { SOC_SEVERITIES, ALERT_SEVERITIES, ALERT_SEVERITY_FLOOR, alertSeverityOfScore } from './severity';
+export { SOC_SEVERITIES, SOC_SEVERITY_MEANINGS, ALERT_SEVERITIES, ALERT_SEVERITY_FLOOR, alertSeverityOfScore } from './severity';
 export type { SocSeverity, AlertSeverityLevel } from './severity';
 export { enumOf } from './enum-of';

@@ -5,6 +5,13 @@
 export const SOC_SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'] as const;
 export type SocSeverity = (typeof SOC_SEVERITIES)[number];
 
+// What each SOC severity means to the customer (the seed's MDR severity levels), for API docs.
+export const SOC_SEVERITY_MEANINGS: Readonly<Record<SocSeverity, string>> = {
+  HIGH: 'High (高): a breach that may seriously threaten the customer’s assets; phone and e-mail, endpoint isolation by prior agreement',
+  MEDIUM: 'Medium (中): the breach was prevented but a threat remains (e.g. malware to remove); e-mail and analysis report',
+  LOW: 'Low (低): little or no effect on the customer’s assets; counted in the monthly report',
+};
+
 export const ALERT_SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type AlertSeverityLevel = (typeof ALERT_SEVERITIES)[number];
 

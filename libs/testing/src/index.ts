@@ -9,3 +9,5 @@ export type { Failure, FailureKind, FailureScope } from './vendor-server/failure
 export type { RequestMatch } from './vendor-server/routes';
 export { ClientCredentialsTokens } from './vendor-server/oauth-tokens';
 export type { IssuedToken, ClientCredentialsOptions } from './vendor-server/oauth-tokens';
+export { startSubgraph } from './subgraph-kit';
+export type { SubgraphKit, TenantIds } from './subgraph-kit';

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { SocSeverity } from '@kanshi/events';
 
 // A provider-wide rule: which alerts matter and how severe they are. Tenants never see rules.
 @Entity({ schema: 'analysis', name: 'detection_rule' })
@@ -7,7 +8,7 @@ export class DetectionRuleEntity {
   @Column() name: string;
   @Column({ type: 'text', default: '' }) description: string;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) products: string[];
-  @Column({ type: 'text' }) severity: 'HIGH' | 'MEDIUM' | 'LOW';
+  @Column({ type: 'text' }) severity: SocSeverity;
   // Matching condition on normalized (ECS) alert fields, e.g. {"field":"event.severity","gte":73}.
   @Column({ type: 'jsonb' }) condition: Record<string, unknown>;
   @Column({ type: 'boolean', default: true }) enabled: boolean;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
-import { canSeeCustomerId, TenantDirectory } from '@kanshi/platform';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { TenantDirectory } from '@kanshi/platform';
 import { EndpointEntity } from './endpoint.entity';
-import { EndpointResponseError, EndpointResponseErrorCode } from './endpoint-response.errors';
+import { EndpointError } from './endpoints.errors';
+import { EndpointsPermissions } from './endpoints.permissions';
 import { EndpointsRepository } from './endpoints.repository';
 import { RegisterEndpointInput } from './register-endpoint.input';
 
@@ -15,11 +16,20 @@ export class EndpointsService {
     private readonly directory: TenantDirectory,
   ) {}
 
-  list(principal: Principal, customerId?: string): Promise<EndpointEntity[]> {
+  // The caller's endpoints by host name; another tenant's never appear, even when asked for.
+  async list(principal: Principal, customerId?: string): Promise<EndpointEntity[]> {
+    authorize(principal, EndpointsPermissions.readEndpoints);
     return this.repo.findVisible(scopeOf(principal), customerId ? [customerId] : undefined);
   }
 
+  // Another tenant's endpoint is absent from the map, so it reads as null like a missing one.
+  async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, EndpointEntity>> {
+    authorize(principal, EndpointsPermissions.readEndpoints);
+    return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((e) => [e.id, e]));
+  }
+
   async byCustomers(principal: Principal, customerIds: readonly string[]): Promise<Map<string, EndpointEntity[]>> {
+    authorize(principal, EndpointsPermissions.readEndpoints);
     const rows = await this.repo.findVisible(scopeOf(principal), customerIds);
     const out = new Map<string, EndpointEntity[]>(customerIds.map((id) => [id, []]));
     for (const e of rows) out.get(e.customerId)?.push(e);
@@ -28,14 +38,11 @@ export class EndpointsService {
 
   // Engineers add endpoints by hand while onboarding; EDR inventory sync adds the rest.
   async register(principal: Principal, input: RegisterEndpointInput): Promise<EndpointEntity> {
-    if (!principal.hasRole('provider_admin', 'engineer')) throw new EndpointResponseError(EndpointResponseErrorCode.FORBIDDEN, `role ${principal.role} may not register endpoints`);
-    const known = await this.directory.lookup(input.customerId);
-    if (!known || !(await canSeeCustomerId(this.directory, scopeOf(principal), input.customerId))) {
-      throw new EndpointResponseError(EndpointResponseErrorCode.CUSTOMER_NOT_FOUND, `customer ${input.customerId} not found`, 'customerId');
-    }
+    authorize(principal, EndpointsPermissions.registerEndpoints);
+    await this.directory.visibleCustomerOrThrow(principal, input.customerId);
     return this.ds.transaction(async (em) => {
       if (await this.repo.agentTaken(em, input.edrProduct, input.edrAgentId)) {
-        throw new EndpointResponseError(EndpointResponseErrorCode.DUPLICATE_AGENT, `${input.edrProduct} agent ${input.edrAgentId} is already registered`, 'edrAgentId');
+        throw new EndpointError('DUPLICATE_AGENT', `${input.edrProduct} agent ${input.edrAgentId} is already registered`, 'edrAgentId');
       }
       return this.repo.insert(em, {
         customerId: input.customerId,

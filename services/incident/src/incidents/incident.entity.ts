@@ -1,11 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { IncidentStatusValue, SocSeverity } from '@kanshi/events';
 
 @Entity({ schema: 'incident', name: 'incident' })
 export class IncidentEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column({ type: 'text' }) severity: 'HIGH' | 'MEDIUM' | 'LOW';
-  @Column({ type: 'text', default: 'NEW' }) status: 'NEW' | 'TRIAGED' | 'NOTIFIED' | 'CONTAINED' | 'RESOLVED' | 'CLOSED';
+  @Column({ type: 'text' }) severity: SocSeverity;
+  @Column({ type: 'text', default: 'NEW' }) status: IncidentStatusValue;
   @Column() title: string;
   @Column({ type: 'text', default: '' }) description: string;
   @Column({ name: 'opened_by', type: 'text' }) openedBy: string;

@@ -1,33 +1,41 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { enumOf, INCIDENT_STATUSES, IncidentStatusValue, SOC_SEVERITIES, SOC_SEVERITY_MEANINGS, SocSeverity } from '@kanshi/events';
 import { connectionOf } from '@kanshi/platform';
 
-export enum Severity {
-  HIGH = 'HIGH',
-  MEDIUM = 'MEDIUM',
-  LOW = 'LOW',
-}
-export enum IncidentStatus {
-  NEW = 'NEW',
-  TRIAGED = 'TRIAGED',
-  NOTIFIED = 'NOTIFIED',
-  CONTAINED = 'CONTAINED',
-  RESOLVED = 'RESOLVED',
-  CLOSED = 'CLOSED',
-}
-registerEnumType(Severity, { name: 'Severity' });
-registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
+// Both lists live in libs/events: incident events carry them to other services.
+export const Severity = enumOf(SOC_SEVERITIES);
+registerEnumType(Severity, {
+  name: 'Severity',
+  description: 'The SOC’s severity of an incident (the analyst’s or analysis’ decision)',
+  valuesMap: Object.fromEntries(SOC_SEVERITIES.map((s) => [s, { description: SOC_SEVERITY_MEANINGS[s] }])),
+});
 
-@ObjectType('Incident')
+const STATUS_MEANINGS: Record<IncidentStatusValue, string> = {
+  NEW: 'Opened, severity not yet confirmed by an analyst',
+  TRIAGED: 'An analyst confirmed the severity',
+  NOTIFIED: 'The customer has been notified',
+  CONTAINED: 'The threat is contained (for example the endpoint is isolated)',
+  RESOLVED: 'Resolved, with a summary of the findings',
+  CLOSED: 'Closed; nothing more happens on it',
+};
+export const IncidentStatus = enumOf(INCIDENT_STATUSES);
+registerEnumType(IncidentStatus, {
+  name: 'IncidentStatus',
+  description: 'Where an incident is in its life, in order',
+  valuesMap: Object.fromEntries(INCIDENT_STATUSES.map((s) => [s, { description: STATUS_MEANINGS[s] }])),
+});
+
+@ObjectType('Incident', { description: 'A security incident at one customer, from detection to closure' })
 @Directive('@key(fields: "id")')
 export class IncidentObject {
-  @Field(() => ID) id: string;
-  @Field(() => ID) customerId: string;
-  @Field(() => Severity) severity: string;
-  @Field(() => IncidentStatus) status: string;
-  @Field() title: string;
-  @Field() description: string;
-  @Field() createdAt: Date;
-  @Field() updatedAt: Date;
+  @Field(() => ID, { description: 'Incident id' }) id: string;
+  @Field(() => ID, { description: 'The customer it happened at' }) customerId: string;
+  @Field(() => Severity, { description: 'The SOC’s severity' }) severity: SocSeverity;
+  @Field(() => IncidentStatus, { description: 'Where the incident is in its life' }) status: IncidentStatusValue;
+  @Field({ description: 'One-line summary' }) title: string;
+  @Field({ description: 'What is known; empty when nothing was written' }) description: string;
+  @Field({ description: 'When it was opened' }) createdAt: Date;
+  @Field({ description: 'When it last changed' }) updatedAt: Date;
 }
 
 export const IncidentConnection = connectionOf(IncidentObject, 'Incident');

@@ -3,7 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
 import { IncidentEntity } from './incident.entity';
-import { IncidentFilter } from './incident.input';
+import { IncidentFilter } from './incident-filter.input';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class IncidentsRepository {
@@ -28,9 +30,11 @@ export class IncidentsRepository {
     return qb.getMany();
   }
 
+  // A malformed id matches nothing (and never reaches PostgreSQL as a bad uuid).
   async visibleByIds(scope: TenantScope, ids: readonly string[]): Promise<IncidentEntity[]> {
-    if (!ids.length) return [];
-    const qb = this.ds.getRepository(IncidentEntity).createQueryBuilder('i').where('i.id IN (:...ids)', { ids: [...ids] });
+    const valid = ids.filter((id) => UUID.test(id));
+    if (!valid.length) return [];
+    const qb = this.ds.getRepository(IncidentEntity).createQueryBuilder('i').where('i.id IN (:...ids)', { ids: valid });
     this.directory.applyScope(qb, scope, 'i.customer_id');
     return qb.getMany();
   }

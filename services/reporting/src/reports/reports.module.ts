@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReportsRepository } from './reports.repository';
 import { CustomerReportsResolver, ReportsResolver } from './reports.resolver';
+import { ReportsService } from './reports.service';
 
-@Module({ providers: [ReportsRepository, ReportsResolver, CustomerReportsResolver] })
+@Module({ providers: [ReportsRepository, ReportsService, ReportsResolver, CustomerReportsResolver], exports: [ReportsService] })
 export class ReportsModule {}

@@ -1,0 +1,93 @@
+import { DataSource } from 'typeorm';
+import { AccessError, CustomerTenancy, Principal, Role, TenantScope, visibleCustomerOrThrow } from '@kanshi/auth';
+import { TenantDirectory } from '@kanshi/platform';
+import { EndpointEntity } from './endpoint.entity';
+import { EndpointError } from './endpoints.errors';
+import { EndpointsRepository } from './endpoints.repository';
+import { EndpointsService } from './endpoints.service';
+import { RegisterEndpointInput } from './register-endpoint.input';
+
+const P1 = '00000000-0000-4000-8000-0000000000a1';
+const P2 = '00000000-0000-4000-8000-0000000000a2';
+const C1 = '00000000-0000-4000-8000-0000000000c1'; // partner P1's
+const C2 = '00000000-0000-4000-8000-0000000000c2'; // partner P2's
+const as = (role: Role, ids: { partnerId?: string; customerId?: string } = {}) => Principal.fromClaims({ sub: `u-${role}`, role, ...ids }, 't');
+
+function setup() {
+  const customers: CustomerTenancy[] = [
+    { customerId: C1, partnerId: P1 },
+    { customerId: C2, partnerId: P2 },
+  ];
+  const endpoints: EndpointEntity[] = [];
+  const repo = {
+    findVisible: jest.fn(async (_scope: TenantScope, customerIds?: readonly string[]) => endpoints.filter((e) => !customerIds || customerIds.includes(e.customerId))),
+    agentTaken: jest.fn(async (_em: unknown, product: string, agentId: string) => endpoints.some((e) => e.edrProduct === product && e.edrAgentId === agentId)),
+    insert: jest.fn(async (_em: unknown, values: Partial<EndpointEntity>) => {
+      const e = { id: `e${endpoints.length + 1}`, isolated: false, lastSeenAt: null, createdAt: new Date(), ...values } as EndpointEntity;
+      endpoints.push(e);
+      return e;
+    }),
+  };
+  const lookup = { lookup: async (id: string) => customers.find((c) => c.customerId === id) ?? null };
+  const directory = { visibleCustomerOrThrow: (p: Principal, id: string, field?: string) => visibleCustomerOrThrow(lookup, p, id, field) };
+  const ds = { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) };
+  const sut = new EndpointsService(ds as unknown as DataSource, repo as unknown as EndpointsRepository, directory as unknown as TenantDirectory);
+  return { sut, ctx: { repo, endpoints } };
+}
+
+const input = (over: Partial<RegisterEndpointInput> = {}): RegisterEndpointInput => ({ customerId: C1, hostName: 'pc-001', edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'agent-1', ...over });
+
+describe('EndpointsService.register', () => {
+  it('registers an endpoint with defaults', async () => {
+    const { sut } = setup();
+    expect(await sut.register(as('engineer'), input())).toMatchObject({ customerId: C1, hostName: 'pc-001', ipAddresses: [], os: null, edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'agent-1' });
+  });
+
+  it.each(['analyst', 'sales', 'partner_admin', 'customer_admin'] as const)('refuses %s and writes nothing', async (role) => {
+    const { sut, ctx } = setup();
+    await expect(sut.register(as(role, { partnerId: P1, customerId: C1 }), input())).rejects.toMatchObject({ kind: 'FORBIDDEN', message: `role ${role} may not register endpoints` });
+    expect(ctx.repo.insert).not.toHaveBeenCalled();
+  });
+
+  it('answers an unknown customer with CUSTOMER_NOT_FOUND on customerId', async () => {
+    const { sut, ctx } = setup();
+    const err = await sut.register(as('provider_admin'), input({ customerId: '00000000-0000-4000-8000-0000000000ff' })).catch((e: unknown) => e);
+    expect(AccessError.is(err, 'CUSTOMER_NOT_FOUND')).toBe(true);
+    expect(err).toMatchObject({ kind: 'NOT_FOUND', field: 'customerId' });
+    expect(ctx.repo.insert).not.toHaveBeenCalled();
+  });
+
+  it('refuses an agent id already registered for that product, naming edrAgentId', async () => {
+    const { sut, ctx } = setup();
+    await sut.register(as('engineer'), input());
+    const err = await sut.register(as('engineer'), input({ hostName: 'pc-002' })).catch((e: unknown) => e);
+    expect(EndpointError.is(err, 'DUPLICATE_AGENT')).toBe(true);
+    expect(err).toMatchObject({ kind: 'CONFLICT', field: 'edrAgentId', message: 'CROWDSTRIKE_FALCON agent agent-1 is already registered' });
+    // the same agent id under another EDR is another agent
+    await sut.register(as('engineer'), input({ edrProduct: 'CYBEREASON' }));
+    expect(ctx.endpoints).toHaveLength(2);
+  });
+});
+
+describe('EndpointsService reads', () => {
+  it('asks the repository within the caller’s scope', async () => {
+    const { sut, ctx } = setup();
+    await sut.list(as('partner_admin', { partnerId: P1 }), C1);
+    expect(ctx.repo.findVisible).toHaveBeenCalledWith({ kind: 'partner', partnerId: P1 }, [C1]);
+    await sut.list(as('customer_viewer', { customerId: C2 }));
+    expect(ctx.repo.findVisible).toHaveBeenLastCalledWith({ kind: 'customer', customerId: C2 }, undefined);
+  });
+
+  it('groups endpoints by customer, with an empty list for a customer without any', async () => {
+    const { sut } = setup();
+    const a = await sut.register(as('engineer'), input({ edrAgentId: 'a' }));
+    const b = await sut.register(as('engineer'), input({ edrAgentId: 'b' }));
+    const byCustomer = await sut.byCustomers(as('provider_admin'), [C1, C2]);
+    expect(byCustomer).toEqual(
+      new Map([
+        [C1, [a, b]],
+        [C2, []],
+      ]),
+    );
+  });
+});
