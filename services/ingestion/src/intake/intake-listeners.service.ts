@@ -9,12 +9,12 @@ import { splitHttpBody } from '../parsers/body-splitter';
 import { DOCUMENT_PRODUCTS } from '../parsers/parse';
 import { QuarantineRepository } from '../quarantine/quarantine.repository';
 import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.service';
-import { IngestService, IntakeRecord } from './ingest.service';
+import { IngestService, IntakeRecord } from './pipeline/ingest.service';
 import { SensorRef } from './sensor-ref';
-import { extractAlertTexts, IntakeMail, SmtpIntakeServer } from './smtp-intake.server';
-import { AddressList } from './address-list';
-import { DropReporter } from './drop-reporter';
-import { SyslogListeningPorts, SyslogRejection, SyslogServer } from './syslog.server';
+import { extractAlertTexts, IntakeMail, SmtpIntakeServer } from './smtp/smtp-listener';
+import { AddressList } from './smtp/address-list';
+import { DropReporter } from './syslog/drop-reporter';
+import { SyslogListeningPorts, SyslogRejection, SyslogServer } from './syslog/syslog-listener';
 
 // Unknown sources are recorded (an operator needs to see which device is knocking), but at most
 // once per address per interval, so a flood from them cannot become a flood of writes.

@@ -6,12 +6,12 @@ import { IngestionConfig } from '../config';
 import { LivenessModule } from '../liveness/liveness.module';
 import { SensorsModule } from '../sensors/sensors.module';
 import { StorageModule } from '../storage.module';
-import { installIngestBodyParsers } from './http-body';
-import { IngestController } from './ingest.controller';
-import { IngestService } from './ingest.service';
+import { installIngestBodyParsers } from './http/http-body';
+import { IngestController } from './http/ingest.controller';
+import { IngestService } from './pipeline/ingest.service';
 import { IntakeListeners } from './intake-listeners.service';
-import { LogStreamAdapter } from './log-stream.adapter';
-import { ParserPool } from './parser-pool.service';
+import { LogStreamAdapter } from './pipeline/log-stream.adapter';
+import { ParserPool } from './pipeline/parser-pool.service';
 
 @Module({
   imports: [SensorsModule, StorageModule, LivenessModule],

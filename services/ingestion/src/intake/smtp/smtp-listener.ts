@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { AddressObject, Attachment, HeaderValue, ParsedMail, simpleParser, StructuredHeader } from 'mailparser';
 import { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerEnvelope, SMTPServerSession } from 'smtp-server';
-import { normalizeRemoteAddress, SensorRef } from './sensor-ref';
-import { decodeDeviceText } from '../parsers/charset';
+import { normalizeRemoteAddress, SensorRef } from '../sensor-ref';
+import { decodeDeviceText } from '../../parsers/charset';
 
 // The SMTP listener for alert mail (FireEye and others send notifications by mail). A mail is
 // accepted only for a recipient that authenticates one sensor (`<sensorId>+<token>@<domain>`)

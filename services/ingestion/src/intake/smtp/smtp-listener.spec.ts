@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
-import { SensorRef } from './sensor-ref';
-import { extractAlertTexts, IntakeMail, SmtpIntakeServer, SmtpIntakeServerOptions } from './smtp-intake.server';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
+import { SensorRef } from '../sensor-ref';
+import { extractAlertTexts, IntakeMail, SmtpIntakeServer, SmtpIntakeServerOptions } from './smtp-listener';
 
 const DOMAIN = 'soc.kanshi.local';
 const NX: SensorRef = { sensorId: 'nx01', customerId: 'customer-a' };
@@ -14,7 +14,7 @@ const TOKENS: Record<string, { token: string; sensor: SensorRef }> = {
   ex01: { token: 'tok-EX', sensor: EX },
 };
 const ALLOWED_SENDER = 'fireeye-cm@example-customer.jp';
-const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../../../../shared/fixtures/vendors/fireeye-nx-extended.json'), 'utf8');
+const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../../../../../shared/fixtures/vendors/fireeye-nx-extended.json'), 'utf8');
 
 interface Stored {
   sensor: SensorRef;

@@ -7,13 +7,13 @@ import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 import iconv from 'iconv-lite';
 import { eventually, gqlOk, tokenFor } from '@kanshi/testing';
-import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../int-spec-helpers';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
+import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../../int-spec-helpers';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
 
 jest.setTimeout(120_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
-const FIXTURES = path.resolve(__dirname, '../parsers/__fixtures__');
+const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
 const FORTIGATE = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
 const PALOALTO = readFileSync(path.join(SHARED, 'paloalto-threat.log'), 'utf8').trim();
 const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');

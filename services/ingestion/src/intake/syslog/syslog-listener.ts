@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_SAMPLE_BYTES, FramingResult, SyslogFramer } from './syslog-framing';
-import { normalizeRemoteAddress, SensorRef } from './sensor-ref';
+import { normalizeRemoteAddress, SensorRef } from '../sensor-ref';
 
 // Syslog listeners (UDP, TCP, TLS) of the ingestion service. They frame bytes into records,
 // attribute each record to the sensor registered for the source address and hand records over

@@ -1,6 +1,6 @@
 // Splitting an HTTPS intake body into records (pure; runs on the parse workers).
-import { decodeDeviceText } from '../parsers/charset';
-import { splitHttpBody } from '../parsers/body-splitter';
+import { decodeDeviceText } from '../../parsers/charset';
+import { splitHttpBody } from '../../parsers/body-splitter';
 
 export interface SplitRecord {
   text?: string;

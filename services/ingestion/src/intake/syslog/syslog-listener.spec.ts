@@ -3,16 +3,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
-import { SensorRef } from './sensor-ref';
-import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection, SyslogServer, SyslogServerOptions, splitDatagram } from './syslog.server';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
+import { SensorRef } from '../sensor-ref';
+import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection, SyslogServer, SyslogServerOptions, splitDatagram } from './syslog-listener';
 
 // Real sockets on loopback. 127.0.0.1 is the registered firewall; 127.0.0.2 (also loopback on
 // Linux) plays a device nobody registered.
 const FIREWALL: SensorRef = { sensorId: 'sensor-fgt-hq-01', customerId: 'customer-a' };
 const KNOWN = '127.0.0.1';
 const STRANGER = '127.0.0.2';
-const FIXTURES = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
 const fortigateLines = fs.readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').split('\n').filter(Boolean);
 
 interface Batch {

@@ -1,14 +1,14 @@
 // The CPU-heavy half of intake, as a pure function of plain data: decode, parse and normalize a
 // batch of records and serialize what will be stored and published. It runs in the parse
-// worker threads (parse.worker.ts), so it imports nothing but the parsers, and its input and
+// worker threads (parse-worker.ts), so it imports nothing but the parsers, and its input and
 // output are cheap to pass between threads (strings, numbers, byte arrays; no object graphs).
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import { decodeDeviceText } from '../parsers/charset';
+import { decodeDeviceText } from '../../parsers/charset';
 import { ByteWriter, copyText } from './byte-writer';
 import { splitBody } from './body-records';
-import { parseRecord } from '../parsers/parse';
-import type { NormalizedEvent, SensorProduct } from '../parsers/types';
+import { parseRecord } from '../../parsers/parse';
+import type { NormalizedEvent, SensorProduct } from '../../parsers/types';
 
 export interface ParseJobRecord {
   text?: string;
