@@ -11,7 +11,8 @@ import { RetentionService } from '../../raw-events/retention.service';
 import { IntakeSensor } from '../../sensors/sensor-directory.service';
 import { LogStreamAdapter } from './log-stream.adapter';
 import { currentCorrelationId } from '@kanshi/observability';
-import { AlertColumns, LogBatch, ParseInput, RecordResult } from './parse-batch';
+import { LogBatch, ParseInput, RecordResult } from './parse-batch';
+import { AlertColumns } from './stored-columns';
 import { ParserPool } from './parser-pool.service';
 
 export type { RecordResult } from './parse-batch';
