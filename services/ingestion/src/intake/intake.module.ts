@@ -9,15 +9,16 @@ import { StorageModule } from '../storage.module';
 import { installIngestBodyParsers } from './http/http-body';
 import { IngestController } from './http/ingest.controller';
 import { IngestService } from './pipeline/ingest.service';
-import { IntakeListeners } from './intake-listeners.service';
 import { LogStreamAdapter } from './pipeline/log-stream.adapter';
 import { ParserPool } from './pipeline/parser-pool.service';
+import { SmtpIntakeService } from './smtp/smtp-intake.service';
+import { SyslogIntakeService } from './syslog/syslog-intake.service';
 
 @Module({
   imports: [SensorsModule, StorageModule, LivenessModule],
   controllers: [IngestController],
-  providers: [IngestService, ParserPool, LogStreamAdapter, IntakeListeners],
-  exports: [IngestService, IntakeListeners],
+  providers: [IngestService, ParserPool, LogStreamAdapter, SyslogIntakeService, SmtpIntakeService],
+  exports: [IngestService],
 })
 export class IntakeModule implements OnModuleInit {
   constructor(

@@ -7,16 +7,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decodeDeviceText } from '../../parsers/charset';
 import { ByteWriter, copyText } from './byte-writer';
 import type { AlertColumns, RawRows } from './stored-columns';
-import { splitBody } from './body-records';
+import { BodyRecord, splitBody } from './body-records';
 import { parseRecord } from '../../parsers/parse';
 import type { NormalizedEvent, SensorProduct } from '../../parsers/types';
 
-export interface ParseJobRecord {
-  text?: string;
-  bytes?: Uint8Array;
+// An IntakeRecord (intake-record.ts) as it travels to a worker thread.
+export interface ParseJobRecord extends BodyRecord {
   receivedAt: number;
-  // refused before parsing (e.g. a body that cannot be split): quarantined as is
-  rejectedReason?: string;
 }
 
 // What a listener hands over, in the form cheapest to pass to a worker thread: syslog frames
@@ -112,7 +109,7 @@ function recordsOf(input: ParseInput): ParseJobRecord[] | { error: string } {
     }
     return records;
   }
-  const split = splitBody(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
+  const split = splitBody({ kind: 'http', bytes: Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), contentType: input.contentType });
   if ('error' in split) return split;
   return split.map((r) => ({ ...r, receivedAt: input.receivedAt }));
 }
