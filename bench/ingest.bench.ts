@@ -11,7 +11,7 @@ import { dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kans
 import { ContractActivated, CustomerUpserted, EventDefinition } from '@kanshi/events';
 import { ensureInfra } from '../scripts/infra';
 import { distDir } from '../scripts/services';
-import { parseBatch } from '../services/ingestion/src/intake/parse-batch';
+import { parseBatch } from '../services/ingestion/src/intake/pipeline/parse-batch';
 import { appendBenchmark, table } from './report';
 
 // Intake throughput of the ingestion service, in its own process: mixed vendor lines over syslog

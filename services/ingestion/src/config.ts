@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
-import { AddressList } from './intake/address-list';
+import { AddressList } from './intake/smtp/address-list';
 
 // Ports of the intake listeners: 0 switches a listener off.
 const schema = {

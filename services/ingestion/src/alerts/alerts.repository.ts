@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
-import { ALERT_COLUMNS, AlertColumns } from '../intake/parse-batch';
+import { ALERT_COLUMNS, AlertColumns } from '../intake/pipeline/stored-columns';
 
 export interface AlertUpserted {
   id: string;

@@ -6,18 +6,19 @@ import { IngestionConfig } from '../config';
 import { LivenessModule } from '../liveness/liveness.module';
 import { SensorsModule } from '../sensors/sensors.module';
 import { StorageModule } from '../storage.module';
-import { installIngestBodyParsers } from './http-body';
-import { IngestController } from './ingest.controller';
-import { IngestService } from './ingest.service';
-import { IntakeListeners } from './intake-listeners.service';
-import { LogStreamAdapter } from './log-stream.adapter';
-import { ParserPool } from './parser-pool.service';
+import { installIngestBodyParsers } from './http/http-body';
+import { IngestController } from './http/ingest.controller';
+import { IngestService } from './pipeline/ingest.service';
+import { LogStreamAdapter } from './pipeline/log-stream.adapter';
+import { ParserPool } from './pipeline/parser-pool.service';
+import { SmtpIntakeService } from './smtp/smtp-intake.service';
+import { SyslogIntakeService } from './syslog/syslog-intake.service';
 
 @Module({
   imports: [SensorsModule, StorageModule, LivenessModule],
   controllers: [IngestController],
-  providers: [IngestService, ParserPool, LogStreamAdapter, IntakeListeners],
-  exports: [IngestService, IntakeListeners],
+  providers: [IngestService, ParserPool, LogStreamAdapter, SyslogIntakeService, SmtpIntakeService],
+  exports: [IngestService],
 })
 export class IntakeModule implements OnModuleInit {
   constructor(

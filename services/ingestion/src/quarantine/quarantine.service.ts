@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@kanshi/auth';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
-import { IngestService, toParseInput } from '../intake/ingest.service';
+import { IngestService, toParseInput } from '../intake/pipeline/ingest.service';
 import { decodeDeviceText } from '../parsers/charset';
 import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
 import { SensorDirectory } from '../sensors/sensor-directory.service';

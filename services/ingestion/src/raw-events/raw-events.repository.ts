@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
-import { RAW_EVENT_COLUMNS, type RawRows } from '../intake/parse-batch';
+import { RAW_EVENT_COLUMNS, type RawRows } from '../intake/pipeline/stored-columns';
 import { classTableName, MonthPartition, monthPartition, parsePartitionName } from './partition-calendar';
 
 // One batch of accepted records of one sensor, as COPY rows the parse worker wrote.

@@ -5,6 +5,7 @@ import { IngestionConfig } from '../config';
 import { EntitlementsRepository } from '../entitlements/entitlements.repository';
 import { SensorRef } from '../intake/sensor-ref';
 import { SensorProduct } from '../parsers/types';
+import { LookupCache } from './lookup-cache';
 import { IntakeSensorRow, SensorsRepository } from './sensors.repository';
 import { hashIngestToken } from './ingest-token';
 
@@ -15,21 +16,17 @@ export interface IntakeSensor extends SensorRef {
   retentionMonths: number;
 }
 
-interface Entry<T> {
-  expiresAt: number;
-  value: Promise<T>;
-}
-
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 20_000;
 
 // Every record is attributed through here, so answers (including "no such sensor", which a
-// flood of bad requests would otherwise turn into queries) are cached briefly. Changes made by
-// this process invalidate at once; other replicas see them within the TTL.
+// flood of bad requests would otherwise turn into queries) are cached briefly: this is the one
+// sensor cache of intake (the syslog listener reads it too, synchronously for UDP). Changes made
+// by this process invalidate at once; other replicas see them within the TTL.
 @Injectable()
 export class SensorDirectory {
-  private readonly rows = new Map<string, Entry<IntakeSensorRow | null>>();
-  private readonly retention = new Map<string, Entry<number>>();
+  private readonly rows = new LookupCache<IntakeSensorRow | null>(TTL_MS, MAX_ENTRIES);
+  private readonly retention = new LookupCache<number>(TTL_MS, MAX_ENTRIES);
 
   constructor(
     private readonly repo: SensorsRepository,
@@ -40,7 +37,7 @@ export class SensorDirectory {
   // The sensor when the token is its current one (or the previous one within its grace period).
   async authenticate(sensorId: string, token: string): Promise<IntakeSensor | null> {
     if (!UUID.test(sensorId) || !token) return null;
-    const row = await this.cached(this.rows, `id:${sensorId}`, () => this.repo.intakeById(sensorId));
+    const row = await this.rows.get(`id:${sensorId}`, () => this.repo.intakeById(sensorId));
     if (!row || row.revoked_at) return null;
     const presented = hashIngestToken(token);
     const current = sameHash(presented, row.token_hash);
@@ -52,17 +49,27 @@ export class SensorDirectory {
   // For records that arrive already attributed (syslog by address, mail): the live sensor or null.
   async byId(sensorId: string): Promise<IntakeSensor | null> {
     if (!UUID.test(sensorId)) return null;
-    const row = await this.cached(this.rows, `id:${sensorId}`, () => this.repo.intakeById(sensorId));
+    const row = await this.rows.get(`id:${sensorId}`, () => this.repo.intakeById(sensorId));
     return row && !row.revoked_at ? this.toIntake(row) : null;
   }
 
   async bySourceIp(ip: string): Promise<IntakeSensor | null> {
-    const row = await this.cached(this.rows, `ip:${ip}`, () => this.repo.intakeBySourceIp(ip));
+    const row = await this.rows.get(`ip:${ip}`, () => this.repo.intakeBySourceIp(ip));
     return row && !row.revoked_at ? this.toIntake(row) : null;
   }
 
+  // bySourceIp's answer when the cache holds it, without waiting: the UDP hot path asks this for
+  // every datagram and takes the promise only on a miss.
+  peekBySourceIp(ip: string): { value: IntakeSensor | null } | undefined {
+    const row = this.rows.peek(`ip:${ip}`);
+    if (!row) return undefined;
+    if (!row.value || row.value.revoked_at) return { value: null };
+    const retentionMonths = this.retention.peek(row.value.customer_id);
+    return retentionMonths ? { value: intakeSensor(row.value, retentionMonths.value) } : undefined;
+  }
+
   async bySender(sender: string): Promise<IntakeSensor | null> {
-    const row = await this.cached(this.rows, `mail:${sender.toLowerCase()}`, () => this.repo.intakeBySender(sender.toLowerCase()));
+    const row = await this.rows.get(`mail:${sender.toLowerCase()}`, () => this.repo.intakeBySender(sender.toLowerCase()));
     return row && !row.revoked_at ? this.toIntake(row) : null;
   }
 
@@ -73,26 +80,16 @@ export class SensorDirectory {
   }
 
   private async toIntake(row: IntakeSensorRow): Promise<IntakeSensor> {
-    const retentionMonths = await this.cached(this.retention, row.customer_id, async () => {
+    const retentionMonths = await this.retention.get(row.customer_id, async () => {
       const e = await this.entitlements.forCustomer(row.customer_id);
       return e.retentionMonths ?? this.config.DEFAULT_LOG_RETENTION_MONTHS;
     });
-    return { sensorId: row.id, customerId: row.customer_id, product: row.product as SensorProduct, timeZone: row.time_zone, retentionMonths };
+    return intakeSensor(row, retentionMonths);
   }
+}
 
-  private cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = map.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
-    if (map.size >= MAX_ENTRIES) map.clear();
-    const value = load();
-    map.set(key, { expiresAt: now + TTL_MS, value });
-    // a failed lookup is not an answer: the next caller asks again
-    value.catch(() => {
-      if (map.get(key)?.value === value) map.delete(key);
-    });
-    return value;
-  }
+function intakeSensor(row: IntakeSensorRow, retentionMonths: number): IntakeSensor {
+  return { sensorId: row.id, customerId: row.customer_id, product: row.product as SensorProduct, timeZone: row.time_zone, retentionMonths };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
-import { SensorRef } from './sensor-ref';
-import { extractAlertTexts, IntakeMail, SmtpIntakeServer, SmtpIntakeServerOptions } from './smtp-intake.server';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
+import { SensorRef } from '../sensor-ref';
+import { extractAlertTexts, IntakeMail, SmtpListener, SmtpListenerOptions } from './smtp-listener';
 
 const DOMAIN = 'soc.kanshi.local';
 const NX: SensorRef = { sensorId: 'nx01', customerId: 'customer-a' };
@@ -14,22 +14,22 @@ const TOKENS: Record<string, { token: string; sensor: SensorRef }> = {
   ex01: { token: 'tok-EX', sensor: EX },
 };
 const ALLOWED_SENDER = 'fireeye-cm@example-customer.jp';
-const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../../../../shared/fixtures/vendors/fireeye-nx-extended.json'), 'utf8');
+const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../../../../../shared/fixtures/vendors/fireeye-nx-extended.json'), 'utf8');
 
 interface Stored {
   sensor: SensorRef;
   mail: IntakeMail;
 }
 
-const running: SmtpIntakeServer[] = [];
+const running: SmtpListener[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.stop()));
 });
 
-async function setup(overrides: Partial<SmtpIntakeServerOptions> = {}) {
+async function setup(overrides: Partial<SmtpListenerOptions> = {}) {
   const stored: Stored[] = [];
   const errors: Error[] = [];
-  const sut = new SmtpIntakeServer({
+  const sut = new SmtpListener({
     port: 0,
     domain: DOMAIN,
     authenticateRecipient: async ({ sensorId, token }) => {
@@ -63,7 +63,7 @@ function base64Lines(bytes: Buffer): string {
   return (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
 }
 
-describe('SmtpIntakeServer', () => {
+describe('SmtpListener', () => {
   it('accepts alert mail to <sensorId>+<token>@domain and hands the FireEye JSON body over', async () => {
     const { transport, stored } = await setup();
     const info = await transport.sendMail({

@@ -5,7 +5,7 @@ import { LogsReceived, STREAMS } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
 import { CORRELATION_HEADER, counter, createLogger, currentCorrelationId } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
-import { IngestionConfig } from '../config';
+import { IngestionConfig } from '../../config';
 import { LogBatch } from './parse-batch';
 
 const RETRY_DELAYS_MS = [100, 500, 2000];

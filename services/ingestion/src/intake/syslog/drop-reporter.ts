@@ -1,5 +1,5 @@
 import { counter } from '@kanshi/observability';
-import type { SyslogDrop } from './syslog.server';
+import type { SyslogDrop } from './syslog-delivery';
 
 const dropped = counter('kanshi_ingest_dropped_total', 'Records intake let go to keep its memory bounded (see the warning logs for the sources)', ['transport', 'reason']);
 

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { AddressObject, Attachment, HeaderValue, ParsedMail, simpleParser, StructuredHeader } from 'mailparser';
 import { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerEnvelope, SMTPServerSession } from 'smtp-server';
-import { normalizeRemoteAddress, SensorRef } from './sensor-ref';
-import { decodeDeviceText } from '../parsers/charset';
+import { normalizeRemoteAddress, SensorRef } from '../sensor-ref';
+import { decodeDeviceText } from '../../parsers/charset';
 
 // The SMTP listener for alert mail (FireEye and others send notifications by mail). A mail is
 // accepted only for a recipient that authenticates one sensor (`<sensorId>+<token>@<domain>`)
@@ -39,38 +39,38 @@ export interface RecipientCredentials {
   token: string;
 }
 
-export interface SmtpIntakeTlsOptions {
+export interface SmtpListenerTlsOptions {
   key: string | Buffer;
   cert: string | Buffer;
   ca?: string | Buffer | Array<string | Buffer>;
 }
 
-export interface SmtpIntakeServerOptions {
+export interface SmtpListenerOptions<S extends SensorRef = SensorRef> {
   host?: string;
   // 0 picks a free port
   port?: number;
   // the intake domain, e.g. soc.kanshi.local; mail for any other domain is refused (550)
   domain: string;
   // offers STARTTLS when set
-  tls?: SmtpIntakeTlsOptions;
+  tls?: SmtpListenerTlsOptions;
   maxMessageBytes?: number;
   maxClients?: number;
   maxRecipients?: number;
   socketTimeoutMs?: number;
   // how long stop() lets open sessions finish before closing them
   closeTimeoutMs?: number;
-  authenticateRecipient(localPart: RecipientCredentials): Promise<SensorRef | null>;
-  allowSender(fromAddress: string, remoteAddress: string): Promise<SensorRef | null>;
-  onMail(sensor: SensorRef, mail: IntakeMail): Promise<void>;
+  authenticateRecipient(localPart: RecipientCredentials): Promise<S | null>;
+  allowSender(fromAddress: string, remoteAddress: string): Promise<S | null>;
+  onMail(sensor: S, mail: IntakeMail): Promise<void>;
   // failures answered with a temporary error (lookups, onMail) and connection errors;
   // defaults to process.emitWarning
   onError?(err: Error, context: { remoteAddress?: string; sessionId?: string }): void;
 }
 
-interface Transaction {
+interface Transaction<S extends SensorRef> {
   // accepted recipients grouped by the sensor they attribute the mail to
-  sensors: Map<string, { sensor: SensorRef; recipients: string[] }>;
-  allowedSender?: Promise<SensorRef | null>;
+  sensors: Map<string, { sensor: S; recipients: string[] }>;
+  allowedSender?: Promise<S | null>;
 }
 
 const DEFAULTS = {
@@ -84,18 +84,18 @@ const DEFAULTS = {
   closeTimeoutMs: 10_000,
 };
 
-export class SmtpIntakeServer {
-  private readonly options: SmtpIntakeServerOptions;
+export class SmtpListener<S extends SensorRef = SensorRef> {
+  private readonly options: SmtpListenerOptions<S>;
   private readonly domain: string;
   private readonly maxMessageBytes: number;
-  private readonly transactions = new WeakMap<SMTPServerEnvelope, Transaction>();
+  private readonly transactions = new WeakMap<SMTPServerEnvelope, Transaction<S>>();
   private readonly server: SMTPServer;
   private listening = false;
 
-  constructor(options: SmtpIntakeServerOptions) {
+  constructor(options: SmtpListenerOptions<S>) {
     this.options = options;
     this.domain = normalizeDomain(options.domain);
-    if (!this.domain) throw new Error('SmtpIntakeServer: domain is required');
+    if (!this.domain) throw new Error('SmtpListener: domain is required');
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULTS.maxMessageBytes;
     this.server = new SMTPServer({
       name: this.domain,
@@ -155,7 +155,7 @@ export class SmtpIntakeServer {
       throw smtpError(550, `Mailbox unavailable: ${this.domain} is the only domain served here`);
     }
     const tx = this.transaction(session.envelope);
-    let sensor: SensorRef | null;
+    let sensor: S | null;
     try {
       sensor = await this.recipientSensor(localPart);
       if (!sensor) {
@@ -180,13 +180,13 @@ export class SmtpIntakeServer {
     else tx.sensors.set(sensor.sensorId, { sensor, recipients: [address.address] });
   }
 
-  private recipientSensor(localPart: string): Promise<SensorRef | null> {
+  private recipientSensor(localPart: string): Promise<S | null> {
     const plus = localPart.indexOf('+');
     if (plus <= 0 || plus === localPart.length - 1) return Promise.resolve(null);
     return this.options.authenticateRecipient({ sensorId: localPart.slice(0, plus), token: localPart.slice(plus + 1) });
   }
 
-  private transaction(envelope: SMTPServerEnvelope): Transaction {
+  private transaction(envelope: SMTPServerEnvelope): Transaction<S> {
     let tx = this.transactions.get(envelope);
     if (!tx) {
       tx = { sensors: new Map() };

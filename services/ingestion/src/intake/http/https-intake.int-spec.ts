@@ -3,12 +3,12 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AlertReceived, LogsReceived } from '@kanshi/events';
 import { gqlOk, tokenFor } from '@kanshi/testing';
-import { createCustomer, bootIngestion, published, registerSensor, TestService } from '../int-spec-helpers';
+import { createCustomer, bootIngestion, published, registerSensor, TestService } from '../../int-spec-helpers';
 
 jest.setTimeout(60_000);
 
-const FIXTURES = path.resolve(__dirname, '../parsers/__fixtures__');
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
+const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
 const FORTIGATE_ALERTS = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
 const FORTIGATE_TRAFFIC = readFileSync(path.join(FIXTURES, 'fortigate-more.log'), 'utf8').trim().split('\n')[0];
 const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');

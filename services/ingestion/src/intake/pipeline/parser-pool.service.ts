@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
-import { IngestionConfig } from '../config';
+import { IngestionConfig } from '../../config';
 import { inputTransferables, ParseJob, ParsedBatch, parseBatch } from './parse-batch';
 
 interface Pending {
@@ -89,9 +89,9 @@ export function youngGenerationMb(workers: number): number {
 // The compiled worker next to this file; from the TypeScript sources (tests), the same file
 // compiled on load with swc, the compiler the build uses.
 function workerEntry(): { file: string; eval: boolean; workerData?: unknown } {
-  const js = path.join(__dirname, 'parse.worker.js');
+  const js = path.join(__dirname, 'parse-worker.js');
   if (existsSync(js)) return { file: js, eval: false };
-  const ts = path.join(__dirname, 'parse.worker.ts');
+  const ts = path.join(__dirname, 'parse-worker.ts');
   const loader = `
     const fs = require('node:fs');
     const swc = require('@swc/core');

@@ -1,6 +1,6 @@
 import { metricsRegistry } from '@kanshi/observability';
 import { DropReporter } from './drop-reporter';
-import type { SyslogDrop } from './syslog.server';
+import type { SyslogDrop } from './syslog-delivery';
 
 const flood = (remoteAddress: string, records = 1): SyslogDrop => ({ reason: 'udp_overload', records, transport: 'udp', remoteAddress, sensor: { sensorId: 's-1', customerId: 'c-1', product: 'FORTIGATE', timeZone: 'Asia/Tokyo' } as never });
 

@@ -4,31 +4,28 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import nodemailer from 'nodemailer';
 import iconv from 'iconv-lite';
 import { eventually, gqlOk, tokenFor } from '@kanshi/testing';
-import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../int-spec-helpers';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
+import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../../int-spec-helpers';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
 
 jest.setTimeout(120_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
-const FIXTURES = path.resolve(__dirname, '../parsers/__fixtures__');
+const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
 const FORTIGATE = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
 const PALOALTO = readFileSync(path.join(SHARED, 'paloalto-threat.log'), 'utf8').trim();
-const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');
-const DOMAIN = 'intake.test.kanshi.local';
 // Loopback addresses of their own, so the source-address attribution is really exercised.
 const KNOWN = '127.0.0.11';
 const PALO = '127.0.0.13';
 const UNKNOWN = '127.0.0.12';
 
 let svc: TestService;
-let ports: { udp: number; tcp: number; tls: number; smtp: number };
+let ports: { udp: number; tcp: number; tls: number };
 let cert: { key: string; cert: string };
 
 beforeAll(async () => {
-  ports = { udp: await freePort('udp'), tcp: await freePort(), tls: await freePort(), smtp: await freePort() };
+  ports = { udp: await freePort('udp'), tcp: await freePort(), tls: await freePort() };
   cert = createSelfSignedCertificate();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kanshi-syslog-tls-'));
   writeFileSync(path.join(dir, 'cert.pem'), cert.cert);
@@ -40,10 +37,6 @@ beforeAll(async () => {
     SYSLOG_TLS_PORT: String(ports.tls),
     SYSLOG_TLS_CERT_PATH: path.join(dir, 'cert.pem'),
     SYSLOG_TLS_KEY_PATH: path.join(dir, 'key.pem'),
-    SMTP_PORT: String(ports.smtp),
-    INTAKE_MAIL_DOMAIN: DOMAIN,
-    // the local MTA only: other loopback addresses stand for hosts elsewhere
-    SMTP_SENDER_RELAYS: '127.0.0.1',
   });
 });
 afterAll(async () => {
@@ -161,67 +154,5 @@ describe('syslog intake', () => {
     clearInterval(sampler);
     // the payload itself is ~18 MB; the socket is paused while each batch is written
     expect(peak - before).toBeLessThan(256 * 1024 * 1024);
-  });
-});
-
-describe('SMTP alert-mail intake', () => {
-  let nx: { sensorId: string; token: string };
-  let transport: ReturnType<typeof nodemailer.createTransport>;
-  beforeAll(async () => {
-    const c = await createCustomer(svc);
-    nx = await registerSensor(svc, c.customerId, { product: 'FIREEYE_NX', allowedSenders: ['cm01@example-customer.jp'] });
-    transport = nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true });
-  });
-
-  it('stores the FireEye alert in a mail to <sensorId>+<token>@domain', async () => {
-    const info = await transport.sendMail({ from: 'nx01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'FireEye Alert', text: FIREEYE });
-    expect(info.response).toMatch(/^250 /);
-    const [alert] = await svc.ds.query(`SELECT vendor_event_id, rule_name FROM ingestion.alert WHERE sensor_id = $1`, [nx.sensorId]);
-    expect(alert).toEqual({ vendor_event_id: '48213', rule_name: 'malware-callback' });
-    expect((await rawEvents(nx.sensorId))[0].transport).toBe('smtp');
-  });
-
-  it('reads the alert from a Shift_JIS attachment of mail from an allow-listed sender', async () => {
-    const json = FIREEYE.replace('48213', '48299');
-    await transport.sendMail({
-      from: 'cm01@example-customer.jp',
-      to: `alerts@${DOMAIN}`,
-      subject: 'アラート',
-      text: '',
-      attachments: [{ filename: 'alert.json', content: iconv.encode(json, 'cp932'), contentType: 'application/json; charset=Shift_JIS' }],
-    });
-    const rows = await svc.ds.query(`SELECT vendor_event_id FROM ingestion.alert WHERE sensor_id = $1 AND vendor_event_id = '48299'`, [nx.sensorId]);
-    expect(rows).toHaveLength(1);
-  });
-
-  it('takes an allow-listed sender only through a trusted relay or from the sensor itself: a forged MAIL FROM gets 535', async () => {
-    const json = FIREEYE.replace('48213', '48377');
-    const mail = { from: 'cm01@example-customer.jp', to: `alerts@${DOMAIN}`, subject: 'FireEye Alert', text: json };
-    const elsewhere = nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true, localAddress: '127.0.0.31' });
-    const refused = await elsewhere.sendMail(mail).then(
-      () => null,
-      (e: { responseCode?: number }) => e,
-    );
-    expect(refused?.responseCode).toBe(535);
-    const stored = () => svc.ds.query(`SELECT vendor_event_id FROM ingestion.alert WHERE sensor_id = $1 AND vendor_event_id = '48377'`, [nx.sensorId]);
-    expect(await stored()).toEqual([]);
-
-    // the appliance mailing from its own registered address is trusted
-    await gqlOk(svc.graphql, await tokenFor('provider_admin'), 'mutation($id: ID!, $i: UpdateSensorSettingsInput!) { updateSensorSettings(sensorId: $id, input: $i) { id } }', {
-      id: nx.sensorId,
-      i: { allowedSourceIps: ['127.0.0.31'] },
-    });
-    expect((await elsewhere.sendMail(mail)).response).toMatch(/^250 /);
-    expect(await stored()).toEqual([{ vendor_event_id: '48377' }]);
-  });
-
-  it('refuses a wrong token with 535 and stores nothing', async () => {
-    const before = (await rawEvents(nx.sensorId)).length;
-    const err = await transport.sendMail({ from: 'x@example.com', to: `${nx.sensorId}+kst_wrong@${DOMAIN}`, subject: 'x', text: FIREEYE }).then(
-      () => null,
-      (e: { responseCode?: number }) => e,
-    );
-    expect(err?.responseCode).toBe(535);
-    expect((await rawEvents(nx.sensorId)).length).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import type { IngestionConfig } from '../config';
+import type { IngestionConfig } from '../../config';
 import type { ParseJob } from './parse-batch';
 import { ParserPool } from './parser-pool.service';
 

@@ -5,12 +5,12 @@ import { DiscardPolicy, nanos } from 'nats';
 import { LogsReceived } from '@kanshi/events';
 import { metricsRegistry } from '@kanshi/observability';
 import { eventually } from '@kanshi/testing';
-import { bootIngestion, createCustomer, published, registerSensor, TestService } from '../int-spec-helpers';
+import { bootIngestion, createCustomer, published, registerSensor, TestService } from '../../int-spec-helpers';
 import { LogStreamAdapter } from './log-stream.adapter';
 
 jest.setTimeout(60_000);
 
-const TRAFFIC = readFileSync(path.resolve(__dirname, '../parsers/__fixtures__/fortigate-more.log'), 'utf8').trim().split('\n')[0];
+const TRAFFIC = readFileSync(path.resolve(__dirname, '../../parsers/__fixtures__/fortigate-more.log'), 'utf8').trim().split('\n')[0];
 
 let svc: TestService;
 beforeAll(async () => {

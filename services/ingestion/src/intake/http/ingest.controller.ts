@@ -2,12 +2,12 @@ import { Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { counter } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
-import { IngestionConfig } from '../config';
-import { LivenessService } from '../liveness/liveness.service';
-import { normalizeRemoteAddress } from './sensor-ref';
-import { IntakeSensor, SensorDirectory } from '../sensors/sensor-directory.service';
+import { IngestionConfig } from '../../config';
+import { LivenessService } from '../../liveness/liveness.service';
+import { normalizeRemoteAddress } from '../sensor-ref';
+import { IntakeSensor, SensorDirectory } from '../../sensors/sensor-directory.service';
 import { decompress } from './http-body';
-import { IngestService } from './ingest.service';
+import { IngestService } from '../pipeline/ingest.service';
 import { RateLimiter } from './rate-limiter';
 
 const refused = counter('kanshi_ingest_http_refused_total', 'HTTPS intake requests refused before storage', ['status']);

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { loadConfig } from '../../config';
 import { AddressList } from './address-list';
 
 describe('AddressList', () => {

@@ -1,5 +1,6 @@
 import * as iconv from 'iconv-lite';
-import { parseBatch, ParseJob, ParseInput, RAW_EVENT_COLUMNS } from './parse-batch';
+import { parseBatch, ParseJob, ParseInput } from './parse-batch';
+import { RAW_EVENT_COLUMNS } from './stored-columns';
 import { toParseInput } from './ingest.service';
 
 const LOGS = { subject: 'ingestion.log.received.v1', sensorId: '6f1c2a4e-0000-4000-8000-000000000001', customerId: '6f1c2a4e-0000-4000-8000-000000000002', maxPayloadBytes: 1024 * 1024 };

@@ -3,45 +3,22 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertReceived, LogsReceived } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { counter, histogram } from '@kanshi/observability';
-import { LivenessService } from '../liveness/liveness.service';
-import { QuarantineInsert, QuarantineRepository } from '../quarantine/quarantine.repository';
-import { AlertsRepository } from '../alerts/alerts.repository';
-import { RawEventBatch, RawEventsRepository } from '../raw-events/raw-events.repository';
-import { RetentionService } from '../raw-events/retention.service';
-import { IntakeSensor } from '../sensors/sensor-directory.service';
+import { LivenessService } from '../../liveness/liveness.service';
+import { QuarantineInsert, QuarantineRepository } from '../../quarantine/quarantine.repository';
+import { AlertsRepository } from '../../alerts/alerts.repository';
+import { RawEventBatch, RawEventsRepository } from '../../raw-events/raw-events.repository';
+import { RetentionService } from '../../raw-events/retention.service';
+import { IntakeSensor } from '../../sensors/sensor-directory.service';
 import { LogStreamAdapter } from './log-stream.adapter';
 import { currentCorrelationId } from '@kanshi/observability';
-import { AlertColumns, LogBatch, ParseInput, RecordResult } from './parse-batch';
+import { ParsedBatch, ParseInput, RecordResult } from './parse-batch';
+import { IntakeMeta, IntakeRecord } from './intake-record';
 import { ParserPool } from './parser-pool.service';
 
-export type { RecordResult } from './parse-batch';
-
-export type IntakeTransport = 'https' | 'udp' | 'tcp' | 'tls' | 'smtp' | 'replay';
-
-// One record as a listener framed it: bytes off a socket (decoded by the parser, Shift_JIS and
-// friends included) or text already decoded (an HTTP body split into lines or JSON documents).
-export interface IntakeRecord {
-  bytes?: Buffer;
-  text?: string;
-  receivedAt: Date;
-  // refused before parsing (e.g. an HTTP body that cannot be split into records): quarantined as is
-  rejectedReason?: string;
-}
-
-export interface IntakeMeta {
-  transport: IntakeTransport;
-  remoteAddress: string | null;
-}
-
-// A batch parsed and ready to write.
-export interface PreparedBatch {
-  // the body could not be read at all (nothing stored)
-  error?: string;
-  results: RecordResult[];
+// A batch as the parse worker made it, with its raw rows and quarantined records attributed to
+// their sensor: ready to write.
+export interface PreparedBatch extends Omit<ParsedBatch, 'raw' | 'quarantined'> {
   raw: RawEventBatch;
-  alerts: AlertColumns;
-  // the non-alert events, as logs.received messages
-  logs: LogBatch[];
   quarantine: QuarantineInsert[];
 }
 
@@ -115,7 +92,7 @@ export class IngestService {
         rows: parsed.raw,
       },
       alerts: parsed.alerts,
-      logs: parsed.logBatches,
+      logBatches: parsed.logBatches,
       quarantine: parsed.quarantined.map((q) => ({
         receivedAt: new Date(q.receivedAt),
         sensorId: sensor.sensorId,
@@ -156,7 +133,7 @@ export class IngestService {
     records.inc({ transport: meta.transport, outcome: 'quarantined' }, batch.results.length - accepted);
     // A replayed record is old news for liveness.
     if (meta.transport !== 'replay' && batch.results.length > 0) this.liveness.seen(sensor.sensorId, new Date(), accepted > 0);
-    await this.logStream.publish(sensor.sensorId, batch.logs);
+    await this.logStream.publish(sensor.sensorId, batch.logBatches);
   }
 
   private async write(em: EntityManager, sensor: IntakeSensor, batch: PreparedBatch): Promise<void> {

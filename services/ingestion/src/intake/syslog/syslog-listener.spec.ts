@@ -3,16 +3,19 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { createSelfSignedCertificate } from './__fixtures__/self-signed-certificate';
-import { SensorRef } from './sensor-ref';
-import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection, SyslogServer, SyslogServerOptions, splitDatagram } from './syslog.server';
+import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certificate';
+import { SensorRef } from '../sensor-ref';
+import { LookupCache } from '../../sensors/lookup-cache';
+import { splitDatagram } from './syslog-datagrams';
+import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection } from './syslog-delivery';
+import { SyslogListener, SyslogListenerOptions } from './syslog-listener';
 
 // Real sockets on loopback. 127.0.0.1 is the registered firewall; 127.0.0.2 (also loopback on
 // Linux) plays a device nobody registered.
 const FIREWALL: SensorRef = { sensorId: 'sensor-fgt-hq-01', customerId: 'customer-a' };
 const KNOWN = '127.0.0.1';
 const STRANGER = '127.0.0.2';
-const FIXTURES = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
 const fortigateLines = fs.readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').split('\n').filter(Boolean);
 
 interface Batch {
@@ -21,24 +24,26 @@ interface Batch {
   meta: SyslogMeta;
 }
 
-const running: SyslogServer[] = [];
+const running: SyslogListener[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.stop()));
 });
 
-async function setup(overrides: Partial<SyslogServerOptions> = {}) {
+// `sensorCacheTtlMs`: the listener asks the sensor directory in the service, which caches its
+// answers (the only sensor cache of intake); here a cache of the same kind stands in for it.
+async function setup(overrides: Partial<SyslogListenerOptions> = {}, sensorCacheTtlMs = 10_000) {
   const batches: Batch[] = [];
   const rejections: SyslogRejection[] = [];
   const lookups: string[] = [];
   const errors: Error[] = [];
   const drops: SyslogDrop[] = [];
-  const sut = new SyslogServer({
+  const { resolveSensor: lookup = defaultLookup(lookups), ...rest } = overrides;
+  const directory = new LookupCache<SensorRef | null>(sensorCacheTtlMs, 10_000);
+  const sut = new SyslogListener({
     udpPort: 0,
     tcpPort: 0,
-    resolveSensor: async (address) => {
-      lookups.push(address);
-      return address === KNOWN ? FIREWALL : null;
-    },
+    resolveSensor: (address) => directory.get(address, () => lookup(address)),
+    peekSensor: (address) => directory.peek(address),
     onRecords: async (sensor, records, meta) => {
       batches.push({ sensor, records, meta });
     },
@@ -47,12 +52,19 @@ async function setup(overrides: Partial<SyslogServerOptions> = {}) {
     },
     onError: (err) => errors.push(err),
     onDropped: (drop) => drops.push(drop),
-    ...overrides,
+    ...rest,
   });
   running.push(sut);
   const ports = await sut.start();
   const texts = () => batches.flatMap((batch) => batch.records.map((r) => r.bytes.toString()));
   return { sut, ports, batches, rejections, lookups, errors, drops, texts };
+}
+
+function defaultLookup(lookups: string[]) {
+  return async (address: string): Promise<SensorRef | null> => {
+    lookups.push(address);
+    return address === KNOWN ? FIREWALL : null;
+  };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -87,7 +99,7 @@ function octet(msg: string): string {
   return `${Buffer.byteLength(msg)} ${msg}`;
 }
 
-describe('SyslogServer over UDP', () => {
+describe('SyslogListener over UDP', () => {
   it('makes one record per datagram, and one per line when a device packs several lines into one', async () => {
     const { ports, batches, texts } = await setup();
     await sendUdp(ports.udpPort!, [fortigateLines[0], `${fortigateLines[1]}\r\n<14>second in the datagram\n`, '<14>last one\0']);
@@ -165,7 +177,7 @@ describe('SyslogServer over UDP', () => {
   });
 });
 
-describe('SyslogServer over TCP', () => {
+describe('SyslogListener over TCP', () => {
   it('frames octet-counted and newline-delimited messages on one connection, in order', async () => {
     const { ports, texts, batches } = await setup();
     const client = await connectTcp(ports.tcpPort!);
@@ -290,7 +302,7 @@ describe('SyslogServer over TCP', () => {
   it('re-checks the source address of a long-lived connection, so a moved or deleted sensor stops receiving', async () => {
     const moved: SensorRef = { sensorId: 'sensor-fgt-hq-01-new', customerId: 'customer-b' };
     let current: SensorRef | null = FIREWALL;
-    const { ports, batches, rejections } = await setup({ sensorCacheTtlMs: 20, resolveSensor: async () => current });
+    const { ports, batches, rejections } = await setup({ resolveSensor: async () => current }, 20);
     const client = await connectTcp(ports.tcpPort!);
     client.on('error', () => undefined);
     client.write('<13>first\n');
@@ -407,7 +419,7 @@ describe('SyslogServer over TCP', () => {
   }, 60_000);
 });
 
-describe('SyslogServer over TLS', () => {
+describe('SyslogListener over TLS', () => {
   let key: string;
   let cert: string;
 

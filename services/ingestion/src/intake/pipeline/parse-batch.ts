@@ -1,21 +1,19 @@
 // The CPU-heavy half of intake, as a pure function of plain data: decode, parse and normalize a
 // batch of records and serialize what will be stored and published. It runs in the parse
-// worker threads (parse.worker.ts), so it imports nothing but the parsers, and its input and
+// worker threads (parse-worker.ts), so it imports nothing but the parsers, and its input and
 // output are cheap to pass between threads (strings, numbers, byte arrays; no object graphs).
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import { decodeDeviceText } from '../parsers/charset';
+import { decodeDeviceText } from '../../parsers/charset';
 import { ByteWriter, copyText } from './byte-writer';
-import { splitBody } from './body-records';
-import { parseRecord } from '../parsers/parse';
-import type { NormalizedEvent, SensorProduct } from '../parsers/types';
+import type { AlertColumns, RawRows } from './stored-columns';
+import { BodyRecord, splitBody } from './body-records';
+import { parseRecord } from '../../parsers/parse';
+import type { NormalizedEvent, SensorProduct } from '../../parsers/types';
 
-export interface ParseJobRecord {
-  text?: string;
-  bytes?: Uint8Array;
+// An IntakeRecord (intake-record.ts) as it travels to a worker thread.
+export interface ParseJobRecord extends BodyRecord {
   receivedAt: number;
-  // refused before parsing (e.g. a body that cannot be split): quarantined as is
-  rejectedReason?: string;
 }
 
 // What a listener hands over, in the form cheapest to pass to a worker thread: syslog frames
@@ -60,56 +58,12 @@ export interface ParsedAlert {
   count: number;
 }
 
-// The raw_event columns the parse worker writes, in this order, as COPY text rows.
-export const RAW_EVENT_COLUMNS = 'received_at, retention_months, occurred_at, customer_id, sensor_id, product, transport, kind, severity, raw, raw_bytes';
-
-// Accepted records as rows of PostgreSQL's COPY text format (RAW_EVENT_COLUMNS), UTF-8: the
-// main thread streams them to the database as they are (no per-row work there).
-export interface RawRows {
-  count: number;
-  // distinct UTC months (YYYY-MM) of receivedAt, for the partitions
-  months: string[];
-  copy: Uint8Array;
-}
-
 // One logs.received message, envelope included, ready to publish.
 export interface LogBatch {
   eventId: string;
   records: number;
   payload: Uint8Array;
 }
-
-// The alerts of a batch (identical ones counted), sorted by vendor event id (the order the
-// upsert locks them in), each column a PostgreSQL array literal; with the alerts.received body
-// of each as it will be if the alert is new (its id is made here).
-export interface AlertColumns {
-  count: number;
-  ids: string[];
-  bodies: string[];
-  columns: Record<(typeof ALERT_COLUMNS)[number], Uint8Array>;
-}
-
-export const ALERT_COLUMNS = [
-  'id',
-  'vendor_event_id',
-  'received_at',
-  'occurred_at',
-  'rule_name',
-  'vendor_severity',
-  'severity',
-  'blocked',
-  'group_key',
-  'host_name',
-  'host_ip',
-  'source_ip',
-  'destination_ip',
-  'user_name',
-  'file_name',
-  'file_hash',
-  'ecs',
-  'raw',
-  'repeat_count',
-] as const;
 
 export interface ParsedBatch {
   // the body could not be read at all (nothing to keep, e.g. an empty one)
@@ -155,7 +109,7 @@ function recordsOf(input: ParseInput): ParseJobRecord[] | { error: string } {
     }
     return records;
   }
-  const split = splitBody(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
+  const split = splitBody({ kind: 'http', bytes: Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), contentType: input.contentType });
   if ('error' in split) return split;
   return split.map((r) => ({ ...r, receivedAt: input.receivedAt }));
 }

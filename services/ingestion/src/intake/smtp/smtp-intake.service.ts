@@ -1,0 +1,88 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { counter, createLogger } from '@kanshi/observability';
+import { PLATFORM_CONFIG } from '@kanshi/platform';
+import { IngestionConfig } from '../../config';
+import { LivenessService } from '../../liveness/liveness.service';
+import { IntakeSensor, SensorDirectory } from '../../sensors/sensor-directory.service';
+import { splitBody } from '../pipeline/body-records';
+import { IngestService } from '../pipeline/ingest.service';
+import { IntakeRecord } from '../pipeline/intake-record';
+import { AddressList } from './address-list';
+import { extractAlertTexts, IntakeMail, SmtpListener } from './smtp-listener';
+
+const senderRefused = counter('kanshi_ingest_mail_sender_refused_total', 'Mail from an allow-listed sender refused: not through a trusted relay nor from the sensor');
+
+// The SMTP listener for alert mail, wired to the intake pipeline: started with the application,
+// stopped (sessions in progress answered) before it closes its pool.
+@Injectable()
+export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = createLogger('SmtpIntakeService');
+  private listener?: SmtpListener<IntakeSensor>;
+  private readonly senderRelays: AddressList;
+  private listeningPort: number | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sensors: SensorDirectory,
+    private readonly ingest: IngestService,
+    private readonly liveness: LivenessService,
+    @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+  ) {
+    this.senderRelays = AddressList.parse(config.SMTP_SENDER_RELAYS);
+  }
+
+  get port(): number | null {
+    return this.listeningPort;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // schema-only boot (supergraph composition): no database, nothing to run
+    if (!this.ds.isInitialized) return;
+    const c = this.config;
+    if (!c.SMTP_PORT) return;
+    this.listener = new SmtpListener<IntakeSensor>({
+      host: c.SMTP_HOST,
+      port: c.SMTP_PORT,
+      domain: c.INTAKE_MAIL_DOMAIN,
+      tls: c.SMTP_TLS_CERT_PATH && c.SMTP_TLS_KEY_PATH ? { cert: readFileSync(c.SMTP_TLS_CERT_PATH), key: readFileSync(c.SMTP_TLS_KEY_PATH) } : undefined,
+      authenticateRecipient: ({ sensorId, token }) => this.sensors.authenticate(sensorId, token),
+      allowSender: (from, remoteAddress) => this.senderSensor(from, remoteAddress),
+      onMail: (sensor, mail) => this.mailReceived(sensor, mail),
+      onError: (err, context) => this.log.warn({ err, ...context }, 'SMTP listener recovered from an error'),
+    });
+    this.listeningPort = (await this.listener.start()).port;
+    this.log.info({ port: this.listeningPort, domain: c.INTAKE_MAIL_DOMAIN }, 'SMTP intake listening');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
+    // what the last mails told about their sensors
+    await this.liveness.flush();
+  }
+
+  // The alert is in the body or an attachment, split into records as every body is.
+  async mailReceived(sensor: IntakeSensor, mail: IntakeMail): Promise<void> {
+    const records: IntakeRecord[] = [];
+    for (const text of extractAlertTexts(mail)) {
+      for (const record of splitBody({ kind: 'mail', text, product: sensor.product })) records.push({ text: record.text, receivedAt: mail.receivedAt });
+    }
+    if (records.length === 0) {
+      records.push({ bytes: mail.raw, receivedAt: mail.receivedAt, rejectedReason: 'mail carries no alert text (empty body, no text, JSON or CSV attachment)' });
+    }
+    await this.ingest.ingest(sensor, records, { transport: 'smtp', remoteAddress: mail.remoteAddress });
+  }
+
+  // The sensor a mail without a token is for: its sender must be allow-listed on the sensor, and
+  // the mail must come through a trusted relay or from the sensor's own address (anybody can
+  // write any MAIL FROM). Refused like a wrong token, so nothing tells which senders are listed.
+  private async senderSensor(from: string, remoteAddress: string): Promise<IntakeSensor | null> {
+    const sensor = await this.sensors.bySender(from);
+    if (!sensor) return null;
+    if (this.senderRelays.has(remoteAddress) || (await this.sensors.bySourceIp(remoteAddress))?.sensorId === sensor.sensorId) return sensor;
+    senderRefused.inc();
+    this.log.warn({ from, remoteAddress, sensorId: sensor.sensorId }, 'mail from an allow-listed sender refused: it came neither through a trusted relay (SMTP_SENDER_RELAYS) nor from the sensor');
+    return null;
+  }
+}
