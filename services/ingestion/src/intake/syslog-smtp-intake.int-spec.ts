@@ -12,11 +12,10 @@ import { createSelfSignedCertificate } from './__fixtures__/self-signed-certific
 
 jest.setTimeout(120_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
 const FIXTURES = path.resolve(__dirname, '../parsers/__fixtures__');
-const FORTIGATE = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
-const PALOALTO = readFileSync(path.join(SHARED, 'paloalto-threat.log'), 'utf8').trim();
-const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');
+const FORTIGATE = readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').trim().split('\n');
+const PALOALTO = readFileSync(path.join(FIXTURES, 'paloalto-threat.log'), 'utf8').trim();
+const FIREEYE = readFileSync(path.join(FIXTURES, 'fireeye-nx-extended.json'), 'utf8');
 const DOMAIN = 'intake.test.kanshi.local';
 // Loopback addresses of their own, so the source-address attribution is really exercised.
 const KNOWN = '127.0.0.11';
@@ -82,7 +81,7 @@ describe('syslog intake', () => {
     await sendTcp(`${FORTIGATE[0]}\n${octet}`, KNOWN);
     await eventually(async () => expect((await rawEvents(fortigate.sensorId)).filter((r) => r.transport === 'tcp')).toHaveLength(2));
     const alerts = await svc.ds.query(`SELECT group_key FROM ingestion.alert WHERE sensor_id = $1 ORDER BY group_key`, [fortigate.sensorId]);
-    expect(alerts.map((a: { group_key: string | null }) => a.group_key)).toContain('204811233');
+    expect(alerts.map((a: { group_key: string | null }) => a.group_key)).toContain('318840177');
   });
 
   it('stores datagrams sent over UDP, several messages per datagram included', async () => {
@@ -146,7 +145,7 @@ describe('syslog intake', () => {
     const c = await createCustomer(svc);
     const flood = await registerSensor(svc, c.customerId, { product: 'FORTIGATE', allowedSourceIps: ['127.0.0.14'] });
     const lines = 30_000;
-    const payload = Buffer.from(Array.from({ length: lines }, (_, i) => FORTIGATE[i % 2].replace('incidentserialno=204811233', `incidentserialno=${i}`)).join('\n') + '\n');
+    const payload = Buffer.from(Array.from({ length: lines }, (_, i) => FORTIGATE[i % 2].replace('incidentserialno=318840177', `incidentserialno=${i}`)).join('\n') + '\n');
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -177,12 +176,12 @@ describe('SMTP alert-mail intake', () => {
     const info = await transport.sendMail({ from: 'nx01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'FireEye Alert', text: FIREEYE });
     expect(info.response).toMatch(/^250 /);
     const [alert] = await svc.ds.query(`SELECT vendor_event_id, rule_name FROM ingestion.alert WHERE sensor_id = $1`, [nx.sensorId]);
-    expect(alert).toEqual({ vendor_event_id: '48213', rule_name: 'malware-callback' });
+    expect(alert).toEqual({ vendor_event_id: '52716', rule_name: 'malware-callback' });
     expect((await rawEvents(nx.sensorId))[0].transport).toBe('smtp');
   });
 
   it('reads the alert from a Shift_JIS attachment of mail from an allow-listed sender', async () => {
-    const json = FIREEYE.replace('48213', '48299');
+    const json = FIREEYE.replace('52716', '48299');
     await transport.sendMail({
       from: 'cm01@example-customer.jp',
       to: `alerts@${DOMAIN}`,
@@ -195,7 +194,7 @@ describe('SMTP alert-mail intake', () => {
   });
 
   it('takes an allow-listed sender only through a trusted relay or from the sensor itself: a forged MAIL FROM gets 535', async () => {
-    const json = FIREEYE.replace('48213', '48377');
+    const json = FIREEYE.replace('52716', '48377');
     const mail = { from: 'cm01@example-customer.jp', to: `alerts@${DOMAIN}`, subject: 'FireEye Alert', text: json };
     const elsewhere = nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true, localAddress: '127.0.0.31' });
     const refused = await elsewhere.sendMail(mail).then(
