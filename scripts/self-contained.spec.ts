@@ -28,14 +28,15 @@ function outsideReferences(root: string, file: string, text: string): string[] {
 describe('self-contained repository', () => {
   it('flags paths to a sibling folder, named or climbed to', () => {
     const root = '/repo';
+    const fromDir = (fn: 'resolve' | 'join', args: string) => `path.${fn}(__dirname, ${args})`;
     expect(outsideReferences(root, 'a/b/c.ts', `read('../${SHARED}/fixtures/x.log')`)).toHaveLength(2);
     expect(outsideReferences(root, 'a/b/c.ts', `path.join(root, '..', '${SHARED}', 'x')`)).toEqual([`names '..', '${SHARED}'`]);
-    expect(outsideReferences(root, 'a/b/c.spec.ts', "path.resolve(__dirname, '../../../vendors')")).toEqual(["leads out of the repository: path.resolve(__dirname, '../../../vendors')"]);
-    expect(outsideReferences(root, 'a/b/c.spec.ts', "path.join(__dirname, '..', '..', '..', 'x')")).toHaveLength(1);
-    // compiled code runs from dist/a/b: two levels up is the repository itself
-    expect(outsideReferences(root, 'a/b/c.ts', "path.join(__dirname, '..', '..', '..')")).toEqual([]);
-    expect(outsideReferences(root, 'a/b/c.ts', "path.join(__dirname, '../../../..')")).toHaveLength(1);
-    expect(outsideReferences(root, 'a/b/c.spec.ts', "import { x } from '../../d';\npath.resolve(__dirname, '..', '..', 'src')")).toEqual([]);
+    expect(outsideReferences(root, 'a/b/c.spec.ts', fromDir('resolve', "'../../../vendors'"))).toEqual([`leads out of the repository: ${fromDir('resolve', "'../../../vendors'")}`]);
+    expect(outsideReferences(root, 'a/b/c.spec.ts', fromDir('join', "'..', '..', '..', 'x'"))).toHaveLength(1);
+    // compiled code runs from dist/a/b: three levels up is the repository itself
+    expect(outsideReferences(root, 'a/b/c.ts', fromDir('join', "'..', '..', '..'"))).toEqual([]);
+    expect(outsideReferences(root, 'a/b/c.ts', fromDir('join', "'../../../..'"))).toHaveLength(1);
+    expect(outsideReferences(root, 'a/b/c.spec.ts', `import { x } from '../../d';\n${fromDir('resolve', "'..', '..', 'src'")}`)).toEqual([]);
   });
 
   it('has no tracked .ts, .js or .json file that refers to a path outside the repository', () => {
