@@ -250,9 +250,11 @@ async function sendSyslog(port: number, load: SyslogLoad[]): Promise<void> {
         new Promise<void>((resolve, reject) => {
           const socket = net.connect({ host: '127.0.0.1', port, localAddress: sensor.feed.source });
           socket.on('error', reject);
-          socket.on('connect', async () => {
-            for (const chunk of chunks) if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
-            socket.end(() => resolve());
+          socket.on('connect', () => {
+            void (async () => {
+              for (const chunk of chunks) if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
+              socket.end(() => resolve());
+            })().catch(reject);
           });
         }),
     ),
