@@ -26,7 +26,6 @@ const HTTP_BATCH = Number(process.env.BENCH_HTTP_BATCH ?? 1000);
 const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 8);
 
 const ROOT = path.resolve(distDir(), '..');
-const SHARED = path.resolve(ROOT, '..', 'shared', 'fixtures', 'vendors');
 const OWN = path.join(ROOT, 'services', 'ingestion', 'src', 'parsers', '__fixtures__');
 
 interface Feed {
@@ -45,11 +44,11 @@ function fixture(dir: string, name: string, index = 0): string {
 // Every line differs (session ids, ports, serials), so every alert is new.
 function feeds(): Feed[] {
   const fgtTraffic = fixture(OWN, 'fortigate-more.log', 0);
-  const fgtAlert = fixture(SHARED, 'fortigate-utm.log', 0);
+  const fgtAlert = fixture(OWN, 'fortigate-utm.log', 0);
   const paTraffic = fixture(OWN, 'paloalto-panos10.log', 0);
-  const paThreat = fixture(SHARED, 'paloalto-threat.log', 0);
-  const sep = fixture(SHARED, 'symantec-sep.log', 0);
-  const trend = fixture(SHARED, 'trendmicro-cef.log', 0);
+  const paThreat = fixture(OWN, 'paloalto-threat.log', 0);
+  const sep = fixture(OWN, 'symantec-sep.log', 0);
+  const trend = fixture(OWN, 'trendmicro-cef.log', 0);
   return [
     {
       product: 'FORTIGATE',
@@ -57,7 +56,7 @@ function feeds(): Feed[] {
       source: '127.0.0.21',
       line: (n) =>
         n % 50 === 0
-          ? fgtAlert.replace('incidentserialno=204811233', `incidentserialno=${300000000 + n}`).replace('sessionid=884213', `sessionid=${n}`)
+          ? fgtAlert.replace('incidentserialno=318840177', `incidentserialno=${300000000 + n}`).replace('sessionid=3310827', `sessionid=${n}`)
           : fgtTraffic.replace('sessionid=885000', `sessionid=${n}`).replace('srcport=50000', `srcport=${1024 + (n % 60000)}`),
     },
     {
@@ -65,7 +64,7 @@ function feeds(): Feed[] {
       weight: 0.475,
       source: '127.0.0.22',
       // a threat log is one alert per sequence number (the vendor event id is serial:seqno)
-      line: (n) => (n % 50 === 0 ? paThreat.replace(',512044,', `,${n},`).replace(',7210044120000000001,', `,${7210044120000000000n + BigInt(n)},`) : paTraffic.replace(',600123,', `,${n},`).replace(',50500,', `,${1024 + (n % 60000)},`)),
+      line: (n) => (n % 50 === 0 ? paThreat.replace(',771302,', `,${n},`).replace(',7320051230000000042,', `,${7320051230000000000n + BigInt(n)},`) : paTraffic.replace(',600123,', `,${n},`).replace(',50500,', `,${1024 + (n % 60000)},`)),
     },
     { product: 'SYMANTEC_SEP', weight: 0.03, source: '127.0.0.23', line: (n) => sep.replace('Occurrences: 1', `Occurrences: ${n}`) },
     { product: 'TREND_MICRO', weight: 0.02, source: '127.0.0.24', line: (n) => trend.replace(/dvchost=\S+/, `dvchost=PC-${n}`) },
@@ -251,9 +250,11 @@ async function sendSyslog(port: number, load: SyslogLoad[]): Promise<void> {
         new Promise<void>((resolve, reject) => {
           const socket = net.connect({ host: '127.0.0.1', port, localAddress: sensor.feed.source });
           socket.on('error', reject);
-          socket.on('connect', async () => {
-            for (const chunk of chunks) if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
-            socket.end(() => resolve());
+          socket.on('connect', () => {
+            void (async () => {
+              for (const chunk of chunks) if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
+              socket.end(() => resolve());
+            })().catch(reject);
           });
         }),
     ),

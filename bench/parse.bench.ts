@@ -83,15 +83,14 @@ function splitCef(line: string): number {
 
 function kinds(root: string): Kind[] {
   const own = (f: string) => path.join(root, 'services', 'ingestion', 'src', 'parsers', '__fixtures__', f);
-  const shared = (f: string) => path.join(root, '..', 'shared', 'fixtures', 'vendors', f);
   const range = (make: (i: number) => string) => Array.from({ length: LINES_PER_KIND }, (_, i) => make(i));
 
   const fgTraffic = firstLine(own('fortigate-more.log'));
-  const [ips, virus] = [firstLine(shared('fortigate-utm.log'), 0), firstLine(shared('fortigate-utm.log'), 1)];
+  const [ips, virus] = [firstLine(own('fortigate-utm.log'), 0), firstLine(own('fortigate-utm.log'), 1)];
   const paTraffic = firstLine(own('paloalto-panos10.log'));
-  const paThreat = firstLine(shared('paloalto-threat.log'));
-  const sep = firstLine(shared('symantec-sep.log'));
-  const cef = firstLine(shared('trendmicro-cef.log'));
+  const paThreat = firstLine(own('paloalto-threat.log'));
+  const sep = firstLine(own('symantec-sep.log'));
+  const cef = firstLine(own('trendmicro-cef.log'));
   const octet = (i: number) => 10 + (i % 240);
   return [
     {
@@ -109,7 +108,7 @@ function kinds(root: string): Kind[] {
     {
       name: 'FortiGate UTM (IPS, antivirus)',
       product: 'FORTIGATE',
-      lines: range((i) => withKv(withKv(i % 2 ? virus : ips, 'sessionid', 884213 + i), 'srcport', 49152 + (i % 16000))),
+      lines: range((i) => withKv(withKv(i % 2 ? virus : ips, 'sessionid', 3310827 + i), 'srcport', 49152 + (i % 16000))),
       split: splitKv,
     },
     {
@@ -121,13 +120,13 @@ function kinds(root: string): Kind[] {
     {
       name: 'Symantec SEP',
       product: 'SYMANTEC_SEP',
-      lines: range((i) => sep.replace('IP Address: 10.20.30.41', `IP Address: 10.20.30.${octet(i)}`).replace('PC-SALES-017', `PC-SALES-${String(i % 1000).padStart(3, '0')}`)),
+      lines: range((i) => sep.replace('IP Address: 10.60.14.58', `IP Address: 10.60.14.${octet(i)}`).replace('PC-LEGAL-005', `PC-LEGAL-${String(i % 1000).padStart(3, '0')}`)),
       split: splitSymantec,
     },
     {
       name: 'Trend Micro CEF',
       product: 'TREND_MICRO',
-      lines: range((i) => cef.replace('dst=10.20.31.14', `dst=10.20.31.${octet(i)}`).replace('PC-ACCT-004', `PC-ACCT-${String(i % 1000).padStart(3, '0')}`)),
+      lines: range((i) => cef.replace('dst=10.60.15.19', `dst=10.60.15.${octet(i)}`).replace('PC-OPS-019', `PC-OPS-${String(i % 1000).padStart(3, '0')}`)),
       split: splitCef,
     },
   ];

@@ -38,7 +38,7 @@ const DIST = distDir();
 // (measured in docs/benchmarks.md). Production sets the same through NODE_OPTIONS (k8s/).
 export const NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=32'];
 
-function entryOf(name: string): string {
+export function entryOf(name: string): string {
   return name === 'gateway' ? path.join(DIST, 'gateway', 'src', 'main.js') : path.join(DIST, 'services', name, 'src', 'main.js');
 }
 

@@ -12,17 +12,16 @@ import { bootSuite } from './suite.fixture';
 
 jest.setTimeout(120000);
 
-const SHARED_FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/vendors');
 const OWN_FIXTURES = path.resolve(__dirname, '../../services/ingestion/src/parsers/__fixtures__');
 const linesOf = (file: string) =>
   readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '');
 
-const [FGT_IPS, FGT_VIRUS] = linesOf(path.join(SHARED_FIXTURES, 'fortigate-utm.log'));
+const [FGT_IPS, FGT_VIRUS] = linesOf(path.join(OWN_FIXTURES, 'fortigate-utm.log'));
 const FGT_MORE = linesOf(path.join(OWN_FIXTURES, 'fortigate-more.log'));
 const [FGT_TRAFFIC, FGT_ADMIN_LOGIN, FGT_NO_LOGID] = [FGT_MORE[0], FGT_MORE[2], FGT_MORE[7]];
-const [PA_THREAT] = linesOf(path.join(SHARED_FIXTURES, 'paloalto-threat.log'));
+const [PA_THREAT] = linesOf(path.join(OWN_FIXTURES, 'paloalto-threat.log'));
 const PA_MORE = linesOf(path.join(OWN_FIXTURES, 'paloalto-panos10.log'));
 const [PA_TRAFFIC, PA_WILDFIRE, PA_SYSTEM] = [PA_MORE[0], PA_MORE[4], PA_MORE[6]];
 // A THREAT line cut off after 12 columns, as a lossy relay would deliver it.
@@ -118,8 +117,8 @@ const ruleNames = (c: { edges: { node: { ruleName: string } }[] }) => c.edges.ma
 const NOTHING: View = { customer: null, sensors: [], byCustomer: { edges: [] }, bySensor: { edges: [] } };
 const missing = (token: string) => view(token, randomUUID(), randomUUID());
 
-const A_RULES = ['Apache.Log4j.Error.Log.Remote.Code.Execution', 'W32/Agent.ABC!tr'];
-const B_RULES = ['Microsoft Windows RPC Remote Code Execution Vulnerability', 'WildFire malicious: Windows Executable (EXE)'];
+const A_RULES = ['Atlassian.Confluence.OGNL.Injection', 'JS/Nemucod.AB!tr'];
+const B_RULES = ['Microsoft Windows SMBv1 Remote Code Execution Vulnerability', 'WildFire malicious: Windows Executable (EXE)'];
 const seesA = (v: View) =>
   expect({ ...v, byCustomer: ruleNames(v.byCustomer), bySensor: ruleNames(v.bySensor) }).toEqual({
     customer: { name: 'E2E 直販銀行株式会社', sensors: [{ name: 'FortiGate 本店' }] },
@@ -218,12 +217,12 @@ describe('what customer A sees through the gateway', () => {
       {
         customerId: ids.customerA,
         product: 'FORTIGATE',
-        ruleName: 'Apache.Log4j.Error.Log.Remote.Code.Execution',
+        ruleName: 'Atlassian.Confluence.OGNL.Injection',
         severity: 'CRITICAL',
         vendorSeverity: 'critical',
         blocked: true,
-        groupKey: '204811233',
-        sourceIp: '10.20.30.41',
+        groupKey: '318840177',
+        sourceIp: '10.60.12.25',
         fileName: null,
         repeatCount: 1,
         raw: FGT_IPS,
@@ -232,13 +231,13 @@ describe('what customer A sees through the gateway', () => {
       {
         customerId: ids.customerA,
         product: 'FORTIGATE',
-        ruleName: 'W32/Agent.ABC!tr',
+        ruleName: 'JS/Nemucod.AB!tr',
         severity: 'MEDIUM',
         vendorSeverity: 'warning',
         blocked: true,
         groupKey: null,
-        sourceIp: '198.51.100.80',
-        fileName: 'invoice_2026.zip',
+        sourceIp: '192.0.2.201',
+        fileName: 'shipping_notice.zip',
         repeatCount: 1,
         raw: FGT_VIRUS,
         sensor,
@@ -263,7 +262,7 @@ describe('what customer A sees through the gateway', () => {
   it('no raw events or quarantine, its own or B’s: those are provider staff’s (FORBIDDEN, whatever the customer id)', async () => {
     const token = await tokenFor('customer_admin', { customerId: ids.customerA });
     for (const customerId of [ids.customerA, ids.customerB]) {
-      const raw = await gqlRequest(url, token, RAW_EVENTS, { f: { ...range(), customerId, text: 'Log4j' } });
+      const raw = await gqlRequest(url, token, RAW_EVENTS, { f: { ...range(), customerId, text: 'Confluence' } });
       expect([codeOf(raw), raw.data ?? null]).toEqual(['FORBIDDEN', null]);
       const quarantine = await gqlRequest(url, token, QUARANTINE, { f: { customerId } });
       expect([codeOf(quarantine), quarantine.data ?? null]).toEqual(['FORBIDDEN', null]);
@@ -275,7 +274,7 @@ describe('what customer B and its partner see through the gateway', () => {
   it("B sees its Palo Alto alerts, with WildFire's verdict not blocked, and nothing of A's", async () => {
     const token = await tokenFor('customer_viewer', { customerId: ids.customerB });
     expect(await alertsOf(token)).toEqual([
-      expect.objectContaining({ customerId: ids.customerB, product: 'PALO_ALTO', ruleName: B_RULES[0], severity: 'CRITICAL', vendorSeverity: 'critical', blocked: true, sourceIp: '10.20.30.61', raw: PA_THREAT }),
+      expect.objectContaining({ customerId: ids.customerB, product: 'PALO_ALTO', ruleName: B_RULES[0], severity: 'CRITICAL', vendorSeverity: 'critical', blocked: true, sourceIp: '10.60.14.33', raw: PA_THREAT }),
       expect.objectContaining({ customerId: ids.customerB, product: 'PALO_ALTO', ruleName: B_RULES[1], severity: 'HIGH', vendorSeverity: 'high', blocked: false, fileName: '請求書_2026.exe', raw: PA_WILDFIRE }),
     ]);
     seesB(await view(token, ids.customerB, sensorB.id));
@@ -348,7 +347,7 @@ describe("a sensor token used on another tenant's sensor", () => {
     const before = await ofB();
     expect(before).toEqual({ raw: 4, alerts: 2, quarantine: 1 });
     // A new THREAT (its own sequence number) and a bad line: either would be stored if accepted.
-    const smuggled = [PA_THREAT.replace('7210044120000000001', '7210044120000004711'), 'smuggled line'];
+    const smuggled = [PA_THREAT.replace('7320051230000000042', '7320051230000004711'), 'smuggled line'];
 
     const refused = await intake(sensorB.id, sensorA.token, smuggled);
 

@@ -6,9 +6,9 @@ import { bootIngestion, createCustomer, registerSensor, TestService } from '../i
 
 jest.setTimeout(60_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures/vendors');
-const FORTIGATE = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
-const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');
+const FIXTURES = path.resolve(__dirname, '../parsers/__fixtures__');
+const FORTIGATE = readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').trim().split('\n');
+const FIREEYE = readFileSync(path.join(FIXTURES, 'fireeye-nx-extended.json'), 'utf8');
 
 let svc: TestService;
 beforeAll(async () => {
@@ -75,15 +75,15 @@ describe('alerts query', () => {
       severity: 'HIGH',
       severityScore: 73,
       blocked: true,
-      hostIp: '10.20.30.41',
-      sourceIp: '10.20.30.41',
-      destinationIp: '203.0.113.77',
-      vendorEventId: '48213',
+      hostIp: '10.60.13.48',
+      sourceIp: '10.60.13.48',
+      destinationIp: '192.0.2.66',
+      vendorEventId: '52716',
       repeatCount: 2,
       raw: FIREEYE.trim(),
-      occurredAt: '2026-11-20T02:14:09.000Z',
+      occurredAt: '2026-11-21T01:58:26.000Z',
     });
-    expect(alert.ecs).toMatchObject({ event: { kind: 'alert' }, observer: { vendor: 'FireEye' }, destination: { ip: '203.0.113.77' } });
+    expect(alert.ecs).toMatchObject({ event: { kind: 'alert' }, observer: { vendor: 'FireEye' }, destination: { ip: '192.0.2.66' } });
   });
 
   it('filters by sensor, severity and time, and pages newest first', async () => {

@@ -1,6 +1,6 @@
 import * as iconv from 'iconv-lite';
 import { splitHttpBody } from './body-splitter';
-import { own, shared } from './spec-helpers';
+import { own } from './spec-helpers';
 
 const records = (r: ReturnType<typeof splitHttpBody>): string[] => {
   if ('error' in r) throw new Error(r.error);
@@ -9,7 +9,7 @@ const records = (r: ReturnType<typeof splitHttpBody>): string[] => {
 
 describe('splitHttpBody', () => {
   it('keeps a single (pretty-printed) JSON object as one record, byte for byte', () => {
-    const body = shared('fireeye-nx-extended.json');
+    const body = own('fireeye-nx-extended.json');
     expect(records(splitHttpBody(Buffer.from(body), 'application/json'))).toEqual([body.trim()]);
   });
 

@@ -1,31 +1,31 @@
-import { field, own, parseAll, parseOne, reasonFor, shared } from './spec-helpers';
+import { field, own, parseAll, parseOne, reasonFor } from './spec-helpers';
 
 describe('Carbon Black Cloud alerts (v7)', () => {
   it('reads the CB_ANALYTICS sample field by field', () => {
-    const e = parseOne('CARBON_BLACK', shared('carbonblack-alert-v7.json'));
+    const e = parseOne('CARBON_BLACK', own('carbonblack-alert-v7.json'));
     expect(e).toMatchObject({
       kind: 'alert',
-      vendorEventId: '9b3f1c2a-7e55-4d0b-a1aa-0c3f5e8d1122',
-      groupKey: 'C1A2B3C4D5E6F7A8B9C0D1E2F3A4B5C6',
+      vendorEventId: '5e7a2c90-3b14-4f6d-8e21-9a0b7c6d5e43',
+      groupKey: '7F3E9A1C5B2D4E6F8A0B1C3D5E7F9A2B',
       blocked: true, // TERMINATE
       vendorSeverity: '8',
-      ruleName: 'A known virus (Ransom: Lockbit) was detected running.',
+      ruleName: 'A known virus (Ransom: Akira) was detected running.',
     });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T03:11:58.061Z');
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T02:09:40.318Z');
     expect(field(e.ecs, 'event.severity')).toBe(73);
-    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-FIN-002', domain: 'CORP', id: '6120448', ip: ['10.20.33.2'], os: { type: 'windows', full: 'Windows 11 x64' } });
-    expect(field(e.ecs, 'user')).toEqual({ name: 'ito', domain: 'CORP' });
+    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-HR-031', domain: 'KANSAI', id: '8841207', ip: ['10.60.17.31'], os: { type: 'windows', full: 'Windows 10 x64' } });
+    expect(field(e.ecs, 'user')).toEqual({ name: 'mori', domain: 'KANSAI' });
     expect(field(e.ecs, 'process')).toMatchObject({
-      name: 'svc_upd.exe',
-      executable: 'c:\\users\\ito\\appdata\\local\\temp\\svc_upd.exe',
-      command_line: 'svc_upd.exe -silent',
-      pid: 6700,
-      hash: { sha256: '0b3f0e1d2c4a5b6c7d8e9f00112233445566778899aabbccddeeff0011223344', md5: '0b3f0e1d2c4a5b6c7d8e9f0011223344' },
-      parent: { name: 'explorer.exe' },
+      name: 'backup_svc.exe',
+      executable: 'c:\\programdata\\vsc\\backup_svc.exe',
+      command_line: 'backup_svc.exe --quiet --all',
+      pid: 8692,
+      hash: { sha256: '1c48f9a449abb7b0199b221d5e529e8270a71a4337b74056e16ebd358f7da7f4', md5: 'd4f9b73f98feb405ffb7591cf5f0a5da' },
+      parent: { name: 'cmd.exe' },
     });
-    expect(field(e.ecs, 'threat.technique')).toEqual({ id: ['T1486'], name: ['Data Encrypted For Impact'] });
+    expect(field(e.ecs, 'threat.technique')).toEqual({ id: ['T1490'], name: ['Inhibit System Recovery'] });
     expect(field(e.ecs, 'threat.tactic.id')).toEqual(['TA0040']);
-    expect(field(e.ecs, 'threat.software.name')).toBe('Ransom: Lockbit');
+    expect(field(e.ecs, 'threat.software.name')).toBe('Ransom: Akira');
     expect(field(e.ecs, 'rule.id')).toBe('R_KNOWN_MALWARE');
   });
 
@@ -44,7 +44,7 @@ describe('Carbon Black Cloud alerts (v7)', () => {
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:00:00.000Z');
     expect(field(e.ecs, 'kanshi.severity')).toBe('critical');
     expect(field(e.ecs, 'process.name')).toBe('bad.exe');
-    const events = parseAll('CARBON_BLACK', `{"results":[${v6},${shared('carbonblack-alert-v7.json')}],"num_found":2}`);
+    const events = parseAll('CARBON_BLACK', `{"results":[${v6},${own('carbonblack-alert-v7.json')}],"num_found":2}`);
     expect(events).toHaveLength(2);
   });
 

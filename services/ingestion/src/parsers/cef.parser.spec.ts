@@ -1,5 +1,5 @@
 import { cefSeverity, parseCef, parseCefExtensions } from './cef.parser';
-import { field, lines, own, parseOne, reasonFor, shared } from './spec-helpers';
+import { field, lines, own, parseOne, reasonFor } from './spec-helpers';
 
 describe('CEF syntax', () => {
   it('unescapes \\| and \\\\ in the header', () => {
@@ -44,18 +44,18 @@ describe('CEF syntax', () => {
 
 describe('Trend Micro CEF', () => {
   it('reads the Apex Central sample: rt with GMT offset, endpoint host, quarantined, 3 -> low', () => {
-    const e = parseOne('TREND_MICRO', lines(shared('trendmicro-cef.log'))[0]);
+    const e = parseOne('TREND_MICRO', lines(own('trendmicro-cef.log'))[0]);
     expect(e).toMatchObject({ kind: 'alert', blocked: true, vendorSeverity: '3', ruleName: 'Virus/Malware detected', vendorEventId: null });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:44:51.000Z');
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:41:07.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(21);
-    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-ACCT-004', ip: ['10.20.31.14'] });
-    expect(field(e.ecs, 'user.name')).toBe('suzuki');
-    expect(field(e.ecs, 'file.name')).toBe('setup_update.exe');
-    expect(field(e.ecs, 'file.path')).toBe('C:\\Users\\suzuki\\Downloads\\setup_update.exe');
-    expect(field(e.ecs, 'file.hash.sha256')).toBe('3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b');
-    expect(field(e.ecs, 'threat.software.name')).toBe('TROJ_GEN.R002C0DKK26');
+    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-OPS-019', ip: ['10.60.15.19'] });
+    expect(field(e.ecs, 'user.name')).toBe('kimura');
+    expect(field(e.ecs, 'file.name')).toBe('driver_pack.exe');
+    expect(field(e.ecs, 'file.path')).toBe('C:\\Users\\kimura\\Desktop\\driver_pack.exe');
+    expect(field(e.ecs, 'file.hash.sha256')).toBe('b95d76a9492c4d739fc30896006d134b5ae44aa5945356f9cc4f6a0f9bcc3ad2');
+    expect(field(e.ecs, 'threat.software.name')).toBe('TROJ_FRS.VSNTKB26');
     expect(field(e.ecs, 'rule.id')).toBe('AV:File quarantined');
-    expect(field(e.ecs, 'observer.hostname')).toBe('apexcentral'); // the syslog sender, not the endpoint
+    expect(field(e.ecs, 'observer.hostname')).toBe('apex-mgr02'); // the syslog sender, not the endpoint
     expect(field(e.ecs, 'cef.custom.VLF_FirstActionResult')).toBe('File quarantined');
     expect(field(e.ecs, 'event.category')).toContain('malware');
   });

@@ -1,40 +1,40 @@
-import { field, own, parseAll, parseOne, reasonFor, shared } from './spec-helpers';
+import { field, own, parseAll, parseOne, reasonFor } from './spec-helpers';
 
 describe('CrowdStrike Falcon streaming events', () => {
   it('reads the DetectionSummaryEvent sample field by field', () => {
-    const e = parseOne('CROWDSTRIKE_FALCON', shared('crowdstrike-detection-summary.json'));
+    const e = parseOne('CROWDSTRIKE_FALCON', own('crowdstrike-detection-summary.json'));
     expect(e).toMatchObject({
       kind: 'alert',
-      vendorEventId: 'ldt:aaaabbbbccccddddeeeeffff00001111:392044118823',
-      groupKey: 'ldt:aaaabbbbccccddddeeeeffff00001111:392044118823',
+      vendorEventId: 'ldt:5d1e9a0c7b3f4e6a8c2d0b9f1e7a3c55:518230044710',
+      groupKey: 'ldt:5d1e9a0c7b3f4e6a8c2d0b9f1e7a3c55:518230044710',
       blocked: false, // "Detection, standard detection."
       vendorSeverity: 'High',
-      ruleName: 'Suspicious Activity',
+      ruleName: 'Credential Theft',
     });
-    expect(e.occurredAt.toISOString()).toBe('2025-11-20T02:35:01.000Z'); // metadata.eventCreationTime (ms)
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:52:37.000Z'); // metadata.eventCreationTime (ms)
     expect(field(e.ecs, 'event.severity')).toBe(73);
     expect(field(e.ecs, 'host')).toEqual({
-      name: 'PC-DEV-031',
-      id: 'aaaabbbbccccddddeeeeffff00001111',
-      domain: 'CORP',
-      ip: ['10.20.32.31'],
-      mac: ['00-50-56-AA-BB-31'],
+      name: 'PC-RND-044',
+      id: '5d1e9a0c7b3f4e6a8c2d0b9f1e7a3c55',
+      domain: 'KANSAI',
+      ip: ['10.60.16.44'],
+      mac: ['00-15-5D-4E-2A-44'],
     });
-    expect(field(e.ecs, 'user.name')).toBe('sato');
-    expect(field(e.ecs, 'process.name')).toBe('powershell.exe');
-    expect(field(e.ecs, 'process.executable')).toBe('\\Device\\HarddiskVolume3\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
-    expect(field(e.ecs, 'process.command_line')).toBe('powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA=');
+    expect(field(e.ecs, 'user.name')).toBe('kimura');
+    expect(field(e.ecs, 'process.name')).toBe('rundll32.exe');
+    expect(field(e.ecs, 'process.executable')).toBe('\\Device\\HarddiskVolume2\\Windows\\System32\\rundll32.exe');
+    expect(field(e.ecs, 'process.command_line')).toBe('rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 812 C:\\ProgramData\\d812.bin full');
     expect(field(e.ecs, 'process.hash')).toEqual({
-      sha256: 'de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c',
-      md5: '7353f60b1739074eb17c5f4dddefe239',
-      sha1: '6cbce4a295c163791b60fc23d285e6d84f28ee4c',
+      sha256: '06386ce1715d10f58970fab9236a1a5b338501ed94fccdc4efbbf3dedf2e911a',
+      md5: '082609ecec396e5ef7ed83c3eb616326',
+      sha1: '1c8ed095323f3a3d6bebf60ec67a848a076ae75d',
     });
-    expect(field(e.ecs, 'process.parent.name')).toBe('WINWORD.EXE');
-    expect(field(e.ecs, 'file.hash.sha256')).toBe('de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c');
-    expect(field(e.ecs, 'threat')).toEqual({ framework: 'MITRE ATT&CK', tactic: { name: ['Execution'] }, technique: { name: ['PowerShell'] } });
-    expect(field(e.ecs, 'rule.description')).toBe('A process launched PowerShell with an encoded command line, consistent with a macro-based loader.');
+    expect(field(e.ecs, 'process.parent.name')).toBe('cmd.exe');
+    expect(field(e.ecs, 'file.hash.sha256')).toBe('06386ce1715d10f58970fab9236a1a5b338501ed94fccdc4efbbf3dedf2e911a');
+    expect(field(e.ecs, 'threat')).toEqual({ framework: 'MITRE ATT&CK', tactic: { name: ['Credential Access'] }, technique: { name: ['OS Credential Dumping'] } });
+    expect(field(e.ecs, 'rule.description')).toBe('A process opened the memory of LSASS through comsvcs.dll MiniDump, a way to read stored credentials.');
     expect(field(e.ecs, 'event.url')).toBe(
-      'https://falcon.crowdstrike.com/activity/detections/detail/aaaabbbbccccddddeeeeffff00001111/392044118823',
+      'https://falcon.us-2.crowdstrike.com/activity/detections/detail/5d1e9a0c7b3f4e6a8c2d0b9f1e7a3c55/518230044710',
     );
   });
 
@@ -82,7 +82,7 @@ describe('CrowdStrike Falcon streaming events', () => {
   });
 
   it('reads a JSON array of stream events as several events', () => {
-    const text = `[${shared('crowdstrike-detection-summary.json')},${own('crowdstrike-auth-audit.json')}]`;
+    const text = `[${own('crowdstrike-detection-summary.json')},${own('crowdstrike-auth-audit.json')}]`;
     expect(parseAll('CROWDSTRIKE_FALCON', text).map((e) => e.kind)).toEqual(['alert', 'event']);
   });
 

@@ -1,24 +1,24 @@
-import { field, own, parseAll, parseOne, reasonFor, shared } from './spec-helpers';
+import { field, own, parseAll, parseOne, reasonFor } from './spec-helpers';
 
 describe('Cybereason Malop', () => {
   it('reads the Malop sample field by field', () => {
-    const e = parseOne('CYBEREASON', shared('cybereason-malop.json'));
+    const e = parseOne('CYBEREASON', own('cybereason-malop.json'));
     expect(e).toMatchObject({
       kind: 'alert',
-      vendorEventId: '11.4820019938120448873',
-      groupKey: '11.4820019938120448873',
+      vendorEventId: '11.7361029845120937461',
+      groupKey: '11.7361029845120937461',
       blocked: false, // Detected only
       vendorSeverity: 'High',
-      ruleName: 'Malicious use of PowerShell',
+      ruleName: 'Malicious script execution',
     });
-    expect(e.occurredAt.toISOString()).toBe('2025-11-20T02:41:52.000Z');
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T02:06:14.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(73);
-    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-hr-008', id: '-1845021190.1198775089551518743', os: { type: 'windows' }, hostname: 'pc-hr-008.corp.example' });
-    expect(field(e.ecs, 'user')).toEqual({ name: 'yamada', domain: 'corp' });
-    expect(field(e.ecs, 'file.name')).toBe('invoice.docm');
-    expect(field(e.ecs, 'rule.id')).toBe('MALICIOUS_POWERSHELL');
+    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-ops-019', id: '-902341577.4410938271650392210', os: { type: 'windows' }, hostname: 'pc-ops-019.kansai.example' });
+    expect(field(e.ecs, 'user')).toEqual({ name: 'kimura', domain: 'kansai' });
+    expect(field(e.ecs, 'file.name')).toBe('payroll_2026.js');
+    expect(field(e.ecs, 'rule.id')).toBe('MALICIOUS_SCRIPT');
     expect(field(e.ecs, 'cybereason.malop.machines')).toEqual([
-      { guid: '-1845021190.1198775089551518743', displayName: 'pc-hr-008', osType: 'WINDOWS', connected: true, isolated: false },
+      { guid: '-902341577.4410938271650392210', displayName: 'pc-ops-019', osType: 'WINDOWS', connected: true, isolated: false },
     ]);
   });
 
@@ -33,8 +33,8 @@ describe('Cybereason Malop', () => {
   });
 
   it('reads an inbox response with several Malops', () => {
-    const text = `{"malops":[${shared('cybereason-malop.json')},${own('cybereason-malop-prevented.json')}]}`;
-    expect(parseAll('CYBEREASON', text).map((e) => e.groupKey)).toEqual(['11.4820019938120448873', '11.9023485561203948576']);
+    const text = `{"malops":[${own('cybereason-malop.json')},${own('cybereason-malop-prevented.json')}]}`;
+    expect(parseAll('CYBEREASON', text).map((e) => e.groupKey)).toEqual(['11.7361029845120937461', '11.9023485561203948576']);
   });
 
   it('rejects a Malop without guid', () => {

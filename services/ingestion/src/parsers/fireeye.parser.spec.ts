@@ -1,35 +1,35 @@
-import { context, field, own, parseAll, parseOne, reasonFor, shared } from './spec-helpers';
+import { context, field, own, parseAll, parseOne, reasonFor } from './spec-helpers';
 
 describe('FireEye extended JSON notifications', () => {
   it('reads the NX sample: alert array, callback blocked, majr -> high', () => {
-    const record = shared('fireeye-nx-extended.json');
+    const record = own('fireeye-nx-extended.json');
     const [e] = parseAll('FIREEYE_NX', record);
     expect(e).toMatchObject({
       kind: 'alert',
-      vendorEventId: '48213',
+      vendorEventId: '52716',
       groupKey: null,
       blocked: true,
       vendorSeverity: 'majr',
       ruleName: 'malware-callback',
       raw: record,
     });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:14:09.000Z');
-    expect(e.ecs['@timestamp']).toBe('2026-11-20T02:14:09.000Z');
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:58:26.000Z');
+    expect(e.ecs['@timestamp']).toBe('2026-11-21T01:58:26.000Z');
     expect(field(e.ecs, 'event.kind')).toBe('alert');
     expect(field(e.ecs, 'event.severity')).toBe(73);
     expect(field(e.ecs, 'kanshi.severity')).toBe('high');
-    expect(field(e.ecs, 'source.ip')).toBe('10.20.30.41');
-    expect(field(e.ecs, 'source.mac')).toBe('00-50-56-12-34-56');
-    expect(field(e.ecs, 'destination.ip')).toBe('203.0.113.77');
-    expect(field(e.ecs, 'destination.port')).toBe(443);
-    expect(field(e.ecs, 'host.name')).toBe('pc-sales-017.corp.example');
-    expect(field(e.ecs, 'host.ip')).toEqual(['10.20.30.41']);
-    expect(field(e.ecs, 'threat.software.name')).toBe('Trojan.Emotet');
+    expect(field(e.ecs, 'source.ip')).toBe('10.60.13.48');
+    expect(field(e.ecs, 'source.mac')).toBe('00-50-56-3A-9C-48');
+    expect(field(e.ecs, 'destination.ip')).toBe('192.0.2.66');
+    expect(field(e.ecs, 'destination.port')).toBe(8443);
+    expect(field(e.ecs, 'host.name')).toBe('pc-ops-027.corp.example');
+    expect(field(e.ecs, 'host.ip')).toEqual(['10.60.13.48']);
+    expect(field(e.ecs, 'threat.software.name')).toBe('Trojan.QakBot');
     expect(field(e.ecs, 'rule.name')).toBe('malware-callback');
-    expect(field(e.ecs, 'event.url')).toBe('https://nx01.example-customer.jp/event_stream/events_for_bot?ma_id=48213');
-    expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'FireEye', product: 'Web MPS', name: 'nx01.example-customer.jp', version: '9.0.3.935012' });
+    expect(field(e.ecs, 'event.url')).toBe('https://nx05.example-customer.jp/event_stream/events_for_bot?ma_id=52716');
+    expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'FireEye', product: 'Web MPS', name: 'nx05.example-customer.jp', version: '9.1.0.950877' });
     expect(field(e.ecs, 'fireeye.cnc_services')).toEqual([
-      { address: '203.0.113.77', port: '443', protocol: 'tcp', channel: 'POST /wp/ HTTP/1.1::~~Host: 203.0.113.77::~~' },
+      { address: '192.0.2.66', port: '8443', protocol: 'tcp', channel: 'GET /t3/gate.php HTTP/1.1::~~Host: 192.0.2.66:8443::~~' },
     ]);
   });
 
@@ -173,7 +173,7 @@ describe('FireEye extended JSON notifications', () => {
   });
 
   it('rejects broken notifications with a precise reason', () => {
-    const truncated = shared('fireeye-nx-extended.json').slice(0, 120);
+    const truncated = own('fireeye-nx-extended.json').slice(0, 120);
     expect(reasonFor('FIREEYE_NX', truncated)).toBe('FireEye: invalid JSON: Unexpected end of JSON input at position 120');
     expect(reasonFor('FIREEYE_NX', '{"msg":"extended","product":"Web MPS"}')).toBe('FireEye: notification has no "alert"');
     expect(reasonFor('FIREEYE_NX', '{"alert":[]}')).toBe('FireEye: "alert" holds no alert objects');
@@ -198,33 +198,33 @@ describe('FireEye text notifications (alert e-mail, text-normal and text-concise
     const text = own('fireeye-nx-text-normal.txt');
     expect(text).toContain('\r\n');
     const e = parseOne('FIREEYE_NX', asMailRecord(text));
-    const [json] = parseAll('FIREEYE_NX', shared('fireeye-nx-extended.json'));
+    const [json] = parseAll('FIREEYE_NX', own('fireeye-nx-extended.json'));
     expect({ ...e, raw: null }).toEqual({ ...json, raw: null });
     expect(e.raw).toBe(asMailRecord(text));
 
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '48213', groupKey: null, blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:14:09.000Z');
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '52716', groupKey: null, blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:58:26.000Z');
     expect(field(e.ecs, 'event')).toMatchObject({ kind: 'alert', severity: 73, outcome: 'failure', action: 'blocked', type: ['denied'] });
-    expect(field(e.ecs, 'event.url')).toBe('https://nx01.example-customer.jp/event_stream/events_for_bot?ma_id=48213');
+    expect(field(e.ecs, 'event.url')).toBe('https://nx05.example-customer.jp/event_stream/events_for_bot?ma_id=52716');
     expect(field(e.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
     expect(field(e.ecs, 'kanshi')).toEqual({ severity: 'high', product: 'FIREEYE_NX' });
     expect(field(e.ecs, 'observer')).toEqual({
       vendor: 'FireEye',
       product: 'Web MPS',
-      name: 'nx01.example-customer.jp',
-      serial_number: '00:25:90:aa:bb:cc',
-      version: '9.0.3.935012',
+      name: 'nx05.example-customer.jp',
+      serial_number: '00:25:90:c4:7e:12',
+      version: '9.1.0.950877',
     });
-    expect(field(e.ecs, 'source')).toEqual({ address: '10.20.30.41', ip: '10.20.30.41', domain: 'pc-sales-017.corp.example', mac: '00-50-56-12-34-56' });
-    expect(field(e.ecs, 'destination')).toEqual({ address: '203.0.113.77', ip: '203.0.113.77', port: 443, mac: '00-00-5E-00-01-01' });
+    expect(field(e.ecs, 'source')).toEqual({ address: '10.60.13.48', ip: '10.60.13.48', domain: 'pc-ops-027.corp.example', mac: '00-50-56-3A-9C-48' });
+    expect(field(e.ecs, 'destination')).toEqual({ address: '192.0.2.66', ip: '192.0.2.66', port: 8443, mac: '00-00-5E-00-01-02' });
     expect(field(e.ecs, 'network.vlan')).toBeUndefined(); // VLAN 0: untagged
-    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-sales-017.corp.example', ip: ['10.20.30.41'], mac: ['00-50-56-12-34-56'] });
-    expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Trojan.Emotet', type: 'bot-command' });
+    expect(field(e.ecs, 'host')).toEqual({ name: 'pc-ops-027.corp.example', ip: ['10.60.13.48'], mac: ['00-50-56-3A-9C-48'] });
+    expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Trojan.QakBot', type: 'bot-command' });
     expect(field(e.ecs, 'rule.name')).toBe('malware-callback');
     expect(field(e.ecs, 'fireeye')).toEqual({
-      cnc_services: [{ address: '203.0.113.77', port: '443', protocol: 'tcp', channel: 'POST /wp/ HTTP/1.1::~~Host: 203.0.113.77::~~' }],
+      cnc_services: [{ address: '192.0.2.66', port: '8443', protocol: 'tcp', channel: 'GET /t3/gate.php HTTP/1.1::~~Host: 192.0.2.66:8443::~~' }],
       analysis: 'content',
-      malware: [{ name: 'Trojan.Emotet', stype: 'bot-command' }],
+      malware: [{ name: 'Trojan.QakBot', stype: 'bot-command' }],
     });
   });
 

@@ -1,8 +1,8 @@
 import { decodeDeviceText } from './charset';
 import { parseKeyValues } from './fortinet.parser';
-import { context, field, lines, own, ownBytes, parseOne, reasonFor, shared } from './spec-helpers';
+import { context, field, lines, own, ownBytes, parseOne, reasonFor } from './spec-helpers';
 
-const [ips, virus] = lines(shared('fortigate-utm.log'));
+const [ips, virus] = lines(own('fortigate-utm.log'));
 const more = lines(own('fortigate-more.log'));
 
 describe('parseKeyValues', () => {
@@ -33,34 +33,34 @@ describe('FortiGate', () => {
     const e = parseOne('FORTIGATE', ips);
     expect(e).toMatchObject({
       kind: 'alert',
-      groupKey: '204811233',
+      groupKey: '318840177',
       blocked: true,
       vendorSeverity: 'critical',
-      ruleName: 'Apache.Log4j.Error.Log.Remote.Code.Execution',
-      vendorEventId: 'FG100FTK20000001:0419016384:1763604153:884213',
+      ruleName: 'Atlassian.Confluence.OGNL.Injection',
+      vendorEventId: 'FG200FTK21004417:0419016384:1795222032:3310827',
     });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:02:33.000Z'); // 11:02:33 +0900
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T00:47:12.000Z'); // 09:47:12 +0900
     expect(field(e.ecs, 'event.severity')).toBe(99);
-    expect(field(e.ecs, 'source')).toMatchObject({ ip: '10.20.30.41', port: 51544 });
-    expect(field(e.ecs, 'destination')).toMatchObject({ ip: '198.51.100.23', port: 443 });
-    expect(field(e.ecs, 'rule.id')).toBe('51006');
+    expect(field(e.ecs, 'source')).toMatchObject({ ip: '10.60.12.25', port: 61822 });
+    expect(field(e.ecs, 'destination')).toMatchObject({ ip: '192.0.2.144', port: 443 });
+    expect(field(e.ecs, 'rule.id')).toBe('52113');
     expect(field(e.ecs, 'network.transport')).toBe('tcp');
-    expect(field(e.ecs, 'host.ip')).toEqual(['10.20.30.41']); // outgoing: the internal client
-    expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'Fortinet', product: 'FortiGate', name: 'FGT-HQ-01', serial_number: 'FG100FTK20000001' });
+    expect(field(e.ecs, 'host.ip')).toEqual(['10.60.12.25']); // outgoing: the internal client
+    expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'Fortinet', product: 'FortiGate', name: 'FGT-KYOTO-02', serial_number: 'FG200FTK21004417' });
     expect(field(e.ecs, 'log.syslog.priority')).toBe(185);
     expect(field(e.ecs, 'event.category')).toEqual(['intrusion_detection', 'network']);
   });
 
   it('reads the antivirus sample: level warning -> medium, file, hash, URL, internal destination', () => {
     const e = parseOne('FORTIGATE', virus);
-    expect(e).toMatchObject({ kind: 'alert', groupKey: null, blocked: true, vendorSeverity: 'warning', ruleName: 'W32/Agent.ABC!tr' });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:05:10.000Z');
+    expect(e).toMatchObject({ kind: 'alert', groupKey: null, blocked: true, vendorSeverity: 'warning', ruleName: 'JS/Nemucod.AB!tr' });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T00:51:40.000Z');
     expect(field(e.ecs, 'kanshi.severity')).toBe('medium');
-    expect(field(e.ecs, 'file.name')).toBe('invoice_2026.zip');
-    expect(field(e.ecs, 'file.hash.sha256')).toBe('5d41402abc4b2a76b9719d911017c592e5a1f0b8c6d2b1f3a4e5d6c7b8a9f0e1');
-    expect(field(e.ecs, 'threat.software.name')).toBe('W32/Agent.ABC!tr');
-    expect(field(e.ecs, 'url.full')).toBe('http://198.51.100.80/dl/invoice_2026.zip');
-    expect(field(e.ecs, 'host.ip')).toEqual(['10.20.30.52']);
+    expect(field(e.ecs, 'file.name')).toBe('shipping_notice.zip');
+    expect(field(e.ecs, 'file.hash.sha256')).toBe('a98886af5322b93e6856a27362cd9cef7dc8dcb09570dd7adad10b82bf787aa0');
+    expect(field(e.ecs, 'threat.software.name')).toBe('JS/Nemucod.AB!tr');
+    expect(field(e.ecs, 'url.full')).toBe('http://192.0.2.201/files/shipping_notice.zip');
+    expect(field(e.ecs, 'host.ip')).toEqual(['10.60.12.77']);
   });
 
   it('reads traffic logs as events: accept is not blocked, deny is', () => {

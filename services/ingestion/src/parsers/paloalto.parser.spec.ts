@@ -1,7 +1,7 @@
 import { splitCsv } from './paloalto.parser';
-import { context, field, lines, own, parseOne, reasonFor, shared } from './spec-helpers';
+import { context, field, lines, own, parseOne, reasonFor } from './spec-helpers';
 
-const sample = lines(shared('paloalto-threat.log'))[0];
+const sample = lines(own('paloalto-threat.log'))[0];
 const [traffic, deny, spyware, urlBenign, wildfire, vuln91, system] = lines(own('paloalto-panos10.log'));
 const [traffic80, traffic91, traffic100, threat100] = lines(own('paloalto-by-version.log'));
 
@@ -17,23 +17,23 @@ describe('Palo Alto PAN-OS', () => {
     const e = parseOne('PALO_ALTO', sample);
     expect(e).toMatchObject({
       kind: 'alert',
-      vendorEventId: '013201009999:7210044120000000001',
+      vendorEventId: '016401002345:7320051230000000042',
       groupKey: null,
       blocked: true,
       vendorSeverity: 'critical',
-      ruleName: 'Microsoft Windows RPC Remote Code Execution Vulnerability',
+      ruleName: 'Microsoft Windows SMBv1 Remote Code Execution Vulnerability',
     });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:21:02.000Z'); // generated time, Tokyo
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:12:41.000Z'); // generated time, Tokyo
     expect(field(e.ecs, 'event.severity')).toBe(99);
-    expect(field(e.ecs, 'rule.id')).toBe('91234');
-    expect(field(e.ecs, 'rule.ruleset')).toBe('LAN-to-DMZ');
-    expect(field(e.ecs, 'source')).toMatchObject({ ip: '10.20.30.61', port: 50233, user: { name: 'tanaka', domain: 'corp' } });
-    expect(field(e.ecs, 'destination')).toMatchObject({ ip: '10.20.40.10', port: 135 });
+    expect(field(e.ecs, 'rule.id')).toBe('32424');
+    expect(field(e.ecs, 'rule.ruleset')).toBe('Users-to-Servers');
+    expect(field(e.ecs, 'source')).toMatchObject({ ip: '10.60.14.33', port: 52817, user: { name: 'nakamura', domain: 'kansai' } });
+    expect(field(e.ecs, 'destination')).toMatchObject({ ip: '10.60.50.12', port: 445 });
     expect(field(e.ecs, 'source.nat')).toBeUndefined(); // 0.0.0.0 means no NAT
-    expect(field(e.ecs, 'network.application')).toBe('msrpc');
+    expect(field(e.ecs, 'network.application')).toBe('ms-ds-smb');
     expect(field(e.ecs, 'event.action')).toBe('reset-both');
-    expect(field(e.ecs, 'host.ip')).toEqual(['10.20.40.10']); // client-to-server exploit: the server is hit
-    expect(field(e.ecs, 'observer')).toMatchObject({ serial_number: '013201009999', name: 'pa-hq-01', hostname: 'pa-hq-01' });
+    expect(field(e.ecs, 'host.ip')).toEqual(['10.60.50.12']); // client-to-server exploit: the server is hit
+    expect(field(e.ecs, 'observer')).toMatchObject({ serial_number: '016401002345', name: 'pa-osaka-01', hostname: 'pa-osaka-01' });
     expect(field(e.ecs, 'panw.panos.format')).toBe('PAN-OS 6.x-8.0');
     expect(field(e.ecs, 'panw.panos.thr_category')).toBe('code-execution');
   });
@@ -203,11 +203,11 @@ describe('Palo Alto PAN-OS', () => {
 
   it('tolerates extra trailing columns', () => {
     const e = parseOne('PALO_ALTO', `${sample},extra1,extra2`);
-    expect(e.vendorEventId).toBe('013201009999:7210044120000000001');
+    expect(e.vendorEventId).toBe('016401002345:7320051230000000042');
   });
 
   it('reads the generated time in the device zone given by the context', () => {
-    expect(parseOne('PALO_ALTO', sample, context('UTC')).occurredAt.toISOString()).toBe('2026-11-20T11:21:02.000Z');
+    expect(parseOne('PALO_ALTO', sample, context('UTC')).occurredAt.toISOString()).toBe('2026-11-21T10:12:41.000Z');
   });
 
   it('rejects short or foreign lines with the column count', () => {

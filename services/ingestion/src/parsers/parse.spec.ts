@@ -1,5 +1,5 @@
 import { MAX_DOCUMENT_BYTES, MAX_RECORD_BYTES, parseRecord } from './parse';
-import { context, field, lines, parseOne, reasonFor, shared } from './spec-helpers';
+import { context, field, lines, own, parseOne, reasonFor } from './spec-helpers';
 import { SENSOR_PRODUCTS } from './types';
 
 describe('parseRecord', () => {
@@ -14,12 +14,12 @@ describe('parseRecord', () => {
   });
 
   it('takes a JSON document of an alert product up to 512 KiB (a FireEye notification with OS-change details)', () => {
-    const fireeye = JSON.parse(shared('fireeye-nx-extended.json'));
+    const fireeye = JSON.parse(own('fireeye-nx-extended.json'));
     const [alert] = fireeye.alert;
     const big = JSON.stringify({ ...fireeye, alert: [{ ...alert, explanation: { ...alert.explanation, 'os-changes': [{ details: 'x'.repeat(300_000) }] } }] });
     expect(big.length).toBeGreaterThan(300_000);
     const out = parseRecord('FIREEYE_NX', big, ctx);
-    expect(out.ok && out.events.map((e) => [e.vendorEventId, e.kind])).toEqual([['48213', 'alert']]);
+    expect(out.ok && out.events.map((e) => [e.vendorEventId, e.kind])).toEqual([['52716', 'alert']]);
     expect(parseRecord('GENERIC_JSON', `{"message":"${'x'.repeat(MAX_DOCUMENT_BYTES)}"}`, ctx)).toEqual({ ok: false, reason: `record exceeds ${MAX_DOCUMENT_BYTES} bytes` });
     expect(parseRecord('GENERIC_JSON', `{"m":"${'検'.repeat(180_000)}"}`, ctx)).toEqual({ ok: false, reason: `record exceeds ${MAX_DOCUMENT_BYTES} bytes` });
   });
@@ -79,7 +79,7 @@ describe('parseRecord', () => {
   });
 
   it('fills the common ECS fields and keeps the raw record unchanged', () => {
-    const raw = `${lines(shared('fortigate-utm.log'))[0]}\r\n`;
+    const raw = `${lines(own('fortigate-utm.log'))[0]}\r\n`;
     const e = parseOne('FORTIGATE', raw);
     expect(e.raw).toBe(raw);
     expect(e.ecs['@timestamp']).toBe(e.occurredAt.toISOString());
@@ -115,7 +115,7 @@ describe('parseRecord', () => {
       else if (typeof v === 'object') Object.entries(v as object).forEach(([k, x]) => walk(x, `${path}.${k}`));
     };
     for (const [file, product] of samples) {
-      const text = shared(file);
+      const text = own(file);
       for (const record of file.endsWith('.json') ? [text] : lines(text)) {
         const out = parseRecord(product, record, ctx);
         expect(out.ok).toBe(true);

@@ -7,7 +7,7 @@ import { decodeDeviceText } from './charset';
 import { parseKeyValues } from './fortinet.parser';
 import { parseRecord } from './parse';
 import { SEVERITY_SCORE } from './severity';
-import { context, lines, own, ownBytes, shared } from './spec-helpers';
+import { context, lines, own, ownBytes } from './spec-helpers';
 import { parseTimestamp } from './time';
 import { SENSOR_PRODUCTS, type ParseOutcome, type SensorProduct } from './types';
 
@@ -15,19 +15,19 @@ const ctx = context('Asia/Tokyo', '2026-11-20T03:00:00Z');
 const SCORES = new Set(Object.values(SEVERITY_SCORE));
 
 const SEEDS: Record<SensorProduct, string[]> = {
-  FIREEYE_NX: [shared('fireeye-nx-extended.json'), own('fireeye-mail-body.txt'), own('fireeye-cef.log').trim(), own('fireeye-nx-text-normal.txt').trim()],
+  FIREEYE_NX: [own('fireeye-nx-extended.json'), own('fireeye-mail-body.txt'), own('fireeye-cef.log').trim(), own('fireeye-nx-text-normal.txt').trim()],
   FIREEYE_EX: [own('fireeye-ex-email.json').trim(), own('fireeye-ex-url.json').trim(), own('fireeye-ex-text-normal.txt').trim()],
   FIREEYE_CM: [own('fireeye-cm-camelcase.json').trim(), own('fireeye-cm-aggregated.json').trim(), own('fireeye-cm-text-concise.txt').trim()],
   FIREEYE_HX: [own('fireeye-hx.json').trim()],
-  FORTIGATE: [...lines(shared('fortigate-utm.log')), ...lines(own('fortigate-more.log')), decodeDeviceText(ownBytes('fortigate-ja.sjis.log')).trim()],
+  FORTIGATE: [...lines(own('fortigate-utm.log')), ...lines(own('fortigate-more.log')), decodeDeviceText(ownBytes('fortigate-ja.sjis.log')).trim()],
   FORTIWEB: lines(own('fortiweb.log')),
-  PALO_ALTO: [...lines(shared('paloalto-threat.log')), ...lines(own('paloalto-panos10.log')), ...lines(own('paloalto-by-version.log'))],
+  PALO_ALTO: [...lines(own('paloalto-threat.log')), ...lines(own('paloalto-panos10.log')), ...lines(own('paloalto-by-version.log'))],
   IMPERVA_SECURESPHERE: lines(own('imperva-securesphere-cef.log')),
-  SYMANTEC_SEP: [...lines(shared('symantec-sep.log')), ...lines(own('symantec-sep-more.log')), decodeDeviceText(ownBytes('symantec-sep-ja.sjis.log')).trim()],
-  TREND_MICRO: [...lines(shared('trendmicro-cef.log')), ...lines(own('trendmicro-leef.log')), ...lines(own('trendmicro-deepsecurity-cef.log'))],
-  CROWDSTRIKE_FALCON: [shared('crowdstrike-detection-summary.json'), own('crowdstrike-epp-alert.json').trim(), own('crowdstrike-auth-audit.json').trim()],
-  CYBEREASON: [shared('cybereason-malop.json'), own('cybereason-malop-prevented.json').trim()],
-  CARBON_BLACK: [shared('carbonblack-alert-v7.json'), own('carbonblack-watchlist-v7.json').trim()],
+  SYMANTEC_SEP: [...lines(own('symantec-sep.log')), ...lines(own('symantec-sep-more.log')), decodeDeviceText(ownBytes('symantec-sep-ja.sjis.log')).trim()],
+  TREND_MICRO: [...lines(own('trendmicro-cef.log')), ...lines(own('trendmicro-leef.log')), ...lines(own('trendmicro-deepsecurity-cef.log'))],
+  CROWDSTRIKE_FALCON: [own('crowdstrike-detection-summary.json'), own('crowdstrike-epp-alert.json').trim(), own('crowdstrike-auth-audit.json').trim()],
+  CYBEREASON: [own('cybereason-malop.json'), own('cybereason-malop-prevented.json').trim()],
+  CARBON_BLACK: [own('carbonblack-alert-v7.json'), own('carbonblack-watchlist-v7.json').trim()],
   GENERIC_CEF: lines(own('generic-cef.log')),
   GENERIC_JSON: lines(own('generic.ndjson')),
 };

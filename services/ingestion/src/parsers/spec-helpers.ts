@@ -4,12 +4,9 @@ import * as path from 'node:path';
 import { parseRecord } from './parse';
 import type { NormalizedEvent, ParseContext, SensorProduct } from './types';
 
-export const SHARED_FIXTURES = path.join(__dirname, '../../../../../shared/fixtures/vendors');
+// Vendor samples written for Kanshi from each vendor's documented layout; hosts, addresses,
+// hashes and ids are invented.
 export const OWN_FIXTURES = path.join(__dirname, '__fixtures__');
-
-export function shared(name: string): string {
-  return fs.readFileSync(path.join(SHARED_FIXTURES, name), 'utf8');
-}
 
 export function own(name: string): string {
   return fs.readFileSync(path.join(OWN_FIXTURES, name), 'utf8');

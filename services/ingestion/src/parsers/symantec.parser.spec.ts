@@ -1,8 +1,8 @@
 import { decodeDeviceText } from './charset';
 import { parseSepFields } from './symantec.parser';
-import { field, lines, own, ownBytes, parseOne, reasonFor, shared } from './spec-helpers';
+import { field, lines, own, ownBytes, parseOne, reasonFor } from './spec-helpers';
 
-const sample = lines(shared('symantec-sep.log'))[0];
+const sample = lines(own('symantec-sep.log'))[0];
 const [legacy, ips, admin, withHash] = lines(own('symantec-sep-more.log'));
 
 describe('parseSepFields', () => {
@@ -21,19 +21,19 @@ describe('parseSepFields', () => {
 describe('Symantec Endpoint Protection', () => {
   it('reads the risk sample: event time in UTC, quarantined -> blocked, medium', () => {
     const e = parseOne('SYMANTEC_SEP', sample);
-    expect(e).toMatchObject({ kind: 'alert', blocked: true, vendorSeverity: null, ruleName: 'Trojan.Emotet', vendorEventId: null, groupKey: null });
-    expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:39:58.000Z');
+    expect(e).toMatchObject({ kind: 'alert', blocked: true, vendorSeverity: null, ruleName: 'W97M.Downloader', vendorEventId: null, groupKey: null });
+    expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:29:51.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(47);
-    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-SALES-017', ip: ['10.20.30.41'] });
-    expect(field(e.ecs, 'user.name')).toBe('tanaka');
-    expect(field(e.ecs, 'file.path')).toBe('C:\\Users\\tanaka\\AppData\\Local\\Temp\\inv.docm');
-    expect(field(e.ecs, 'file.name')).toBe('inv.docm');
-    expect(field(e.ecs, 'file.size')).toBe(48128);
-    expect(field(e.ecs, 'file.hash.sha256')).toBe('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08');
-    expect(field(e.ecs, 'threat.software.name')).toBe('Trojan.Emotet');
+    expect(field(e.ecs, 'host')).toEqual({ name: 'PC-LEGAL-005', ip: ['10.60.14.58'] });
+    expect(field(e.ecs, 'user.name')).toBe('nakamura');
+    expect(field(e.ecs, 'file.path')).toBe('C:\\Users\\nakamura\\Downloads\\contract_draft.doc');
+    expect(field(e.ecs, 'file.name')).toBe('contract_draft.doc');
+    expect(field(e.ecs, 'file.size')).toBe(73216);
+    expect(field(e.ecs, 'file.hash.sha256')).toBe('a5e4b9441b87922907321b56f86a5be7b4ff31c2ab3a5e8cce19de2737cc89f8');
+    expect(field(e.ecs, 'threat.software.name')).toBe('W97M.Downloader');
     expect(field(e.ecs, 'event.action')).toBe('Quarantined');
-    expect(field(e.ecs, 'process.name')).toBe('winword.exe');
-    expect(field(e.ecs, 'observer.name')).toBe('SEPM01');
+    expect(field(e.ecs, 'process.name')).toBe('outlook.exe');
+    expect(field(e.ecs, 'observer.name')).toBe('SEPM-WEST');
     expect(field(e.ecs, 'log.syslog.appname')).toBe('SymantecServer');
     expect(field(e.ecs, 'symantec.sep.prevalence')).toBe('This file has been seen by fewer than 5 Symantec users.');
   });

@@ -21,8 +21,8 @@ export function installIngestBodyParsers(fastify: FastifyInstance, limits: { ing
   fastify.addContentTypeParser<Buffer>('application/json', opts, (req, body, done) => {
     if (isIngest(req)) return ingestBody(body, done);
     if (body.length > limits.defaultMaxBytes) return done(tooLarge(), undefined);
-    // secure-json-parse reads buffers too (Nest's own JSON parser passes one)
-    json(req, body as unknown as string, done);
+    // secure-json-parse reads buffers too (Nest's own JSON parser passes one); it answers through done
+    void json(req, body as unknown as string, done);
   });
   fastify.addContentTypeParser<Buffer>('text/plain', opts, (req, body, done) => {
     if (isIngest(req)) return ingestBody(body, done);

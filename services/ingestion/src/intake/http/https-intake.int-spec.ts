@@ -8,10 +8,9 @@ import { createCustomer, bootIngestion, published, registerSensor, TestService }
 jest.setTimeout(60_000);
 
 const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
-const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
-const FORTIGATE_ALERTS = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
+const FORTIGATE_ALERTS = readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').trim().split('\n');
 const FORTIGATE_TRAFFIC = readFileSync(path.join(FIXTURES, 'fortigate-more.log'), 'utf8').trim().split('\n')[0];
-const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');
+const FIREEYE = readFileSync(path.join(FIXTURES, 'fireeye-nx-extended.json'), 'utf8');
 
 let svc: TestService;
 beforeAll(async () => {
@@ -54,12 +53,12 @@ describe('HTTPS intake', () => {
     expect(await count('alert', sensor.sensorId)).toBe(2);
     const [q] = await svc.ds.query(`SELECT reason, transport, convert_from(raw, 'UTF8') AS raw, customer_id FROM ingestion.quarantine WHERE sensor_id = $1`, [sensor.sensorId]);
     expect(q).toEqual({ reason: res.body.results[1].reason, transport: 'https', raw: 'this is not a FortiGate log line at all', customer_id: customerId });
-    const [alert] = await svc.ds.query(`SELECT rule_name, blocked, group_key, source_ip, severity, raw FROM ingestion.alert WHERE sensor_id = $1 AND group_key = '204811233'`, [sensor.sensorId]);
+    const [alert] = await svc.ds.query(`SELECT rule_name, blocked, group_key, source_ip, severity, raw FROM ingestion.alert WHERE sensor_id = $1 AND group_key = '318840177'`, [sensor.sensorId]);
     expect(alert).toEqual({
-      rule_name: 'Apache.Log4j.Error.Log.Remote.Code.Execution',
+      rule_name: 'Atlassian.Confluence.OGNL.Injection',
       blocked: true,
-      group_key: '204811233',
-      source_ip: '10.20.30.41',
+      group_key: '318840177',
+      source_ip: '10.60.12.25',
       severity: 99,
       raw: FORTIGATE_ALERTS[0],
     });
@@ -94,8 +93,8 @@ describe('HTTPS intake', () => {
 
     const alerts = await published(svc, AlertReceived, (e) => e.body.sensorId === sensor.sensorId);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ customerId, body: { product: 'FORTIGATE', severity: 99, blocked: true, groupKey: '204811233', repeatCount: 1, ruleName: 'Apache.Log4j.Error.Log.Remote.Code.Execution' } });
-    expect(alerts[0].body.ecs).toMatchObject({ source: { ip: '10.20.30.41' }, observer: { vendor: 'Fortinet' } });
+    expect(alerts[0]).toMatchObject({ customerId, body: { product: 'FORTIGATE', severity: 99, blocked: true, groupKey: '318840177', repeatCount: 1, ruleName: 'Atlassian.Confluence.OGNL.Injection' } });
+    expect(alerts[0].body.ecs).toMatchObject({ source: { ip: '10.60.12.25' }, observer: { vendor: 'Fortinet' } });
 
     const logs = await published(svc, LogsReceived, (e) => e.body.sensorId === sensor.sensorId);
     expect(logs).toHaveLength(1);
@@ -112,7 +111,7 @@ describe('HTTPS intake', () => {
     expect(again.body).toMatchObject({ accepted: 1, quarantined: 0 });
 
     const rows = await svc.ds.query(`SELECT vendor_event_id, repeat_count FROM ingestion.alert WHERE sensor_id = $1`, [sensor.sensorId]);
-    expect(rows).toEqual([{ vendor_event_id: '48213', repeat_count: 2 }]);
+    expect(rows).toEqual([{ vendor_event_id: '52716', repeat_count: 2 }]);
     expect(await count('raw_event', sensor.sensorId)).toBe(2);
     const events = await published(svc, AlertReceived, (e) => e.body.sensorId === sensor.sensorId);
     await new Promise((r) => setTimeout(r, 500));

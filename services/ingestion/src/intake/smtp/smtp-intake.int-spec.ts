@@ -7,8 +7,8 @@ import { bootIngestion, createCustomer, freePort, registerSensor, TestService } 
 
 jest.setTimeout(120_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
-const FIREEYE = readFileSync(path.join(SHARED, 'fireeye-nx-extended.json'), 'utf8');
+const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
+const FIREEYE = readFileSync(path.join(FIXTURES, 'fireeye-nx-extended.json'), 'utf8');
 const DOMAIN = 'intake.test.kanshi.local';
 
 let svc: TestService;
@@ -43,12 +43,12 @@ describe('SMTP alert-mail intake', () => {
     const info = await transport.sendMail({ from: 'nx01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'FireEye Alert', text: FIREEYE });
     expect(info.response).toMatch(/^250 /);
     const [alert] = await svc.ds.query(`SELECT vendor_event_id, rule_name FROM ingestion.alert WHERE sensor_id = $1`, [nx.sensorId]);
-    expect(alert).toEqual({ vendor_event_id: '48213', rule_name: 'malware-callback' });
+    expect(alert).toEqual({ vendor_event_id: '52716', rule_name: 'malware-callback' });
     expect((await rawEvents(nx.sensorId))[0].transport).toBe('smtp');
   });
 
   it('reads the alert from a Shift_JIS attachment of mail from an allow-listed sender', async () => {
-    const json = FIREEYE.replace('48213', '48299');
+    const json = FIREEYE.replace('52716', '48299');
     await transport.sendMail({
       from: 'cm01@example-customer.jp',
       to: `alerts@${DOMAIN}`,
@@ -61,7 +61,7 @@ describe('SMTP alert-mail intake', () => {
   });
 
   it('takes an allow-listed sender only through a trusted relay or from the sensor itself: a forged MAIL FROM gets 535', async () => {
-    const json = FIREEYE.replace('48213', '48377');
+    const json = FIREEYE.replace('52716', '48377');
     const mail = { from: 'cm01@example-customer.jp', to: `alerts@${DOMAIN}`, subject: 'FireEye Alert', text: json };
     const elsewhere = nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true, localAddress: '127.0.0.31' });
     const refused = await elsewhere.sendMail(mail).then(

@@ -14,7 +14,7 @@ const TOKENS: Record<string, { token: string; sensor: SensorRef }> = {
   ex01: { token: 'tok-EX', sensor: EX },
 };
 const ALLOWED_SENDER = 'fireeye-cm@example-customer.jp';
-const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../../../../../shared/fixtures/vendors/fireeye-nx-extended.json'), 'utf8');
+const FIREEYE_JSON = fs.readFileSync(path.resolve(__dirname, '../../parsers/__fixtures__/fireeye-nx-extended.json'), 'utf8');
 
 interface Stored {
   sensor: SensorRef;

@@ -11,10 +11,9 @@ import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certifi
 
 jest.setTimeout(120_000);
 
-const SHARED = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
 const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
-const FORTIGATE = readFileSync(path.join(SHARED, 'fortigate-utm.log'), 'utf8').trim().split('\n');
-const PALOALTO = readFileSync(path.join(SHARED, 'paloalto-threat.log'), 'utf8').trim();
+const FORTIGATE = readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').trim().split('\n');
+const PALOALTO = readFileSync(path.join(FIXTURES, 'paloalto-threat.log'), 'utf8').trim();
 // Loopback addresses of their own, so the source-address attribution is really exercised.
 const KNOWN = '127.0.0.11';
 const PALO = '127.0.0.13';
@@ -75,7 +74,7 @@ describe('syslog intake', () => {
     await sendTcp(`${FORTIGATE[0]}\n${octet}`, KNOWN);
     await eventually(async () => expect((await rawEvents(fortigate.sensorId)).filter((r) => r.transport === 'tcp')).toHaveLength(2));
     const alerts = await svc.ds.query(`SELECT group_key FROM ingestion.alert WHERE sensor_id = $1 ORDER BY group_key`, [fortigate.sensorId]);
-    expect(alerts.map((a: { group_key: string | null }) => a.group_key)).toContain('204811233');
+    expect(alerts.map((a: { group_key: string | null }) => a.group_key)).toContain('318840177');
   });
 
   it('stores datagrams sent over UDP, several messages per datagram included', async () => {
@@ -139,7 +138,7 @@ describe('syslog intake', () => {
     const c = await createCustomer(svc);
     const flood = await registerSensor(svc, c.customerId, { product: 'FORTIGATE', allowedSourceIps: ['127.0.0.14'] });
     const lines = 30_000;
-    const payload = Buffer.from(Array.from({ length: lines }, (_, i) => FORTIGATE[i % 2].replace('incidentserialno=204811233', `incidentserialno=${i}`)).join('\n') + '\n');
+    const payload = Buffer.from(Array.from({ length: lines }, (_, i) => FORTIGATE[i % 2].replace('incidentserialno=318840177', `incidentserialno=${i}`)).join('\n') + '\n');
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);

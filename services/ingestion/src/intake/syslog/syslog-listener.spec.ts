@@ -15,7 +15,7 @@ import { SyslogListener, SyslogListenerOptions } from './syslog-listener';
 const FIREWALL: SensorRef = { sensorId: 'sensor-fgt-hq-01', customerId: 'customer-a' };
 const KNOWN = '127.0.0.1';
 const STRANGER = '127.0.0.2';
-const FIXTURES = path.resolve(__dirname, '../../../../../../shared/fixtures/vendors');
+const FIXTURES = path.resolve(__dirname, '../../parsers/__fixtures__');
 const fortigateLines = fs.readFileSync(path.join(FIXTURES, 'fortigate-utm.log'), 'utf8').split('\n').filter(Boolean);
 
 interface Batch {
