@@ -27,7 +27,7 @@ function schema(): GraphQLSchema {
 }
 
 describe('API reference', () => {
-  const errors = [
+  const errors: { name: string; codes: Record<string, string> }[] = [
     { name: 'ThingError', codes: { THING_NOT_FOUND: 'NOT_FOUND', FORBIDDEN: 'FORBIDDEN' } },
     { name: 'AccessError', codes: { FORBIDDEN: 'FORBIDDEN' } },
   ];
