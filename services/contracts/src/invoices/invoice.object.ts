@@ -60,7 +60,7 @@ export class InvoiceLineObject {
   @Field({ description: 'What the line charges for: a plan or option code with its charge kind (e.g. MDR:MONTHLY, MDR:ENDPOINT_MONTHLY), QUOTED for a quoted custom line, DISCOUNT' }) code: string;
   @Field({ description: 'What the line is for, in English' }) description: string;
   @Field({ description: 'What the line is for, in Japanese (printed on the invoice PDF)' }) descriptionJa: string;
-  @Field(() => Int, { description: 'How many units (endpoints for a per-endpoint charge, otherwise 1)' }) quantity: number;
+  @Field(() => Int, { description: 'How many units the unit price is charged for (e.g. endpoints for a per-endpoint charge)' }) quantity: number;
   @Field(() => Int, { description: 'Price of one unit, JPY before tax' }) unitPrice: number;
   @Field(() => Int, { description: 'quantity x unitPrice (prorated when proration is set), JPY before tax' }) amount: number;
   @Field(() => Int, { description: 'Consumption tax rate applied to the line, in percent (10 or 8)' }) taxRate: number;

@@ -39,14 +39,14 @@ export class QuoteLineObject {
 export class TaxByRateObject {
   @Field(() => Int, { description: 'Percent' }) rate: number;
   @Field(() => Int, { description: 'Sum of the lines at this rate, before tax (JPY)' }) taxable: number;
-  @Field(() => Int, { description: 'Tax at this rate, rounded down once over the taxable sum (JPY)' }) tax: number;
+  @Field(() => Int, { description: 'Tax at this rate, rounded once over the taxable sum (down to the yen unless the provider configures otherwise) (JPY)' }) tax: number;
 }
 
 @ObjectType('Quote', { description: 'A priced offer of a plan to a customer. Visible to provider staff, the partner of the customer, and the customer itself. Amounts are integer JPY.' })
 @Directive('@key(fields: "id")')
 export class QuoteObject {
   @Field(() => ID, { description: "The quote's id" }) id: string;
-  @Field({ description: 'The quote number printed on the PDF, unique per provider' }) number: string;
+  @Field({ description: 'The quote number printed on the PDF (a prefix, the year and a sequence number); unique' }) number: string;
   @Field(() => ID, { description: 'The customer the quote is for' }) customerId: string;
   @Field(() => PlanCode, { description: 'The plan offered' }) plan: string;
   @Field(() => Int, { description: 'The catalogue version of the plan whose prices the quote uses' }) planVersion: number;
