@@ -4,9 +4,18 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { definedDomainErrors } from '@kanshi/errors';
+import { subgraphReference } from './api-reference';
 import { ServiceName } from './services';
 
-// Schema-only boot of one service (no database, no NATS): prints its subgraph SDL.
+export interface SubgraphPrint {
+  sdl: string;
+  reference: ReturnType<typeof subgraphReference>;
+}
+
+// Schema-only boot of one service (no database, no NATS): prints, as JSON, its subgraph SDL and
+// what the API reference needs from the in-process schema (SDL printing drops field extensions)
+// and from the domain errors this service's code defined.
 const ENV = { JWT_SECRET: 'schema-only-schema-only-schema-only', NODE_ENV: 'development' };
 
 function moduleOf(name: ServiceName): DynamicModule {
@@ -18,7 +27,9 @@ function moduleOf(name: ServiceName): DynamicModule {
 async function main(name: ServiceName): Promise<void> {
   const app = await NestFactory.create(moduleOf(name), new FastifyAdapter(), { logger: false, abortOnError: false });
   await app.init();
-  process.stdout.write(printSubgraphSchema(app.get(GraphQLSchemaHost).schema));
+  const schema = app.get(GraphQLSchemaHost).schema;
+  const print: SubgraphPrint = { sdl: printSubgraphSchema(schema), reference: subgraphReference(schema, definedDomainErrors()) };
+  process.stdout.write(JSON.stringify(print));
   await app.close();
 }
 

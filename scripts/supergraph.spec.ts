@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { composeSupergraph, SUPERGRAPH_PATH } from './compose-supergraph';
+import { API_REFERENCE_PATH, composeAll, Composed, SUPERGRAPH_PATH } from './compose-supergraph';
 
 // The gateway serves the committed supergraph: it must be what the subgraphs' code composes to.
-describe('gateway/supergraph.graphql', () => {
-  it('is up to date with the six subgraphs (run `npm run compose` when this fails)', async () => {
-    const fresh = await composeSupergraph();
-    expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(fresh);
+// docs/api.md is generated from the same code, so it goes stale in the same changes.
+describe('gateway/supergraph.graphql and docs/api.md', () => {
+  let fresh: Composed;
+  beforeAll(async () => {
+    fresh = await composeAll();
   }, 60000);
+
+  it('is up to date with the six subgraphs (run `npm run compose` when this fails)', () => {
+    expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(fresh.supergraph);
+  });
+
+  it('docs/api.md is up to date with the six subgraphs (run `npm run compose` when this fails)', () => {
+    expect(readFileSync(API_REFERENCE_PATH, 'utf8')).toBe(fresh.apiReference);
+  });
 
   it('joins Customer across the subgraphs that extend it', () => {
     const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');

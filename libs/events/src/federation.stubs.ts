@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 
 // The Customer entity is owned by the contracts subgraph; other subgraphs add fields to it
-// (Customer.sensors, Customer.incidents, ...) through this key-only stub.
-@ObjectType('Customer')
+// (Customer.sensors, Customer.incidents, ...) through this key-only stub. Its descriptions are
+// contracts' own, word for word: composition keeps the one most subgraphs give.
+@ObjectType('Customer', { description: 'A company the SOC monitors, served directly or through a partner. Provider staff see every customer, a partner its own customers, a customer itself.' })
 @Directive('@key(fields: "id")')
 export class CustomerRef {
-  @Field(() => ID) id: string;
+  @Field(() => ID, { description: "The customer's id, the tenant key across all subgraphs" }) id: string;
 }

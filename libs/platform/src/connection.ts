@@ -2,11 +2,11 @@ import { Directive, Field, ObjectType } from '@nestjs/graphql';
 import { Type } from '@nestjs/common';
 
 // PageInfo is defined by several subgraphs, identically, hence @shareable.
-@ObjectType('PageInfo', { description: 'Where a page of a connection ends' })
+@ObjectType('PageInfo', { description: 'Where a page of a list ends, for fetching the next one' })
 @Directive('@shareable')
 export class PageInfoObject {
-  @Field({ description: 'Whether more items follow: pass endCursor as `after` to get them' }) hasNextPage: boolean;
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge on this page; null on an empty page' }) endCursor: string | null;
+  @Field({ description: 'Whether more items follow this page' }) hasNextPage: boolean;
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to fetch the next page; null when the page is empty' }) endCursor: string | null;
 }
 
 export interface ConnectionShape<T> {
@@ -16,16 +16,16 @@ export interface ConnectionShape<T> {
 
 // Relay-style connection types for a node type: `<Name>Connection` and `<Name>Edge`.
 export function connectionOf<T>(node: Type<T>, name: string): Type<ConnectionShape<T>> {
-  @ObjectType(`${name}Edge`, { description: `One ${name} in a page` })
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its position in the list` })
   class Edge {
-    @Field({ description: 'Pass as `after` to continue after this item' }) cursor: string;
+    @Field({ description: `Opaque position of this ${name}; pass as \`after\` to continue after it` }) cursor: string;
     @Field(() => node, { description: `The ${name}` }) node: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} items (Relay connection)` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items, in the list's order` })
   class Connection {
-    @Field(() => [Edge], { description: 'The items on this page, in order' }) edges: Edge[];
-    @Field(() => PageInfoObject, { description: 'Whether more pages follow' }) pageInfo: PageInfoObject;
+    @Field(() => [Edge], { description: `The ${name} items of this page` }) edges: Edge[];
+    @Field(() => PageInfoObject, { description: 'Whether there is a next page, and where it starts' }) pageInfo: PageInfoObject;
   }
   return Connection as Type<ConnectionShape<T>>;
 }

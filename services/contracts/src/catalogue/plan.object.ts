@@ -5,17 +5,34 @@ import { CalendarDateScalar } from '../common/calendar-date.scalar';
 export const PlanCode = Object.fromEntries(PLAN_CODES.map((c) => [c, c])) as { [K in (typeof PLAN_CODES)[number]]: K };
 export const ServiceHours = Object.fromEntries(SERVICE_HOURS.map((c) => [c, c])) as { [K in (typeof SERVICE_HOURS)[number]]: K };
 export const OptionCode = Object.fromEntries(OPTION_CODES.map((c) => [c, c])) as { [K in (typeof OPTION_CODES)[number]]: K };
-registerEnumType(PlanCode, { name: 'PlanCode' });
-registerEnumType(ServiceHours, { name: 'ServiceHours', description: 'BUSINESS_HOURS: weekdays 9:00-17:30 JST except holidays; ALWAYS: 24/365' });
-registerEnumType(OptionCode, { name: 'OptionCode' });
 
-@ObjectType('Plan')
+// One description per value: a code added to the list in @kanshi/events fails to typecheck here
+// until it is described for partners.
+const PLAN_CODE_DESCRIPTIONS: Record<(typeof PLAN_CODES)[number], { description: string }> = {
+  FE_ALERT_ANALYSIS: { description: 'FireEye alert analysis: the SOC analyses alerts from FireEye appliances, business hours or around the clock' },
+  FE_SECURITY_MONITORING: { description: 'FireEye security monitoring (MSS): around-the-clock monitoring of FireEye appliances, liveness monitoring included' },
+  MDR: { description: 'Managed detection and response: EDR monitoring and endpoint isolation, billed per managed endpoint per month' },
+  INTEGRATED_MANAGEMENT: { description: 'Integrated security management (SIEM) across products; quoted individually, liveness monitoring included' },
+  SOC_DESIGN: { description: 'SOC design consulting; quoted individually, no monitoring hours' },
+};
+const SERVICE_HOURS_DESCRIPTIONS: Record<(typeof SERVICE_HOURS)[number], { description: string }> = {
+  BUSINESS_HOURS: { description: 'Weekdays 9:00-17:30 Asia/Tokyo, except Japanese public holidays' },
+  ALWAYS: { description: '24 hours a day, 365 days a year' },
+};
+const OPTION_CODE_DESCRIPTIONS: Record<(typeof OPTION_CODES)[number], { description: string }> = {
+  LIVENESS_MONITORING: { description: 'Liveness monitoring and operations: the SOC watches that each sensor keeps sending and follows up when one goes silent' },
+};
+registerEnumType(PlanCode, { name: 'PlanCode', description: 'A plan of the service catalogue', valuesMap: PLAN_CODE_DESCRIPTIONS });
+registerEnumType(ServiceHours, { name: 'ServiceHours', description: 'When the SOC works on a contract', valuesMap: SERVICE_HOURS_DESCRIPTIONS });
+registerEnumType(OptionCode, { name: 'OptionCode', description: 'An option that can be added to a plan', valuesMap: OPTION_CODE_DESCRIPTIONS });
+
+@ObjectType('Plan', { description: 'A plan of the service catalogue, at one catalogue version. Prices are integer JPY before tax.' })
 @Directive('@key(fields: "code")')
 export class PlanObject {
-  @Field(() => PlanCode) code: string;
+  @Field(() => PlanCode, { description: 'The plan' }) code: string;
   @Field(() => Int, { description: 'Catalogue version of these prices' }) version: number;
-  @Field() name: string;
-  @Field() nameJa: string;
+  @Field({ description: "The plan's name in English" }) name: string;
+  @Field({ description: "The plan's name in Japanese" }) nameJa: string;
   @Field(() => [ServiceHours], { description: 'Service hours this plan can be sold with (empty for consulting)' }) hoursAllowed: string[];
   @Field(() => Int, { nullable: true, description: 'JPY; null when quoted individually' }) initialFee: number | null;
   @Field(() => Int, { nullable: true, description: 'JPY per month; null when quoted individually or billed per endpoint' }) monthlyFee: number | null;
@@ -27,13 +44,13 @@ export class PlanObject {
   @Field(() => CalendarDateScalar, { description: 'First JST day these prices apply to new quotes' }) effectiveFrom: string;
 }
 
-@ObjectType('CatalogueOption')
+@ObjectType('CatalogueOption', { description: 'An option of the service catalogue, at one catalogue version. Prices are integer JPY before tax.' })
 export class CatalogueOptionObject {
-  @Field(() => OptionCode) code: string;
-  @Field(() => Int) version: number;
-  @Field() name: string;
-  @Field() nameJa: string;
+  @Field(() => OptionCode, { description: 'The option' }) code: string;
+  @Field(() => Int, { description: 'Catalogue version of these prices' }) version: number;
+  @Field({ description: "The option's name in English" }) name: string;
+  @Field({ description: "The option's name in Japanese" }) nameJa: string;
   @Field(() => Int, { description: 'JPY added to the initial fee' }) initialFee: number;
   @Field(() => Int, { description: 'JPY added to the monthly fee' }) monthlyFee: number;
-  @Field(() => CalendarDateScalar) effectiveFrom: string;
+  @Field(() => CalendarDateScalar, { description: 'First day (Asia/Tokyo) these prices apply to new quotes' }) effectiveFrom: string;
 }

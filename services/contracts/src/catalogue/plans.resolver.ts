@@ -10,27 +10,27 @@ export class PlansResolver {
   constructor(private readonly service: CatalogueService) {}
 
   @Query(() => [PlanObject], { description: 'The plan catalogue in force today (or on asOf)' })
-  plans(@Args('asOf', { type: () => CalendarDateScalar, nullable: true }) asOf?: string) {
+  plans(@Args('asOf', { type: () => CalendarDateScalar, nullable: true, description: 'A day in Asia/Tokyo; today when omitted' }) asOf?: string) {
     return this.service.plans(asOf);
   }
 
   @Query(() => [PlanObject], { description: 'Every catalogue version of a plan, newest first' })
-  planVersions(@Args('code', { type: () => PlanCode }) code: string) {
+  planVersions(@Args('code', { type: () => PlanCode, description: 'The plan' }) code: string) {
     return this.service.planVersions(code);
   }
 
   @Query(() => [CatalogueOptionObject], { description: 'The options in force today (or on asOf)' })
-  catalogueOptions(@Args('asOf', { type: () => CalendarDateScalar, nullable: true }) asOf?: string) {
+  catalogueOptions(@Args('asOf', { type: () => CalendarDateScalar, nullable: true, description: 'A day in Asia/Tokyo; today when omitted' }) asOf?: string) {
     return this.service.options(asOf);
   }
 
   @Mutation(() => PlanObject, { description: 'provider_admin: new prices for a plan, as a new catalogue version; existing contracts keep theirs' })
-  updatePlan(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdatePlanInput) {
+  updatePlan(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The plan and its new prices' }) input: UpdatePlanInput) {
     return this.service.updatePlan(principal, input);
   }
 
   @Mutation(() => CatalogueOptionObject, { description: 'provider_admin: new prices for an option, as a new catalogue version' })
-  updateOption(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateOptionInput) {
+  updateOption(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The option and its new prices' }) input: UpdateOptionInput) {
     return this.service.updateOption(principal, input);
   }
 }

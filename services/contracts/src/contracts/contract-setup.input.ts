@@ -7,23 +7,27 @@ export enum ContactLanguage {
   JA = 'ja',
   EN = 'en',
 }
-registerEnumType(ContactLanguage, { name: 'ContactLanguage' });
+registerEnumType(ContactLanguage, {
+  name: 'ContactLanguage',
+  description: 'The language the SOC uses with a contact',
+  valuesMap: { JA: { description: 'Japanese' }, EN: { description: 'English' } },
+});
 
 // Products the SOC watches (the sensors ingestion accepts).
 export const MONITORED_PRODUCTS = SENSOR_PRODUCTS;
 
-@InputType()
+@InputType({ description: 'A person the SOC calls or mails about a serious incident' })
 export class EscalationContactInput {
-  @Field() @IsString() @Length(1, 200) name: string;
-  @Field({ nullable: true }) @IsOptional() @Matches(/^\+?[0-9() -]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
-  @Field({ nullable: true }) @IsOptional() @IsEmail() email?: string;
+  @Field({ description: "The contact's name (1 to 200 characters)" }) @IsString() @Length(1, 200) name: string;
+  @Field({ nullable: true, description: 'Phone number; optional' }) @IsOptional() @Matches(/^\+?[0-9() -]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @Field({ nullable: true, description: 'Mail address; optional' }) @IsOptional() @IsEmail() email?: string;
   @Field(() => ContactLanguage, { nullable: true, description: 'JA when omitted' }) @IsOptional() @IsIn(Object.values(ContactLanguage)) language?: ContactLanguage;
 }
 
 // The service settings of a contract. On acceptQuote every field is optional (defaults: no
 // products, no contacts, no isolation before confirmation, 3 months of logs); on updateContract
 // an omitted field is left as it is.
-@InputType()
+@InputType({ description: 'The service settings of a contract. On acceptQuote every field is optional (defaults: no products, no contacts, no isolation before confirmation, 3 months of logs); on updateContract an omitted field is left as it is.' })
 export class ContractSetupInput {
   @Field(() => [String], { nullable: true, description: `Sensor products monitored: ${MONITORED_PRODUCTS.join(', ')}` })
   @IsOptional()

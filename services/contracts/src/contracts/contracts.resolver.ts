@@ -25,51 +25,51 @@ export class ContractsResolver {
   ) {}
 
   @Query(() => ContractObject, { nullable: true, description: "null when missing or another tenant's" })
-  contract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: SubgraphContext) {
+  contract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The contract's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [ContractObject], { description: 'Contracts you may see, newest first' })
-  contracts(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true }) customerId?: string) {
+  contracts(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true, description: "Only this customer's contracts; every visible contract when omitted" }) customerId?: string) {
     return this.service.list(principal, customerId);
   }
 
   @Mutation(() => ContractObject, { description: 'Creates the contract from the quote and records the acceptance of the terms in force' })
   acceptQuote(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('termsVersion') termsVersion: string,
-    @Args('setup', { type: () => ContractSetupInput, nullable: true }) setup?: ContractSetupInput,
+    @Args('id', { type: () => ID, description: 'The sent quote to accept' }) id: string,
+    @Args('termsVersion', { description: 'The version of the terms in force today, which the caller accepts' }) termsVersion: string,
+    @Args('setup', { type: () => ContractSetupInput, nullable: true, description: 'Service settings; the defaults when omitted' }) setup?: ContractSetupInput,
   ) {
     return this.service.acceptQuote(principal, id, termsVersion, setup);
   }
 
   @Mutation(() => ContractObject, { description: 'Monitored products, escalation contacts, isolation pre-approval, log retention' })
-  updateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ContractSetupInput) {
+  updateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract to change' }) id: string, @Args('input', { description: 'The settings to change; an omitted field is left as it is' }) input: ContractSetupInput) {
     return this.service.update(principal, id, input);
   }
 
   @Mutation(() => ContractObject, { description: 'The customer confirms its escalation contacts (an onboarding step)' })
-  confirmEscalationContacts(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  confirmEscalationContacts(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract whose contacts are confirmed' }) id: string) {
     return this.service.confirmContacts(principal, id);
   }
 
   @Mutation(() => ContractObject, { description: 'Provider staff: start the service once onboarding is complete' })
-  activateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  activateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract to activate' }) id: string) {
     return this.service.activate(principal, id);
   }
 
-  @Mutation(() => ContractObject)
+  @Mutation(() => ContractObject, { description: 'Ends a contract on a day; billing stops after that day' })
   terminateContract(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID, description: 'The contract to terminate' }) id: string,
     @Args('endDate', { type: () => CalendarDateScalar, description: 'Last day of service (inclusive)' }) endDate: string,
   ) {
     return this.service.terminate(principal, id, endDate);
   }
 
   @Mutation(() => ContractObject, { description: 'Records acceptance of the terms version now in force for a running contract' })
-  acceptTerms(@CurrentPrincipal() principal: Principal, @Args('contractId', { type: () => ID }) contractId: string, @Args('termsVersion') termsVersion: string) {
+  acceptTerms(@CurrentPrincipal() principal: Principal, @Args('contractId', { type: () => ID, description: 'The contract the acceptance is for' }) contractId: string, @Args('termsVersion', { description: 'The version of the terms in force today' }) termsVersion: string) {
     return this.service.acceptTerms(principal, contractId, termsVersion);
   }
 
@@ -78,12 +78,12 @@ export class ContractsResolver {
     return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
-  @ResolveField(() => CustomerObject, { nullable: true })
+  @ResolveField(() => CustomerObject, { nullable: true, description: 'The customer under contract; null when not visible to the caller' })
   customer(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
     return requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.customers.visibleByIds(principal, ids)).load(contract.customerId);
   }
 
-  @ResolveField(() => QuoteObject, { nullable: true })
+  @ResolveField(() => QuoteObject, { nullable: true, description: 'The quote the contract was made from; null when not visible to the caller' })
   quote(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.quotes.visibleByIds(principal, ids)).load(contract.quoteId);
   }
@@ -97,7 +97,7 @@ export class ContractsResolver {
     return onboardingChecklist(contract, sensors ?? []);
   }
 
-  @ResolveField(() => [TermsAcceptanceObject])
+  @ResolveField(() => [TermsAcceptanceObject], { description: 'Every acceptance of the terms for this contract, oldest first' })
   async termsAcceptances(@Parent() contract: ContractEntity, @Context() ctx: SubgraphContext) {
     const rows = await requestLoader<TermsAcceptanceEntity[]>(ctx.req, 'contract-terms', async (ids) => {
       const all = await this.service.acceptancesOf(ids);
@@ -111,7 +111,7 @@ export class ContractsResolver {
 export class CustomerContractsResolver {
   constructor(private readonly service: ContractsService) {}
 
-  @ResolveField(() => [ContractObject])
+  @ResolveField(() => [ContractObject], { description: "The customer's contracts, newest first" })
   contracts(@Parent() customer: CustomerEntity, @CurrentPrincipal() principal: Principal) {
     return this.service.list(principal, customer.id);
   }

@@ -14,21 +14,21 @@ export class CustomersResolver {
   constructor(private readonly service: CustomersService) {}
 
   @Query(() => [CustomerObject], { description: 'Customers you may see; partners see their own customers only' })
-  customers(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID, nullable: true }) partnerId?: string) {
+  customers(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID, nullable: true, description: "Only this partner's customers; every visible customer when omitted" }) partnerId?: string) {
     return this.service.list(principal, partnerId);
   }
 
-  @Query(() => CustomerObject, { nullable: true })
-  async customer(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
+  @Query(() => CustomerObject, { nullable: true, description: 'One customer; null when missing or not visible to the caller' })
+  async customer(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The customer's id" }) id: string, @Context() ctx: GqlContext) {
     return this.load(ctx, principal).load(id);
   }
 
-  @Mutation(() => CustomerObject)
-  createCustomer(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateCustomerInput) {
+  @Mutation(() => CustomerObject, { description: 'Creates a customer; a partner creates its own customers' })
+  createCustomer(@CurrentPrincipal() principal: Principal, @Args('input', { description: "The customer's details" }) input: CreateCustomerInput) {
     return this.service.createCustomer(principal, input);
   }
 
-  @ResolveField(() => PartnerObject, { nullable: true })
+  @ResolveField(() => PartnerObject, { nullable: true, description: 'The partner that serves the customer; null for a direct customer or when not visible to the caller' })
   partner(@Parent() customer: CustomerEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: GqlContext) {
     if (!customer.partnerId) return null;
     return requestLoader(ctx.req, 'partner', (ids) => this.service.visiblePartnersByIds(principal, ids)).load(customer.partnerId);
@@ -49,27 +49,27 @@ export class CustomersResolver {
 export class PartnersResolver {
   constructor(private readonly service: CustomersService) {}
 
-  @Query(() => [PartnerObject])
+  @Query(() => [PartnerObject], { description: 'Partners you may see: provider staff every partner, a partner itself' })
   partners(@CurrentPrincipal() principal: Principal) {
     return this.service.partners(principal);
   }
 
-  @Mutation(() => PartnerObject)
-  createPartner(@CurrentPrincipal() principal: Principal, @Args('input') input: CreatePartnerInput) {
+  @Mutation(() => PartnerObject, { description: 'Creates a reseller partner with its price terms' })
+  createPartner(@CurrentPrincipal() principal: Principal, @Args('input', { description: "The partner's details and price terms" }) input: CreatePartnerInput) {
     return this.service.createPartner(principal, input);
   }
 
   @Mutation(() => PartnerObject, { description: "Replaces a partner's prices for new quotes (a discount or wholesale prices); contracts keep theirs" })
-  setPartnerPricing(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID }) partnerId: string, @Args('input') input: SetPartnerPricingInput) {
+  setPartnerPricing(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID, description: 'The partner whose prices change' }) partnerId: string, @Args('input', { description: 'The new discount or wholesale prices' }) input: SetPartnerPricingInput) {
     return this.service.setPartnerPricing(principal, partnerId, input);
   }
 
-  @ResolveField(() => [WholesalePriceObject])
+  @ResolveField(() => [WholesalePriceObject], { description: "The partner's wholesale prices per plan; empty when it gets a discount instead" })
   wholesalePrices(@Parent() partner: PartnerEntity): WholesalePriceObject[] {
     return Object.entries(partner.wholesalePrices ?? {}).map(([plan, prices]) => ({ plan, ...prices }));
   }
 
-  @ResolveField(() => [CustomerObject])
+  @ResolveField(() => [CustomerObject], { description: "The partner's customers visible to the caller" })
   customers(@Parent() partner: PartnerEntity, @CurrentPrincipal() principal: Principal) {
     return this.service.list(principal, partner.id);
   }

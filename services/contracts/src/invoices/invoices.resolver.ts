@@ -37,21 +37,21 @@ export class InvoicesResolver {
   @Query(() => InvoiceConnection, { description: 'The same as invoices, a page at a time' })
   invoicePage(
     @CurrentPrincipal() principal: Principal,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { nullable: true }) after?: string,
-    @Args('customerId', { type: () => ID, nullable: true }) customerId?: string,
-    @Args('period', { nullable: true }) period?: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'Page size: at most this many invoices (1 to 200)' }) first: number,
+    @Args('after', { nullable: true, description: 'The endCursor of the previous page; the first page when omitted' }) after?: string,
+    @Args('customerId', { type: () => ID, nullable: true, description: 'Invoices covering this customer' }) customerId?: string,
+    @Args('period', { nullable: true, description: 'Only this month, YYYY-MM' }) period?: string,
   ) {
     return this.service.page(principal, filterOf(customerId, period), first, after);
   }
 
   @Query(() => InvoiceObject, { nullable: true, description: "null when missing or another tenant's" })
-  invoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: SubgraphContext) {
+  invoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The invoice's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [BillingRunObject], { description: 'Provider staff: billing runs, newest first' })
-  billingRuns(@CurrentPrincipal() principal: Principal, @Args('period', { nullable: true }) period?: string) {
+  billingRuns(@CurrentPrincipal() principal: Principal, @Args('period', { nullable: true, description: 'Only runs of this month, YYYY-MM' }) period?: string) {
     return this.service.runs(principal, period);
   }
 
@@ -65,17 +65,17 @@ export class InvoicesResolver {
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: issue a draft invoice (numbers it, sends it to Stripe)' })
-  issueInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  issueInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft invoice to issue' }) id: string) {
     return this.service.issue(principal, id);
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: void an unpaid invoice (also in Stripe)' })
-  voidInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  voidInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The invoice to void' }) id: string) {
     return this.service.void(principal, id);
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: try again an invoice Stripe refused, once the cause is fixed' })
-  retryStripeSync(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  retryStripeSync(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The invoice whose Stripe sync FAILED' }) id: string) {
     return this.service.retrySync(principal, id);
   }
 
@@ -84,7 +84,7 @@ export class InvoicesResolver {
     return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
-  @ResolveField(() => [InvoiceLineObject])
+  @ResolveField(() => [InvoiceLineObject], { description: 'The charges, in the order printed' })
   async lines(@Parent() invoice: InvoiceEntity, @Context() ctx: SubgraphContext): Promise<InvoiceLineObject[]> {
     const rows = await requestLoader<InvoiceLineEntity[]>(ctx.req, 'invoice-lines', (ids) => this.service.linesOf(ids)).load(invoice.id);
     return (rows ?? []).map((l) => ({
@@ -120,12 +120,12 @@ export class InvoicesResolver {
     return requestLoader<PartnerEntity>(ctx.req, 'partner', (ids) => this.customers.visiblePartnersByIds(principal, ids)).load(invoice.partnerId);
   }
 
-  @ResolveField(() => InvoiceIssuerObject)
+  @ResolveField(() => InvoiceIssuerObject, { description: 'The provider as the qualified invoice issuer' })
   issuer(@Parent() invoice: InvoiceEntity): InvoiceIssuerObject {
     return { name: invoice.issuerName, registrationNumber: invoice.issuerRegistrationNumber };
   }
 
-  @ResolveField(() => InvoiceRecipientObject)
+  @ResolveField(() => InvoiceRecipientObject, { description: 'Whom the invoice is addressed to' })
   recipient(@Parent() invoice: InvoiceEntity): InvoiceRecipientObject {
     return { kind: invoice.recipientKind, id: invoice.recipientId, name: invoice.recipientName };
   }

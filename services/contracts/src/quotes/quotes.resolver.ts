@@ -18,27 +18,27 @@ export class QuotesResolver {
   ) {}
 
   @Query(() => QuoteObject, { nullable: true, description: "null when missing or another tenant's" })
-  quote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: SubgraphContext) {
+  quote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The quote's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [QuoteObject], { description: 'Quotes you may see, newest first' })
-  quotes(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true }) customerId?: string) {
+  quotes(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true, description: "Only this customer's quotes; all visible quotes when omitted" }) customerId?: string) {
     return this.service.list(principal, customerId);
   }
 
   @Mutation(() => QuoteObject, { description: 'A draft quote priced from the catalogue in force (partner prices for a partner customer)' })
-  createQuote(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateQuoteInput) {
+  createQuote(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The plan, options, term and start date to price' }) input: CreateQuoteInput) {
     return this.service.create(principal, input);
   }
 
   @Mutation(() => QuoteObject, { description: 'Issues the quote to the customer (reporting renders its PDF)' })
-  sendQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  sendQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft quote to send' }) id: string) {
     return this.service.send(principal, id);
   }
 
-  @Mutation(() => QuoteObject)
-  withdrawQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  @Mutation(() => QuoteObject, { description: 'Withdraws a draft or sent quote; it can no longer be accepted' })
+  withdrawQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The quote to withdraw' }) id: string) {
     return this.service.withdraw(principal, id);
   }
 
@@ -48,12 +48,12 @@ export class QuotesResolver {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
 
-  @ResolveField(() => QuoteStatus)
+  @ResolveField(() => QuoteStatus, { description: 'Where the quote is in its life; a sent quote past validUntil reads EXPIRED' })
   status(@Parent() quote: QuoteEntity): QuoteStatus {
     return this.service.statusOf(quote);
   }
 
-  @ResolveField(() => CustomerObject, { nullable: true })
+  @ResolveField(() => CustomerObject, { nullable: true, description: 'The customer the quote is for; null when the caller may not see it' })
   customer(@Parent() quote: QuoteEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
     return requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.customers.visibleByIds(principal, ids)).load(quote.customerId);
   }

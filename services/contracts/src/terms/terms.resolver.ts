@@ -14,7 +14,7 @@ export class TermsResolver {
   }
 
   @Mutation(() => TermsVersionObject, { description: 'provider_admin: publish a new version of the contract terms' })
-  publishTermsVersion(@CurrentPrincipal() principal: Principal, @Args('input') input: PublishTermsVersionInput) {
+  publishTermsVersion(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The version number, effective date, title and full text' }) input: PublishTermsVersionInput) {
     return this.service.publish(principal, input);
   }
 }

@@ -12,7 +12,17 @@ export enum AlertSeverity {
   HIGH = 'HIGH',
   CRITICAL = 'CRITICAL',
 }
-registerEnumType(AlertSeverity, { name: 'AlertSeverity' });
+registerEnumType(AlertSeverity, {
+  name: 'AlertSeverity',
+  description: "An alert's severity as the vendor rated it, normalized to ECS event.severity bands; the SOC's own severity of an incident is a different thing",
+  valuesMap: {
+    INFO: { description: 'Informational: score 0-20' },
+    LOW: { description: 'Low: score 21-46' },
+    MEDIUM: { description: 'Medium: score 47-72' },
+    HIGH: { description: 'High: score 73-98' },
+    CRITICAL: { description: 'Critical: score 99' },
+  },
+});
 
 export const SEVERITY_FLOOR: Record<AlertSeverity, number> = { INFO: 0, LOW: 21, MEDIUM: 47, HIGH: 73, CRITICAL: 99 };
 
@@ -24,34 +34,34 @@ export function severityOf(score: number): AlertSeverity {
   return AlertSeverity.INFO;
 }
 
-@ObjectType('Alert')
+@ObjectType('Alert', { description: "An alert a sensor reported, normalized to ECS. Repeats of the same vendor alert count on one Alert. Provider staff see every alert, a partner its customers', a customer its own." })
 @Directive('@key(fields: "id")')
 export class AlertObject {
-  @Field(() => ID) id: string;
-  @Field(() => SensorObject) sensor?: SensorObject;
-  @Field(() => ID) sensorId: string;
-  @Field(() => ID) customerId: string;
+  @Field(() => ID, { description: "The alert's id" }) id: string;
+  @Field(() => SensorObject, { description: 'The sensor that reported it' }) sensor?: SensorObject;
+  @Field(() => ID, { description: 'The sensor that reported it' }) sensorId: string;
+  @Field(() => ID, { description: 'The customer whose sensor reported it' }) customerId: string;
   @Field({ description: 'When the alert was first received' }) receivedAt: Date;
   @Field({ description: 'When it was last received (repeats)' }) lastReceivedAt: Date;
   @Field({ description: "When it happened, by the device's clock read in its time zone" }) occurredAt: Date;
-  @Field(() => SensorProduct) product: string;
+  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: string;
   @Field({ description: "The vendor's id of the alert; one alert per sensor and vendor id" }) vendorEventId: string;
-  @Field(() => String, { nullable: true }) ruleName: string | null;
-  @Field(() => String, { nullable: true }) vendorSeverity: string | null;
-  @Field(() => AlertSeverity) severity: AlertSeverity;
+  @Field(() => String, { nullable: true, description: "The vendor's name of the rule or signature that fired; null when the record has none" }) ruleName: string | null;
+  @Field(() => String, { nullable: true, description: 'The severity as the vendor wrote it (e.g. majr, 5, high); null when the record has none' }) vendorSeverity: string | null;
+  @Field(() => AlertSeverity, { description: "The vendor severity normalized to five levels (not the SOC's severity of an incident)" }) severity: AlertSeverity;
   @Field(() => Int, { description: 'ECS event.severity: 0 info, 21 low, 47 medium, 73 high, 99 critical' }) severityScore: number;
   @Field(() => Boolean, { nullable: true, description: 'Whether the sensor prevented the activity' }) blocked: boolean | null;
   @Field(() => String, { nullable: true, description: "The vendor's grouping key (incident serial, detection id, malop guid, threat id)" }) groupKey: string | null;
-  @Field(() => String, { nullable: true }) hostName: string | null;
-  @Field(() => String, { nullable: true }) hostIp: string | null;
-  @Field(() => String, { nullable: true }) sourceIp: string | null;
-  @Field(() => String, { nullable: true }) destinationIp: string | null;
-  @Field(() => String, { nullable: true }) userName: string | null;
-  @Field(() => String, { nullable: true }) fileName: string | null;
-  @Field(() => String, { nullable: true }) fileHash: string | null;
+  @Field(() => String, { nullable: true, description: 'Host name of the affected machine; null when unknown' }) hostName: string | null;
+  @Field(() => String, { nullable: true, description: 'IP address of the affected machine; null when unknown' }) hostIp: string | null;
+  @Field(() => String, { nullable: true, description: 'Source IP address of the activity; null when unknown' }) sourceIp: string | null;
+  @Field(() => String, { nullable: true, description: 'Destination IP address of the activity; null when unknown' }) destinationIp: string | null;
+  @Field(() => String, { nullable: true, description: 'The user involved; null when unknown' }) userName: string | null;
+  @Field(() => String, { nullable: true, description: 'The file involved; null when none' }) fileName: string | null;
+  @Field(() => String, { nullable: true, description: 'Hash of the file involved as the vendor gave it (MD5, SHA-1 or SHA-256); null when none' }) fileHash: string | null;
   @Field(() => GraphQLJSON, { description: 'The whole normalized record, ECS field names' }) ecs: Record<string, unknown>;
   @Field({ description: "The original record as text (decoded from the device's charset)" }) raw: string;
-  @Field(() => Int) repeatCount: number;
+  @Field(() => Int, { description: 'How many times the vendor reported this alert (1 the first time)' }) repeatCount: number;
 }
 
 export const AlertConnection = connectionOf(AlertObject, 'Alert');

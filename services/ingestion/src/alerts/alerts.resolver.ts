@@ -15,12 +15,12 @@ export class AlertsResolver {
     private readonly sensors: SensorsService,
   ) {}
 
-  @Query(() => AlertConnection)
+  @Query(() => AlertConnection, { description: 'Alerts you may see, newest first by first receipt, a page at a time' })
   alerts(@CurrentPrincipal() principal: Principal, @Args() args: AlertsArgs) {
     return this.service.page(principal, args.filter, args.first, args.after);
   }
 
-  @ResolveField(() => SensorObject)
+  @ResolveField(() => SensorObject, { description: 'The sensor that reported the alert' })
   sensor(@Parent() alert: AlertObject, @Context() ctx: SubgraphContext) {
     return sensorLoader(ctx, this.sensors).load(alert.sensorId);
   }

@@ -14,7 +14,7 @@ export class QuarantineResolver {
   }
 
   @Mutation(() => QuarantineReplayObject, { description: "Runs a quarantined record through today's parsers; stores it when they accept it" })
-  replayQuarantined(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  replayQuarantined(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The quarantine entry to replay' }) id: string) {
     return this.service.replay(principal, id);
   }
 

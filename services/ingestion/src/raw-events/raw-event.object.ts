@@ -2,17 +2,17 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { connectionOf } from '@kanshi/platform';
 import { SensorProduct } from '../sensors/sensor.object';
 
-@ObjectType('RawEvent')
+@ObjectType('RawEvent', { description: "One record as a sensor sent it, kept for the customer's log retention period (3 months by default). Provider staff only." })
 export class RawEventObject {
-  @Field(() => ID) id: string;
-  @Field() receivedAt: Date;
-  @Field() occurredAt: Date;
-  @Field(() => ID) customerId: string;
-  @Field(() => ID) sensorId: string;
-  @Field(() => SensorProduct) product: string;
+  @Field(() => ID, { description: "The raw event's id" }) id: string;
+  @Field({ description: 'When Kanshi received it (UTC instant)' }) receivedAt: Date;
+  @Field({ description: "When it happened, by the device's clock read in its time zone (UTC instant)" }) occurredAt: Date;
+  @Field(() => ID, { description: 'The customer whose sensor sent it' }) customerId: string;
+  @Field(() => ID, { description: 'The sensor that sent it' }) sensorId: string;
+  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: string;
   @Field({ description: 'https, udp, tcp, tls or smtp' }) transport: string;
   @Field({ description: 'alert, or event for other logs' }) kind: string;
-  @Field(() => Int) severityScore: number;
+  @Field(() => Int, { description: 'ECS event.severity: 0 info, 21 low, 47 medium, 73 high, 99 critical (0 for logs without one)' }) severityScore: number;
   @Field({ description: 'The record as received, decoded to text' }) raw: string;
   @Field(() => String, {
     nullable: true,

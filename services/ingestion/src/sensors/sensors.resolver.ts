@@ -12,32 +12,32 @@ import { UpdateSensorSettingsInput } from './update-sensor-settings.input';
 export class SensorsResolver {
   constructor(private readonly service: SensorsService) {}
 
-  @Query(() => [SensorObject])
-  sensors(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true }) customerId?: string) {
+  @Query(() => [SensorObject], { description: "Sensors you may see: provider staff every sensor, a partner its customers', a customer its own" })
+  sensors(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true, description: "Only this customer's sensors; every visible sensor when omitted" }) customerId?: string) {
     return this.service.list(principal, customerId);
   }
 
-  @Mutation(() => SensorRegistrationObject)
-  registerSensor(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterSensorInput) {
+  @Mutation(() => SensorRegistrationObject, { description: 'Registers a sensor for a customer and returns its ingest token, shown once' })
+  registerSensor(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The customer, product and intake settings of the sensor' }) input: RegisterSensorInput) {
     return this.service.register(principal, input);
   }
 
   @Mutation(() => SensorRegistrationObject, { description: 'A new ingest token, shown once; the previous one keeps working for gracePeriodSeconds (default 0)' })
   rotateIngestToken(
     @CurrentPrincipal() principal: Principal,
-    @Args('sensorId', { type: () => ID }) sensorId: string,
-    @Args('gracePeriodSeconds', { type: () => Int, nullable: true }) gracePeriodSeconds?: number,
+    @Args('sensorId', { type: () => ID, description: 'The sensor whose token is replaced' }) sensorId: string,
+    @Args('gracePeriodSeconds', { type: () => Int, nullable: true, description: 'Seconds the previous token keeps working; 0 (at once) when omitted' }) gracePeriodSeconds?: number,
   ) {
     return this.service.rotateToken(principal, sensorId, gracePeriodSeconds ?? 0);
   }
 
   @Mutation(() => SensorObject, { description: 'Stops all intake for the sensor, for good' })
-  revokeSensor(@CurrentPrincipal() principal: Principal, @Args('sensorId', { type: () => ID }) sensorId: string) {
+  revokeSensor(@CurrentPrincipal() principal: Principal, @Args('sensorId', { type: () => ID, description: 'The sensor to revoke' }) sensorId: string) {
     return this.service.revoke(principal, sensorId);
   }
 
-  @Mutation(() => SensorObject)
-  updateSensorSettings(@CurrentPrincipal() principal: Principal, @Args('sensorId', { type: () => ID }) sensorId: string, @Args('input') input: UpdateSensorSettingsInput) {
+  @Mutation(() => SensorObject, { description: "Changes a sensor's name, allowed sources, liveness thresholds or time zone" })
+  updateSensorSettings(@CurrentPrincipal() principal: Principal, @Args('sensorId', { type: () => ID, description: 'The sensor to change' }) sensorId: string, @Args('input', { description: 'The settings to change; an omitted field is left as it is' }) input: UpdateSensorSettingsInput) {
     return this.service.updateSettings(principal, sensorId, input);
   }
 
@@ -59,7 +59,7 @@ export function sensorLoader(ctx: SubgraphContext, service: SensorsService) {
 export class CustomerSensorsResolver {
   constructor(private readonly service: SensorsService) {}
 
-  @ResolveField(() => [SensorObject])
+  @ResolveField(() => [SensorObject], { description: "The customer's sensors visible to the caller" })
   sensors(@Parent() customer: CustomerRef, @Context() ctx: SubgraphContext): Promise<SensorEntity[]> {
     const principal = principalOf(ctx);
     return requestLoader<SensorEntity[]>(ctx.req, 'sensorsByCustomer', (ids) => this.service.byCustomers(principal, ids)).load(customer.id).then((s) => s ?? []);

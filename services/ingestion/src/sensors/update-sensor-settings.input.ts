@@ -2,14 +2,14 @@ import { Field, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEmail, IsInt, IsIP, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 // Only the fields given change; a list given replaces the whole list.
-@InputType()
+@InputType({ description: 'New settings for a sensor: only the fields given change, and a list given replaces the whole list' })
 export class UpdateSensorSettingsInput {
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @Field({ nullable: true, description: 'A name the customer knows the device by (1 to 200 characters)' }) @IsOptional() @IsString() @Length(1, 200) name?: string;
   @Field(() => [String], { nullable: true, description: 'Source addresses the device sends syslog from' })
   @IsOptional() @ArrayMaxSize(64) @IsIP(undefined, { each: true }) allowedSourceIps?: string[];
   @Field(() => [String], { nullable: true, description: 'Mail senders whose alert mail is attributed to this sensor' })
   @IsOptional() @ArrayMaxSize(64) @IsEmail(undefined, { each: true }) allowedSenders?: string[];
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(10) @Max(86400) heartbeatIntervalSeconds?: number;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(30) @Max(7 * 86400) silenceThresholdSeconds?: number;
+  @Field(() => Int, { nullable: true, description: 'Seconds between expected heartbeats, 10 to 86400' }) @IsOptional() @IsInt() @Min(10) @Max(86400) heartbeatIntervalSeconds?: number;
+  @Field(() => Int, { nullable: true, description: 'Seconds of silence after which the sensor is DOWN, 30 to 604800' }) @IsOptional() @IsInt() @Min(30) @Max(7 * 86400) silenceThresholdSeconds?: number;
   @Field({ nullable: true, description: 'IANA zone of the device clock, e.g. Asia/Tokyo' }) @IsOptional() @IsString() timeZone?: string;
 }
