@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@kanshi/auth';
-import { DomainError } from '@kanshi/platform';
+import { DomainError } from '@kanshi/errors';
 import { CreateDetectionRuleInput } from './create-detection-rule.input';
 import { DetectionRuleEntity } from './detection-rule.entity';
 import { DetectionRuleObject } from './detection-rule.object';

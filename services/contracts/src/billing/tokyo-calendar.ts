@@ -34,11 +34,11 @@ export function isCalendarDate(value: unknown): value is CalendarDate {
 export function toTokyoDate(value: DateLike, field: string): CalendarDate {
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) throw ContractsError.badInput(field, `${field} is not a valid date`);
+    if (Number.isNaN(ms)) throw new ContractsError('BAD_INPUT', `${field} is not a valid date`, field);
     return formatUtcFields(new Date(ms + TOKYO_OFFSET_MS));
   }
   if (!isCalendarDate(value)) {
-    throw ContractsError.badInput(field, `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    throw new ContractsError('BAD_INPUT', `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`, field);
   }
   return value;
 }

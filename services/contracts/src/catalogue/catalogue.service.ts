@@ -46,11 +46,11 @@ export class CatalogueService {
       await this.repo.lockCatalogue(em);
       const { plans, options } = await this.repo.all(em);
       const latest = plans.filter((p) => p.code === input.code).at(-1);
-      if (!latest) throw ContractsError.badInput('code', `unknown plan ${input.code}`);
+      if (!latest) throw new ContractsError('BAD_INPUT', `unknown plan ${input.code}`, 'code');
       const fee = (field: 'initialFee' | 'monthlyFee' | 'perEndpointMonthlyFee'): number | null => {
         const value = input[field];
         if (value === undefined || value === null) return latest[field];
-        if (latest[field] === null) throw ContractsError.badInput(field, `${latest.name} has no ${field} (${latest.quoteOnly ? 'it is quoted individually' : 'it is priced otherwise'})`);
+        if (latest[field] === null) throw new ContractsError('BAD_INPUT', `${latest.name} has no ${field} (${latest.quoteOnly ? 'it is quoted individually' : 'it is priced otherwise'})`, field);
         assertYen(value, field, { min: 0 });
         return value;
       };
@@ -66,7 +66,7 @@ export class CatalogueService {
         createdBy: principal.subject,
       };
       if (toTokyoDate(latest.effectiveFrom, 'effectiveFrom') > effectiveFrom) {
-        throw ContractsError.badInput('effectiveFrom', `version ${latest.version} takes effect on ${toTokyoDate(latest.effectiveFrom, 'effectiveFrom')}; a new version cannot start before it`);
+        throw new ContractsError('BAD_INPUT', `version ${latest.version} takes effect on ${toTokyoDate(latest.effectiveFrom, 'effectiveFrom')}; a new version cannot start before it`, 'effectiveFrom');
       }
       validateCatalogue({ plans: [...plans, next].map(toCataloguePlan), options: options.map(toCatalogueOption) });
       return planView(await this.repo.insertPlan(em, next));
@@ -80,12 +80,12 @@ export class CatalogueService {
       await this.repo.lockCatalogue(em);
       const { plans, options } = await this.repo.all(em);
       const latest = options.filter((o) => o.code === input.code).at(-1);
-      if (!latest) throw ContractsError.badInput('code', `unknown option ${input.code}`);
+      if (!latest) throw new ContractsError('BAD_INPUT', `unknown option ${input.code}`, 'code');
       for (const field of ['initialFee', 'monthlyFee'] as const) {
         if (input[field] !== undefined && input[field] !== null) assertYen(input[field], field, { min: 0 });
       }
       if (toTokyoDate(latest.effectiveFrom, 'effectiveFrom') > effectiveFrom) {
-        throw ContractsError.badInput('effectiveFrom', `version ${latest.version} takes effect later; a new version cannot start before it`);
+        throw new ContractsError('BAD_INPUT', `version ${latest.version} takes effect later; a new version cannot start before it`, 'effectiveFrom');
       }
       const next: CatalogueOptionEntity = {
         ...latest,
@@ -105,13 +105,13 @@ export class CatalogueService {
     const today = this.clock.today();
     if (value === undefined || value === null) return today;
     const date = toTokyoDate(value, 'effectiveFrom');
-    if (date < today) throw ContractsError.badInput('effectiveFrom', `a price change cannot take effect in the past (${date} is before ${today})`);
+    if (date < today) throw new ContractsError('BAD_INPUT', `a price change cannot take effect in the past (${date} is before ${today})`, 'effectiveFrom');
     return date;
   }
 }
 
 function assertCatalogueAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not edit the catalogue`);
+  if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not edit the catalogue`);
 }
 
 export function toCataloguePlan(p: PlanEntity): CataloguePlan {

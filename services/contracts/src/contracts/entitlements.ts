@@ -25,21 +25,21 @@ export function applySetup(input: ContractSetupInput | null | undefined, current
   if (!input) return next;
   if (input.monitoredProducts != null) {
     input.monitoredProducts.forEach((p, i) => {
-      if (!(MONITORED_PRODUCTS as readonly string[]).includes(p)) throw ContractsError.badInput(`monitoredProducts.${i}`, `unknown product ${JSON.stringify(p)}; one of ${MONITORED_PRODUCTS.join(', ')}`);
+      if (!(MONITORED_PRODUCTS as readonly string[]).includes(p)) throw new ContractsError('BAD_INPUT', `unknown product ${JSON.stringify(p)}; one of ${MONITORED_PRODUCTS.join(', ')}`, `monitoredProducts.${i}`);
     });
     next.monitoredProducts = [...new Set(input.monitoredProducts)];
   }
   if (input.escalationContacts != null) {
-    if (input.escalationContacts.length > MAX_CONTACTS) throw ContractsError.badInput('escalationContacts', `at most ${MAX_CONTACTS} escalation contacts`);
+    if (input.escalationContacts.length > MAX_CONTACTS) throw new ContractsError('BAD_INPUT', `at most ${MAX_CONTACTS} escalation contacts`, 'escalationContacts');
     next.escalationContacts = input.escalationContacts.map((c, i) => {
-      if (!c.phone && !c.email) throw ContractsError.badInput(`escalationContacts.${i}`, `${c.name}: give a phone number or an e-mail address`);
+      if (!c.phone && !c.email) throw new ContractsError('BAD_INPUT', `${c.name}: give a phone number or an e-mail address`, `escalationContacts.${i}`);
       return { order: i + 1, name: c.name, ...(c.phone ? { phone: c.phone } : {}), ...(c.email ? { email: c.email } : {}), language: c.language ?? 'ja' };
     });
   }
   if (input.isolationPreApproved != null) next.isolationPreApproved = input.isolationPreApproved;
   if (input.logRetentionMonths != null) {
     if (!Number.isSafeInteger(input.logRetentionMonths) || input.logRetentionMonths < 1 || input.logRetentionMonths > 120) {
-      throw ContractsError.badInput('logRetentionMonths', 'logRetentionMonths must be between 1 and 120');
+      throw new ContractsError('BAD_INPUT', 'logRetentionMonths must be between 1 and 120', 'logRetentionMonths');
     }
     next.logRetentionMonths = input.logRetentionMonths;
   }

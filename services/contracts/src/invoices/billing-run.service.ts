@@ -41,14 +41,14 @@ export class BillingRunService {
   ) {}
 
   async run(principal: Principal, period: string, opts: { draft?: boolean } = {}): Promise<BillingRunEntity> {
-    if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not run billing`);
+    if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not run billing`);
     return this.runPeriod(period, { draft: opts.draft ?? false, startedBy: principal.subject });
   }
 
   async runPeriod(period: string, opts: { draft: boolean; startedBy: string }): Promise<BillingRunEntity> {
     const p = parseBillingPeriod(period, { dueInDays: this.config.invoiceDueInDays });
     // Invoices close at month end: a month is billed once it is over.
-    if (p.end.getTime() > this.clock.now().getTime()) throw ContractsError.badInput('period', `${p.period} closes on ${p.closingDate}; it can be billed from the next day`);
+    if (p.end.getTime() > this.clock.now().getTime()) throw new ContractsError('BAD_INPUT', `${p.period} closes on ${p.closingDate}; it can be billed from the next day`, 'period');
     const started = Date.now();
     const run = await this.repo.insertRun({ period: p.period, draft: opts.draft, startedBy: opts.startedBy });
     const recipients = await this.recipients(p.period, p.firstDay, p.closingDate);

@@ -29,7 +29,7 @@ export class InvoicesService {
   }
 
   async page(principal: Principal, filter: InvoiceFilter, first: number, after?: string): Promise<ConnectionShape<InvoiceEntity>> {
-    if (!Number.isInteger(first) || first < 1 || first > 200) throw ContractsError.badInput('first', 'first must be between 1 and 200');
+    if (!Number.isInteger(first) || first < 1 || first > 200) throw new ContractsError('BAD_INPUT', 'first must be between 1 and 200', 'first');
     const rows = await this.repo.list(scopeOf(principal), filter, first + 1, after);
     return pageOf(rows, first, (i) => ({ sortKey: i.period, id: i.id }));
   }
@@ -45,7 +45,7 @@ export class InvoicesService {
   }
 
   runs(principal: Principal, period?: string): Promise<BillingRunEntity[]> {
-    if (!principal.isProvider) throw ContractsError.forbidden('billing runs are for provider staff');
+    if (!principal.isProvider) throw new ContractsError('FORBIDDEN', 'billing runs are for provider staff');
     return this.repo.runs(period);
   }
 
@@ -58,7 +58,7 @@ export class InvoicesService {
     assertBillingAdmin(principal);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
-      if (invoice.status !== 'DRAFT') throw ContractsError.badInput('id', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`);
+      if (invoice.status !== 'DRAFT') throw new ContractsError('BAD_INPUT', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`, 'id');
       const year = Number(invoice.period.slice(0, 4));
       const prefix = this.config.INVOICE_NUMBER_PREFIX;
       const sequence = await this.numbers.allocate(em, prefix, year);
@@ -85,8 +85,8 @@ export class InvoicesService {
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
       if (invoice.status === 'VOID') return invoice;
-      if (invoice.status === 'PAID') throw ContractsError.badInput('id', `invoice ${invoice.number} is paid; issue a credit note instead`);
-      if (invoice.status === 'DRAFT') throw ContractsError.badInput('id', 'a draft has no number to void; the next billing run rebuilds it');
+      if (invoice.status === 'PAID') throw new ContractsError('BAD_INPUT', `invoice ${invoice.number} is paid; issue a credit note instead`, 'id');
+      if (invoice.status === 'DRAFT') throw new ContractsError('BAD_INPUT', 'a draft has no number to void; the next billing run rebuilds it', 'id');
       await this.voidWithin(em, invoice, this.clock.now(), 'local');
       return (await this.lockedOrThrow(em, id)) as InvoiceEntity;
     });
@@ -110,7 +110,7 @@ export class InvoicesService {
     assertBillingAdmin(principal);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
-      if (invoice.stripeSyncStatus !== 'FAILED') throw ContractsError.badInput('id', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`);
+      if (invoice.stripeSyncStatus !== 'FAILED') throw new ContractsError('BAD_INPUT', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`, 'id');
       invoice.stripeSyncStatus = 'PENDING';
       invoice.stripeSyncAttempts = 0;
       invoice.stripeNextAttemptAt = new Date();
@@ -129,11 +129,11 @@ export class InvoicesService {
 
   private async lockedOrThrow(em: EntityManager, id: string): Promise<InvoiceEntity> {
     const invoice = await this.repo.forUpdate(em, id);
-    if (!invoice) throw ContractsError.notFound(`invoice ${id} not found`);
+    if (!invoice) throw new ContractsError('NOT_FOUND', `invoice ${id} not found`);
     return invoice;
   }
 }
 
 function assertBillingAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not change invoices`);
+  if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not change invoices`);
 }

@@ -200,10 +200,7 @@ export function findPlan(catalogue: Catalogue, code: PlanCode, asOf?: CalendarDa
     asOf,
   );
   if (!entry) {
-    throw ContractsError.badInput(
-      'plan',
-      asOf ? `plan ${String(code)} is not offered on ${asOf}` : `unknown plan ${String(code)}`,
-    );
+    throw new ContractsError('BAD_INPUT', asOf ? `plan ${String(code)} is not offered on ${asOf}` : `unknown plan ${String(code)}`, 'plan');
   }
   return entry;
 }
@@ -214,10 +211,7 @@ export function findOption(catalogue: Catalogue, code: OptionCode, asOf?: Calend
     asOf,
   );
   if (!entry) {
-    throw ContractsError.badInput(
-      'options',
-      asOf ? `option ${String(code)} is not offered on ${asOf}` : `unknown option ${String(code)}`,
-    );
+    throw new ContractsError('BAD_INPUT', asOf ? `option ${String(code)} is not offered on ${asOf}` : `unknown option ${String(code)}`, 'options');
   }
   return entry;
 }
@@ -237,7 +231,7 @@ export function plansInForce(catalogue: Catalogue, asOf?: CalendarDate): Catalog
 // Consistency checks for a catalogue before it is stored or used (seeding, admin edits).
 export function validateCatalogue(catalogue: Catalogue): void {
   const fail = (message: string) => {
-    throw ContractsError.badInput('catalogue', message);
+    throw new ContractsError('BAD_INPUT', message, 'catalogue');
   };
   const seen = new Set<string>();
   for (const entry of [...catalogue.plans, ...catalogue.options]) {

@@ -56,9 +56,9 @@ export class QuotesService {
     const pricing = partnerPricingOf(partner);
     const today = this.clock.today();
     const startDate = toTokyoDate(input.startDate, 'startDate');
-    if (startDate < today) throw ContractsError.badInput('startDate', `the service cannot start in the past (${startDate} is before ${today})`);
+    if (startDate < today) throw new ContractsError('BAD_INPUT', `the service cannot start in the past (${startDate} is before ${today})`, 'startDate');
     const validDays = input.validDays ?? this.config.QUOTE_VALIDITY_DAYS;
-    if (!Number.isSafeInteger(validDays) || validDays < 1 || validDays > 365) throw ContractsError.badInput('validDays', 'validDays must be between 1 and 365');
+    if (!Number.isSafeInteger(validDays) || validDays < 1 || validDays > 365) throw new ContractsError('BAD_INPUT', 'validDays must be between 1 and 365', 'validDays');
     const customLines: QuoteCustomLineInput[] = (input.customLines ?? []).map((l) => ({
       description: l.description,
       ...(l.descriptionJa != null ? { descriptionJa: l.descriptionJa } : {}),
@@ -122,7 +122,7 @@ export class QuotesService {
       const quote = await this.lockedOrThrow(em, principal, id);
       const status = this.statusOf(quote);
       if (status === QuoteStatus.SENT) return quote;
-      if (status !== QuoteStatus.DRAFT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`);
+      if (status !== QuoteStatus.DRAFT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`, 'id');
       quote.status = 'SENT';
       quote.sentAt = this.clock.now();
       const saved = await this.repo.save(em, quote);
@@ -136,7 +136,7 @@ export class QuotesService {
     return this.ds.transaction(async (em) => {
       const quote = await this.lockedOrThrow(em, principal, id);
       if (quote.status === 'WITHDRAWN') return quote;
-      if (quote.status === 'ACCEPTED') throw ContractsError.badInput('id', `quote ${quote.number} was accepted; terminate the contract instead`);
+      if (quote.status === 'ACCEPTED') throw new ContractsError('BAD_INPUT', `quote ${quote.number} was accepted; terminate the contract instead`, 'id');
       quote.status = 'WITHDRAWN';
       quote.withdrawnAt = this.clock.now();
       return this.repo.save(em, quote);
@@ -148,8 +148,8 @@ export class QuotesService {
   async lockForAcceptance(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
     const quote = await this.lockedOrThrow(em, principal, id);
     const status = this.statusOf(quote);
-    if (status === QuoteStatus.EXPIRED) throw ContractsError.badInput('id', `quote ${quote.number} expired on ${quote.validUntil}`);
-    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()}`);
+    if (status === QuoteStatus.EXPIRED) throw new ContractsError('BAD_INPUT', `quote ${quote.number} expired on ${quote.validUntil}`, 'id');
+    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()}`, 'id');
     return quote;
   }
 
@@ -165,11 +165,11 @@ export class QuotesService {
 
   private async lockedOrThrow(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
     const quote = await this.repo.forUpdate(em, scopeOf(principal), id);
-    if (!quote) throw ContractsError.badInput('id', `quote ${id} not found`);
+    if (!quote) throw new ContractsError('BAD_INPUT', `quote ${id} not found`, 'id');
     return quote;
   }
 }
 
 function assertMayQuote(principal: Principal): void {
-  if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw ContractsError.forbidden(`role ${principal.role} may not manage quotes`);
+  if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not manage quotes`);
 }

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@kanshi/platform';
+import { DomainError, ErrorKind } from '@kanshi/errors';
 
 export enum EndpointResponseErrorCode {
   CUSTOMER_NOT_FOUND = 'CUSTOMER_NOT_FOUND',

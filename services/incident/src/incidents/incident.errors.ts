@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@kanshi/platform';
+import { DomainError, ErrorKind } from '@kanshi/errors';
 
 export enum IncidentErrorCode {
   INCIDENT_NOT_FOUND = 'INCIDENT_NOT_FOUND',

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
 import { AlertObject, SEVERITY_FLOOR, severityOf } from './alert.object';
+import { IngestionPermissions } from '../ingestion.permissions';
 import { AlertFilter } from './alerts.args';
 import { AlertRow, AlertsRepository } from './alerts.repository';
 
@@ -11,6 +12,7 @@ export class AlertsService {
 
   // Every role may read alerts; the scope decides whose.
   async page(principal: Principal, filter: AlertFilter = {}, first = 50, after?: string): Promise<ConnectionShape<AlertObject>> {
+    authorize(principal, IngestionPermissions.readAlerts);
     const rows = await this.repo.page(
       scopeOf(principal),
       {
