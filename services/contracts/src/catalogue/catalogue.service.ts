@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { Clock } from '../adapters/clock.adapter';
 import { CalendarDate, toTokyoDate, tokyoMidnight } from '../billing/tokyo-calendar';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { Catalogue, CatalogueOption, CataloguePlan, OptionCode, PlanCode, ServiceHours, validateCatalogue } from '../pricing/catalogue';
 import { assertYen } from '../pricing/money';
 import { CatalogueOptionEntity, PlanEntity } from './plan.entity';
@@ -40,7 +41,7 @@ export class CatalogueService {
   // A price change is a new version effective from a date: quotes made from then on use it,
   // contracts keep the prices they were sold at (grandfathering).
   async updatePlan(principal: Principal, input: UpdatePlanInput): Promise<PlanObject> {
-    assertCatalogueAdmin(principal);
+    authorize(principal, ContractsPermissions.editCatalogue);
     const effectiveFrom = this.effectiveFrom(input.effectiveFrom);
     return this.ds.transaction(async (em) => {
       await this.repo.lockCatalogue(em);
@@ -74,7 +75,7 @@ export class CatalogueService {
   }
 
   async updateOption(principal: Principal, input: UpdateOptionInput): Promise<CatalogueOptionObject> {
-    assertCatalogueAdmin(principal);
+    authorize(principal, ContractsPermissions.editCatalogue);
     const effectiveFrom = this.effectiveFrom(input.effectiveFrom);
     return this.ds.transaction(async (em) => {
       await this.repo.lockCatalogue(em);
@@ -108,10 +109,6 @@ export class CatalogueService {
     if (date < today) throw new ContractsError('BAD_INPUT', `a price change cannot take effect in the past (${date} is before ${today})`, 'effectiveFrom');
     return date;
   }
-}
-
-function assertCatalogueAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not edit the catalogue`);
 }
 
 export function toCataloguePlan(p: PlanEntity): CataloguePlan {

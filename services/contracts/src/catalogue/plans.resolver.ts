@@ -1,5 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { CatalogueService } from './catalogue.service';
 import { CatalogueOptionObject, PlanCode, PlanObject } from './plan.object';
@@ -25,11 +26,13 @@ export class PlansResolver {
   }
 
   @Mutation(() => PlanObject, { description: 'provider_admin: new prices for a plan, as a new catalogue version; existing contracts keep theirs' })
+  @CallableBy(ContractsPermissions.editCatalogue)
   updatePlan(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdatePlanInput) {
     return this.service.updatePlan(principal, input);
   }
 
   @Mutation(() => CatalogueOptionObject, { description: 'provider_admin: new prices for an option, as a new catalogue version' })
+  @CallableBy(ContractsPermissions.editCatalogue)
   updateOption(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateOptionInput) {
     return this.service.updateOption(principal, input);
   }

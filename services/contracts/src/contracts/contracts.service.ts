@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { ContractActivated, ContractChanged, ContractTerminated, EventDefinition, ContractEntitlementsBody } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { Clock } from '../adapters/clock.adapter';
 import { toTokyoDate } from '../billing/tokyo-calendar';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersRepository } from '../customers/customers.repository';
 import { OptionCode } from '../pricing/catalogue';
 import { QuotesService } from '../quotes/quotes.service';
@@ -32,6 +33,7 @@ export class ContractsService {
   ) {}
 
   list(principal: Principal, customerId?: string): Promise<ContractEntity[]> {
+    authorize(principal, ContractsPermissions.readContracts);
     return this.repo.list(scopeOf(principal), customerId);
   }
 
@@ -50,7 +52,7 @@ export class ContractsService {
   // The customer (or sales or the partner on its behalf) accepts a quote under the terms in
   // force: the contract, the terms acceptance and the quote's new state commit together.
   async acceptQuote(principal: Principal, quoteId: string, termsVersion: string, setupInput?: ContractSetupInput | null): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not accept quotes`);
+    authorize(principal, ContractsPermissions.acceptQuotes);
     const setup = applySetup(setupInput);
     return this.ds.transaction(async (em) => {
       const quote = await this.quotes.lockForAcceptance(em, principal, quoteId);
@@ -79,7 +81,7 @@ export class ContractsService {
   }
 
   async update(principal: Principal, id: string, input: ContractSetupInput): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not change contracts`);
+    authorize(principal, ContractsPermissions.changeContracts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'a terminated contract cannot be changed', 'id');
@@ -97,7 +99,7 @@ export class ContractsService {
   }
 
   async confirmContacts(principal: Principal, id: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not confirm contacts`);
+    authorize(principal, ContractsPermissions.confirmContacts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.escalationContacts.length === 0) throw new ContractsError('BAD_INPUT', 'add escalation contacts before confirming them', 'escalationContacts');
@@ -110,7 +112,7 @@ export class ContractsService {
   // Provider staff start the service once onboarding is complete. Billing starts that day, or on
   // the contract's start date if that is later.
   async activate(principal: Principal, id: string): Promise<ContractEntity> {
-    if (!principal.isProvider) throw new ContractsError('FORBIDDEN', 'only provider staff activate contracts');
+    authorize(principal, ContractsPermissions.activateContracts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.status === 'ACTIVE') return contract;
@@ -130,7 +132,7 @@ export class ContractsService {
 
   // The service ends after `endDate` (inclusive); the last month is billed pro rata to it.
   async terminate(principal: Principal, id: string, endDate: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not terminate contracts`);
+    authorize(principal, ContractsPermissions.terminateContracts);
     const end = toTokyoDate(endDate, 'endDate');
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
@@ -150,7 +152,7 @@ export class ContractsService {
 
   // A running contract accepts a newly published version of the terms.
   async acceptTerms(principal: Principal, id: string, termsVersion: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not accept terms`);
+    authorize(principal, ContractsPermissions.acceptTerms);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'the contract has ended', 'id');

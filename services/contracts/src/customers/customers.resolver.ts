@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
 import { CustomerObject, PartnerObject, WholesalePriceObject } from './customer.object';
@@ -14,16 +15,19 @@ export class CustomersResolver {
   constructor(private readonly service: CustomersService) {}
 
   @Query(() => [CustomerObject], { description: 'Customers you may see; partners see their own customers only' })
+  @CallableBy(ContractsPermissions.readCustomers)
   customers(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID, nullable: true }) partnerId?: string) {
     return this.service.list(principal, partnerId);
   }
 
   @Query(() => CustomerObject, { nullable: true })
+  @CallableBy(ContractsPermissions.readCustomers)
   async customer(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.load(ctx, principal).load(id);
   }
 
   @Mutation(() => CustomerObject)
+  @CallableBy(ContractsPermissions.createCustomers)
   createCustomer(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateCustomerInput) {
     return this.service.createCustomer(principal, input);
   }
@@ -50,16 +54,19 @@ export class PartnersResolver {
   constructor(private readonly service: CustomersService) {}
 
   @Query(() => [PartnerObject])
+  @CallableBy(ContractsPermissions.readPartners)
   partners(@CurrentPrincipal() principal: Principal) {
     return this.service.partners(principal);
   }
 
   @Mutation(() => PartnerObject)
+  @CallableBy(ContractsPermissions.createPartners)
   createPartner(@CurrentPrincipal() principal: Principal, @Args('input') input: CreatePartnerInput) {
     return this.service.createPartner(principal, input);
   }
 
   @Mutation(() => PartnerObject, { description: "Replaces a partner's prices for new quotes (a discount or wholesale prices); contracts keep theirs" })
+  @CallableBy(ContractsPermissions.setPartnerPricing)
   setPartnerPricing(@CurrentPrincipal() principal: Principal, @Args('partnerId', { type: () => ID }) partnerId: string, @Args('input') input: SetPartnerPricingInput) {
     return this.service.setPartnerPricing(principal, partnerId, input);
   }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { AccessError, authorize, canSeeCustomer, Principal, scopeOf } from '@kanshi/auth';
 import { CustomerUpserted, PartnerUpserted } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
+import { TenantDirectory } from '@kanshi/platform';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { assertUuid, isUuid } from '../common/ids';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { findPlan, PlanCode } from '../pricing/catalogue';
 import { planPricesFor } from '../pricing/contract-prices';
 import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput, WholesalePriceInput } from './create-customer.input';
@@ -21,20 +23,21 @@ export class CustomersService {
     private readonly repo: CustomersRepository,
     private readonly outbox: Outbox,
     private readonly catalogue: CatalogueService,
+    private readonly directory: TenantDirectory,
   ) {}
 
   list(principal: Principal, partnerId?: string): Promise<CustomerEntity[]> {
+    authorize(principal, ContractsPermissions.readCustomers);
     return this.repo.findVisible(scopeOf(principal), partnerId);
   }
 
   partners(principal: Principal): Promise<PartnerEntity[]> {
+    authorize(principal, ContractsPermissions.readPartners);
     return this.repo.findPartners(scopeOf(principal));
   }
 
   async createCustomer(principal: Principal, input: CreateCustomerInput): Promise<CustomerEntity> {
-    // A partner creates customers under itself only; provider staff may create either kind.
-    if (principal.isCustomer) throw new ContractsError('FORBIDDEN', 'customers cannot create customers');
-    if (principal.isProvider && !principal.hasRole('provider_admin', 'sales')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not create customers`);
+    authorize(principal, ContractsPermissions.createCustomers);
     const partnerId = principal.isPartner ? principal.partnerId : (input.partnerId ?? null);
     if (principal.isPartner && input.partnerId && input.partnerId !== principal.partnerId) {
       throw new ContractsError('BAD_INPUT', 'partnerId must be your own partner id', 'partnerId');
@@ -57,7 +60,7 @@ export class CustomersService {
   }
 
   async createPartner(principal: Principal, input: CreatePartnerInput): Promise<PartnerEntity> {
-    if (!principal.hasRole('provider_admin', 'sales')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not create partners`);
+    authorize(principal, ContractsPermissions.createPartners);
     if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
     const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {
@@ -76,7 +79,7 @@ export class CustomersService {
   }
 
   async setPartnerPricing(principal: Principal, partnerId: string, input: SetPartnerPricingInput): Promise<PartnerEntity> {
-    if (!principal.hasRole('provider_admin', 'sales')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not set partner prices`);
+    authorize(principal, ContractsPermissions.setPartnerPricing);
     assertUuid(partnerId, 'partnerId', 'partner');
     const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {
@@ -90,7 +93,7 @@ export class CustomersService {
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {
     const scope = scopeOf(principal);
     const rows = await this.repo.findByIds(ids.filter(isUuid));
-    const visible = rows.filter((c) => scope.kind === 'all' || (scope.kind === 'customer' ? c.id === scope.customerId : c.partnerId === scope.partnerId));
+    const visible = rows.filter((c) => canSeeCustomer(scope, { customerId: c.id, partnerId: c.partnerId }));
     return new Map(visible.map((c) => [c.id, c]));
   }
 
@@ -101,12 +104,13 @@ export class CustomersService {
     return new Map(rows.filter((p) => scope.kind === 'all' || p.id === scope.partnerId).map((p) => [p.id, p]));
   }
 
-  // A customer the caller may act on, or BAD_USER_INPUT on `field`: another tenant's customer
-  // reads exactly like a missing one.
+  // A customer the caller may act on, or NOT_FOUND (CUSTOMER_NOT_FOUND) on `field`: another
+  // tenant's customer reads exactly like a missing one.
   async visibleCustomerOrThrow(principal: Principal, customerId: string, field = 'customerId'): Promise<CustomerEntity> {
-    assertUuid(customerId, field, 'customer');
-    const customer = (await this.visibleByIds(principal, [customerId])).get(customerId);
-    if (!customer) throw new ContractsError('BAD_INPUT', `customer ${customerId} not found`, field);
+    await this.directory.visibleCustomerOrThrow(principal, customerId, field);
+    const [customer] = await this.repo.findByIds([customerId]);
+    // customers are never deleted, so a customer just found visible is there
+    if (!customer) throw new AccessError('CUSTOMER_NOT_FOUND', `customer ${customerId} not found`, field);
     return customer;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
@@ -13,6 +13,7 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
 import { BillingRunEntity } from './invoice.entity';
 import { BillableContractRow, InvoicesRepository, NewInvoiceLineRow, NewInvoiceRow } from './invoices.repository';
@@ -41,7 +42,7 @@ export class BillingRunService {
   ) {}
 
   async run(principal: Principal, period: string, opts: { draft?: boolean } = {}): Promise<BillingRunEntity> {
-    if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not run billing`);
+    authorize(principal, ContractsPermissions.runBilling);
     return this.runPeriod(period, { draft: opts.draft ?? false, startedBy: principal.subject });
   }
 

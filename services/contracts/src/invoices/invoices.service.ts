@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
@@ -10,6 +10,7 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { BillingRunEntity, InvoiceEntity, InvoiceLineEntity } from './invoice.entity';
 import { InvoiceFilter, InvoicesRepository } from './invoices.repository';
 
@@ -25,10 +26,12 @@ export class InvoicesService {
   ) {}
 
   list(principal: Principal, filter: InvoiceFilter): Promise<InvoiceEntity[]> {
+    authorize(principal, ContractsPermissions.readInvoices);
     return this.repo.list(scopeOf(principal), filter);
   }
 
   async page(principal: Principal, filter: InvoiceFilter, first: number, after?: string): Promise<ConnectionShape<InvoiceEntity>> {
+    authorize(principal, ContractsPermissions.readInvoices);
     if (!Number.isInteger(first) || first < 1 || first > 200) throw new ContractsError('BAD_INPUT', 'first must be between 1 and 200', 'first');
     const rows = await this.repo.list(scopeOf(principal), filter, first + 1, after);
     return pageOf(rows, first, (i) => ({ sortKey: i.period, id: i.id }));
@@ -45,7 +48,7 @@ export class InvoicesService {
   }
 
   runs(principal: Principal, period?: string): Promise<BillingRunEntity[]> {
-    if (!principal.isProvider) throw new ContractsError('FORBIDDEN', 'billing runs are for provider staff');
+    authorize(principal, ContractsPermissions.readBillingRuns);
     return this.repo.runs(period);
   }
 
@@ -55,7 +58,7 @@ export class InvoicesService {
 
   // Issues a draft left by a draft run: its number is taken from the same gap-free counter.
   async issue(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
       if (invoice.status !== 'DRAFT') throw new ContractsError('BAD_INPUT', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`, 'id');
@@ -81,7 +84,7 @@ export class InvoicesService {
   // A voided invoice keeps its number (numbers are never reused); its charges become billable
   // again, so the next run of the period bills them on a new invoice.
   async void(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
       if (invoice.status === 'VOID') return invoice;
@@ -107,7 +110,7 @@ export class InvoicesService {
   }
 
   async retrySync(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
       if (invoice.stripeSyncStatus !== 'FAILED') throw new ContractsError('BAD_INPUT', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`, 'id');
@@ -132,8 +135,4 @@ export class InvoicesService {
     if (!invoice) throw new ContractsError('NOT_FOUND', `invoice ${id} not found`);
     return invoice;
   }
-}
-
-function assertBillingAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not change invoices`);
 }

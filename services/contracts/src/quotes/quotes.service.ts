@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { QuoteIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { Clock } from '../adapters/clock.adapter';
@@ -11,6 +11,7 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersService } from '../customers/customers.service';
 import { partnerPricingOf } from '../customers/partner.entity';
 import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
@@ -34,6 +35,7 @@ export class QuotesService {
   ) {}
 
   list(principal: Principal, customerId?: string): Promise<QuoteEntity[]> {
+    authorize(principal, ContractsPermissions.readQuotes);
     return this.repo.list(scopeOf(principal), customerId);
   }
 
@@ -50,7 +52,7 @@ export class QuotesService {
   // Sales quote for anyone; a partner for its own customers. Prices are the catalogue's in force
   // today, or the partner's terms for a partner's customer.
   async create(principal: Principal, input: CreateQuoteInput): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     const customer = await this.customers.visibleCustomerOrThrow(principal, input.customerId);
     const partner = await this.customers.partnerOf(customer);
     const pricing = partnerPricingOf(partner);
@@ -117,7 +119,7 @@ export class QuotesService {
 
   // Sending issues the quote: reporting renders its PDF from the quote.issued event.
   async send(principal: Principal, id: string): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     return this.ds.transaction(async (em) => {
       const quote = await this.lockedOrThrow(em, principal, id);
       const status = this.statusOf(quote);
@@ -132,7 +134,7 @@ export class QuotesService {
   }
 
   async withdraw(principal: Principal, id: string): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     return this.ds.transaction(async (em) => {
       const quote = await this.lockedOrThrow(em, principal, id);
       if (quote.status === 'WITHDRAWN') return quote;
@@ -168,8 +170,4 @@ export class QuotesService {
     if (!quote) throw new ContractsError('BAD_INPUT', `quote ${id} not found`, 'id');
     return quote;
   }
-}
-
-function assertMayQuote(principal: Principal): void {
-  if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not manage quotes`);
 }

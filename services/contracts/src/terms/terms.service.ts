@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { Clock } from '../adapters/clock.adapter';
 import { toTokyoDate } from '../billing/tokyo-calendar';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { PublishTermsVersionInput } from './publish-terms.input';
 import { TermsAcceptanceEntity, TermsVersionEntity } from './terms.entity';
 import { TermsVersionObject } from './terms.object';
@@ -26,7 +27,7 @@ export class TermsService {
   // New terms take effect on a date; from then on new contracts accept them, and running
   // contracts can record their acceptance (acceptTerms).
   async publish(principal: Principal, input: PublishTermsVersionInput): Promise<TermsVersionObject> {
-    if (!principal.hasRole('provider_admin')) throw new ContractsError('FORBIDDEN', `role ${principal.role} may not publish terms`);
+    authorize(principal, ContractsPermissions.publishTerms);
     const effectiveDate = toTokyoDate(input.effectiveDate, 'effectiveDate');
     if (effectiveDate < this.clock.today()) throw new ContractsError('BAD_INPUT', 'terms cannot take effect in the past', 'effectiveDate');
     const saved = await this.ds.transaction(async (em) => {
