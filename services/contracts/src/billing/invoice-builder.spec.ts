@@ -1,5 +1,6 @@
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
-import { Catalogue, findPlan, OptionCode, PlanCode, SEED_CATALOGUE, ServiceHours } from '../pricing/catalogue';
+import { Catalogue, findPlan, SEED_CATALOGUE } from '../pricing/catalogue';
 import { PartnerPricing } from '../pricing/contract-prices';
 import { computeQuote, QuoteInput } from '../pricing/quote-calculator';
 import { buildInvoice, BuildInvoiceInput, ContractToBill, CustomerToBill, InvoiceDraft, peakEndpointCount } from './invoice-builder';

@@ -20,21 +20,16 @@
 // - Consumption tax is computed once per tax rate over the whole invoice (tax.ts), as the
 //   qualified invoice system requires.
 // - A partner's invoice covers several customers: every line names its customer.
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import { assertRegistrationNumber } from '../customers/registration-number';
 import {
   isOptionCode,
   isPlanCode,
   isServiceHours,
-  OptionCode,
-  OptionCodeValue,
   OPTION_NAMES,
   PLAN_NAMES,
-  PlanCode,
-  PlanCodeValue,
   SERVICE_HOURS_LABELS,
-  ServiceHours,
-  ServiceHoursValue,
 } from '../pricing/catalogue';
 import { ContractPrices, Recurrence, validateContractPrices } from '../pricing/contract-prices';
 import { assertRoundingMode, basisPointsOf, multiplyYen, RoundingMode, sumYen } from '../pricing/money';
@@ -61,9 +56,9 @@ export interface EndpointDailyCount {
 
 export interface ContractToBill {
   contractId: string;
-  plan: PlanCode | PlanCodeValue;
-  serviceHours: ServiceHours | ServiceHoursValue | null;
-  options: readonly (OptionCode | OptionCodeValue)[];
+  plan: PlanCode | PlanCode;
+  serviceHours: ServiceHours | ServiceHours | null;
+  options: readonly (OptionCode | OptionCode)[];
   prices: ContractPrices;
   startDate: DateLike;
   // Inclusive last day of service; null while the contract runs.
@@ -249,7 +244,7 @@ function contractLines(
 
   const id = contract.contractId;
   const key = `${id}:${period.period}`;
-  const hours = contract.serviceHours ? SERVICE_HOURS_LABELS[contract.serviceHours as ServiceHours] : null;
+  const hours = contract.serviceHours ? SERVICE_HOURS_LABELS[contract.serviceHours] : null;
   const name = PLAN_NAMES[contract.plan];
   const plan = {
     en: hours ? `${name.en} (${hours.en})` : name.en,

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { Clock } from '../adapters/clock.adapter';
 import { CalendarDate, toTokyoDate, tokyoMidnight } from '../billing/tokyo-calendar';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
-import { Catalogue, CatalogueOption, CataloguePlan, OptionCode, PlanCode, ServiceHours, validateCatalogue } from '../pricing/catalogue';
+import { Catalogue, CatalogueOption, CataloguePlan, validateCatalogue } from '../pricing/catalogue';
 import { assertYen } from '../pricing/money';
 import { CatalogueOptionEntity, PlanEntity } from './plan.entity';
 import { CatalogueOptionObject, PlanObject } from './plan.object';
@@ -34,7 +35,7 @@ export class CatalogueService {
     return (await this.repo.currentOptions(tokyoMidnight(asOf ?? this.clock.today()))).map(optionView);
   }
 
-  async planVersions(code: string): Promise<PlanObject[]> {
+  async planVersions(code: PlanCode): Promise<PlanObject[]> {
     return (await this.repo.versionsOf(code)).map(planView);
   }
 
@@ -113,24 +114,24 @@ export class CatalogueService {
 
 export function toCataloguePlan(p: PlanEntity): CataloguePlan {
   return {
-    code: p.code as PlanCode,
+    code: p.code,
     version: p.version,
     effectiveFrom: toTokyoDate(p.effectiveFrom, 'effectiveFrom'),
     name: p.name,
     nameJa: p.nameJa,
-    serviceHours: p.hoursAllowed as ServiceHours[],
+    serviceHours: p.hoursAllowed,
     pricing: p.quoteOnly ? 'quote_only' : p.perEndpointMonthlyFee !== null ? 'per_endpoint' : 'fixed',
     initialFee: p.initialFee,
     monthlyFee: p.monthlyFee,
     perEndpointMonthlyFee: p.perEndpointMonthlyFee,
-    availableOptions: p.availableOptions as OptionCode[],
+    availableOptions: p.availableOptions,
     includedOptions: p.livenessIncluded ? [OptionCode.LIVENESS_MONITORING] : [],
   };
 }
 
 export function toCatalogueOption(o: CatalogueOptionEntity): CatalogueOption {
   return {
-    code: o.code as OptionCode,
+    code: o.code,
     version: o.version,
     effectiveFrom: toTokyoDate(o.effectiveFrom, 'effectiveFrom'),
     name: o.name,

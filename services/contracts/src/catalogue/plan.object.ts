@@ -1,10 +1,7 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OPTION_CODES, PLAN_CODES, SERVICE_HOURS } from '@kanshi/events';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 
-export const PlanCode = Object.fromEntries(PLAN_CODES.map((c) => [c, c])) as { [K in (typeof PLAN_CODES)[number]]: K };
-export const ServiceHours = Object.fromEntries(SERVICE_HOURS.map((c) => [c, c])) as { [K in (typeof SERVICE_HOURS)[number]]: K };
-export const OptionCode = Object.fromEntries(OPTION_CODES.map((c) => [c, c])) as { [K in (typeof OPTION_CODES)[number]]: K };
 registerEnumType(PlanCode, { name: 'PlanCode' });
 registerEnumType(ServiceHours, { name: 'ServiceHours', description: 'BUSINESS_HOURS: weekdays 9:00-17:30 JST except holidays; ALWAYS: 24/365' });
 registerEnumType(OptionCode, { name: 'OptionCode' });
@@ -12,24 +9,24 @@ registerEnumType(OptionCode, { name: 'OptionCode' });
 @ObjectType('Plan')
 @Directive('@key(fields: "code")')
 export class PlanObject {
-  @Field(() => PlanCode) code: string;
+  @Field(() => PlanCode) code: PlanCode;
   @Field(() => Int, { description: 'Catalogue version of these prices' }) version: number;
   @Field() name: string;
   @Field() nameJa: string;
-  @Field(() => [ServiceHours], { description: 'Service hours this plan can be sold with (empty for consulting)' }) hoursAllowed: string[];
+  @Field(() => [ServiceHours], { description: 'Service hours this plan can be sold with (empty for consulting)' }) hoursAllowed: ServiceHours[];
   @Field(() => Int, { nullable: true, description: 'JPY; null when quoted individually' }) initialFee: number | null;
   @Field(() => Int, { nullable: true, description: 'JPY per month; null when quoted individually or billed per endpoint' }) monthlyFee: number | null;
   @Field(() => Int, { nullable: true, description: 'JPY per managed endpoint per month (MDR)' }) perEndpointMonthlyFee: number | null;
   @Field({ description: 'Sales enters the quote lines' }) quoteOnly: boolean;
   @Field({ description: 'Liveness monitoring is part of the plan at no charge' }) livenessIncluded: boolean;
-  @Field(() => [OptionCode], { description: 'Options that can be added at their own price' }) availableOptions: string[];
-  @Field(() => [OptionCode], { description: 'Options that are part of the plan at no charge' }) includedOptions: string[];
+  @Field(() => [OptionCode], { description: 'Options that can be added at their own price' }) availableOptions: OptionCode[];
+  @Field(() => [OptionCode], { description: 'Options that are part of the plan at no charge' }) includedOptions: OptionCode[];
   @Field(() => CalendarDateScalar, { description: 'First JST day these prices apply to new quotes' }) effectiveFrom: string;
 }
 
 @ObjectType('CatalogueOption')
 export class CatalogueOptionObject {
-  @Field(() => OptionCode) code: string;
+  @Field(() => OptionCode) code: OptionCode;
   @Field(() => Int) version: number;
   @Field() name: string;
   @Field() nameJa: string;

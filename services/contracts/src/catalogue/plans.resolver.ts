@@ -1,9 +1,10 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { PlanCode } from '@kanshi/events';
 import { ContractsPermissions } from '../contracts.permissions';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { CatalogueService } from './catalogue.service';
-import { CatalogueOptionObject, PlanCode, PlanObject } from './plan.object';
+import { CatalogueOptionObject, PlanObject } from './plan.object';
 import { UpdateOptionInput, UpdatePlanInput } from './update-catalogue.input';
 
 @Resolver(() => PlanObject)
@@ -16,7 +17,7 @@ export class PlansResolver {
   }
 
   @Query(() => [PlanObject], { description: 'Every catalogue version of a plan, newest first' })
-  planVersions(@Args('code', { type: () => PlanCode }) code: string) {
+  planVersions(@Args('code', { type: () => PlanCode }) code: PlanCode) {
     return this.service.planVersions(code);
   }
 

@@ -1,13 +1,13 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Length } from 'class-validator';
-import { OPTION_CODES, PLAN_CODES } from '@kanshi/events';
+import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode } from '@kanshi/events';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
-import { OptionCode, PlanCode } from './plan.object';
+
 
 // A new catalogue version of one plan. Omitted fields keep the current version's values.
 @InputType()
 export class UpdatePlanInput {
-  @Field(() => PlanCode) @IsIn(PLAN_CODES) code: string;
+  @Field(() => PlanCode) @IsIn(PLAN_CODES) code: PlanCode;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() initialFee?: number | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() monthlyFee?: number | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() perEndpointMonthlyFee?: number | null;
@@ -18,7 +18,7 @@ export class UpdatePlanInput {
 
 @InputType()
 export class UpdateOptionInput {
-  @Field(() => OptionCode) @IsIn(OPTION_CODES) code: string;
+  @Field(() => OptionCode) @IsIn(OPTION_CODES) code: OptionCode;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() initialFee?: number | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() monthlyFee?: number | null;
   @Field(() => CalendarDateScalar, { nullable: true }) @IsOptional() @IsString() effectiveFrom?: string;

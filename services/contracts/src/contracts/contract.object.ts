@@ -1,13 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { ContractStatus, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { ContactLanguage } from './contract-setup.input';
 
-export enum ContractStatus {
-  PENDING_ONBOARDING = 'PENDING_ONBOARDING',
-  ACTIVE = 'ACTIVE',
-  TERMINATED = 'TERMINATED',
-}
 registerEnumType(ContractStatus, { name: 'ContractStatus' });
 
 @ObjectType('EscalationContact')
@@ -53,15 +49,15 @@ export class ContractObject {
   @Field(() => ID) id: string;
   @Field(() => ID) customerId: string;
   @Field(() => ID) quoteId: string;
-  @Field(() => PlanCode) plan: string;
+  @Field(() => PlanCode) plan: PlanCode;
   @Field(() => Int) planVersion: number;
-  @Field(() => ServiceHours, { nullable: true }) serviceHours: string | null;
-  @Field(() => [OptionCode]) options: string[];
+  @Field(() => ServiceHours, { nullable: true }) serviceHours: ServiceHours | null;
+  @Field(() => [OptionCode]) options: OptionCode[];
   @Field(() => Int, { nullable: true }) endpointCount: number | null;
   @Field(() => Int) termMonths: number;
   @Field(() => CalendarDateScalar) startDate: string;
   @Field(() => CalendarDateScalar, { nullable: true, description: 'Last day of service, once terminated' }) endDate: string | null;
-  @Field(() => ContractStatus) status: string;
+  @Field(() => ContractStatus) status: ContractStatus;
   @Field(() => [String]) monitoredProducts: string[];
   @Field(() => [EscalationContactObject]) escalationContacts: EscalationContactObject[];
   @Field() isolationPreApproved: boolean;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
-import { ContractActivated, ContractChanged, ContractTerminated, EventDefinition, ContractEntitlementsBody } from '@kanshi/events';
+import { ContractActivated, ContractChanged, ContractEntitlementsBody, ContractTerminated, EventDefinition, OptionCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { Clock } from '../adapters/clock.adapter';
 import { toTokyoDate } from '../billing/tokyo-calendar';
@@ -9,7 +9,7 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersRepository } from '../customers/customers.repository';
-import { OptionCode } from '../pricing/catalogue';
+
 import { QuotesService } from '../quotes/quotes.service';
 import { TermsAcceptanceEntity } from '../terms/terms.entity';
 import { TermsService } from '../terms/terms.service';

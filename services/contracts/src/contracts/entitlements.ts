@@ -1,4 +1,4 @@
-import { ContractEntitlementsBody } from '@kanshi/events';
+import { CONTRACT_EVENT_STATUS, ContractEntitlementsBody } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import { ContractEntity, EscalationContactValue } from './contract.entity';
 import { ContractSetupInput, MONITORED_PRODUCTS } from './contract-setup.input';
@@ -57,14 +57,14 @@ export function entitlementsOf(contract: ContractEntity, partnerId: string | nul
     customerId: contract.customerId,
     partnerId,
     plan: contract.plan as ContractEntitlementsBody['plan'],
-    serviceHours: (contract.serviceHours ?? null) as ContractEntitlementsBody['serviceHours'],
-    options: contract.options as ContractEntitlementsBody['options'],
+    serviceHours: contract.serviceHours ?? null,
+    options: contract.options,
     livenessMonitoring: livenessIncludedInPlan || contract.options.includes('LIVENESS_MONITORING'),
     monitoredProducts: contract.monitoredProducts,
     escalationContacts: contract.escalationContacts.map((c) => ({ order: c.order, name: c.name, phone: c.phone, email: c.email, language: c.language })),
     isolationPreApproved: contract.isolationPreApproved,
     logRetentionMonths: contract.logRetentionMonths,
-    status: contract.status.toLowerCase() as ContractEntitlementsBody['status'],
+    status: CONTRACT_EVENT_STATUS[contract.status],
     startDate: contract.serviceStartDate ?? contract.startDate,
     endDate: contract.endDate,
   };

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PLAN_CODES } from '@kanshi/events';
-import { PlanCode } from '../catalogue/plan.object';
+import { PLAN_CODES, PlanCode } from '@kanshi/events';
+
 
 const KATAKANA = /^[\p{Script=Katakana}ー・\s\u30A0-\u30FF\uFF65-\uFF9F]+$/u;
 
@@ -30,7 +30,7 @@ export class CreateCustomerInput {
 // A wholesale price list entry: what the partner pays for a plan instead of the catalogue price.
 @InputType()
 export class WholesalePriceInput {
-  @Field(() => PlanCode) @IsIn(PLAN_CODES) plan: string;
+  @Field(() => PlanCode) @IsIn(PLAN_CODES) plan: PlanCode;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() initialFee?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() monthlyFee?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() perEndpointMonthlyFee?: number;

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { PlanCode } from '../catalogue/plan.object';
+import { PlanCode } from '@kanshi/events';
+
 
 @ObjectType('BillingContact')
 export class BillingContactObject {
@@ -24,7 +25,7 @@ export class CustomerObject {
 
 @ObjectType('WholesalePrice')
 export class WholesalePriceObject {
-  @Field(() => PlanCode) plan: string;
+  @Field(() => PlanCode) plan: PlanCode;
   @Field(() => Int, { nullable: true }) initialFee?: number;
   @Field(() => Int, { nullable: true }) monthlyFee?: number;
   @Field(() => Int, { nullable: true }) perEndpointMonthlyFee?: number;

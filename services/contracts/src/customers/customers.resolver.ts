@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, Res
 import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
+import { isPlanCode } from '../pricing/catalogue';
 import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
 import { CustomerObject, PartnerObject, WholesalePriceObject } from './customer.object';
@@ -73,7 +74,7 @@ export class PartnersResolver {
 
   @ResolveField(() => [WholesalePriceObject])
   wholesalePrices(@Parent() partner: PartnerEntity): WholesalePriceObject[] {
-    return Object.entries(partner.wholesalePrices ?? {}).map(([plan, prices]) => ({ plan, ...prices }));
+    return Object.entries(partner.wholesalePrices ?? {}).flatMap(([plan, prices]) => (isPlanCode(plan) ? [{ plan, ...prices }] : []));
   }
 
   @ResolveField(() => [CustomerObject])

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessError, authorize, canSeeCustomer, Principal, scopeOf } from '@kanshi/auth';
-import { CustomerUpserted, PartnerUpserted } from '@kanshi/events';
+import { CustomerUpserted, PartnerUpserted, PlanCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { TenantDirectory } from '@kanshi/platform';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { assertUuid, isUuid } from '../common/ids';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
-import { findPlan, PlanCode } from '../pricing/catalogue';
+import { findPlan } from '../pricing/catalogue';
 import { planPricesFor } from '../pricing/contract-prices';
 import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput, WholesalePriceInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
@@ -140,7 +140,7 @@ export class CustomersService {
         wholesalePrices[entry.plan] = prices;
         // Throws BAD_USER_INPUT for a negative price or a fee the plan does not have.
         try {
-          planPricesFor(findPlan(catalogue, entry.plan as PlanCode), partnerPricingOf({ discountBps: 0, wholesalePrices: { [entry.plan]: prices } }));
+          planPricesFor(findPlan(catalogue, entry.plan), partnerPricingOf({ discountBps: 0, wholesalePrices: { [entry.plan]: prices } }));
         } catch (err) {
           if (err instanceof ContractsError) throw new ContractsError('BAD_INPUT', err.message, field);
           throw err;

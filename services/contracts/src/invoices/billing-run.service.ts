@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
-import { InvoiceIssued } from '@kanshi/events';
+import { InvoiceIssued, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { Clock } from '../adapters/clock.adapter';
@@ -14,7 +14,7 @@ import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
-import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
+
 import { BillingRunEntity } from './invoice.entity';
 import { BillableContractRow, InvoicesRepository, NewInvoiceLineRow, NewInvoiceRow } from './invoices.repository';
 
@@ -196,9 +196,9 @@ export class BillingRunService {
 function toBill(c: BillableContractRow, period: string, endpointCounts: { date: string; count: number }[]): CustomerToBill['contracts'][number] {
   return {
     contractId: c.id,
-    plan: c.plan as PlanCodeValue,
-    serviceHours: c.serviceHours as ServiceHoursValue | null,
-    options: c.options as OptionCodeValue[],
+    plan: c.plan,
+    serviceHours: c.serviceHours,
+    options: c.options,
     prices: c.prices,
     startDate: c.serviceStartDate,
     endDate: c.endDate,

@@ -2,22 +2,10 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs
 import { connectionOf } from '@kanshi/platform';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { TaxByRateObject } from '../quotes/quote.object';
+import { InvoiceStatus, StripeSyncStatus } from './invoice.entity';
 
-export enum InvoiceStatus {
-  DRAFT = 'DRAFT',
-  ISSUED = 'ISSUED',
-  PAID = 'PAID',
-  OVERDUE = 'OVERDUE',
-  VOID = 'VOID',
-}
 registerEnumType(InvoiceStatus, { name: 'InvoiceStatus' });
 
-export enum StripeSyncStatus {
-  NONE = 'NONE',
-  PENDING = 'PENDING',
-  SYNCED = 'SYNCED',
-  FAILED = 'FAILED',
-}
 registerEnumType(StripeSyncStatus, {
   name: 'StripeSyncStatus',
   description: 'NONE: nothing to send; PENDING: waiting for (or retrying) Stripe; SYNCED; FAILED: Stripe refused, a human must look',
@@ -87,9 +75,9 @@ export class InvoiceObject {
   @Field(() => Int) total: number;
   @Field(() => [TaxByRateObject]) taxByRate: TaxByRateObject[];
   @Field(() => [InvoiceCustomerSubtotalObject]) customerSubtotals: InvoiceCustomerSubtotalObject[];
-  @Field(() => InvoiceStatus) status: string;
+  @Field(() => InvoiceStatus) status: InvoiceStatus;
   @Field(() => String, { nullable: true }) stripeInvoiceId: string | null;
-  @Field(() => StripeSyncStatus) stripeSyncStatus: string;
+  @Field(() => StripeSyncStatus) stripeSyncStatus: StripeSyncStatus;
   @Field(() => Date, { nullable: true }) issuedAt: Date | null;
   @Field(() => Date, { nullable: true }) paidAt: Date | null;
   @Field(() => Date, { nullable: true }) voidedAt: Date | null;

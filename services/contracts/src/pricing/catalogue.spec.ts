@@ -1,14 +1,12 @@
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import {
   Catalogue,
   DEFAULT_MDR_UNIT_PRICE_JPY,
   findOption,
   findPlan,
-  OptionCode,
-  PlanCode,
   plansInForce,
   SEED_CATALOGUE,
-  ServiceHours,
   validateCatalogue,
 } from './catalogue';
 

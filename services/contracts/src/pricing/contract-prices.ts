@@ -1,7 +1,8 @@
+import { OptionCode, PlanCode } from '@kanshi/events';
 // Prices as sold: what a quote fixes and a contract keeps (grandfathered), and how a partner's
 // terms turn catalogue prices into the partner's prices.
 import { ContractsError } from '../contracts.errors';
-import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode, OptionCode, PlanCode } from './catalogue';
+import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode } from './catalogue';
 import { assertBasisPoints, assertYen, basisPointsOf } from './money';
 import { assertTaxRate } from './tax';
 

@@ -1,5 +1,6 @@
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
-import { Catalogue, findPlan, OptionCode, PlanCode, SEED_CATALOGUE, ServiceHours } from './catalogue';
+import { Catalogue, findPlan, SEED_CATALOGUE } from './catalogue';
 import { PartnerPricing } from './contract-prices';
 import { computeQuote, QuoteInput } from './quote-calculator';
 

@@ -6,6 +6,7 @@
 // Discounts are negative lines. Consumption tax is computed once per rate over the document.
 // The result also carries `contractPrices`: the per-month prices a contract made from this quote
 // keeps for its whole life, whatever the catalogue later says.
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import { CalendarDate, toTokyoDate } from '../billing/tokyo-calendar';
 import {
@@ -15,13 +16,7 @@ import {
   isOptionCode,
   isPlanCode,
   isServiceHours,
-  OptionCode,
-  OptionCodeValue,
-  PlanCode,
-  PlanCodeValue,
   SERVICE_HOURS_LABELS,
-  ServiceHours,
-  ServiceHoursValue,
 } from './catalogue';
 import {
   ContractOptionPrice,
@@ -54,11 +49,11 @@ export interface QuoteCustomLineInput {
 export type QuoteDiscount = { percent: number } | { amount: number; taxRate?: number };
 
 export interface QuoteInput {
-  plan: PlanCode | PlanCodeValue;
+  plan: PlanCode | PlanCode;
   // Required when the plan offers several hours; defaults to the only one otherwise; must be
   // absent for consulting.
-  serviceHours?: ServiceHours | ServiceHoursValue | null;
-  options?: readonly (OptionCode | OptionCodeValue)[] | null;
+  serviceHours?: ServiceHours | ServiceHours | null;
+  options?: readonly (OptionCode | OptionCode)[] | null;
   // Managed endpoints, required for per-endpoint plans (MDR).
   endpointCount?: number | null;
   termMonths: number;
@@ -114,7 +109,7 @@ export function computeQuote(
   }
 
   // Hours.
-  let serviceHours = (input.serviceHours ?? null) as ServiceHours | null;
+  let serviceHours = input.serviceHours ?? null;
   if (plan.serviceHours.length === 0) {
     if (serviceHours !== null) {
       throw new ContractsError('BAD_INPUT', `${plan.name} has no service hours`, 'serviceHours');

@@ -1,8 +1,8 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { OPTION_CODES, PLAN_CODES, SERVICE_HOURS } from '@kanshi/events';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode, SERVICE_HOURS, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 
 export enum LineRecurrence {
@@ -34,9 +34,9 @@ export class QuoteDiscountInput {
 @InputType()
 export class CreateQuoteInput {
   @Field(() => ID) @IsString() customerId: string;
-  @Field(() => PlanCode) @IsIn(PLAN_CODES) plan: string;
-  @Field(() => ServiceHours, { nullable: true, description: 'Required when the plan offers both' }) @IsOptional() @IsIn(SERVICE_HOURS) serviceHours?: string;
-  @Field(() => [OptionCode], { nullable: true }) @IsOptional() @IsArray() @IsIn(OPTION_CODES, { each: true }) options?: string[];
+  @Field(() => PlanCode) @IsIn(PLAN_CODES) plan: PlanCode;
+  @Field(() => ServiceHours, { nullable: true, description: 'Required when the plan offers both' }) @IsOptional() @IsIn(SERVICE_HOURS) serviceHours?: ServiceHours;
+  @Field(() => [OptionCode], { nullable: true }) @IsOptional() @IsArray() @IsIn(OPTION_CODES, { each: true }) options?: OptionCode[];
   @Field(() => Int, { nullable: true, description: 'Managed endpoints (MDR)' }) @IsOptional() @IsInt() endpointCount?: number;
   @Field(() => Int, { nullable: true, defaultValue: 12, description: 'Term in months' }) @IsOptional() @IsInt() termMonths?: number;
   @Field(() => CalendarDateScalar, { description: 'First day of service (JST)' }) @IsString() startDate: string;

@@ -1,15 +1,10 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { LineRecurrence } from './create-quote.input';
+import { QuoteStatus } from './quote.entity';
 
-export enum QuoteStatus {
-  DRAFT = 'DRAFT',
-  SENT = 'SENT',
-  ACCEPTED = 'ACCEPTED',
-  EXPIRED = 'EXPIRED',
-  WITHDRAWN = 'WITHDRAWN',
-}
 registerEnumType(QuoteStatus, { name: 'QuoteStatus' });
 
 @ObjectType('QuoteLine')
@@ -38,10 +33,10 @@ export class QuoteObject {
   @Field(() => ID) id: string;
   @Field() number: string;
   @Field(() => ID) customerId: string;
-  @Field(() => PlanCode) plan: string;
+  @Field(() => PlanCode) plan: PlanCode;
   @Field(() => Int) planVersion: number;
-  @Field(() => ServiceHours, { nullable: true }) serviceHours: string | null;
-  @Field(() => [OptionCode]) options: string[];
+  @Field(() => ServiceHours, { nullable: true }) serviceHours: ServiceHours | null;
+  @Field(() => [OptionCode]) options: OptionCode[];
   @Field(() => Int, { nullable: true }) endpointCount: number | null;
   @Field(() => Int) termMonths: number;
   @Field(() => CalendarDateScalar) startDate: string;
@@ -54,7 +49,7 @@ export class QuoteObject {
   @Field(() => Int, { description: 'Before tax: one month of the monthly charges' }) monthlyTotal: number;
   @Field(() => CalendarDateScalar) quoteDate: string;
   @Field(() => CalendarDateScalar) validUntil: string;
-  @Field(() => QuoteStatus) status: string;
+  @Field(() => QuoteStatus) status: QuoteStatus;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) sentAt: Date | null;
   @Field(() => Date, { nullable: true }) acceptedAt: Date | null;

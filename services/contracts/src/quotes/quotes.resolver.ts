@@ -7,8 +7,8 @@ import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.object';
 import { CustomersService } from '../customers/customers.service';
 import { CreateQuoteInput } from './create-quote.input';
-import { QuoteEntity } from './quote.entity';
-import { QuoteObject, QuoteStatus } from './quote.object';
+import { QuoteEntity, QuoteStatus } from './quote.entity';
+import { QuoteObject } from './quote.object';
 import { QuotesService } from './quotes.service';
 
 @Resolver(() => QuoteObject)

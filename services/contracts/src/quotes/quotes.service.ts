@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
-import { QuoteIssued } from '@kanshi/events';
+import { OptionCode, PlanCode, QuoteIssued, ServiceHours } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { Clock } from '../adapters/clock.adapter';
 import { formatInvoiceNumber } from '../billing/invoice-number';
@@ -14,11 +14,10 @@ import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersService } from '../customers/customers.service';
 import { partnerPricingOf } from '../customers/partner.entity';
-import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
+
 import { computeQuote, QuoteCustomLineInput, QuoteDiscount } from '../pricing/quote-calculator';
 import { CreateQuoteInput } from './create-quote.input';
-import { QuoteEntity } from './quote.entity';
-import { QuoteStatus } from './quote.object';
+import { QuoteEntity, QuoteStatus } from './quote.entity';
 import { QuotesRepository } from './quotes.repository';
 
 @Injectable()
@@ -46,7 +45,7 @@ export class QuotesService {
   // What the caller sees: a draft or sent quote past its validity reads as expired.
   statusOf(quote: QuoteEntity): QuoteStatus {
     if ((quote.status === 'DRAFT' || quote.status === 'SENT') && this.clock.today() > quote.validUntil) return QuoteStatus.EXPIRED;
-    return quote.status as QuoteStatus;
+    return quote.status;
   }
 
   // Sales quote for anyone; a partner for its own customers. Prices are the catalogue's in force
@@ -72,9 +71,9 @@ export class QuotesService {
     const discount = (input.discount ? { ...input.discount } : null) as QuoteDiscount | null;
     const result = computeQuote(
       {
-        plan: input.plan as PlanCodeValue,
-        serviceHours: (input.serviceHours ?? null) as ServiceHoursValue | null,
-        options: (input.options ?? []) as OptionCodeValue[],
+        plan: input.plan,
+        serviceHours: (input.serviceHours ?? null),
+        options: (input.options ?? []),
         endpointCount: input.endpointCount ?? null,
         termMonths: input.termMonths ?? 12,
         customLines,

@@ -1,11 +1,11 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { enumOf } from '@kanshi/events';
 import { connectionOf } from '@kanshi/platform';
 import { SensorProduct } from '../sensors/sensor.object';
 
-export enum QuarantineStatus {
-  QUARANTINED = 'QUARANTINED',
-  REPLAYED = 'REPLAYED',
-}
+export const QUARANTINE_STATUSES = ['QUARANTINED', 'REPLAYED'] as const;
+export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
+export const QuarantineStatus = enumOf(QUARANTINE_STATUSES);
 registerEnumType(QuarantineStatus, { name: 'QuarantineStatus' });
 
 @ObjectType('QuarantineEntry')
@@ -14,7 +14,7 @@ export class QuarantineEntryObject {
   @Field() receivedAt: Date;
   @Field(() => ID, { nullable: true, description: 'null when the source could not be attributed to a sensor' }) sensorId: string | null;
   @Field(() => ID, { nullable: true }) customerId: string | null;
-  @Field(() => SensorProduct, { nullable: true }) product: string | null;
+  @Field(() => SensorProduct, { nullable: true }) product: SensorProduct | null;
   @Field() transport: string;
   @Field(() => String, { nullable: true }) remoteAddress: string | null;
   @Field({ description: "Why it was not accepted (the parser's reason)" }) reason: string;

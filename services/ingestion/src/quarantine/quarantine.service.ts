@@ -91,7 +91,7 @@ function toEntry(r: QuarantineRow): QuarantineEntryObject {
     transport: r.transport,
     remoteAddress: r.remote_address,
     reason: r.reason,
-    status: r.status as QuarantineStatus,
+    status: r.status,
     sizeBytes: r.raw.length,
     rawText: decodeDeviceText(shown),
     rawBase64: shown.toString('base64'),

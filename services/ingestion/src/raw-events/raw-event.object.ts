@@ -9,7 +9,7 @@ export class RawEventObject {
   @Field() occurredAt: Date;
   @Field(() => ID) customerId: string;
   @Field(() => ID) sensorId: string;
-  @Field(() => SensorProduct) product: string;
+  @Field(() => SensorProduct) product: SensorProduct;
   @Field({ description: 'https, udp, tcp, tls or smtp' }) transport: string;
   @Field({ description: 'alert, or event for other logs' }) kind: string;
   @Field(() => Int) severityScore: number;

@@ -77,7 +77,7 @@ export class SensorDirectory {
       const e = await this.entitlements.forCustomer(row.customer_id);
       return e.retentionMonths ?? this.config.DEFAULT_LOG_RETENTION_MONTHS;
     });
-    return { sensorId: row.id, customerId: row.customer_id, product: row.product as SensorProduct, timeZone: row.time_zone, retentionMonths };
+    return { sensorId: row.id, customerId: row.customer_id, product: row.product, timeZone: row.time_zone, retentionMonths };
   }
 
   private cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {

@@ -1,27 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { enumOf, SENSOR_PRODUCTS, SensorProductCode, SensorStatus } from '@kanshi/events';
 
-export enum SensorProduct {
-  FIREEYE_NX = 'FIREEYE_NX',
-  FIREEYE_EX = 'FIREEYE_EX',
-  FIREEYE_CM = 'FIREEYE_CM',
-  FIREEYE_HX = 'FIREEYE_HX',
-  FORTIGATE = 'FORTIGATE',
-  FORTIWEB = 'FORTIWEB',
-  PALO_ALTO = 'PALO_ALTO',
-  IMPERVA_SECURESPHERE = 'IMPERVA_SECURESPHERE',
-  SYMANTEC_SEP = 'SYMANTEC_SEP',
-  TREND_MICRO = 'TREND_MICRO',
-  CROWDSTRIKE_FALCON = 'CROWDSTRIKE_FALCON',
-  CYBEREASON = 'CYBEREASON',
-  CARBON_BLACK = 'CARBON_BLACK',
-  GENERIC_CEF = 'GENERIC_CEF',
-  GENERIC_JSON = 'GENERIC_JSON',
-}
-export enum SensorStatus {
-  UP = 'UP',
-  DOWN = 'DOWN',
-  UNKNOWN = 'UNKNOWN',
-}
+// The products a sensor can be: the one list in @kanshi/events (contracts' monitored products too).
+export const SensorProduct = enumOf(SENSOR_PRODUCTS);
+export type SensorProduct = SensorProductCode;
 registerEnumType(SensorProduct, { name: 'SensorProduct' });
 registerEnumType(SensorStatus, { name: 'SensorStatus' });
 
@@ -30,9 +12,9 @@ registerEnumType(SensorStatus, { name: 'SensorStatus' });
 export class SensorObject {
   @Field(() => ID) id: string;
   @Field(() => ID) customerId: string;
-  @Field(() => SensorProduct) product: string;
+  @Field(() => SensorProduct) product: SensorProduct;
   @Field() name: string;
-  @Field(() => SensorStatus) status: string;
+  @Field(() => SensorStatus) status: SensorStatus;
   @Field({ nullable: true }) lastSeenAt?: Date;
   @Field({ nullable: true, description: 'When the status last changed between UP and DOWN' }) statusChangedAt?: Date;
   @Field({ nullable: true, description: 'When the first event (not heartbeat) arrived' }) firstEventAt?: Date;
