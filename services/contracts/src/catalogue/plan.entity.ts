@@ -5,7 +5,7 @@ import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 // contracts made earlier keep the prices they were made with.
 @Entity({ schema: 'contracts', name: 'plan' })
 export class PlanEntity {
-  @PrimaryColumn() code: PlanCode;
+  @PrimaryColumn({ type: 'text' }) code: PlanCode;
   @PrimaryColumn({ type: 'int' }) version: number;
   @Column() name: string;
   @Column({ name: 'name_ja' }) nameJa: string;
@@ -24,7 +24,7 @@ export class PlanEntity {
 
 @Entity({ schema: 'contracts', name: 'catalogue_option' })
 export class CatalogueOptionEntity {
-  @PrimaryColumn() code: OptionCode;
+  @PrimaryColumn({ type: 'text' }) code: OptionCode;
   @PrimaryColumn({ type: 'int' }) version: number;
   @Column() name: string;
   @Column({ name: 'name_ja' }) nameJa: string;

@@ -16,7 +16,7 @@ export class ContractEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
   @Column({ name: 'quote_id', type: 'uuid' }) quoteId: string;
-  @Column() plan: PlanCode;
+  @Column({ type: 'text' }) plan: PlanCode;
   @Column({ name: 'plan_version', type: 'int' }) planVersion: number;
   @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: ServiceHours | null;
   @Column({ type: 'text', array: true }) options: OptionCode[];

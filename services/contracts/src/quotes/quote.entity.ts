@@ -19,7 +19,7 @@ export class QuoteEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column() number: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column() plan: PlanCode;
+  @Column({ type: 'text' }) plan: PlanCode;
   @Column({ name: 'plan_version', type: 'int' }) planVersion: number;
   @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: ServiceHours | null;
   @Column({ type: 'text', array: true }) options: OptionCode[];

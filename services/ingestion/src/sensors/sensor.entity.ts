@@ -5,7 +5,7 @@ import { SensorProductCode, SensorStatus } from '@kanshi/events';
 export class SensorEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column() product: SensorProductCode;
+  @Column({ type: 'text' }) product: SensorProductCode;
   @Column() name: string;
   // The ingest token is shown once; only its SHA-256 is kept.
   @Column({ name: 'token_hash', type: 'text' }) tokenHash: string;
