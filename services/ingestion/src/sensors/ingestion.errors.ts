@@ -1,6 +1,7 @@
 import { defineDomainErrors } from '@kanshi/errors';
 
-// The ingestion domain's errors; the code is the client-visible `reason`.
+// The ingestion domain's errors; the code is the client-visible `reason`. A refused role
+// (FORBIDDEN) and a missing or foreign customer (CUSTOMER_NOT_FOUND) are @kanshi/auth's AccessError.
 export const IngestionError = defineDomainErrors('IngestionError', {
   SENSOR_NOT_FOUND: 'NOT_FOUND',
   NO_ACTIVE_CONTRACT: 'BAD_USER_INPUT',
