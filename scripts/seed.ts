@@ -1,5 +1,6 @@
 import { signDevToken } from '@kanshi/auth';
 import { toTokyoDate } from '@kanshi/calendar';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 
 // Demo data through the public API, so every service learns it the way it would in production.
 // Idempotent: running it again finds what is there.
@@ -42,9 +43,9 @@ interface DemoCustomer {
   name: string;
   nameKana: string;
   partnerId: string | null;
-  plan: 'FE_ALERT_ANALYSIS' | 'FE_SECURITY_MONITORING' | 'MDR';
-  serviceHours: 'BUSINESS_HOURS' | 'ALWAYS';
-  options: string[];
+  plan: PlanCode;
+  serviceHours: ServiceHours;
+  options: OptionCode[];
   endpointCount?: number;
   sensor: { product: string; name: string; sourceIp: string; firstEvent: string };
   contact: { name: string; phone: string; email: string };
@@ -66,7 +67,7 @@ function todayInTokyo(): string {
 }
 
 // A signed contract (onboarding): what ingestion needs before it registers a customer's sensors.
-export async function signContract(gatewayUrl: string, token: string, customerId: string, plan = 'FE_ALERT_ANALYSIS', serviceHours = 'ALWAYS'): Promise<string> {
+export async function signContract(gatewayUrl: string, token: string, customerId: string, plan: PlanCode = 'FE_ALERT_ANALYSIS', serviceHours: ServiceHours = 'ALWAYS'): Promise<string> {
   const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, token, `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, {
     i: { customerId, plan, serviceHours, startDate: todayInTokyo() },
   });

@@ -1,13 +1,27 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { enumOf } from './enum-of';
 import { defineEvent } from './envelope';
 
+// What a contract sells, defined once: the catalogue, GraphQL enums, entities and these events
+// derive from these lists. Each also as an enum-shaped value (`PlanCode.MDR`).
 export const PLAN_CODES = ['FE_ALERT_ANALYSIS', 'FE_SECURITY_MONITORING', 'MDR', 'INTEGRATED_MANAGEMENT', 'SOC_DESIGN'] as const;
 export type PlanCode = (typeof PLAN_CODES)[number];
+export const PlanCode = enumOf(PLAN_CODES);
+// BUSINESS_HOURS: weekdays 9:00-17:30 JST, not Japanese public holidays. ALWAYS: 24/365.
 export const SERVICE_HOURS = ['BUSINESS_HOURS', 'ALWAYS'] as const;
 export type ServiceHours = (typeof SERVICE_HOURS)[number];
+export const ServiceHours = enumOf(SERVICE_HOURS);
 export const OPTION_CODES = ['LIVENESS_MONITORING'] as const;
 export type OptionCode = (typeof OPTION_CODES)[number];
+export const OptionCode = enumOf(OPTION_CODES);
+
+// A contract's status. The contract events carry it in lower case ('pending_onboarding').
+export const CONTRACT_STATUSES = ['PENDING_ONBOARDING', 'ACTIVE', 'TERMINATED'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+export const ContractStatus = enumOf(CONTRACT_STATUSES);
+export type ContractEventStatus = Lowercase<ContractStatus>;
+export const CONTRACT_EVENT_STATUS: { readonly [S in ContractStatus]: Lowercase<S> } = { PENDING_ONBOARDING: 'pending_onboarding', ACTIVE: 'active', TERMINATED: 'terminated' };
 
 // Every service keeps a small directory of customers so it can scope partner callers.
 export class CustomerUpsertedBody {
@@ -42,7 +56,7 @@ export class ContractEntitlementsBody {
   @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => EscalationContact) escalationContacts: EscalationContact[];
   @IsBoolean() isolationPreApproved: boolean;
   @IsInt() @Min(1) logRetentionMonths: number;
-  @IsIn(['pending_onboarding', 'active', 'terminated']) status: 'pending_onboarding' | 'active' | 'terminated';
+  @IsIn(Object.values(CONTRACT_EVENT_STATUS)) status: ContractEventStatus;
   @IsISO8601() startDate: string;
   @IsOptional() @IsISO8601() endDate: string | null;
 }

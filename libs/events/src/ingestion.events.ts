@@ -1,10 +1,20 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { enumOf } from './enum-of';
 import { defineEvent } from './envelope';
+import { SENSOR_PRODUCTS, SensorProductCode } from './products';
+
+// A sensor's liveness: UNKNOWN until it is first heard from; the events carry the changes
+// between UP and DOWN.
+export const SENSOR_STATUSES = ['UP', 'DOWN', 'UNKNOWN'] as const;
+export type SensorStatus = (typeof SENSOR_STATUSES)[number];
+export const SensorStatus = enumOf(SENSOR_STATUSES);
+export type SensorLivenessStatus = Exclude<SensorStatus, 'UNKNOWN'>;
+const LIVENESS_STATUSES: readonly SensorLivenessStatus[] = ['UP', 'DOWN'];
 
 export class AlertReceivedBody {
   @IsUUID() alertId: string;
   @IsUUID() sensorId: string;
-  @IsString() product: string;
+  @IsIn(SENSOR_PRODUCTS) product: SensorProductCode;
   @IsISO8601() occurredAt: string;
   @IsISO8601() receivedAt: string;
   @IsOptional() @IsString() ruleName: string | null;
@@ -20,19 +30,19 @@ export class AlertReceivedBody {
 // Logs travel in batches: one message per log line would cost more than storing them.
 export class LogsReceivedBody {
   @IsUUID() sensorId: string;
-  @IsString() product: string;
+  @IsIn(SENSOR_PRODUCTS) product: SensorProductCode;
   @IsArray() @ArrayMaxSize(5000) @IsObject({ each: true }) records: Record<string, unknown>[];
 }
 
 export class SensorLivenessChangedBody {
   @IsUUID() sensorId: string;
-  @IsIn(['UP', 'DOWN']) status: 'UP' | 'DOWN';
+  @IsIn(LIVENESS_STATUSES) status: SensorLivenessStatus;
   @IsOptional() @IsISO8601() lastSeenAt: string | null;
 }
 
 export class SensorRegisteredBody {
   @IsUUID() sensorId: string;
-  @IsString() product: string;
+  @IsIn(SENSOR_PRODUCTS) product: SensorProductCode;
   @IsString() name: string;
 }
 

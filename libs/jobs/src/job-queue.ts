@@ -272,7 +272,7 @@ export class JobQueue {
   private startMetrics(): void {
     const refresh = () => this.refreshMetrics().catch((err) => this.log.warn({ err }, 'job queue metrics not refreshed'));
     void refresh();
-    const timer = setInterval(refresh, this.opts.metricsIntervalMs ?? 15_000);
+    const timer = setInterval(() => void refresh(), this.opts.metricsIntervalMs ?? 15_000);
     timer.unref();
     this.timers.push(timer);
   }

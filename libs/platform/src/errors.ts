@@ -2,11 +2,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BadRequestException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@kanshi/observability';
-
 import { DomainError } from '@kanshi/errors';
-
-export { DomainError };
-export type { ErrorKind } from '@kanshi/errors';
 
 const log = createLogger('GraphQLErrors');
 

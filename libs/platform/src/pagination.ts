@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError } from '@kanshi/errors';
 
 export interface PageArgs {
   first?: number | null;

@@ -151,7 +151,7 @@ describe('tenancy', () => {
     const terminate = await kit.gql('partner_admin', `mutation($id: ID!) { terminateContract(id: $id, endDate: "2029-12-31") { id } }`, { id: ids.directContract }, as);
     expect(terminate.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: `contract ${ids.directContract} not found` });
     const quote = await kit.gql('partner_admin', `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, { i: { customerId: direct, plan: 'MDR', endpointCount: 3, startDate: '2029-03-01' } }, as);
-    expect(quote.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+    expect(quote.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND', field: 'customerId' });
     const billing = await kit.gql('partner_admin', `mutation { runBilling(period: "2029-01") { id } }`, {}, as);
     expect(billing.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

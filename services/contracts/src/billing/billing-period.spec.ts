@@ -1,4 +1,4 @@
-import { ContractsErrorCode } from '../contracts.errors';
+import { ContractsError } from '../contracts.errors';
 import { billingPeriodOf, nextBillingPeriod, parseBillingPeriod, previousBillingPeriod } from './billing-period';
 
 describe('billing periods', () => {
@@ -34,7 +34,7 @@ describe('billing periods', () => {
   });
 
   it.each(['2026-13', '2026-00', '2026-1', '26-11', '2026/11', '2026-11-01', '', ' 2026-11'])('rejects %j naming the field period', (value) => {
-    expect(() => parseBillingPeriod(value)).toThrow(expect.objectContaining({ code: ContractsErrorCode.BAD_INPUT, field: 'period' }));
+    expect(() => parseBillingPeriod(value)).toThrow(expect.objectContaining({ code: ContractsError.Code.BAD_INPUT, field: 'period' }));
   });
 
   it('places an instant in the month of its Tokyo date', () => {

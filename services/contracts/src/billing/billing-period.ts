@@ -39,11 +39,11 @@ export function parseBillingPeriod(period: string, options: BillingPeriodOptions
   const year = m ? Number(m[1]) : NaN;
   const month = m ? Number(m[2]) : NaN;
   if (!m || year < 1900 || month < 1 || month > 12) {
-    throw ContractsError.badInput('period', `period must be a month written YYYY-MM (e.g. 2026-11), got ${JSON.stringify(period)}`);
+    throw new ContractsError('BAD_INPUT', `period must be a month written YYYY-MM (e.g. 2026-11), got ${JSON.stringify(period)}`, 'period');
   }
   const { dueInDays } = options;
   if (dueInDays !== undefined && (!Number.isSafeInteger(dueInDays) || dueInDays < 0 || dueInDays > 366)) {
-    throw ContractsError.badInput('dueInDays', 'dueInDays must be a whole number of days between 0 and 366');
+    throw new ContractsError('BAD_INPUT', 'dueInDays must be a whole number of days between 0 and 366', 'dueInDays');
   }
 
   const days = daysInMonth(year, month);

@@ -21,21 +21,16 @@
 //   qualified invoice system requires.
 // - A partner's invoice covers several customers: every line names its customer.
 import { CalendarDate, DateLike, isCalendarDate, toTokyoDate } from '@kanshi/calendar';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import { assertRegistrationNumber } from '../customers/registration-number';
 import {
   isOptionCode,
   isPlanCode,
   isServiceHours,
-  OptionCode,
-  OptionCodeValue,
   OPTION_NAMES,
   PLAN_NAMES,
-  PlanCode,
-  PlanCodeValue,
   SERVICE_HOURS_LABELS,
-  ServiceHours,
-  ServiceHoursValue,
 } from '../pricing/catalogue';
 import { ContractPrices, Recurrence, validateContractPrices } from '../pricing/contract-prices';
 import { assertRoundingMode, basisPointsOf, multiplyYen, RoundingMode, sumYen } from '../pricing/money';
@@ -61,9 +56,9 @@ export interface EndpointDailyCount {
 
 export interface ContractToBill {
   contractId: string;
-  plan: PlanCode | PlanCodeValue;
-  serviceHours: ServiceHours | ServiceHoursValue | null;
-  options: readonly (OptionCode | OptionCodeValue)[];
+  plan: PlanCode | PlanCode;
+  serviceHours: ServiceHours | ServiceHours | null;
+  options: readonly (OptionCode | OptionCode)[];
   prices: ContractPrices;
   startDate: DateLike;
   // Inclusive last day of service; null while the contract runs.
@@ -140,7 +135,7 @@ export function buildInvoice(input: BuildInvoiceInput): InvoiceDraft {
   const taxRounding = input.taxRounding ?? DEFAULT_TAX_ROUNDING;
   assertRoundingMode(taxRounding, 'taxRounding');
   if (typeof input.issuer?.name !== 'string' || input.issuer.name.trim() === '') {
-    throw ContractsError.badInput('issuer.name', 'the issuer name is required on an invoice');
+    throw new ContractsError('BAD_INPUT', 'the issuer name is required on an invoice', 'issuer.name');
   }
   assertRegistrationNumber(input.issuer.registrationNumber, 'issuer.registrationNumber');
   validateRecipient(input.recipient, input.customers);
@@ -168,13 +163,13 @@ export function buildInvoice(input: BuildInvoiceInput): InvoiceDraft {
 
   const keys = new Set<string>();
   for (const line of lines) {
-    if (keys.has(line.lineKey)) throw ContractsError.conflict(`two invoice lines have the key ${line.lineKey}`, 'customers');
+    if (keys.has(line.lineKey)) throw new ContractsError('CONFLICT', `two invoice lines have the key ${line.lineKey}`, 'customers');
     keys.add(line.lineKey);
   }
 
   const totals = computeDocumentTotals(lines, taxRounding);
   if (totals.subtotal < 0 || totals.taxByRate.some((t) => t.taxable < 0)) {
-    throw ContractsError.conflict('the invoice would be negative: issue a credit note instead', 'customLines');
+    throw new ContractsError('CONFLICT', 'the invoice would be negative: issue a credit note instead', 'customLines');
   }
   const customerSubtotals = customers
     .map((c) => ({
@@ -212,9 +207,9 @@ export function peakEndpointCount(
 ): number {
   let peak = 0;
   counts.forEach((c, i) => {
-    if (!isCalendarDate(c.date)) throw ContractsError.badInput(`${field}.${i}.date`, 'a daily count needs a date YYYY-MM-DD');
+    if (!isCalendarDate(c.date)) throw new ContractsError('BAD_INPUT', 'a daily count needs a date YYYY-MM-DD', `${field}.${i}.date`);
     if (!Number.isSafeInteger(c.count) || c.count < 0) {
-      throw ContractsError.badInput(`${field}.${i}.count`, 'a daily count is a whole number, 0 or more');
+      throw new ContractsError('BAD_INPUT', 'a daily count is a whole number, 0 or more', `${field}.${i}.count`);
     }
     if (c.date >= from && c.date <= to && c.count > peak) peak = c.count;
   });
@@ -228,37 +223,37 @@ function contractLines(
   at: string,
 ): { lines: InvoiceLine[]; initialInvoiced: boolean } {
   if (typeof contract.contractId !== 'string' || contract.contractId === '') {
-    throw ContractsError.badInput(`${at}.contractId`, 'a contract id is required');
+    throw new ContractsError('BAD_INPUT', 'a contract id is required', `${at}.contractId`);
   }
-  if (!isPlanCode(contract.plan)) throw ContractsError.badInput(`${at}.plan`, `unknown plan ${JSON.stringify(contract.plan)}`);
+  if (!isPlanCode(contract.plan)) throw new ContractsError('BAD_INPUT', `unknown plan ${JSON.stringify(contract.plan)}`, `${at}.plan`);
   if (contract.serviceHours != null && !isServiceHours(contract.serviceHours)) {
-    throw ContractsError.badInput(`${at}.serviceHours`, `unknown service hours ${JSON.stringify(contract.serviceHours)}`);
+    throw new ContractsError('BAD_INPUT', `unknown service hours ${JSON.stringify(contract.serviceHours)}`, `${at}.serviceHours`);
   }
   const prices = contract.prices;
   validateContractPrices(prices, `${at}.prices`);
   prices.quotedLines.forEach((q, i) => {
     if (q.recurring === 'monthly' && q.unitPrice < 0) {
-      throw ContractsError.badInput(`${at}.prices.quotedLines.${i}.unitPrice`, 'a monthly quoted line cannot be negative');
+      throw new ContractsError('BAD_INPUT', 'a monthly quoted line cannot be negative', `${at}.prices.quotedLines.${i}.unitPrice`);
     }
   });
   const start = toTokyoDate(contract.startDate, `${at}.startDate`);
   const end = contract.endDate == null ? null : toTokyoDate(contract.endDate, `${at}.endDate`);
-  if (end !== null && end < start) throw ContractsError.badInput(`${at}.endDate`, 'a contract cannot end before it starts');
+  if (end !== null && end < start) throw new ContractsError('BAD_INPUT', 'a contract cannot end before it starts', `${at}.endDate`);
   // Not started yet: nothing to bill this month.
   if (start > period.closingDate) return { lines: [], initialInvoiced: false };
 
   const id = contract.contractId;
   const key = `${id}:${period.period}`;
-  const hours = contract.serviceHours ? SERVICE_HOURS_LABELS[contract.serviceHours as ServiceHours] : null;
+  const hours = contract.serviceHours ? SERVICE_HOURS_LABELS[contract.serviceHours] : null;
   const name = PLAN_NAMES[contract.plan];
   const plan = {
     en: hours ? `${name.en} (${hours.en})` : name.en,
     ja: hours ? `${name.ja}（${hours.ja}）` : name.ja,
   };
   const options = contract.options.map((code, i) => {
-    if (!isOptionCode(code)) throw ContractsError.badInput(`${at}.options.${i}`, `unknown option ${JSON.stringify(code)}`);
+    if (!isOptionCode(code)) throw new ContractsError('BAD_INPUT', `unknown option ${JSON.stringify(code)}`, `${at}.options.${i}`);
     const price = prices.options[code];
-    if (!price) throw ContractsError.badInput(`${at}.prices.options`, `the contract has option ${code} but no price for it`);
+    if (!price) throw new ContractsError('BAD_INPUT', `the contract has option ${code} but no price for it`, `${at}.prices.options`);
     return { code, price, name: OPTION_NAMES[code] };
   });
   const billable = options.filter((o) => !o.price.included);
@@ -319,7 +314,7 @@ function contractLines(
     }
     if (prices.perEndpointMonthlyFee > 0) {
       if (!contract.endpointCounts) {
-        throw ContractsError.badInput(`${at}.endpointCounts`, 'a per-endpoint contract needs the daily endpoint counts of the month');
+        throw new ContractsError('BAD_INPUT', 'a per-endpoint contract needs the daily endpoint counts of the month', `${at}.endpointCounts`);
       }
       const peak = peakEndpointCount(contract.endpointCounts, days.from as CalendarDate, days.to as CalendarDate, `${at}.endpointCounts`);
       monthlyLine(
@@ -370,17 +365,17 @@ function contractLines(
 }
 
 function customLine(customerId: string, custom: InvoiceCustomLine, at: string): InvoiceLine {
-  if (typeof custom.id !== 'string' || custom.id === '') throw ContractsError.badInput(`${at}.id`, 'a custom line needs an id');
+  if (typeof custom.id !== 'string' || custom.id === '') throw new ContractsError('BAD_INPUT', 'a custom line needs an id', `${at}.id`);
   if (typeof custom.description !== 'string' || custom.description.trim() === '') {
-    throw ContractsError.badInput(`${at}.description`, 'a custom line needs a description');
+    throw new ContractsError('BAD_INPUT', 'a custom line needs a description', `${at}.description`);
   }
   if (!Number.isSafeInteger(custom.quantity) || custom.quantity < 1) {
-    throw ContractsError.badInput(`${at}.quantity`, 'quantity must be a whole number of at least 1');
+    throw new ContractsError('BAD_INPUT', 'quantity must be a whole number of at least 1', `${at}.quantity`);
   }
-  if (!Number.isSafeInteger(custom.unitPrice)) throw ContractsError.badInput(`${at}.unitPrice`, 'unitPrice must be whole yen');
+  if (!Number.isSafeInteger(custom.unitPrice)) throw new ContractsError('BAD_INPUT', 'unitPrice must be whole yen', `${at}.unitPrice`);
   const taxRate = custom.taxRate ?? STANDARD_TAX_RATE;
   if (!Number.isInteger(taxRate) || taxRate < 0 || taxRate > 100) {
-    throw ContractsError.badInput(`${at}.taxRate`, 'taxRate must be a whole percent between 0 and 100');
+    throw new ContractsError('BAD_INPUT', 'taxRate must be a whole percent between 0 and 100', `${at}.taxRate`);
   }
   return fixedLine(
     { customerId, contractId: custom.contractId ?? null, servicePeriod: null, proration: null },
@@ -431,18 +426,18 @@ function periodNote(p: Proration, period: BillingPeriod): { en: string; ja: stri
 function validateRecipient(recipient: InvoiceRecipient, customers: readonly CustomerToBill[]): void {
   if (recipient?.kind === 'customer') {
     if (customers.length !== 1 || customers[0].customerId !== recipient.customerId) {
-      throw ContractsError.badInput('customers', "a customer's invoice covers that customer only");
+      throw new ContractsError('BAD_INPUT', "a customer's invoice covers that customer only", 'customers');
     }
     return;
   }
   if (recipient?.kind === 'partner') {
     const foreign = customers.find((c) => c.partnerId !== recipient.partnerId);
     if (foreign) {
-      throw ContractsError.badInput('customers', `customer ${foreign.customerId} is not a customer of partner ${recipient.partnerId}`);
+      throw new ContractsError('BAD_INPUT', `customer ${foreign.customerId} is not a customer of partner ${recipient.partnerId}`, 'customers');
     }
     return;
   }
-  throw ContractsError.badInput('recipient', 'the recipient is a customer or a partner');
+  throw new ContractsError('BAD_INPUT', 'the recipient is a customer or a partner', 'recipient');
 }
 
 // Code-point order: deterministic whatever the process locale.

@@ -1,4 +1,4 @@
-import { ContractsErrorCode } from '../contracts.errors';
+import { ContractsError } from '../contracts.errors';
 import { auditSequence, formatInvoiceNumber, parseInvoiceNumber } from './invoice-number';
 
 describe('invoice numbers', () => {
@@ -18,7 +18,7 @@ describe('invoice numbers', () => {
   it.each(['INV-2026-123', 'INV-2026-0000123', 'INV-2026-000000', 'inv-2026-000123', 'INV2026000123', 'INV-26-000123', ''])(
     'rejects %j with field invoiceNumber',
     (value) => {
-      expect(() => parseInvoiceNumber(value)).toThrow(expect.objectContaining({ code: ContractsErrorCode.BAD_INPUT, field: 'invoiceNumber' }));
+      expect(() => parseInvoiceNumber(value)).toThrow(expect.objectContaining({ code: ContractsError.Code.BAD_INPUT, field: 'invoiceNumber' }));
     },
   );
 

@@ -18,13 +18,13 @@ const INVOICE_NUMBER = /^([A-Z][A-Z0-9]{0,9})-(\d{4})-(\d{6,})$/;
 
 export function formatInvoiceNumber(year: number, sequence: number, prefix: string = DEFAULT_INVOICE_PREFIX): string {
   if (!PREFIX.test(prefix)) {
-    throw ContractsError.badInput('prefix', 'an invoice prefix is 1-10 upper-case letters or digits, starting with a letter');
+    throw new ContractsError('BAD_INPUT', 'an invoice prefix is 1-10 upper-case letters or digits, starting with a letter', 'prefix');
   }
   if (!Number.isSafeInteger(year) || year < 1900 || year > 9999) {
-    throw ContractsError.badInput('year', 'the invoice year must be a four-digit year');
+    throw new ContractsError('BAD_INPUT', 'the invoice year must be a four-digit year', 'year');
   }
   if (!Number.isSafeInteger(sequence) || sequence < 1) {
-    throw ContractsError.badInput('sequence', 'the invoice sequence starts at 1');
+    throw new ContractsError('BAD_INPUT', 'the invoice sequence starts at 1', 'sequence');
   }
   return `${prefix}-${year}-${String(sequence).padStart(INVOICE_SEQUENCE_DIGITS, '0')}`;
 }
@@ -34,7 +34,7 @@ export function parseInvoiceNumber(value: string): InvoiceNumberParts {
   const parts = m ? { prefix: m[1], year: Number(m[2]), sequence: Number(m[3]) } : null;
   // Reject non-canonical forms (INV-2026-0000123) so one invoice has one number.
   if (!parts || !Number.isSafeInteger(parts.sequence) || parts.sequence < 1 || parts.year < 1900 || formatInvoiceNumber(parts.year, parts.sequence, parts.prefix) !== value) {
-    throw ContractsError.badInput('invoiceNumber', `not an invoice number (expected e.g. INV-2026-000123): ${JSON.stringify(value)}`);
+    throw new ContractsError('BAD_INPUT', `not an invoice number (expected e.g. INV-2026-000123): ${JSON.stringify(value)}`, 'invoiceNumber');
   }
   return parts;
 }
@@ -44,7 +44,7 @@ export function auditSequence(sequences: readonly number[]): { missing: number[]
   const seen = new Set<number>();
   const duplicates = new Set<number>();
   for (const s of sequences) {
-    if (!Number.isSafeInteger(s) || s < 1) throw ContractsError.badInput('sequence', `not an invoice sequence: ${s}`);
+    if (!Number.isSafeInteger(s) || s < 1) throw new ContractsError('BAD_INPUT', `not an invoice sequence: ${s}`, 'sequence');
     if (seen.has(s)) duplicates.add(s);
     seen.add(s);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { addDays } from '@kanshi/calendar';
-import { ContractsErrorCode } from '../contracts.errors';
+import { ContractsError } from '../contracts.errors';
 import { parseBillingPeriod } from './billing-period';
 import { computeProration, prorate } from './proration';
 
@@ -65,7 +65,7 @@ describe('proration of monthly fees', () => {
   });
 
   it('refuses an end before the start, a negative or fractional amount, and period bounds that are not JST midnights', () => {
-    expect(() => prorate(150_000, nov.start, nov.end, '2026-11-20', '2026-11-19')).toThrow(expect.objectContaining({ code: ContractsErrorCode.BAD_INPUT, field: 'serviceEnd' }));
+    expect(() => prorate(150_000, nov.start, nov.end, '2026-11-20', '2026-11-19')).toThrow(expect.objectContaining({ code: ContractsError.Code.BAD_INPUT, field: 'serviceEnd' }));
     expect(() => prorate(-1, nov.start, nov.end, '2026-11-01')).toThrow(expect.objectContaining({ field: 'amount' }));
     expect(() => prorate(100.5, nov.start, nov.end, '2026-11-01')).toThrow(expect.objectContaining({ field: 'amount' }));
     expect(() => prorate(1, new Date('2026-11-01T00:00:00Z'), nov.end, '2026-11-01')).toThrow(expect.objectContaining({ field: 'periodStart' }));

@@ -52,17 +52,17 @@ export function computeProration(
   serviceEnd?: DateLike | null,
 ): Proration {
   if (!Number.isSafeInteger(amount) || amount < 0) {
-    throw ContractsError.badInput('amount', 'the amount to prorate must be a non-negative whole number of yen');
+    throw new ContractsError('BAD_INPUT', 'the amount to prorate must be a non-negative whole number of yen', 'amount');
   }
   const periodFirst = epochDay(jstMidnightDate(period.start, 'periodStart'));
   const periodAfterLast = epochDay(jstMidnightDate(period.end, 'periodEnd'));
   const daysInPeriod = periodAfterLast - periodFirst;
-  if (daysInPeriod < 1) throw ContractsError.badInput('periodEnd', 'the period must end after it starts');
+  if (daysInPeriod < 1) throw new ContractsError('BAD_INPUT', 'the period must end after it starts', 'periodEnd');
 
   const start = epochDay(toTokyoDate(serviceStart, 'serviceStart'));
   const end = serviceEnd == null ? null : epochDay(toTokyoDate(serviceEnd, 'serviceEnd'));
   if (end !== null && end < start) {
-    throw ContractsError.badInput('serviceEnd', 'the service cannot end before it starts');
+    throw new ContractsError('BAD_INPUT', 'the service cannot end before it starts', 'serviceEnd');
   }
 
   const first = Math.max(periodFirst, start);
@@ -85,10 +85,10 @@ export function computeProration(
 // Period bounds must be JST midnights; anything else is a caller bug worth surfacing.
 function jstMidnightDate(instant: Date, field: string): CalendarDate {
   if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
-    throw ContractsError.badInput(field, `${field} must be a valid instant`);
+    throw new ContractsError('BAD_INPUT', `${field} must be a valid instant`, field);
   }
   if (tokyoTimeOfDayMs(instant) !== 0) {
-    throw ContractsError.badInput(field, `${field} must be 00:00 Asia/Tokyo`);
+    throw new ContractsError('BAD_INPUT', `${field} must be 00:00 Asia/Tokyo`, field);
   }
   return toTokyoDate(instant, field);
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { CalendarDate, toTokyoDate, tokyoMidnight } from '@kanshi/calendar';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { Clock } from '../adapters/clock.adapter';
 import { ContractsError } from '../contracts.errors';
-import { Catalogue, CatalogueOption, CataloguePlan, OptionCode, PlanCode, ServiceHours, validateCatalogue } from '../pricing/catalogue';
+import { ContractsPermissions } from '../contracts.permissions';
+import { Catalogue, CatalogueOption, CataloguePlan, validateCatalogue } from '../pricing/catalogue';
 import { assertYen } from '../pricing/money';
 import { CatalogueOptionEntity, PlanEntity } from './plan.entity';
 import { CatalogueOptionObject, PlanObject } from './plan.object';
@@ -33,24 +35,24 @@ export class CatalogueService {
     return (await this.repo.currentOptions(tokyoMidnight(asOf ?? this.clock.today()))).map(optionView);
   }
 
-  async planVersions(code: string): Promise<PlanObject[]> {
+  async planVersions(code: PlanCode): Promise<PlanObject[]> {
     return (await this.repo.versionsOf(code)).map(planView);
   }
 
   // A price change is a new version effective from a date: quotes made from then on use it,
   // contracts keep the prices they were sold at (grandfathering).
   async updatePlan(principal: Principal, input: UpdatePlanInput): Promise<PlanObject> {
-    assertCatalogueAdmin(principal);
+    authorize(principal, ContractsPermissions.editCatalogue);
     const effectiveFrom = this.effectiveFrom(input.effectiveFrom);
     return this.ds.transaction(async (em) => {
       await this.repo.lockCatalogue(em);
       const { plans, options } = await this.repo.all(em);
       const latest = plans.filter((p) => p.code === input.code).at(-1);
-      if (!latest) throw ContractsError.badInput('code', `unknown plan ${input.code}`);
+      if (!latest) throw new ContractsError('BAD_INPUT', `unknown plan ${input.code}`, 'code');
       const fee = (field: 'initialFee' | 'monthlyFee' | 'perEndpointMonthlyFee'): number | null => {
         const value = input[field];
         if (value === undefined || value === null) return latest[field];
-        if (latest[field] === null) throw ContractsError.badInput(field, `${latest.name} has no ${field} (${latest.quoteOnly ? 'it is quoted individually' : 'it is priced otherwise'})`);
+        if (latest[field] === null) throw new ContractsError('BAD_INPUT', `${latest.name} has no ${field} (${latest.quoteOnly ? 'it is quoted individually' : 'it is priced otherwise'})`, field);
         assertYen(value, field, { min: 0 });
         return value;
       };
@@ -66,7 +68,7 @@ export class CatalogueService {
         createdBy: principal.subject,
       };
       if (toTokyoDate(latest.effectiveFrom, 'effectiveFrom') > effectiveFrom) {
-        throw ContractsError.badInput('effectiveFrom', `version ${latest.version} takes effect on ${toTokyoDate(latest.effectiveFrom, 'effectiveFrom')}; a new version cannot start before it`);
+        throw new ContractsError('BAD_INPUT', `version ${latest.version} takes effect on ${toTokyoDate(latest.effectiveFrom, 'effectiveFrom')}; a new version cannot start before it`, 'effectiveFrom');
       }
       validateCatalogue({ plans: [...plans, next].map(toCataloguePlan), options: options.map(toCatalogueOption) });
       return planView(await this.repo.insertPlan(em, next));
@@ -74,18 +76,18 @@ export class CatalogueService {
   }
 
   async updateOption(principal: Principal, input: UpdateOptionInput): Promise<CatalogueOptionObject> {
-    assertCatalogueAdmin(principal);
+    authorize(principal, ContractsPermissions.editCatalogue);
     const effectiveFrom = this.effectiveFrom(input.effectiveFrom);
     return this.ds.transaction(async (em) => {
       await this.repo.lockCatalogue(em);
       const { plans, options } = await this.repo.all(em);
       const latest = options.filter((o) => o.code === input.code).at(-1);
-      if (!latest) throw ContractsError.badInput('code', `unknown option ${input.code}`);
+      if (!latest) throw new ContractsError('BAD_INPUT', `unknown option ${input.code}`, 'code');
       for (const field of ['initialFee', 'monthlyFee'] as const) {
         if (input[field] !== undefined && input[field] !== null) assertYen(input[field], field, { min: 0 });
       }
       if (toTokyoDate(latest.effectiveFrom, 'effectiveFrom') > effectiveFrom) {
-        throw ContractsError.badInput('effectiveFrom', `version ${latest.version} takes effect later; a new version cannot start before it`);
+        throw new ContractsError('BAD_INPUT', `version ${latest.version} takes effect later; a new version cannot start before it`, 'effectiveFrom');
       }
       const next: CatalogueOptionEntity = {
         ...latest,
@@ -105,35 +107,31 @@ export class CatalogueService {
     const today = this.clock.today();
     if (value === undefined || value === null) return today;
     const date = toTokyoDate(value, 'effectiveFrom');
-    if (date < today) throw ContractsError.badInput('effectiveFrom', `a price change cannot take effect in the past (${date} is before ${today})`);
+    if (date < today) throw new ContractsError('BAD_INPUT', `a price change cannot take effect in the past (${date} is before ${today})`, 'effectiveFrom');
     return date;
   }
 }
 
-function assertCatalogueAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not edit the catalogue`);
-}
-
 export function toCataloguePlan(p: PlanEntity): CataloguePlan {
   return {
-    code: p.code as PlanCode,
+    code: p.code,
     version: p.version,
     effectiveFrom: toTokyoDate(p.effectiveFrom, 'effectiveFrom'),
     name: p.name,
     nameJa: p.nameJa,
-    serviceHours: p.hoursAllowed as ServiceHours[],
+    serviceHours: p.hoursAllowed,
     pricing: p.quoteOnly ? 'quote_only' : p.perEndpointMonthlyFee !== null ? 'per_endpoint' : 'fixed',
     initialFee: p.initialFee,
     monthlyFee: p.monthlyFee,
     perEndpointMonthlyFee: p.perEndpointMonthlyFee,
-    availableOptions: p.availableOptions as OptionCode[],
+    availableOptions: p.availableOptions,
     includedOptions: p.livenessIncluded ? [OptionCode.LIVENESS_MONITORING] : [],
   };
 }
 
 export function toCatalogueOption(o: CatalogueOptionEntity): CatalogueOption {
   return {
-    code: o.code as OptionCode,
+    code: o.code,
     version: o.version,
     effectiveFrom: toTokyoDate(o.effectiveFrom, 'effectiveFrom'),
     name: o.name,

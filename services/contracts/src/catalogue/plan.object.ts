@@ -1,10 +1,6 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OPTION_CODES, PLAN_CODES, SERVICE_HOURS } from '@kanshi/events';
+import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode, SERVICE_HOURS, ServiceHours } from '@kanshi/events';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
-
-export const PlanCode = Object.fromEntries(PLAN_CODES.map((c) => [c, c])) as { [K in (typeof PLAN_CODES)[number]]: K };
-export const ServiceHours = Object.fromEntries(SERVICE_HOURS.map((c) => [c, c])) as { [K in (typeof SERVICE_HOURS)[number]]: K };
-export const OptionCode = Object.fromEntries(OPTION_CODES.map((c) => [c, c])) as { [K in (typeof OPTION_CODES)[number]]: K };
 
 // One description per value: a code added to the list in @kanshi/events fails to typecheck here
 // until it is described for partners.
@@ -29,24 +25,24 @@ registerEnumType(OptionCode, { name: 'OptionCode', description: 'An option that 
 @ObjectType('Plan', { description: 'A plan of the service catalogue, at one catalogue version. Prices are integer JPY before tax.' })
 @Directive('@key(fields: "code")')
 export class PlanObject {
-  @Field(() => PlanCode, { description: 'The plan' }) code: string;
+  @Field(() => PlanCode, { description: 'The plan' }) code: PlanCode;
   @Field(() => Int, { description: 'Catalogue version of these prices' }) version: number;
   @Field({ description: "The plan's name in English" }) name: string;
   @Field({ description: "The plan's name in Japanese" }) nameJa: string;
-  @Field(() => [ServiceHours], { description: 'Service hours this plan can be sold with (empty for consulting)' }) hoursAllowed: string[];
+  @Field(() => [ServiceHours], { description: 'Service hours this plan can be sold with (empty for consulting)' }) hoursAllowed: ServiceHours[];
   @Field(() => Int, { nullable: true, description: 'JPY; null when quoted individually' }) initialFee: number | null;
   @Field(() => Int, { nullable: true, description: 'JPY per month; null when quoted individually or billed per endpoint' }) monthlyFee: number | null;
   @Field(() => Int, { nullable: true, description: 'JPY per managed endpoint per month (MDR)' }) perEndpointMonthlyFee: number | null;
   @Field({ description: 'Sales enters the quote lines' }) quoteOnly: boolean;
   @Field({ description: 'Liveness monitoring is part of the plan at no charge' }) livenessIncluded: boolean;
-  @Field(() => [OptionCode], { description: 'Options that can be added at their own price' }) availableOptions: string[];
-  @Field(() => [OptionCode], { description: 'Options that are part of the plan at no charge' }) includedOptions: string[];
+  @Field(() => [OptionCode], { description: 'Options that can be added at their own price' }) availableOptions: OptionCode[];
+  @Field(() => [OptionCode], { description: 'Options that are part of the plan at no charge' }) includedOptions: OptionCode[];
   @Field(() => CalendarDateScalar, { description: 'First JST day these prices apply to new quotes' }) effectiveFrom: string;
 }
 
 @ObjectType('CatalogueOption', { description: 'An option of the service catalogue, at one catalogue version. Prices are integer JPY before tax.' })
 export class CatalogueOptionObject {
-  @Field(() => OptionCode, { description: 'The option' }) code: string;
+  @Field(() => OptionCode, { description: 'The option' }) code: OptionCode;
   @Field(() => Int, { description: 'Catalogue version of these prices' }) version: number;
   @Field({ description: "The option's name in English" }) name: string;
   @Field({ description: "The option's name in Japanese" }) nameJa: string;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { PlanCode } from '@kanshi/events';
 import { CatalogueOptionEntity, PlanEntity } from './plan.entity';
 
 @Injectable()
@@ -38,7 +39,7 @@ export class PlansRepository {
     return { plans, options };
   }
 
-  versionsOf(code: string): Promise<PlanEntity[]> {
+  versionsOf(code: PlanCode): Promise<PlanEntity[]> {
     return this.ds.getRepository(PlanEntity).find({ where: { code }, order: { version: 'DESC' } });
   }
 

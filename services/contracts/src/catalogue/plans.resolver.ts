@@ -1,8 +1,10 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { PlanCode } from '@kanshi/events';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { CatalogueService } from './catalogue.service';
-import { CatalogueOptionObject, PlanCode, PlanObject } from './plan.object';
+import { CatalogueOptionObject, PlanObject } from './plan.object';
 import { UpdateOptionInput, UpdatePlanInput } from './update-catalogue.input';
 
 @Resolver(() => PlanObject)
@@ -15,7 +17,7 @@ export class PlansResolver {
   }
 
   @Query(() => [PlanObject], { description: 'Every catalogue version of a plan, newest first' })
-  planVersions(@Args('code', { type: () => PlanCode, description: 'The plan' }) code: string) {
+  planVersions(@Args('code', { type: () => PlanCode, description: 'The plan' }) code: PlanCode) {
     return this.service.planVersions(code);
   }
 
@@ -25,11 +27,13 @@ export class PlansResolver {
   }
 
   @Mutation(() => PlanObject, { description: 'provider_admin: new prices for a plan, as a new catalogue version; existing contracts keep theirs' })
+  @CallableBy(ContractsPermissions.editCatalogue)
   updatePlan(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The plan and its new prices' }) input: UpdatePlanInput) {
     return this.service.updatePlan(principal, input);
   }
 
   @Mutation(() => CatalogueOptionObject, { description: 'provider_admin: new prices for an option, as a new catalogue version' })
+  @CallableBy(ContractsPermissions.editCatalogue)
   updateOption(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The option and its new prices' }) input: UpdateOptionInput) {
     return this.service.updateOption(principal, input);
   }

@@ -8,5 +8,5 @@ export function isUuid(value: unknown): value is string {
 
 // Ids arrive as GraphQL `ID`s (any string); a malformed one names nothing, like a missing one.
 export function assertUuid(value: string, field: string, what = 'object'): void {
-  if (!isUuid(value)) throw ContractsError.badInput(field, `${what} ${JSON.stringify(value)} not found`);
+  if (!isUuid(value)) throw new ContractsError('BAD_INPUT', `${what} ${JSON.stringify(value)} not found`, field);
 }

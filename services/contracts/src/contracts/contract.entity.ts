@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ContractStatus, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractPrices } from '../pricing/contract-prices';
-
-export type ContractStatus = 'PENDING_ONBOARDING' | 'ACTIVE' | 'TERMINATED';
 
 export interface EscalationContactValue {
   // 1 is called first.
@@ -17,10 +16,10 @@ export class ContractEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
   @Column({ name: 'quote_id', type: 'uuid' }) quoteId: string;
-  @Column() plan: string;
+  @Column({ type: 'text' }) plan: PlanCode;
   @Column({ name: 'plan_version', type: 'int' }) planVersion: number;
-  @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: string | null;
-  @Column({ type: 'text', array: true }) options: string[];
+  @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: ServiceHours | null;
+  @Column({ type: 'text', array: true }) options: OptionCode[];
   @Column({ name: 'endpoint_count', type: 'int', nullable: true }) endpointCount: number | null;
   // The prices it was sold at: invoices use these, never the current catalogue (grandfathering).
   @Column({ type: 'jsonb' }) prices: ContractPrices;

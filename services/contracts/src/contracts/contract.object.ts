@@ -1,13 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { ContractStatus, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { ContactLanguage } from './contract-setup.input';
 
-export enum ContractStatus {
-  PENDING_ONBOARDING = 'PENDING_ONBOARDING',
-  ACTIVE = 'ACTIVE',
-  TERMINATED = 'TERMINATED',
-}
 registerEnumType(ContractStatus, {
   name: 'ContractStatus',
   description: 'Where a contract is in its life',
@@ -61,15 +57,15 @@ export class ContractObject {
   @Field(() => ID, { description: "The contract's id" }) id: string;
   @Field(() => ID, { description: 'The customer under contract' }) customerId: string;
   @Field(() => ID, { description: 'The accepted quote the contract was made from' }) quoteId: string;
-  @Field(() => PlanCode, { description: 'The plan contracted' }) plan: string;
+  @Field(() => PlanCode, { description: 'The plan contracted' }) plan: PlanCode;
   @Field(() => Int, { description: 'The catalogue version of the plan' }) planVersion: number;
-  @Field(() => ServiceHours, { nullable: true, description: 'Business hours only or around the clock; null when the plan has only one kind' }) serviceHours: string | null;
-  @Field(() => [OptionCode], { description: 'Options contracted with the plan' }) options: string[];
+  @Field(() => ServiceHours, { nullable: true, description: 'Business hours only or around the clock; null when the plan has only one kind' }) serviceHours: ServiceHours | null;
+  @Field(() => [OptionCode], { description: 'Options contracted with the plan' }) options: OptionCode[];
   @Field(() => Int, { nullable: true, description: 'Managed endpoints contracted (MDR); null for plans not billed per endpoint' }) endpointCount: number | null;
   @Field(() => Int, { description: 'Contract term in months' }) termMonths: number;
   @Field(() => CalendarDateScalar, { description: 'First day of service as quoted (Asia/Tokyo)' }) startDate: string;
   @Field(() => CalendarDateScalar, { nullable: true, description: 'Last day of service, once terminated' }) endDate: string | null;
-  @Field(() => ContractStatus, { description: 'PENDING_ONBOARDING until provider staff activate it, then ACTIVE, then TERMINATED' }) status: string;
+  @Field(() => ContractStatus, { description: 'PENDING_ONBOARDING until provider staff activate it, then ACTIVE, then TERMINATED' }) status: ContractStatus;
   @Field(() => [String], { description: 'Sensor products the SOC monitors under the contract (SensorProduct values)' }) monitoredProducts: string[];
   @Field(() => [EscalationContactObject], { description: 'Whom the SOC calls about a serious incident, in calling order' }) escalationContacts: EscalationContactObject[];
   @Field({ description: 'A high-severity endpoint may be isolated before the customer confirms (prior agreement)' }) isolationPreApproved: boolean;

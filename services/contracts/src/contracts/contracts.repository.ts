@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { TenantDirectory } from '@kanshi/platform';
 import { isUuid } from '../common/ids';
-import { applyCustomerScope } from '../common/tenancy';
 import { ContractEntity, CustomerSensorEntity } from './contract.entity';
 
 @Injectable()
 export class ContractsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: TenantDirectory,
+  ) {}
 
   list(scope: TenantScope, customerId?: string): Promise<ContractEntity[]> {
     const qb = this.ds.getRepository(ContractEntity).createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC');
-    applyCustomerScope(qb, scope, 'c.customer_id');
+    this.directory.applyScope(qb, scope, 'c.customer_id');
     if (customerId !== undefined) qb.andWhere('c.customer_id = :customerId', { customerId: isUuid(customerId) ? customerId : null });
     return qb.getMany();
   }
@@ -20,13 +23,13 @@ export class ContractsRepository {
     const valid = ids.filter(isUuid);
     if (!valid.length) return [];
     const qb = this.ds.getRepository(ContractEntity).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: valid });
-    return applyCustomerScope(qb, scope, 'c.customer_id').getMany();
+    return this.directory.applyScope(qb, scope, 'c.customer_id').getMany();
   }
 
   async forUpdate(em: EntityManager, scope: TenantScope, id: string): Promise<ContractEntity | null> {
     if (!isUuid(id)) return null;
     const qb = em.getRepository(ContractEntity).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write', undefined, ['c']);
-    return applyCustomerScope(qb, scope, 'c.customer_id').getOne();
+    return this.directory.applyScope(qb, scope, 'c.customer_id').getOne();
   }
 
   insert(em: EntityManager, values: Partial<ContractEntity>): Promise<ContractEntity> {

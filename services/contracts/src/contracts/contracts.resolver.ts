@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.object';
@@ -25,16 +26,19 @@ export class ContractsResolver {
   ) {}
 
   @Query(() => ContractObject, { nullable: true, description: "null when missing or another tenant's" })
+  @CallableBy(ContractsPermissions.readContracts)
   contract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The contract's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [ContractObject], { description: 'Contracts you may see, newest first' })
+  @CallableBy(ContractsPermissions.readContracts)
   contracts(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true, description: "Only this customer's contracts; every visible contract when omitted" }) customerId?: string) {
     return this.service.list(principal, customerId);
   }
 
   @Mutation(() => ContractObject, { description: 'Creates the contract from the quote and records the acceptance of the terms in force' })
+  @CallableBy(ContractsPermissions.acceptQuotes)
   acceptQuote(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The sent quote to accept' }) id: string,
@@ -45,21 +49,25 @@ export class ContractsResolver {
   }
 
   @Mutation(() => ContractObject, { description: 'Monitored products, escalation contacts, isolation pre-approval, log retention' })
+  @CallableBy(ContractsPermissions.changeContracts)
   updateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract to change' }) id: string, @Args('input', { description: 'The settings to change; an omitted field is left as it is' }) input: ContractSetupInput) {
     return this.service.update(principal, id, input);
   }
 
   @Mutation(() => ContractObject, { description: 'The customer confirms its escalation contacts (an onboarding step)' })
+  @CallableBy(ContractsPermissions.confirmContacts)
   confirmEscalationContacts(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract whose contacts are confirmed' }) id: string) {
     return this.service.confirmContacts(principal, id);
   }
 
   @Mutation(() => ContractObject, { description: 'Provider staff: start the service once onboarding is complete' })
+  @CallableBy(ContractsPermissions.activateContracts)
   activateContract(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The contract to activate' }) id: string) {
     return this.service.activate(principal, id);
   }
 
   @Mutation(() => ContractObject, { description: 'Ends a contract on a day; billing stops after that day' })
+  @CallableBy(ContractsPermissions.terminateContracts)
   terminateContract(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The contract to terminate' }) id: string,
@@ -69,6 +77,7 @@ export class ContractsResolver {
   }
 
   @Mutation(() => ContractObject, { description: 'Records acceptance of the terms version now in force for a running contract' })
+  @CallableBy(ContractsPermissions.acceptTerms)
   acceptTerms(@CurrentPrincipal() principal: Principal, @Args('contractId', { type: () => ID, description: 'The contract the acceptance is for' }) contractId: string, @Args('termsVersion', { description: 'The version of the terms in force today' }) termsVersion: string) {
     return this.service.acceptTerms(principal, contractId, termsVersion);
   }

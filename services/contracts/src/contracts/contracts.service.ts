@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
-import { ContractActivated, ContractChanged, ContractTerminated, EventDefinition, ContractEntitlementsBody } from '@kanshi/events';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { ContractActivated, ContractChanged, ContractEntitlementsBody, ContractTerminated, EventDefinition, OptionCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { toTokyoDate } from '@kanshi/calendar';
 import { Clock } from '../adapters/clock.adapter';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersRepository } from '../customers/customers.repository';
-import { OptionCode } from '../pricing/catalogue';
+
 import { QuotesService } from '../quotes/quotes.service';
 import { TermsAcceptanceEntity } from '../terms/terms.entity';
 import { TermsService } from '../terms/terms.service';
@@ -32,6 +33,7 @@ export class ContractsService {
   ) {}
 
   list(principal: Principal, customerId?: string): Promise<ContractEntity[]> {
+    authorize(principal, ContractsPermissions.readContracts);
     return this.repo.list(scopeOf(principal), customerId);
   }
 
@@ -50,7 +52,7 @@ export class ContractsService {
   // The customer (or sales or the partner on its behalf) accepts a quote under the terms in
   // force: the contract, the terms acceptance and the quote's new state commit together.
   async acceptQuote(principal: Principal, quoteId: string, termsVersion: string, setupInput?: ContractSetupInput | null): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not accept quotes`);
+    authorize(principal, ContractsPermissions.acceptQuotes);
     const setup = applySetup(setupInput);
     return this.ds.transaction(async (em) => {
       const quote = await this.quotes.lockForAcceptance(em, principal, quoteId);
@@ -79,10 +81,10 @@ export class ContractsService {
   }
 
   async update(principal: Principal, id: string, input: ContractSetupInput): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not change contracts`);
+    authorize(principal, ContractsPermissions.changeContracts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
-      if (contract.status === 'TERMINATED') throw ContractsError.badInput('id', 'a terminated contract cannot be changed');
+      if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'a terminated contract cannot be changed', 'id');
       const next = applySetup(input, contract);
       // Changed contacts must be confirmed again before they count for onboarding.
       if (!sameContacts(next.escalationContacts, contract.escalationContacts)) {
@@ -97,10 +99,10 @@ export class ContractsService {
   }
 
   async confirmContacts(principal: Principal, id: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not confirm contacts`);
+    authorize(principal, ContractsPermissions.confirmContacts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
-      if (contract.escalationContacts.length === 0) throw ContractsError.badInput('escalationContacts', 'add escalation contacts before confirming them');
+      if (contract.escalationContacts.length === 0) throw new ContractsError('BAD_INPUT', 'add escalation contacts before confirming them', 'escalationContacts');
       contract.contactsConfirmedAt = this.clock.now();
       contract.contactsConfirmedBy = principal.subject;
       return this.repo.save(em, contract);
@@ -110,13 +112,13 @@ export class ContractsService {
   // Provider staff start the service once onboarding is complete. Billing starts that day, or on
   // the contract's start date if that is later.
   async activate(principal: Principal, id: string): Promise<ContractEntity> {
-    if (!principal.isProvider) throw ContractsError.forbidden('only provider staff activate contracts');
+    authorize(principal, ContractsPermissions.activateContracts);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.status === 'ACTIVE') return contract;
-      if (contract.status !== 'PENDING_ONBOARDING') throw ContractsError.conflict(`the contract is ${contract.status.toLowerCase()}`, 'id');
+      if (contract.status !== 'PENDING_ONBOARDING') throw new ContractsError('CONFLICT', `the contract is ${contract.status.toLowerCase()}`, 'id');
       const [checklist] = await this.onboardingWithin(em, contract);
-      if (!checklist.complete) throw ContractsError.conflict(`onboarding is not complete: ${checklist.missing.join('; ')}`, 'id');
+      if (!checklist.complete) throw new ContractsError('CONFLICT', `onboarding is not complete: ${checklist.missing.join('; ')}`, 'id');
       const today = this.clock.today();
       contract.status = 'ACTIVE';
       contract.activatedAt = this.clock.now();
@@ -130,14 +132,14 @@ export class ContractsService {
 
   // The service ends after `endDate` (inclusive); the last month is billed pro rata to it.
   async terminate(principal: Principal, id: string, endDate: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw ContractsError.forbidden(`role ${principal.role} may not terminate contracts`);
+    authorize(principal, ContractsPermissions.terminateContracts);
     const end = toTokyoDate(endDate, 'endDate');
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
-      if (contract.status === 'TERMINATED') throw ContractsError.conflict(`the contract already ended on ${contract.endDate}`, 'id');
+      if (contract.status === 'TERMINATED') throw new ContractsError('CONFLICT', `the contract already ended on ${contract.endDate}`, 'id');
       const today = this.clock.today();
-      if (end < today) throw ContractsError.badInput('endDate', `a contract cannot end in the past (${end} is before ${today})`);
-      if (end < contract.startDate) throw ContractsError.badInput('endDate', `the contract starts on ${contract.startDate}; it cannot end before`);
+      if (end < today) throw new ContractsError('BAD_INPUT', `a contract cannot end in the past (${end} is before ${today})`, 'endDate');
+      if (end < contract.startDate) throw new ContractsError('BAD_INPUT', `the contract starts on ${contract.startDate}; it cannot end before`, 'endDate');
       contract.status = 'TERMINATED';
       contract.endDate = end;
       contract.terminatedAt = this.clock.now();
@@ -150,10 +152,10 @@ export class ContractsService {
 
   // A running contract accepts a newly published version of the terms.
   async acceptTerms(principal: Principal, id: string, termsVersion: string): Promise<ContractEntity> {
-    if (!principal.hasRole('provider_admin', 'sales', 'partner_admin', 'customer_admin')) throw ContractsError.forbidden(`role ${principal.role} may not accept terms`);
+    authorize(principal, ContractsPermissions.acceptTerms);
     return this.ds.transaction(async (em) => {
       const contract = await this.lockedOrThrow(em, principal, id);
-      if (contract.status === 'TERMINATED') throw ContractsError.badInput('id', 'the contract has ended');
+      if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'the contract has ended', 'id');
       const terms = await this.terms.currentOrThrow(em, termsVersion);
       if (!(await this.terms.alreadyAccepted(em, contract.id, terms.version))) await this.terms.record(em, terms, contract, principal);
       return contract;
@@ -167,7 +169,7 @@ export class ContractsService {
 
   private async lockedOrThrow(em: EntityManager, principal: Principal, id: string): Promise<ContractEntity> {
     const contract = await this.repo.forUpdate(em, scopeOf(principal), id);
-    if (!contract) throw ContractsError.notFound(`contract ${id} not found`);
+    if (!contract) throw new ContractsError('NOT_FOUND', `contract ${id} not found`);
     return contract;
   }
 

@@ -1,4 +1,4 @@
-import { ContractEntitlementsBody } from '@kanshi/events';
+import { CONTRACT_EVENT_STATUS, ContractEntitlementsBody } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import { ContractEntity, EscalationContactValue } from './contract.entity';
 import { ContractSetupInput, MONITORED_PRODUCTS } from './contract-setup.input';
@@ -25,21 +25,21 @@ export function applySetup(input: ContractSetupInput | null | undefined, current
   if (!input) return next;
   if (input.monitoredProducts != null) {
     input.monitoredProducts.forEach((p, i) => {
-      if (!(MONITORED_PRODUCTS as readonly string[]).includes(p)) throw ContractsError.badInput(`monitoredProducts.${i}`, `unknown product ${JSON.stringify(p)}; one of ${MONITORED_PRODUCTS.join(', ')}`);
+      if (!(MONITORED_PRODUCTS as readonly string[]).includes(p)) throw new ContractsError('BAD_INPUT', `unknown product ${JSON.stringify(p)}; one of ${MONITORED_PRODUCTS.join(', ')}`, `monitoredProducts.${i}`);
     });
     next.monitoredProducts = [...new Set(input.monitoredProducts)];
   }
   if (input.escalationContacts != null) {
-    if (input.escalationContacts.length > MAX_CONTACTS) throw ContractsError.badInput('escalationContacts', `at most ${MAX_CONTACTS} escalation contacts`);
+    if (input.escalationContacts.length > MAX_CONTACTS) throw new ContractsError('BAD_INPUT', `at most ${MAX_CONTACTS} escalation contacts`, 'escalationContacts');
     next.escalationContacts = input.escalationContacts.map((c, i) => {
-      if (!c.phone && !c.email) throw ContractsError.badInput(`escalationContacts.${i}`, `${c.name}: give a phone number or an e-mail address`);
+      if (!c.phone && !c.email) throw new ContractsError('BAD_INPUT', `${c.name}: give a phone number or an e-mail address`, `escalationContacts.${i}`);
       return { order: i + 1, name: c.name, ...(c.phone ? { phone: c.phone } : {}), ...(c.email ? { email: c.email } : {}), language: c.language ?? 'ja' };
     });
   }
   if (input.isolationPreApproved != null) next.isolationPreApproved = input.isolationPreApproved;
   if (input.logRetentionMonths != null) {
     if (!Number.isSafeInteger(input.logRetentionMonths) || input.logRetentionMonths < 1 || input.logRetentionMonths > 120) {
-      throw ContractsError.badInput('logRetentionMonths', 'logRetentionMonths must be between 1 and 120');
+      throw new ContractsError('BAD_INPUT', 'logRetentionMonths must be between 1 and 120', 'logRetentionMonths');
     }
     next.logRetentionMonths = input.logRetentionMonths;
   }
@@ -57,14 +57,14 @@ export function entitlementsOf(contract: ContractEntity, partnerId: string | nul
     customerId: contract.customerId,
     partnerId,
     plan: contract.plan as ContractEntitlementsBody['plan'],
-    serviceHours: (contract.serviceHours ?? null) as ContractEntitlementsBody['serviceHours'],
-    options: contract.options as ContractEntitlementsBody['options'],
+    serviceHours: contract.serviceHours ?? null,
+    options: contract.options,
     livenessMonitoring: livenessIncludedInPlan || contract.options.includes('LIVENESS_MONITORING'),
     monitoredProducts: contract.monitoredProducts,
     escalationContacts: contract.escalationContacts.map((c) => ({ order: c.order, name: c.name, phone: c.phone, email: c.email, language: c.language })),
     isolationPreApproved: contract.isolationPreApproved,
     logRetentionMonths: contract.logRetentionMonths,
-    status: contract.status.toLowerCase() as ContractEntitlementsBody['status'],
+    status: CONTRACT_EVENT_STATUS[contract.status],
     startDate: contract.serviceStartDate ?? contract.startDate,
     endDate: contract.endDate,
   };

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PLAN_CODES } from '@kanshi/events';
-import { PlanCode } from '../catalogue/plan.object';
+import { PLAN_CODES, PlanCode } from '@kanshi/events';
+
 
 const KATAKANA = /^[\p{Script=Katakana}ー・\s\u30A0-\u30FF\uFF65-\uFF9F]+$/u;
 
@@ -30,7 +30,7 @@ export class CreateCustomerInput {
 // A wholesale price list entry: what the partner pays for a plan instead of the catalogue price.
 @InputType({ description: 'What the partner pays for a plan instead of the catalogue price. Integer JPY before tax; an omitted fee is the catalogue price.' })
 export class WholesalePriceInput {
-  @Field(() => PlanCode, { description: 'The plan the prices apply to' }) @IsIn(PLAN_CODES) plan: string;
+  @Field(() => PlanCode, { description: 'The plan the prices apply to' }) @IsIn(PLAN_CODES) plan: PlanCode;
   @Field(() => Int, { nullable: true, description: 'One-time fee (JPY); the catalogue price when omitted' }) @IsOptional() @IsInt() initialFee?: number;
   @Field(() => Int, { nullable: true, description: 'Monthly fee (JPY); the catalogue price when omitted' }) @IsOptional() @IsInt() monthlyFee?: number;
   @Field(() => Int, { nullable: true, description: 'Monthly fee per managed endpoint (JPY); the catalogue price when omitted' }) @IsOptional() @IsInt() perEndpointMonthlyFee?: number;

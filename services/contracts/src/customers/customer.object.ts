@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { PlanCode } from '../catalogue/plan.object';
+import { PlanCode } from '@kanshi/events';
+
 
 @ObjectType('BillingContact', { description: 'Whom invoices for a customer are sent to' })
 export class BillingContactObject {
@@ -24,7 +25,7 @@ export class CustomerObject {
 
 @ObjectType('WholesalePrice', { description: 'What a partner pays for a plan instead of the catalogue price. Integer JPY before tax; null means the catalogue price (less any discount) applies.' })
 export class WholesalePriceObject {
-  @Field(() => PlanCode, { description: 'The plan the prices apply to' }) plan: string;
+  @Field(() => PlanCode, { description: 'The plan the prices apply to' }) plan: PlanCode;
   @Field(() => Int, { nullable: true, description: 'One-time fee (JPY); null for the catalogue price' }) initialFee?: number;
   @Field(() => Int, { nullable: true, description: 'Monthly fee (JPY); null for the catalogue price' }) monthlyFee?: number;
   @Field(() => Int, { nullable: true, description: 'Monthly fee per managed endpoint (JPY); null for the catalogue price' }) perEndpointMonthlyFee?: number;

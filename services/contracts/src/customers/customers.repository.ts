@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { TenantDirectory } from '@kanshi/platform';
 import { CustomerEntity } from './customer.entity';
 import { PartnerEntity } from './partner.entity';
 
 @Injectable()
 export class CustomersRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: TenantDirectory,
+  ) {}
 
   // Customers the scope may see, optionally narrowed to one partner.
   findVisible(scope: TenantScope, partnerId?: string): Promise<CustomerEntity[]> {
     const qb = this.ds.getRepository(CustomerEntity).createQueryBuilder('c').orderBy('c.name').addOrderBy('c.id');
-    if (scope.kind === 'customer') qb.andWhere('c.id = :id', { id: scope.customerId });
-    if (scope.kind === 'partner') qb.andWhere('c.partner_id = :pid', { pid: scope.partnerId });
+    this.directory.applyScope(qb, scope, 'c.id');
     if (partnerId) qb.andWhere('c.partner_id = :narrow', { narrow: partnerId });
     return qb.getMany();
   }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
-import { CustomerUpserted, PartnerUpserted } from '@kanshi/events';
+import { AccessError, authorize, canSeeCustomer, Principal, scopeOf } from '@kanshi/auth';
+import { CustomerUpserted, PartnerUpserted, PlanCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
+import { TenantDirectory } from '@kanshi/platform';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { assertUuid, isUuid } from '../common/ids';
 import { ContractsError } from '../contracts.errors';
-import { findPlan, PlanCode } from '../pricing/catalogue';
+import { ContractsPermissions } from '../contracts.permissions';
+import { findPlan } from '../pricing/catalogue';
 import { planPricesFor } from '../pricing/contract-prices';
 import { CreateCustomerInput, CreatePartnerInput, SetPartnerPricingInput, WholesalePriceInput } from './create-customer.input';
 import { CustomerEntity } from './customer.entity';
@@ -21,27 +23,28 @@ export class CustomersService {
     private readonly repo: CustomersRepository,
     private readonly outbox: Outbox,
     private readonly catalogue: CatalogueService,
+    private readonly directory: TenantDirectory,
   ) {}
 
   list(principal: Principal, partnerId?: string): Promise<CustomerEntity[]> {
+    authorize(principal, ContractsPermissions.readCustomers);
     return this.repo.findVisible(scopeOf(principal), partnerId);
   }
 
   partners(principal: Principal): Promise<PartnerEntity[]> {
+    authorize(principal, ContractsPermissions.readPartners);
     return this.repo.findPartners(scopeOf(principal));
   }
 
   async createCustomer(principal: Principal, input: CreateCustomerInput): Promise<CustomerEntity> {
-    // A partner creates customers under itself only; provider staff may create either kind.
-    if (principal.isCustomer) throw ContractsError.forbidden('customers cannot create customers');
-    if (principal.isProvider && !principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not create customers`);
+    authorize(principal, ContractsPermissions.createCustomers);
     const partnerId = principal.isPartner ? principal.partnerId : (input.partnerId ?? null);
     if (principal.isPartner && input.partnerId && input.partnerId !== principal.partnerId) {
-      throw ContractsError.badInput('partnerId', 'partnerId must be your own partner id');
+      throw new ContractsError('BAD_INPUT', 'partnerId must be your own partner id', 'partnerId');
     }
     if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
     return this.ds.transaction(async (em) => {
-      if (partnerId && !(await this.repo.partnerExists(em, partnerId))) throw ContractsError.badInput('partnerId', `partner ${partnerId} does not exist`);
+      if (partnerId && !(await this.repo.partnerExists(em, partnerId))) throw new ContractsError('BAD_INPUT', `partner ${partnerId} does not exist`, 'partnerId');
       const customer = await this.repo.insertCustomer(em, {
         name: input.name,
         nameKana: input.nameKana ?? null,
@@ -57,7 +60,7 @@ export class CustomersService {
   }
 
   async createPartner(principal: Principal, input: CreatePartnerInput): Promise<PartnerEntity> {
-    if (!principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not create partners`);
+    authorize(principal, ContractsPermissions.createPartners);
     if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
     const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {
@@ -76,12 +79,12 @@ export class CustomersService {
   }
 
   async setPartnerPricing(principal: Principal, partnerId: string, input: SetPartnerPricingInput): Promise<PartnerEntity> {
-    if (!principal.hasRole('provider_admin', 'sales')) throw ContractsError.forbidden(`role ${principal.role} may not set partner prices`);
+    authorize(principal, ContractsPermissions.setPartnerPricing);
     assertUuid(partnerId, 'partnerId', 'partner');
     const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {
       const partner = await this.repo.partnerForUpdate(em, partnerId);
-      if (!partner) throw ContractsError.notFound(`partner ${partnerId} not found`);
+      if (!partner) throw new ContractsError('NOT_FOUND', `partner ${partnerId} not found`);
       return this.repo.savePartner(em, Object.assign(partner, pricing));
     });
   }
@@ -90,7 +93,7 @@ export class CustomersService {
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {
     const scope = scopeOf(principal);
     const rows = await this.repo.findByIds(ids.filter(isUuid));
-    const visible = rows.filter((c) => scope.kind === 'all' || (scope.kind === 'customer' ? c.id === scope.customerId : c.partnerId === scope.partnerId));
+    const visible = rows.filter((c) => canSeeCustomer(scope, { customerId: c.id, partnerId: c.partnerId }));
     return new Map(visible.map((c) => [c.id, c]));
   }
 
@@ -101,12 +104,13 @@ export class CustomersService {
     return new Map(rows.filter((p) => scope.kind === 'all' || p.id === scope.partnerId).map((p) => [p.id, p]));
   }
 
-  // A customer the caller may act on, or BAD_USER_INPUT on `field`: another tenant's customer
-  // reads exactly like a missing one.
+  // A customer the caller may act on, or NOT_FOUND (CUSTOMER_NOT_FOUND) on `field`: another
+  // tenant's customer reads exactly like a missing one.
   async visibleCustomerOrThrow(principal: Principal, customerId: string, field = 'customerId'): Promise<CustomerEntity> {
-    assertUuid(customerId, field, 'customer');
-    const customer = (await this.visibleByIds(principal, [customerId])).get(customerId);
-    if (!customer) throw ContractsError.badInput(field, `customer ${customerId} not found`);
+    await this.directory.visibleCustomerOrThrow(principal, customerId, field);
+    const [customer] = await this.repo.findByIds([customerId]);
+    // customers are never deleted, so a customer just found visible is there
+    if (!customer) throw new AccessError('CUSTOMER_NOT_FOUND', `customer ${customerId} not found`, field);
     return customer;
   }
 
@@ -120,25 +124,25 @@ export class CustomersService {
     const discountBps = input.discountBps ?? 0;
     const list = input.wholesalePrices ?? [];
     if (!Number.isSafeInteger(discountBps) || discountBps < 0 || discountBps > 10_000) {
-      throw ContractsError.badInput('discountBps', 'discountBps must be between 0 and 10000 (100%)');
+      throw new ContractsError('BAD_INPUT', 'discountBps must be between 0 and 10000 (100%)', 'discountBps');
     }
-    if (discountBps > 0 && list.length > 0) throw ContractsError.badInput('wholesalePrices', 'a partner has either a discount or wholesale prices, not both');
+    if (discountBps > 0 && list.length > 0) throw new ContractsError('BAD_INPUT', 'a partner has either a discount or wholesale prices, not both', 'wholesalePrices');
     const wholesalePrices: WholesalePrices = {};
     if (list.length > 0) {
       const catalogue = await this.catalogue.catalogue();
       list.forEach((entry, i) => {
         const field = `wholesalePrices.${i}`;
-        if (wholesalePrices[entry.plan]) throw ContractsError.badInput(field, `plan ${entry.plan} is listed twice`);
+        if (wholesalePrices[entry.plan]) throw new ContractsError('BAD_INPUT', `plan ${entry.plan} is listed twice`, field);
         const prices = Object.fromEntries(
           (['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'] as const).filter((k) => entry[k] != null).map((k) => [k, entry[k] as number]),
         );
-        if (Object.keys(prices).length === 0) throw ContractsError.badInput(field, `give at least one price for ${entry.plan}`);
+        if (Object.keys(prices).length === 0) throw new ContractsError('BAD_INPUT', `give at least one price for ${entry.plan}`, field);
         wholesalePrices[entry.plan] = prices;
         // Throws BAD_USER_INPUT for a negative price or a fee the plan does not have.
         try {
-          planPricesFor(findPlan(catalogue, entry.plan as PlanCode), partnerPricingOf({ discountBps: 0, wholesalePrices: { [entry.plan]: prices } }));
+          planPricesFor(findPlan(catalogue, entry.plan), partnerPricingOf({ discountBps: 0, wholesalePrices: { [entry.plan]: prices } }));
         } catch (err) {
-          if (err instanceof ContractsError) throw ContractsError.badInput(field, err.message);
+          if (err instanceof ContractsError) throw new ContractsError('BAD_INPUT', err.message, field);
           throw err;
         }
       });

@@ -1,4 +1,4 @@
-import { ContractsError, ContractsErrorCode } from '../contracts.errors';
+import { ContractsError } from '../contracts.errors';
 import {
   assertRegistrationNumber,
   checkRegistrationNumber,
@@ -55,7 +55,7 @@ describe('qualified invoice issuer registration number', () => {
       assertRegistrationNumber('T123', 'issuer.registrationNumber');
     } catch (e) {
       expect(e).toBeInstanceOf(ContractsError);
-      expect(e).toMatchObject({ code: ContractsErrorCode.BAD_INPUT, kind: 'BAD_USER_INPUT', field: 'issuer.registrationNumber' });
+      expect(e).toMatchObject({ code: ContractsError.Code.BAD_INPUT, kind: 'BAD_USER_INPUT', field: 'issuer.registrationNumber' });
       expect((e as Error).message).toContain('exactly 13 digits');
     }
   });

@@ -54,7 +54,7 @@ export function isValidRegistrationNumber(value: string): boolean {
 // Throws BAD_INPUT naming `field` with the reason when invalid.
 export function assertRegistrationNumber(value: string, field = 'registrationNumber'): void {
   const check = checkRegistrationNumber(value);
-  if (!check.valid) throw ContractsError.badInput(field, `invalid registration number: ${check.message}`);
+  if (!check.valid) throw new ContractsError('BAD_INPUT', `invalid registration number: ${check.message}`, field);
 }
 
 function invalid(reason: RegistrationNumberProblem, message: string): RegistrationNumberCheck {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Principal } from '@kanshi/auth';
-import { InvoiceIssued } from '@kanshi/events';
+import { authorize, Principal } from '@kanshi/auth';
+import { InvoiceIssued, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { Clock } from '../adapters/clock.adapter';
@@ -13,7 +13,8 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
-import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
+import { ContractsPermissions } from '../contracts.permissions';
+
 import { BillingRunEntity } from './invoice.entity';
 import { BillableContractRow, InvoicesRepository, NewInvoiceLineRow, NewInvoiceRow } from './invoices.repository';
 
@@ -41,14 +42,14 @@ export class BillingRunService {
   ) {}
 
   async run(principal: Principal, period: string, opts: { draft?: boolean } = {}): Promise<BillingRunEntity> {
-    if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not run billing`);
+    authorize(principal, ContractsPermissions.runBilling);
     return this.runPeriod(period, { draft: opts.draft ?? false, startedBy: principal.subject });
   }
 
   async runPeriod(period: string, opts: { draft: boolean; startedBy: string }): Promise<BillingRunEntity> {
     const p = parseBillingPeriod(period, { dueInDays: this.config.invoiceDueInDays });
     // Invoices close at month end: a month is billed once it is over.
-    if (p.end.getTime() > this.clock.now().getTime()) throw ContractsError.badInput('period', `${p.period} closes on ${p.closingDate}; it can be billed from the next day`);
+    if (p.end.getTime() > this.clock.now().getTime()) throw new ContractsError('BAD_INPUT', `${p.period} closes on ${p.closingDate}; it can be billed from the next day`, 'period');
     const started = Date.now();
     const run = await this.repo.insertRun({ period: p.period, draft: opts.draft, startedBy: opts.startedBy });
     const recipients = await this.recipients(p.period, p.firstDay, p.closingDate);
@@ -195,9 +196,9 @@ export class BillingRunService {
 function toBill(c: BillableContractRow, period: string, endpointCounts: { date: string; count: number }[]): CustomerToBill['contracts'][number] {
   return {
     contractId: c.id,
-    plan: c.plan as PlanCodeValue,
-    serviceHours: c.serviceHours as ServiceHoursValue | null,
-    options: c.options as OptionCodeValue[],
+    plan: c.plan,
+    serviceHours: c.serviceHours,
+    options: c.options,
     prices: c.prices,
     startDate: c.serviceStartDate,
     endDate: c.endDate,

@@ -1,11 +1,16 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { enumOf } from '@kanshi/events';
 import { bigintNumber } from '../common/bigint.transformer';
 import { TaxByRate } from '../pricing/tax';
 
-export type InvoiceStatus = 'DRAFT' | 'ISSUED' | 'PAID' | 'OVERDUE' | 'VOID';
+export const INVOICE_STATUSES = ['DRAFT', 'ISSUED', 'PAID', 'OVERDUE', 'VOID'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const InvoiceStatus = enumOf(INVOICE_STATUSES);
 // NONE: nothing to send (a draft, or voided before it reached Stripe); PENDING: waiting for the
 // sync loop (new, retrying, or a void to pass on); SYNCED: Stripe agrees; FAILED: Stripe refused.
-export type StripeSyncStatus = 'NONE' | 'PENDING' | 'SYNCED' | 'FAILED';
+export const STRIPE_SYNC_STATUSES = ['NONE', 'PENDING', 'SYNCED', 'FAILED'] as const;
+export type StripeSyncStatus = (typeof STRIPE_SYNC_STATUSES)[number];
+export const StripeSyncStatus = enumOf(STRIPE_SYNC_STATUSES);
 
 // A Japanese qualified invoice (適格請求書): issuer and registration number, transaction date,
 // lines, totals and tax per rate, recipient. Rows are written in bulk by the billing run.

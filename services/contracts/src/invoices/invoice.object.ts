@@ -2,14 +2,8 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs
 import { connectionOf } from '@kanshi/platform';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { TaxByRateObject } from '../quotes/quote.object';
+import { InvoiceStatus, StripeSyncStatus } from './invoice.entity';
 
-export enum InvoiceStatus {
-  DRAFT = 'DRAFT',
-  ISSUED = 'ISSUED',
-  PAID = 'PAID',
-  OVERDUE = 'OVERDUE',
-  VOID = 'VOID',
-}
 registerEnumType(InvoiceStatus, {
   name: 'InvoiceStatus',
   description: 'Where an invoice is in its life',
@@ -22,12 +16,6 @@ registerEnumType(InvoiceStatus, {
   },
 });
 
-export enum StripeSyncStatus {
-  NONE = 'NONE',
-  PENDING = 'PENDING',
-  SYNCED = 'SYNCED',
-  FAILED = 'FAILED',
-}
 registerEnumType(StripeSyncStatus, {
   name: 'StripeSyncStatus',
   description: 'Whether an invoice has reached Stripe, where it is collected',
@@ -103,9 +91,9 @@ export class InvoiceObject {
   @Field(() => Int, { description: 'subtotal plus tax (JPY)' }) total: number;
   @Field(() => [TaxByRateObject], { description: 'Taxable amount and tax per consumption tax rate, highest rate first' }) taxByRate: TaxByRateObject[];
   @Field(() => [InvoiceCustomerSubtotalObject], { description: 'On a partner invoice, the subtotal per customer; on a customer invoice, the one customer' }) customerSubtotals: InvoiceCustomerSubtotalObject[];
-  @Field(() => InvoiceStatus, { description: 'Where the invoice is in its life: DRAFT, ISSUED, PAID, OVERDUE or VOID' }) status: string;
+  @Field(() => InvoiceStatus, { description: 'Where the invoice is in its life: DRAFT, ISSUED, PAID, OVERDUE or VOID' }) status: InvoiceStatus;
   @Field(() => String, { nullable: true, description: "The invoice's id in Stripe; null until it has been sent there" }) stripeInvoiceId: string | null;
-  @Field(() => StripeSyncStatus, { description: 'Whether the invoice has reached Stripe' }) stripeSyncStatus: string;
+  @Field(() => StripeSyncStatus, { description: 'Whether the invoice has reached Stripe' }) stripeSyncStatus: StripeSyncStatus;
   @Field(() => Date, { nullable: true, description: 'When it was issued (UTC instant); null while a draft' }) issuedAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When payment was recorded (UTC instant); null until paid' }) paidAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When it was voided (UTC instant); null unless void' }) voidedAt: Date | null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { decodeCursor } from '@kanshi/platform';
 import { EndpointDailyCount } from '../billing/invoice-builder';
 import { isUuid } from '../common/ids';
@@ -13,9 +14,9 @@ export interface BillableContractRow {
   customerName: string;
   partnerId: string | null;
   partnerName: string | null;
-  plan: string;
-  serviceHours: string | null;
-  options: string[];
+  plan: PlanCode;
+  serviceHours: ServiceHours | null;
+  options: OptionCode[];
   prices: ContractPrices;
   serviceStartDate: string;
   endDate: string | null;
@@ -100,9 +101,9 @@ export class InvoicesRepository {
       customerName: r.customer_name as string,
       partnerId: (r.partner_id as string | null) ?? null,
       partnerName: (r.partner_name as string | null) ?? null,
-      plan: r.plan as string,
-      serviceHours: (r.service_hours as string | null) ?? null,
-      options: r.options as string[],
+      plan: r.plan as PlanCode,
+      serviceHours: (r.service_hours as ServiceHours | null) ?? null,
+      options: r.options as OptionCode[],
       prices: r.prices as ContractPrices,
       serviceStartDate: r.service_start_date as string,
       endDate: (r.end_date as string | null) ?? null,

@@ -1,6 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { ContractsPermissions } from '../contracts.permissions';
 import { parseBillingPeriod } from '../billing/billing-period';
 import { reportRef, ReportRef } from '../common/report-ref.object';
 import { CustomerEntity } from '../customers/customer.entity';
@@ -26,6 +27,7 @@ export class InvoicesResolver {
   ) {}
 
   @Query(() => [InvoiceObject], { description: 'Invoices you may see (a partner: its own; a customer: its own), newest period first' })
+  @CallableBy(ContractsPermissions.readInvoices)
   invoices(
     @CurrentPrincipal() principal: Principal,
     @Args('customerId', { type: () => ID, nullable: true, description: 'Invoices covering this customer' }) customerId?: string,
@@ -35,6 +37,7 @@ export class InvoicesResolver {
   }
 
   @Query(() => InvoiceConnection, { description: 'The same as invoices, a page at a time' })
+  @CallableBy(ContractsPermissions.readInvoices)
   invoicePage(
     @CurrentPrincipal() principal: Principal,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'Page size: at most this many invoices (1 to 200)' }) first: number,
@@ -46,16 +49,19 @@ export class InvoicesResolver {
   }
 
   @Query(() => InvoiceObject, { nullable: true, description: "null when missing or another tenant's" })
+  @CallableBy(ContractsPermissions.readInvoices)
   invoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The invoice's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [BillingRunObject], { description: 'Provider staff: billing runs, newest first' })
+  @CallableBy(ContractsPermissions.readBillingRuns)
   billingRuns(@CurrentPrincipal() principal: Principal, @Args('period', { nullable: true, description: 'Only runs of this month, YYYY-MM' }) period?: string) {
     return this.service.runs(principal, period);
   }
 
   @Mutation(() => BillingRunObject, { description: 'provider_admin: bill a closed month; running it again never duplicates an invoice or a line' })
+  @CallableBy(ContractsPermissions.runBilling)
   runBilling(
     @CurrentPrincipal() principal: Principal,
     @Args('period', { description: 'YYYY-MM' }) period: string,
@@ -65,16 +71,19 @@ export class InvoicesResolver {
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: issue a draft invoice (numbers it, sends it to Stripe)' })
+  @CallableBy(ContractsPermissions.changeInvoices)
   issueInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft invoice to issue' }) id: string) {
     return this.service.issue(principal, id);
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: void an unpaid invoice (also in Stripe)' })
+  @CallableBy(ContractsPermissions.changeInvoices)
   voidInvoice(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The invoice to void' }) id: string) {
     return this.service.void(principal, id);
   }
 
   @Mutation(() => InvoiceObject, { description: 'provider_admin: try again an invoice Stripe refused, once the cause is fixed' })
+  @CallableBy(ContractsPermissions.changeInvoices)
   retryStripeSync(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The invoice whose Stripe sync FAILED' }) id: string) {
     return this.service.retrySync(principal, id);
   }

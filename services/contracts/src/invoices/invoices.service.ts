@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
@@ -10,6 +10,7 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { BillingRunEntity, InvoiceEntity, InvoiceLineEntity } from './invoice.entity';
 import { InvoiceFilter, InvoicesRepository } from './invoices.repository';
 
@@ -25,11 +26,13 @@ export class InvoicesService {
   ) {}
 
   list(principal: Principal, filter: InvoiceFilter): Promise<InvoiceEntity[]> {
+    authorize(principal, ContractsPermissions.readInvoices);
     return this.repo.list(scopeOf(principal), filter);
   }
 
   async page(principal: Principal, filter: InvoiceFilter, first: number, after?: string): Promise<ConnectionShape<InvoiceEntity>> {
-    if (!Number.isInteger(first) || first < 1 || first > 200) throw ContractsError.badInput('first', 'first must be between 1 and 200');
+    authorize(principal, ContractsPermissions.readInvoices);
+    if (!Number.isInteger(first) || first < 1 || first > 200) throw new ContractsError('BAD_INPUT', 'first must be between 1 and 200', 'first');
     const rows = await this.repo.list(scopeOf(principal), filter, first + 1, after);
     return pageOf(rows, first, (i) => ({ sortKey: i.period, id: i.id }));
   }
@@ -45,7 +48,7 @@ export class InvoicesService {
   }
 
   runs(principal: Principal, period?: string): Promise<BillingRunEntity[]> {
-    if (!principal.isProvider) throw ContractsError.forbidden('billing runs are for provider staff');
+    authorize(principal, ContractsPermissions.readBillingRuns);
     return this.repo.runs(period);
   }
 
@@ -55,10 +58,10 @@ export class InvoicesService {
 
   // Issues a draft left by a draft run: its number is taken from the same gap-free counter.
   async issue(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
-      if (invoice.status !== 'DRAFT') throw ContractsError.badInput('id', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`);
+      if (invoice.status !== 'DRAFT') throw new ContractsError('BAD_INPUT', `invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`, 'id');
       const year = Number(invoice.period.slice(0, 4));
       const prefix = this.config.INVOICE_NUMBER_PREFIX;
       const sequence = await this.numbers.allocate(em, prefix, year);
@@ -81,12 +84,12 @@ export class InvoicesService {
   // A voided invoice keeps its number (numbers are never reused); its charges become billable
   // again, so the next run of the period bills them on a new invoice.
   async void(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
       if (invoice.status === 'VOID') return invoice;
-      if (invoice.status === 'PAID') throw ContractsError.badInput('id', `invoice ${invoice.number} is paid; issue a credit note instead`);
-      if (invoice.status === 'DRAFT') throw ContractsError.badInput('id', 'a draft has no number to void; the next billing run rebuilds it');
+      if (invoice.status === 'PAID') throw new ContractsError('BAD_INPUT', `invoice ${invoice.number} is paid; issue a credit note instead`, 'id');
+      if (invoice.status === 'DRAFT') throw new ContractsError('BAD_INPUT', 'a draft has no number to void; the next billing run rebuilds it', 'id');
       await this.voidWithin(em, invoice, this.clock.now(), 'local');
       return (await this.lockedOrThrow(em, id)) as InvoiceEntity;
     });
@@ -107,10 +110,10 @@ export class InvoicesService {
   }
 
   async retrySync(principal: Principal, id: string): Promise<InvoiceEntity> {
-    assertBillingAdmin(principal);
+    authorize(principal, ContractsPermissions.changeInvoices);
     return this.ds.transaction(async (em) => {
       const invoice = await this.lockedOrThrow(em, id);
-      if (invoice.stripeSyncStatus !== 'FAILED') throw ContractsError.badInput('id', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`);
+      if (invoice.stripeSyncStatus !== 'FAILED') throw new ContractsError('BAD_INPUT', `Stripe sync of ${invoice.number} is ${invoice.stripeSyncStatus.toLowerCase()}, not failed`, 'id');
       invoice.stripeSyncStatus = 'PENDING';
       invoice.stripeSyncAttempts = 0;
       invoice.stripeNextAttemptAt = new Date();
@@ -129,11 +132,7 @@ export class InvoicesService {
 
   private async lockedOrThrow(em: EntityManager, id: string): Promise<InvoiceEntity> {
     const invoice = await this.repo.forUpdate(em, id);
-    if (!invoice) throw ContractsError.notFound(`invoice ${id} not found`);
+    if (!invoice) throw new ContractsError('NOT_FOUND', `invoice ${id} not found`);
     return invoice;
   }
-}
-
-function assertBillingAdmin(principal: Principal): void {
-  if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not change invoices`);
 }

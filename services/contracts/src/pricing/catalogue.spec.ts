@@ -1,14 +1,12 @@
-import { ContractsErrorCode } from '../contracts.errors';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { ContractsError } from '../contracts.errors';
 import {
   Catalogue,
   DEFAULT_MDR_UNIT_PRICE_JPY,
   findOption,
   findPlan,
-  OptionCode,
-  PlanCode,
   plansInForce,
   SEED_CATALOGUE,
-  ServiceHours,
   validateCatalogue,
 } from './catalogue';
 
@@ -69,7 +67,7 @@ describe('catalogue versions', () => {
   });
 
   it('does not offer a plan before its first entry takes effect', () => {
-    expect(() => findPlan(raised, PlanCode.MDR, '2016-12-31')).toThrow(expect.objectContaining({ code: ContractsErrorCode.BAD_INPUT, field: 'plan' }));
+    expect(() => findPlan(raised, PlanCode.MDR, '2016-12-31')).toThrow(expect.objectContaining({ code: ContractsError.Code.BAD_INPUT, field: 'plan' }));
   });
 
   it('rejects duplicate versions, quote-only plans with prices and versions that go back in time', () => {

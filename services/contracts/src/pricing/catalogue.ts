@@ -6,30 +6,8 @@
 // signed contract or its invoices. Reference prices are from the service description; the
 // contract terms in force are version 1.1 of 2017-02-01, which dates the seed entries.
 import { CalendarDate, isCalendarDate } from '@kanshi/calendar';
+import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode, SERVICE_HOURS, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
-
-export enum PlanCode {
-  FE_ALERT_ANALYSIS = 'FE_ALERT_ANALYSIS',
-  FE_SECURITY_MONITORING = 'FE_SECURITY_MONITORING',
-  MDR = 'MDR',
-  INTEGRATED_MANAGEMENT = 'INTEGRATED_MANAGEMENT',
-  SOC_DESIGN = 'SOC_DESIGN',
-}
-
-// BUSINESS_HOURS: weekdays 9:00-17:30 JST, not Japanese public holidays. ALWAYS: 24/365.
-export enum ServiceHours {
-  BUSINESS_HOURS = 'BUSINESS_HOURS',
-  ALWAYS = 'ALWAYS',
-}
-
-export enum OptionCode {
-  LIVENESS_MONITORING = 'LIVENESS_MONITORING',
-}
-
-// The same codes as plain strings ('MDR'), as @kanshi/events and GraphQL inputs carry them.
-export type PlanCodeValue = `${PlanCode}`;
-export type ServiceHoursValue = `${ServiceHours}`;
-export type OptionCodeValue = `${OptionCode}`;
 
 // fixed: initial + monthly fee; per_endpoint: a monthly fee per managed endpoint;
 // quote_only: no list price, sales enters the lines of each quote.
@@ -182,15 +160,15 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
 });
 
 export function isPlanCode(value: unknown): value is PlanCode {
-  return Object.values(PlanCode).includes(value as PlanCode);
+  return (PLAN_CODES as readonly unknown[]).includes(value);
 }
 
 export function isServiceHours(value: unknown): value is ServiceHours {
-  return Object.values(ServiceHours).includes(value as ServiceHours);
+  return (SERVICE_HOURS as readonly unknown[]).includes(value);
 }
 
 export function isOptionCode(value: unknown): value is OptionCode {
-  return Object.values(OptionCode).includes(value as OptionCode);
+  return (OPTION_CODES as readonly unknown[]).includes(value);
 }
 
 // The plan entry in force on `asOf` (a JST date); without `asOf`, the highest version.
@@ -200,10 +178,7 @@ export function findPlan(catalogue: Catalogue, code: PlanCode, asOf?: CalendarDa
     asOf,
   );
   if (!entry) {
-    throw ContractsError.badInput(
-      'plan',
-      asOf ? `plan ${String(code)} is not offered on ${asOf}` : `unknown plan ${String(code)}`,
-    );
+    throw new ContractsError('BAD_INPUT', asOf ? `plan ${String(code)} is not offered on ${asOf}` : `unknown plan ${String(code)}`, 'plan');
   }
   return entry;
 }
@@ -214,17 +189,14 @@ export function findOption(catalogue: Catalogue, code: OptionCode, asOf?: Calend
     asOf,
   );
   if (!entry) {
-    throw ContractsError.badInput(
-      'options',
-      asOf ? `option ${String(code)} is not offered on ${asOf}` : `unknown option ${String(code)}`,
-    );
+    throw new ContractsError('BAD_INPUT', asOf ? `option ${String(code)} is not offered on ${asOf}` : `unknown option ${String(code)}`, 'options');
   }
   return entry;
 }
 
 // One entry per plan code, as offered on `asOf` (for the `plans` query), in enum order.
 export function plansInForce(catalogue: Catalogue, asOf?: CalendarDate): CataloguePlan[] {
-  return Object.values(PlanCode)
+  return PLAN_CODES
     .map((code) =>
       pickVersion(
         catalogue.plans.filter((p) => p.code === code),
@@ -237,7 +209,7 @@ export function plansInForce(catalogue: Catalogue, asOf?: CalendarDate): Catalog
 // Consistency checks for a catalogue before it is stored or used (seeding, admin edits).
 export function validateCatalogue(catalogue: Catalogue): void {
   const fail = (message: string) => {
-    throw ContractsError.badInput('catalogue', message);
+    throw new ContractsError('BAD_INPUT', message, 'catalogue');
   };
   const seen = new Set<string>();
   for (const entry of [...catalogue.plans, ...catalogue.options]) {

@@ -1,7 +1,8 @@
+import { OptionCode, PlanCode } from '@kanshi/events';
 // Prices as sold: what a quote fixes and a contract keeps (grandfathered), and how a partner's
 // terms turn catalogue prices into the partner's prices.
 import { ContractsError } from '../contracts.errors';
-import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode, OptionCode, PlanCode } from './catalogue';
+import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode } from './catalogue';
 import { assertBasisPoints, assertYen, basisPointsOf } from './money';
 import { assertTaxRate } from './tax';
 
@@ -80,22 +81,22 @@ export function validatePartnerPricing(pricing: PartnerPricing): void {
     return;
   }
   if (pricing.kind !== 'wholesale') {
-    throw ContractsError.badInput(field, 'partner pricing is either a discount or wholesale prices');
+    throw new ContractsError('BAD_INPUT', 'partner pricing is either a discount or wholesale prices', field);
   }
   for (const [code, prices] of Object.entries(pricing.plans ?? {})) {
-    if (!isPlanCode(code)) throw ContractsError.badInput(field, `unknown plan ${code} in wholesale prices`);
+    if (!isPlanCode(code)) throw new ContractsError('BAD_INPUT', `unknown plan ${code} in wholesale prices`, field);
     for (const [fee, value] of Object.entries(prices ?? {})) {
       if (!['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'].includes(fee)) {
-        throw ContractsError.badInput(field, `unknown wholesale price ${fee} for ${code}`);
+        throw new ContractsError('BAD_INPUT', `unknown wholesale price ${fee} for ${code}`, field);
       }
       assertYen(value, `${field}.plans.${code}.${fee}`, { min: 0 });
     }
   }
   for (const [code, prices] of Object.entries(pricing.options ?? {})) {
-    if (!isOptionCode(code)) throw ContractsError.badInput(field, `unknown option ${code} in wholesale prices`);
+    if (!isOptionCode(code)) throw new ContractsError('BAD_INPUT', `unknown option ${code} in wholesale prices`, field);
     for (const [fee, value] of Object.entries(prices ?? {})) {
       if (!['initialFee', 'monthlyFee'].includes(fee)) {
-        throw ContractsError.badInput(field, `unknown wholesale price ${fee} for ${code}`);
+        throw new ContractsError('BAD_INPUT', `unknown wholesale price ${fee} for ${code}`, field);
       }
       assertYen(value, `${field}.options.${code}.${fee}`, { min: 0 });
     }
@@ -121,7 +122,7 @@ export function planPricesFor(plan: CataloguePlan, partner?: PartnerPricing | nu
   const wholesale = partner.plans[plan.code] ?? {};
   for (const fee of ['initialFee', 'monthlyFee', 'perEndpointMonthlyFee'] as const) {
     if (wholesale[fee] !== undefined && list[fee] === null) {
-      throw ContractsError.badInput('partnerPricing', `plan ${plan.code} has no ${fee} to set a wholesale price for`);
+      throw new ContractsError('BAD_INPUT', `plan ${plan.code} has no ${fee} to set a wholesale price for`, 'partnerPricing');
     }
   }
   return {
@@ -154,14 +155,14 @@ export function optionPricesFor(
 // Checks prices read back from a contract before billing from them.
 export function validateContractPrices(prices: ContractPrices, field: string): void {
   if (!prices || typeof prices !== 'object' || !Array.isArray(prices.quotedLines) || !prices.options || typeof prices.options !== 'object') {
-    throw ContractsError.badInput(field, 'contract prices need fees, options and quoted lines');
+    throw new ContractsError('BAD_INPUT', 'contract prices need fees, options and quoted lines', field);
   }
   assertYen(prices.initialFee, `${field}.initialFee`, { min: 0 });
   assertYen(prices.monthlyFee, `${field}.monthlyFee`, { min: 0 });
   assertYen(prices.perEndpointMonthlyFee, `${field}.perEndpointMonthlyFee`, { min: 0 });
   assertBasisPoints(prices.discountBasisPoints, `${field}.discountBasisPoints`);
   for (const [code, option] of Object.entries(prices.options)) {
-    if (!isOptionCode(code)) throw ContractsError.badInput(`${field}.options`, `unknown option ${code}`);
+    if (!isOptionCode(code)) throw new ContractsError('BAD_INPUT', `unknown option ${code}`, `${field}.options`);
     assertYen(option?.initialFee, `${field}.options.${code}.initialFee`, { min: 0 });
     assertYen(option?.monthlyFee, `${field}.options.${code}.monthlyFee`, { min: 0 });
   }
@@ -169,12 +170,12 @@ export function validateContractPrices(prices: ContractPrices, field: string): v
   prices.quotedLines.forEach((line, i) => {
     const at = `${field}.quotedLines.${i}`;
     if (typeof line.key !== 'string' || line.key === '' || keys.has(line.key)) {
-      throw ContractsError.badInput(`${at}.key`, 'each quoted line needs a unique key');
+      throw new ContractsError('BAD_INPUT', 'each quoted line needs a unique key', `${at}.key`);
     }
     keys.add(line.key);
-    if (!RECURRENCES.includes(line.recurring)) throw ContractsError.badInput(`${at}.recurring`, 'unknown recurrence');
+    if (!RECURRENCES.includes(line.recurring)) throw new ContractsError('BAD_INPUT', 'unknown recurrence', `${at}.recurring`);
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
-      throw ContractsError.badInput(`${at}.quantity`, 'quantity must be a whole number of at least 1');
+      throw new ContractsError('BAD_INPUT', 'quantity must be a whole number of at least 1', `${at}.quantity`);
     }
     assertYen(line.unitPrice, `${at}.unitPrice`);
     assertTaxRate(line.taxRate, `${at}.taxRate`);

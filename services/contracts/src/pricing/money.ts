@@ -10,10 +10,10 @@ export const BASIS_POINTS_PER_UNIT = 10_000;
 
 export function assertYen(value: unknown, field: string, options: { min?: number } = {}): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw ContractsError.badInput(field, `${field} must be a whole number of yen`);
+    throw new ContractsError('BAD_INPUT', `${field} must be a whole number of yen`, field);
   }
   if (options.min !== undefined && value < options.min) {
-    throw ContractsError.badInput(field, `${field} must be at least ${options.min}`);
+    throw new ContractsError('BAD_INPUT', `${field} must be at least ${options.min}`, field);
   }
 }
 
@@ -66,19 +66,19 @@ export function basisPointsOf(amount: number, basisPoints: number): number {
 
 export function assertRoundingMode(value: unknown, field: string): asserts value is RoundingMode {
   if (!ROUNDING_MODES.includes(value as RoundingMode)) {
-    throw ContractsError.badInput(field, `${field} must be one of ${ROUNDING_MODES.join(', ')}`);
+    throw new ContractsError('BAD_INPUT', `${field} must be one of ${ROUNDING_MODES.join(', ')}`, field);
   }
 }
 
 export function assertBasisPoints(value: unknown, field: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > BASIS_POINTS_PER_UNIT) {
-    throw ContractsError.badInput(field, `${field} must be whole basis points between 0 and 10000 (100%)`);
+    throw new ContractsError('BAD_INPUT', `${field} must be whole basis points between 0 and 10000 (100%)`, field);
   }
 }
 
 function toSafeYen(value: bigint, field: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw ContractsError.badInput(field, `${field} is too large to be represented exactly`);
+    throw new ContractsError('BAD_INPUT', `${field} is too large to be represented exactly`, field);
   }
   return Number(value);
 }

@@ -1,5 +1,6 @@
-import { ContractsError, ContractsErrorCode } from '../contracts.errors';
-import { Catalogue, findPlan, OptionCode, PlanCode, SEED_CATALOGUE, ServiceHours } from './catalogue';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { ContractsError } from '../contracts.errors';
+import { Catalogue, findPlan, SEED_CATALOGUE } from './catalogue';
 import { PartnerPricing } from './contract-prices';
 import { computeQuote, QuoteInput } from './quote-calculator';
 
@@ -10,7 +11,7 @@ function badInputField(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ContractsError && e.code === ContractsErrorCode.BAD_INPUT) return e.field;
+    if (e instanceof ContractsError && e.code === ContractsError.Code.BAD_INPUT) return e.field;
     throw e;
   }
   throw new Error('expected a BAD_INPUT error');

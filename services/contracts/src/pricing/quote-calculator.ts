@@ -7,6 +7,7 @@
 // The result also carries `contractPrices`: the per-month prices a contract made from this quote
 // keeps for its whole life, whatever the catalogue later says.
 import { CalendarDate, toTokyoDate } from '@kanshi/calendar';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractsError } from '../contracts.errors';
 import {
   Catalogue,
@@ -15,13 +16,7 @@ import {
   isOptionCode,
   isPlanCode,
   isServiceHours,
-  OptionCode,
-  OptionCodeValue,
-  PlanCode,
-  PlanCodeValue,
   SERVICE_HOURS_LABELS,
-  ServiceHours,
-  ServiceHoursValue,
 } from './catalogue';
 import {
   ContractOptionPrice,
@@ -54,11 +49,11 @@ export interface QuoteCustomLineInput {
 export type QuoteDiscount = { percent: number } | { amount: number; taxRate?: number };
 
 export interface QuoteInput {
-  plan: PlanCode | PlanCodeValue;
+  plan: PlanCode | PlanCode;
   // Required when the plan offers several hours; defaults to the only one otherwise; must be
   // absent for consulting.
-  serviceHours?: ServiceHours | ServiceHoursValue | null;
-  options?: readonly (OptionCode | OptionCodeValue)[] | null;
+  serviceHours?: ServiceHours | ServiceHours | null;
+  options?: readonly (OptionCode | OptionCode)[] | null;
   // Managed endpoints, required for per-endpoint plans (MDR).
   endpointCount?: number | null;
   termMonths: number;
@@ -105,40 +100,37 @@ export function computeQuote(
 ): QuoteResult {
   const taxRounding = settings.taxRounding ?? DEFAULT_TAX_ROUNDING;
   assertRoundingMode(taxRounding, 'taxRounding');
-  if (!isPlanCode(input.plan)) throw ContractsError.badInput('plan', `unknown plan ${JSON.stringify(input.plan)}`);
+  if (!isPlanCode(input.plan)) throw new ContractsError('BAD_INPUT', `unknown plan ${JSON.stringify(input.plan)}`, 'plan');
   const asOf = input.quoteDate == null ? undefined : toTokyoDate(input.quoteDate, 'quoteDate');
   const plan = findPlan(catalogue, input.plan, asOf);
   const termMonths = input.termMonths;
   if (!Number.isSafeInteger(termMonths) || termMonths < 1 || termMonths > MAX_TERM_MONTHS) {
-    throw ContractsError.badInput('termMonths', `termMonths must be a whole number of months from 1 to ${MAX_TERM_MONTHS}`);
+    throw new ContractsError('BAD_INPUT', `termMonths must be a whole number of months from 1 to ${MAX_TERM_MONTHS}`, 'termMonths');
   }
 
   // Hours.
-  let serviceHours = (input.serviceHours ?? null) as ServiceHours | null;
+  let serviceHours = input.serviceHours ?? null;
   if (plan.serviceHours.length === 0) {
     if (serviceHours !== null) {
-      throw ContractsError.badInput('serviceHours', `${plan.name} has no service hours`);
+      throw new ContractsError('BAD_INPUT', `${plan.name} has no service hours`, 'serviceHours');
     }
   } else if (serviceHours === null) {
     if (plan.serviceHours.length > 1) {
-      throw ContractsError.badInput('serviceHours', `choose the service hours of ${plan.name}: ${plan.serviceHours.join(' or ')}`);
+      throw new ContractsError('BAD_INPUT', `choose the service hours of ${plan.name}: ${plan.serviceHours.join(' or ')}`, 'serviceHours');
     }
     serviceHours = plan.serviceHours[0];
   } else if (!isServiceHours(serviceHours) || !plan.serviceHours.includes(serviceHours)) {
-    throw ContractsError.badInput(
-      'serviceHours',
-      `${plan.name} is offered ${plan.serviceHours.map((h) => SERVICE_HOURS_LABELS[h].en).join(' or ')} only, not ${String(serviceHours)}`,
-    );
+    throw new ContractsError('BAD_INPUT', `${plan.name} is offered ${plan.serviceHours.map((h) => SERVICE_HOURS_LABELS[h].en).join(' or ')} only, not ${String(serviceHours)}`, 'serviceHours');
   }
 
   // Options.
   const seenOptions = new Set<OptionCode>();
   for (const code of input.options ?? []) {
-    if (!isOptionCode(code)) throw ContractsError.badInput('options', `unknown option ${JSON.stringify(code)}`);
-    if (seenOptions.has(code)) throw ContractsError.badInput('options', `option ${code} is listed twice`);
+    if (!isOptionCode(code)) throw new ContractsError('BAD_INPUT', `unknown option ${JSON.stringify(code)}`, 'options');
+    if (seenOptions.has(code)) throw new ContractsError('BAD_INPUT', `option ${code} is listed twice`, 'options');
     seenOptions.add(code);
     if (!plan.availableOptions.includes(code) && !plan.includedOptions.includes(code)) {
-      throw ContractsError.badInput('options', `option ${code} is not available with ${plan.name}`);
+      throw new ContractsError('BAD_INPUT', `option ${code} is not available with ${plan.name}`, 'options');
     }
   }
 
@@ -146,16 +138,16 @@ export function computeQuote(
   const endpointCount = input.endpointCount ?? null;
   if (plan.pricing === 'per_endpoint') {
     if (endpointCount === null || !Number.isSafeInteger(endpointCount) || endpointCount < 1) {
-      throw ContractsError.badInput('endpointCount', `${plan.name} is priced per endpoint: give the number of endpoints (a whole number, at least 1)`);
+      throw new ContractsError('BAD_INPUT', `${plan.name} is priced per endpoint: give the number of endpoints (a whole number, at least 1)`, 'endpointCount');
     }
   } else if (endpointCount !== null) {
-    throw ContractsError.badInput('endpointCount', `${plan.name} is not priced per endpoint`);
+    throw new ContractsError('BAD_INPUT', `${plan.name} is not priced per endpoint`, 'endpointCount');
   }
 
   // Custom lines: the whole price of a quote-only plan; extras on a catalogue plan.
   const customLines = input.customLines ?? [];
   if (plan.pricing === 'quote_only' && customLines.length === 0) {
-    throw ContractsError.badInput('customLines', `${plan.name} is quoted individually: enter the quote lines`);
+    throw new ContractsError('BAD_INPUT', `${plan.name} is quoted individually: enter the quote lines`, 'customLines');
   }
   customLines.forEach((line, i) => validateCustomLine(line, `customLines.${i}`));
 
@@ -243,7 +235,7 @@ export function computeQuote(
         'subtotal',
       );
       if (amount > base) {
-        throw ContractsError.badInput('discount', `the discount (${amount}) exceeds the ${taxRate}% items of the quote (${base})`);
+        throw new ContractsError('BAD_INPUT', `the discount (${amount}) exceeds the ${taxRate}% items of the quote (${base})`, 'discount');
       }
       lines.push(line('DISCOUNT', 'Discount', '値引き', 1, -amount, 'one_off', null, taxRate));
       quotedLines.push({
@@ -256,7 +248,7 @@ export function computeQuote(
         taxRate,
       });
     } else {
-      throw ContractsError.badInput('discount', 'a discount is either { percent } or { amount }');
+      throw new ContractsError('BAD_INPUT', 'a discount is either { percent } or { amount }', 'discount');
     }
   }
 
@@ -293,7 +285,7 @@ export function percentToBasisPoints(percent: number): number {
   const scaled = typeof percent === 'number' ? percent * 100 : NaN;
   const basisPoints = Math.round(scaled);
   if (!Number.isFinite(scaled) || Math.abs(scaled - basisPoints) > 1e-6 || basisPoints < 1 || basisPoints > BASIS_POINTS_PER_UNIT) {
-    throw ContractsError.badInput('discount.percent', 'the discount percent must be above 0 and at most 100, with at most two decimals');
+    throw new ContractsError('BAD_INPUT', 'the discount percent must be above 0 and at most 100, with at most two decimals', 'discount.percent');
   }
   return basisPoints;
 }
@@ -353,22 +345,22 @@ function formatBasisPoints(basisPoints: number): string {
 
 function validateCustomLine(custom: QuoteCustomLineInput, field: string): void {
   if (typeof custom.description !== 'string' || custom.description.trim() === '') {
-    throw ContractsError.badInput('customLines', `${field}: a description is required`);
+    throw new ContractsError('BAD_INPUT', `${field}: a description is required`, 'customLines');
   }
   if (custom.descriptionJa !== undefined && (typeof custom.descriptionJa !== 'string' || custom.descriptionJa.trim() === '')) {
-    throw ContractsError.badInput('customLines', `${field}: the Japanese description cannot be empty`);
+    throw new ContractsError('BAD_INPUT', `${field}: the Japanese description cannot be empty`, 'customLines');
   }
   if (!Number.isSafeInteger(custom.quantity) || custom.quantity < 1) {
-    throw ContractsError.badInput('customLines', `${field}: quantity must be a whole number of at least 1`);
+    throw new ContractsError('BAD_INPUT', `${field}: quantity must be a whole number of at least 1`, 'customLines');
   }
   if (!Number.isSafeInteger(custom.unitPrice) || custom.unitPrice < 0) {
-    throw ContractsError.badInput('customLines', `${field}: unitPrice must be whole yen, 0 or more (use discount for reductions)`);
+    throw new ContractsError('BAD_INPUT', `${field}: unitPrice must be whole yen, 0 or more (use discount for reductions)`, 'customLines');
   }
   if (custom.recurring !== undefined && !RECURRENCES.includes(custom.recurring)) {
-    throw ContractsError.badInput('customLines', `${field}: recurring must be one of ${RECURRENCES.join(', ')}`);
+    throw new ContractsError('BAD_INPUT', `${field}: recurring must be one of ${RECURRENCES.join(', ')}`, 'customLines');
   }
   if (custom.taxRate !== undefined && (!Number.isInteger(custom.taxRate) || custom.taxRate < 0 || custom.taxRate > 100)) {
-    throw ContractsError.badInput('customLines', `${field}: taxRate must be a whole percent between 0 and 100`);
+    throw new ContractsError('BAD_INPUT', `${field}: taxRate must be a whole percent between 0 and 100`, 'customLines');
   }
   multiplyYen(custom.quantity, custom.unitPrice, 'customLines');
 }

@@ -29,7 +29,7 @@ export interface DocumentTotals {
 
 export function assertTaxRate(value: unknown, field: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
-    throw ContractsError.badInput(field, `${field} must be a whole percent between 0 and 100`);
+    throw new ContractsError('BAD_INPUT', `${field} must be a whole percent between 0 and 100`, field);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { OPTION_CODES, PLAN_CODES, SERVICE_HOURS } from '@kanshi/events';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode, SERVICE_HOURS, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 
 export enum LineRecurrence {
@@ -42,9 +42,9 @@ export class QuoteDiscountInput {
 @InputType({ description: 'What a quote is priced from' })
 export class CreateQuoteInput {
   @Field(() => ID, { description: 'The customer the quote is for; must be visible to the caller' }) @IsString() customerId: string;
-  @Field(() => PlanCode, { description: 'The plan to quote' }) @IsIn(PLAN_CODES) plan: string;
-  @Field(() => ServiceHours, { nullable: true, description: 'Required when the plan offers both' }) @IsOptional() @IsIn(SERVICE_HOURS) serviceHours?: string;
-  @Field(() => [OptionCode], { nullable: true, description: 'Options to add to the plan; none when omitted' }) @IsOptional() @IsArray() @IsIn(OPTION_CODES, { each: true }) options?: string[];
+  @Field(() => PlanCode, { description: 'The plan to quote' }) @IsIn(PLAN_CODES) plan: PlanCode;
+  @Field(() => ServiceHours, { nullable: true, description: 'Required when the plan offers both' }) @IsOptional() @IsIn(SERVICE_HOURS) serviceHours?: ServiceHours;
+  @Field(() => [OptionCode], { nullable: true, description: 'Options to add to the plan; none when omitted' }) @IsOptional() @IsArray() @IsIn(OPTION_CODES, { each: true }) options?: OptionCode[];
   @Field(() => Int, { nullable: true, description: 'Managed endpoints (MDR)' }) @IsOptional() @IsInt() endpointCount?: number;
   @Field(() => Int, { nullable: true, defaultValue: 12, description: 'Term in months' }) @IsOptional() @IsInt() termMonths?: number;
   @Field(() => CalendarDateScalar, { description: 'First day of service (JST)' }) @IsString() startDate: string;

@@ -1,10 +1,16 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { enumOf, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { bigintNumber } from '../common/bigint.transformer';
 import { ContractPrices, PartnerPricing } from '../pricing/contract-prices';
 import { QuoteCustomLineInput, QuoteDiscount, QuoteLine } from '../pricing/quote-calculator';
 import { TaxByRate } from '../pricing/tax';
 
-export type QuoteStatus = 'DRAFT' | 'SENT' | 'ACCEPTED' | 'WITHDRAWN';
+// A quote's status as callers see it. EXPIRED is never stored: a draft or sent quote past its
+// validity reads as expired.
+export const QUOTE_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'EXPIRED', 'WITHDRAWN'] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+export const QuoteStatus = enumOf(QUOTE_STATUSES);
+export type StoredQuoteStatus = Exclude<QuoteStatus, 'EXPIRED'>;
 
 // A quote keeps what it was computed from and the result, so it reads the same forever and the
 // contract made from it inherits exactly the prices shown.
@@ -13,10 +19,10 @@ export class QuoteEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column() number: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column() plan: string;
+  @Column({ type: 'text' }) plan: PlanCode;
   @Column({ name: 'plan_version', type: 'int' }) planVersion: number;
-  @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: string | null;
-  @Column({ type: 'text', array: true }) options: string[];
+  @Column({ name: 'service_hours', type: 'text', nullable: true }) serviceHours: ServiceHours | null;
+  @Column({ type: 'text', array: true }) options: OptionCode[];
   @Column({ name: 'endpoint_count', type: 'int', nullable: true }) endpointCount: number | null;
   @Column({ name: 'term_months', type: 'int' }) termMonths: number;
   @Column({ name: 'start_date', type: 'date' }) startDate: string;
@@ -33,7 +39,7 @@ export class QuoteEntity {
   @Column({ name: 'monthly_total', type: 'bigint', transformer: bigintNumber }) monthlyTotal: number;
   @Column({ name: 'contract_prices', type: 'jsonb' }) contractPrices: ContractPrices;
   @Column({ name: 'partner_pricing', type: 'jsonb', nullable: true }) partnerPricing: PartnerPricing | null;
-  @Column({ type: 'text' }) status: QuoteStatus;
+  @Column({ type: 'text' }) status: StoredQuoteStatus;
   @Column({ name: 'pdf_report_id', type: 'uuid', nullable: true }) pdfReportId: string | null;
   @Column({ name: 'created_by' }) createdBy: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

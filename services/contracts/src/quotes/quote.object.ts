@@ -1,15 +1,10 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OptionCode, PlanCode, ServiceHours } from '../catalogue/plan.object';
+import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
 import { LineRecurrence } from './create-quote.input';
+import { QuoteStatus } from './quote.entity';
 
-export enum QuoteStatus {
-  DRAFT = 'DRAFT',
-  SENT = 'SENT',
-  ACCEPTED = 'ACCEPTED',
-  EXPIRED = 'EXPIRED',
-  WITHDRAWN = 'WITHDRAWN',
-}
 registerEnumType(QuoteStatus, {
   name: 'QuoteStatus',
   description: 'Where a quote is in its life',
@@ -48,10 +43,10 @@ export class QuoteObject {
   @Field(() => ID, { description: "The quote's id" }) id: string;
   @Field({ description: 'The quote number printed on the PDF (a prefix, the year and a sequence number); unique' }) number: string;
   @Field(() => ID, { description: 'The customer the quote is for' }) customerId: string;
-  @Field(() => PlanCode, { description: 'The plan offered' }) plan: string;
+  @Field(() => PlanCode, { description: 'The plan offered' }) plan: PlanCode;
   @Field(() => Int, { description: 'The catalogue version of the plan whose prices the quote uses' }) planVersion: number;
-  @Field(() => ServiceHours, { nullable: true, description: 'The service hours offered; null when the plan has only one kind' }) serviceHours: string | null;
-  @Field(() => [OptionCode], { description: 'The options offered with the plan (empty when none)' }) options: string[];
+  @Field(() => ServiceHours, { nullable: true, description: 'The service hours offered; null when the plan has only one kind' }) serviceHours: ServiceHours | null;
+  @Field(() => [OptionCode], { description: 'The options offered with the plan (empty when none)' }) options: OptionCode[];
   @Field(() => Int, { nullable: true, description: 'Managed endpoints the quote is priced for (MDR); null for plans not billed per endpoint' }) endpointCount: number | null;
   @Field(() => Int, { description: 'Contract term in months' }) termMonths: number;
   @Field(() => CalendarDateScalar, { description: 'First day of service, a date in Asia/Tokyo' }) startDate: string;
@@ -64,7 +59,7 @@ export class QuoteObject {
   @Field(() => Int, { description: 'Before tax: one month of the monthly charges' }) monthlyTotal: number;
   @Field(() => CalendarDateScalar, { description: 'The date of the quote, in Asia/Tokyo' }) quoteDate: string;
   @Field(() => CalendarDateScalar, { description: 'The last day (Asia/Tokyo) the quote can be accepted; after it the quote is EXPIRED' }) validUntil: string;
-  @Field(() => QuoteStatus, { description: 'Where the quote is in its life: DRAFT, SENT, ACCEPTED, EXPIRED or WITHDRAWN' }) status: string;
+  @Field(() => QuoteStatus, { description: 'Where the quote is in its life: DRAFT, SENT, ACCEPTED, EXPIRED or WITHDRAWN' }) status: QuoteStatus;
   @Field({ description: 'When the quote was created (UTC instant)' }) createdAt: Date;
   @Field(() => Date, { nullable: true, description: 'When it was sent to the customer (UTC instant); null while a draft' }) sentAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When it was accepted (UTC instant); null unless accepted' }) acceptedAt: Date | null;

@@ -119,7 +119,7 @@ describe('createQuote', () => {
     const partner = await createPartner(kit);
     const direct = await createCustomer(kit);
     const r = await kit.gql('partner_admin', `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, { i: { customerId: direct.id, plan: 'MDR', endpointCount: 5, startDate: '2026-11-01' } }, { partnerId: partner.id });
-    expect(r.errors?.[0]).toMatchObject({ message: `customer ${direct.id} not found`, extensions: { code: 'BAD_USER_INPUT', field: 'customerId' } });
+    expect(r.errors?.[0]).toMatchObject({ message: `customer ${direct.id} not found`, extensions: { code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND', field: 'customerId' } });
   });
 
   describe('bad input is BAD_USER_INPUT naming the field, and writes nothing', () => {

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { TenantDirectory } from '@kanshi/platform';
 import { isUuid } from '../common/ids';
-import { applyCustomerScope } from '../common/tenancy';
 import { QuoteEntity } from './quote.entity';
 
 @Injectable()
 export class QuotesRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: TenantDirectory,
+  ) {}
 
   list(scope: TenantScope, customerId?: string): Promise<QuoteEntity[]> {
     const qb = this.ds.getRepository(QuoteEntity).createQueryBuilder('q').orderBy('q.created_at', 'DESC').addOrderBy('q.id', 'DESC');
-    applyCustomerScope(qb, scope, 'q.customer_id');
+    this.directory.applyScope(qb, scope, 'q.customer_id');
     if (customerId !== undefined) qb.andWhere('q.customer_id = :customerId', { customerId: isUuid(customerId) ? customerId : null });
     return qb.getMany();
   }
@@ -20,14 +23,14 @@ export class QuotesRepository {
     const valid = ids.filter(isUuid);
     if (!valid.length) return [];
     const qb = this.ds.getRepository(QuoteEntity).createQueryBuilder('q').where('q.id IN (:...ids)', { ids: valid });
-    return applyCustomerScope(qb, scope, 'q.customer_id').getMany();
+    return this.directory.applyScope(qb, scope, 'q.customer_id').getMany();
   }
 
   // Locks the quote for a state change; null when missing or not visible to the scope.
   async forUpdate(em: EntityManager, scope: TenantScope, id: string): Promise<QuoteEntity | null> {
     if (!isUuid(id)) return null;
     const qb = em.getRepository(QuoteEntity).createQueryBuilder('q').where('q.id = :id', { id }).setLock('pessimistic_write', undefined, ['q']);
-    return applyCustomerScope(qb, scope, 'q.customer_id').getOne();
+    return this.directory.applyScope(qb, scope, 'q.customer_id').getOne();
   }
 
   insert(em: EntityManager, values: Partial<QuoteEntity>): Promise<QuoteEntity> {

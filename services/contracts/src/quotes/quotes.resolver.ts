@@ -1,13 +1,14 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { ContractsPermissions } from '../contracts.permissions';
 import { reportRef, ReportRef } from '../common/report-ref.object';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.object';
 import { CustomersService } from '../customers/customers.service';
 import { CreateQuoteInput } from './create-quote.input';
-import { QuoteEntity } from './quote.entity';
-import { QuoteObject, QuoteStatus } from './quote.object';
+import { QuoteEntity, QuoteStatus } from './quote.entity';
+import { QuoteObject } from './quote.object';
 import { QuotesService } from './quotes.service';
 
 @Resolver(() => QuoteObject)
@@ -18,26 +19,31 @@ export class QuotesResolver {
   ) {}
 
   @Query(() => QuoteObject, { nullable: true, description: "null when missing or another tenant's" })
+  @CallableBy(ContractsPermissions.readQuotes)
   quote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: "The quote's id" }) id: string, @Context() ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principal, ids)).load(id);
   }
 
   @Query(() => [QuoteObject], { description: 'Quotes you may see, newest first' })
+  @CallableBy(ContractsPermissions.readQuotes)
   quotes(@CurrentPrincipal() principal: Principal, @Args('customerId', { type: () => ID, nullable: true, description: "Only this customer's quotes; all visible quotes when omitted" }) customerId?: string) {
     return this.service.list(principal, customerId);
   }
 
   @Mutation(() => QuoteObject, { description: 'A draft quote priced from the catalogue in force (partner prices for a partner customer)' })
+  @CallableBy(ContractsPermissions.manageQuotes)
   createQuote(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The plan, options, term and start date to price' }) input: CreateQuoteInput) {
     return this.service.create(principal, input);
   }
 
   @Mutation(() => QuoteObject, { description: 'Issues the quote to the customer (reporting renders its PDF)' })
+  @CallableBy(ContractsPermissions.manageQuotes)
   sendQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft quote to send' }) id: string) {
     return this.service.send(principal, id);
   }
 
   @Mutation(() => QuoteObject, { description: 'Withdraws a draft or sent quote; it can no longer be accepted' })
+  @CallableBy(ContractsPermissions.manageQuotes)
   withdrawQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The quote to withdraw' }) id: string) {
     return this.service.withdraw(principal, id);
   }

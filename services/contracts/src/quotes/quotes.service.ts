@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
-import { QuoteIssued } from '@kanshi/events';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { OptionCode, PlanCode, QuoteIssued, ServiceHours } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { addDays, toTokyoDate } from '@kanshi/calendar';
 import { Clock } from '../adapters/clock.adapter';
@@ -11,13 +11,13 @@ import { DocumentNumbersRepository } from '../common/document-numbers.repository
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersService } from '../customers/customers.service';
 import { partnerPricingOf } from '../customers/partner.entity';
-import { OptionCodeValue, PlanCodeValue, ServiceHoursValue } from '../pricing/catalogue';
+
 import { computeQuote, QuoteCustomLineInput, QuoteDiscount } from '../pricing/quote-calculator';
 import { CreateQuoteInput } from './create-quote.input';
-import { QuoteEntity } from './quote.entity';
-import { QuoteStatus } from './quote.object';
+import { QuoteEntity, QuoteStatus } from './quote.entity';
 import { QuotesRepository } from './quotes.repository';
 
 @Injectable()
@@ -34,6 +34,7 @@ export class QuotesService {
   ) {}
 
   list(principal: Principal, customerId?: string): Promise<QuoteEntity[]> {
+    authorize(principal, ContractsPermissions.readQuotes);
     return this.repo.list(scopeOf(principal), customerId);
   }
 
@@ -44,21 +45,21 @@ export class QuotesService {
   // What the caller sees: a draft or sent quote past its validity reads as expired.
   statusOf(quote: QuoteEntity): QuoteStatus {
     if ((quote.status === 'DRAFT' || quote.status === 'SENT') && this.clock.today() > quote.validUntil) return QuoteStatus.EXPIRED;
-    return quote.status as QuoteStatus;
+    return quote.status;
   }
 
   // Sales quote for anyone; a partner for its own customers. Prices are the catalogue's in force
   // today, or the partner's terms for a partner's customer.
   async create(principal: Principal, input: CreateQuoteInput): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     const customer = await this.customers.visibleCustomerOrThrow(principal, input.customerId);
     const partner = await this.customers.partnerOf(customer);
     const pricing = partnerPricingOf(partner);
     const today = this.clock.today();
     const startDate = toTokyoDate(input.startDate, 'startDate');
-    if (startDate < today) throw ContractsError.badInput('startDate', `the service cannot start in the past (${startDate} is before ${today})`);
+    if (startDate < today) throw new ContractsError('BAD_INPUT', `the service cannot start in the past (${startDate} is before ${today})`, 'startDate');
     const validDays = input.validDays ?? this.config.QUOTE_VALIDITY_DAYS;
-    if (!Number.isSafeInteger(validDays) || validDays < 1 || validDays > 365) throw ContractsError.badInput('validDays', 'validDays must be between 1 and 365');
+    if (!Number.isSafeInteger(validDays) || validDays < 1 || validDays > 365) throw new ContractsError('BAD_INPUT', 'validDays must be between 1 and 365', 'validDays');
     const customLines: QuoteCustomLineInput[] = (input.customLines ?? []).map((l) => ({
       description: l.description,
       ...(l.descriptionJa != null ? { descriptionJa: l.descriptionJa } : {}),
@@ -70,9 +71,9 @@ export class QuotesService {
     const discount = (input.discount ? { ...input.discount } : null) as QuoteDiscount | null;
     const result = computeQuote(
       {
-        plan: input.plan as PlanCodeValue,
-        serviceHours: (input.serviceHours ?? null) as ServiceHoursValue | null,
-        options: (input.options ?? []) as OptionCodeValue[],
+        plan: input.plan,
+        serviceHours: (input.serviceHours ?? null),
+        options: (input.options ?? []),
         endpointCount: input.endpointCount ?? null,
         termMonths: input.termMonths ?? 12,
         customLines,
@@ -117,12 +118,12 @@ export class QuotesService {
 
   // Sending issues the quote: reporting renders its PDF from the quote.issued event.
   async send(principal: Principal, id: string): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     return this.ds.transaction(async (em) => {
       const quote = await this.lockedOrThrow(em, principal, id);
       const status = this.statusOf(quote);
       if (status === QuoteStatus.SENT) return quote;
-      if (status !== QuoteStatus.DRAFT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`);
+      if (status !== QuoteStatus.DRAFT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`, 'id');
       quote.status = 'SENT';
       quote.sentAt = this.clock.now();
       const saved = await this.repo.save(em, quote);
@@ -132,11 +133,11 @@ export class QuotesService {
   }
 
   async withdraw(principal: Principal, id: string): Promise<QuoteEntity> {
-    assertMayQuote(principal);
+    authorize(principal, ContractsPermissions.manageQuotes);
     return this.ds.transaction(async (em) => {
       const quote = await this.lockedOrThrow(em, principal, id);
       if (quote.status === 'WITHDRAWN') return quote;
-      if (quote.status === 'ACCEPTED') throw ContractsError.badInput('id', `quote ${quote.number} was accepted; terminate the contract instead`);
+      if (quote.status === 'ACCEPTED') throw new ContractsError('BAD_INPUT', `quote ${quote.number} was accepted; terminate the contract instead`, 'id');
       quote.status = 'WITHDRAWN';
       quote.withdrawnAt = this.clock.now();
       return this.repo.save(em, quote);
@@ -148,8 +149,8 @@ export class QuotesService {
   async lockForAcceptance(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
     const quote = await this.lockedOrThrow(em, principal, id);
     const status = this.statusOf(quote);
-    if (status === QuoteStatus.EXPIRED) throw ContractsError.badInput('id', `quote ${quote.number} expired on ${quote.validUntil}`);
-    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw ContractsError.badInput('id', `quote ${quote.number} is ${status.toLowerCase()}`);
+    if (status === QuoteStatus.EXPIRED) throw new ContractsError('BAD_INPUT', `quote ${quote.number} expired on ${quote.validUntil}`, 'id');
+    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()}`, 'id');
     return quote;
   }
 
@@ -165,11 +166,7 @@ export class QuotesService {
 
   private async lockedOrThrow(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
     const quote = await this.repo.forUpdate(em, scopeOf(principal), id);
-    if (!quote) throw ContractsError.badInput('id', `quote ${id} not found`);
+    if (!quote) throw new ContractsError('BAD_INPUT', `quote ${id} not found`, 'id');
     return quote;
   }
-}
-
-function assertMayQuote(principal: Principal): void {
-  if (!principal.hasRole('provider_admin', 'sales', 'partner_admin')) throw ContractsError.forbidden(`role ${principal.role} may not manage quotes`);
 }

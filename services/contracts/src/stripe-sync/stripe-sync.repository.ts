@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { InvoiceEntity } from '../invoices/invoice.entity';
+import { InvoiceEntity, InvoiceStatus } from '../invoices/invoice.entity';
 
 export interface InvoiceToSync {
   id: string;
   number: string;
-  status: string;
+  status: InvoiceStatus;
   recipientKind: 'customer' | 'partner';
   recipientId: string;
   tax: number;
@@ -37,7 +37,7 @@ export class StripeSyncRepository {
     return rows.map((r) => ({
       id: r.id as string,
       number: r.number as string,
-      status: r.status as string,
+      status: r.status as InvoiceStatus,
       recipientKind: r.recipient_kind as 'customer' | 'partner',
       recipientId: r.recipient_id as string,
       tax: Number(r.tax),

@@ -29,12 +29,12 @@ export class StripeWebhooksService {
 
   async handle(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookResult> {
     if (!this.stripe) throw new DomainError('UNAVAILABLE', 'Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET)');
-    if (!rawBody) throw ContractsError.badInput('body', 'the webhook has no body');
+    if (!rawBody) throw new ContractsError('BAD_INPUT', 'the webhook has no body', 'body');
     let event: Stripe.Event;
     try {
       event = this.stripe.verifyWebhook(rawBody, signature);
     } catch (err) {
-      if (err instanceof StripeSignatureError) throw ContractsError.badInput('Stripe-Signature', err.message);
+      if (err instanceof StripeSignatureError) throw new ContractsError('BAD_INPUT', err.message, 'Stripe-Signature');
       throw err;
     }
     const object = event.data.object as { id?: string };

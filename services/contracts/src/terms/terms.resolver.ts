@@ -1,5 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { ContractsPermissions } from '../contracts.permissions';
 import { PublishTermsVersionInput } from './publish-terms.input';
 import { TermsVersionObject } from './terms.object';
 import { TermsService } from './terms.service';
@@ -14,6 +15,7 @@ export class TermsResolver {
   }
 
   @Mutation(() => TermsVersionObject, { description: 'provider_admin: publish a new version of the contract terms' })
+  @CallableBy(ContractsPermissions.publishTerms)
   publishTermsVersion(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The version number, effective date, title and full text' }) input: PublishTermsVersionInput) {
     return this.service.publish(principal, input);
   }

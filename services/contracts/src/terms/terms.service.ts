@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { toTokyoDate } from '@kanshi/calendar';
 import { Clock } from '../adapters/clock.adapter';
 import { ContractsError } from '../contracts.errors';
+import { ContractsPermissions } from '../contracts.permissions';
 import { PublishTermsVersionInput } from './publish-terms.input';
 import { TermsAcceptanceEntity, TermsVersionEntity } from './terms.entity';
 import { TermsVersionObject } from './terms.object';
@@ -26,14 +27,14 @@ export class TermsService {
   // New terms take effect on a date; from then on new contracts accept them, and running
   // contracts can record their acceptance (acceptTerms).
   async publish(principal: Principal, input: PublishTermsVersionInput): Promise<TermsVersionObject> {
-    if (!principal.hasRole('provider_admin')) throw ContractsError.forbidden(`role ${principal.role} may not publish terms`);
+    authorize(principal, ContractsPermissions.publishTerms);
     const effectiveDate = toTokyoDate(input.effectiveDate, 'effectiveDate');
-    if (effectiveDate < this.clock.today()) throw ContractsError.badInput('effectiveDate', 'terms cannot take effect in the past');
+    if (effectiveDate < this.clock.today()) throw new ContractsError('BAD_INPUT', 'terms cannot take effect in the past', 'effectiveDate');
     const saved = await this.ds.transaction(async (em) => {
       await this.repo.lock(em);
-      if (await this.repo.find(em, input.version)) throw ContractsError.badInput('version', `terms version ${input.version} already exists`);
+      if (await this.repo.find(em, input.version)) throw new ContractsError('BAD_INPUT', `terms version ${input.version} already exists`, 'version');
       const latest = await this.repo.latestEffectiveDate(em);
-      if (latest && effectiveDate <= latest) throw ContractsError.badInput('effectiveDate', `the latest terms take effect on ${latest}; a new version must start after that`);
+      if (latest && effectiveDate <= latest) throw new ContractsError('BAD_INPUT', `the latest terms take effect on ${latest}; a new version must start after that`, 'effectiveDate');
       return this.repo.insertVersion(em, {
         version: input.version,
         effectiveDate,
@@ -50,13 +51,10 @@ export class TermsService {
   // The caller must accept exactly the version in force today.
   async currentOrThrow(em: EntityManager, version: string): Promise<TermsVersionEntity> {
     const current = await this.repo.current(em, this.clock.today());
-    if (!current) throw ContractsError.conflict('no terms version is in force');
+    if (!current) throw new ContractsError('CONFLICT', 'no terms version is in force');
     if (version !== current.version) {
       const known = await this.repo.find(em, version);
-      throw ContractsError.badInput(
-        'termsVersion',
-        known ? `terms version ${version} is not the one in force; accept ${current.version} (${current.effectiveDate})` : `unknown terms version ${JSON.stringify(version)}; the terms in force are ${current.version}`,
-      );
+      throw new ContractsError('BAD_INPUT', known ? `terms version ${version} is not the one in force; accept ${current.version} (${current.effectiveDate})` : `unknown terms version ${JSON.stringify(version)}; the terms in force are ${current.version}`, 'termsVersion');
     }
     return current;
   }

@@ -1,17 +1,13 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { ALERT_SEVERITIES, AlertSeverityLevel, enumOf } from '@kanshi/events';
 import { connectionOf } from '@kanshi/platform';
 import { SensorObject, SensorProduct } from '../sensors/sensor.object';
 
 // The normalized severity of an alert (ECS event.severity 0/21/47/73/99). Named apart from
-// incident's Severity, which is an analyst's decision, not a vendor's.
-export enum AlertSeverity {
-  INFO = 'INFO',
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-  CRITICAL = 'CRITICAL',
-}
+// incident's Severity, which is an analyst's decision, not a vendor's. Defined in @kanshi/events.
+export const AlertSeverity = enumOf(ALERT_SEVERITIES);
+export type AlertSeverity = AlertSeverityLevel;
 registerEnumType(AlertSeverity, {
   name: 'AlertSeverity',
   description: "An alert's severity as the vendor rated it, normalized to ECS event.severity bands; the SOC's own severity of an incident is a different thing",
@@ -21,18 +17,8 @@ registerEnumType(AlertSeverity, {
     MEDIUM: { description: 'Medium: score 47-72' },
     HIGH: { description: 'High: score 73-98' },
     CRITICAL: { description: 'Critical: score 99' },
-  },
+  } satisfies Record<AlertSeverity, { description: string }>,
 });
-
-export const SEVERITY_FLOOR: Record<AlertSeverity, number> = { INFO: 0, LOW: 21, MEDIUM: 47, HIGH: 73, CRITICAL: 99 };
-
-export function severityOf(score: number): AlertSeverity {
-  if (score >= 99) return AlertSeverity.CRITICAL;
-  if (score >= 73) return AlertSeverity.HIGH;
-  if (score >= 47) return AlertSeverity.MEDIUM;
-  if (score >= 21) return AlertSeverity.LOW;
-  return AlertSeverity.INFO;
-}
 
 @ObjectType('Alert', { description: "An alert a sensor reported, normalized to ECS. Repeats of the same vendor alert count on one Alert. Provider staff see every alert, a partner its customers', a customer its own." })
 @Directive('@key(fields: "id")')
@@ -44,7 +30,7 @@ export class AlertObject {
   @Field({ description: 'When the alert was first received' }) receivedAt: Date;
   @Field({ description: 'When it was last received (repeats)' }) lastReceivedAt: Date;
   @Field({ description: "When it happened, by the device's clock read in its time zone" }) occurredAt: Date;
-  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: string;
+  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: SensorProduct;
   @Field({ description: "The vendor's id of the alert; one alert per sensor and vendor id" }) vendorEventId: string;
   @Field(() => String, { nullable: true, description: "The vendor's name of the rule or signature that fired; null when the record has none" }) ruleName: string | null;
   @Field(() => String, { nullable: true, description: 'The severity as the vendor wrote it (e.g. majr, 5, high); null when the record has none' }) vendorSeverity: string | null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { SensorProductCode } from '@kanshi/events';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
 import { ALERT_COLUMNS, AlertColumns } from '../intake/pipeline/stored-columns';
 
@@ -15,7 +16,7 @@ export interface AlertRow {
   id: string;
   sensor_id: string;
   customer_id: string;
-  product: string;
+  product: SensorProductCode;
   vendor_event_id: string;
   received_at: Date;
   last_received_at: Date;

@@ -1,6 +1,7 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { IngestionPermissions } from '../ingestion.permissions';
 import { SensorObject } from '../sensors/sensor.object';
 import { sensorLoader } from '../sensors/sensors.resolver';
 import { SensorsService } from '../sensors/sensors.service';
@@ -16,6 +17,7 @@ export class AlertsResolver {
   ) {}
 
   @Query(() => AlertConnection, { description: 'Alerts you may see, newest first by first receipt, a page at a time' })
+  @CallableBy(IngestionPermissions.readAlerts)
   alerts(@CurrentPrincipal() principal: Principal, @Args() args: AlertsArgs) {
     return this.service.page(principal, args.filter, args.first, args.after);
   }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { ALERT_SEVERITY_FLOOR, alertSeverityOfScore } from '@kanshi/events';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
-import { AlertObject, SEVERITY_FLOOR, severityOf } from './alert.object';
+import { AlertObject } from './alert.object';
+import { IngestionPermissions } from '../ingestion.permissions';
 import { AlertFilter } from './alerts.args';
 import { AlertRow, AlertsRepository } from './alerts.repository';
 
@@ -11,6 +13,7 @@ export class AlertsService {
 
   // Every role may read alerts; the scope decides whose.
   async page(principal: Principal, filter: AlertFilter = {}, first = 50, after?: string): Promise<ConnectionShape<AlertObject>> {
+    authorize(principal, IngestionPermissions.readAlerts);
     const rows = await this.repo.page(
       scopeOf(principal),
       {
@@ -18,7 +21,7 @@ export class AlertsService {
         sensorId: filter.sensorId,
         from: filter.from ? new Date(filter.from) : undefined,
         to: filter.to ? new Date(filter.to) : undefined,
-        minSeverity: filter.minSeverity ? SEVERITY_FLOOR[filter.minSeverity] : undefined,
+        minSeverity: filter.minSeverity ? ALERT_SEVERITY_FLOOR[filter.minSeverity] : undefined,
       },
       first + 1,
       after,
@@ -44,7 +47,7 @@ export function toAlert(r: AlertRow): AlertObject {
     vendorEventId: r.vendor_event_id,
     ruleName: r.rule_name,
     vendorSeverity: r.vendor_severity,
-    severity: severityOf(r.severity),
+    severity: alertSeverityOfScore(r.severity),
     severityScore: r.severity,
     blocked: r.blocked,
     groupKey: r.group_key,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { SensorStatus } from '@kanshi/events';
 
 export interface SeenUpdate {
   sensorId: string;
@@ -11,7 +12,7 @@ export interface SeenUpdate {
 export interface SeenResult {
   id: string;
   customer_id: string;
-  previous_status: 'UP' | 'DOWN' | 'UNKNOWN';
+  previous_status: SensorStatus;
   last_seen_at: Date;
   first_event: boolean;
   first_event_at: Date | null;

@@ -1,15 +1,18 @@
-// Kanshi's severity scale: the score convention of common detection rules
-// (21 low, 47 medium, 73 high, 99 critical) plus 0 for informational logs.
+// Kanshi's alert severity scale (@kanshi/events ALERT_SEVERITIES): the score convention of
+// common detection rules (21 low, 47 medium, 73 high, 99 critical) plus 0 for informational logs.
 // Each vendor parser documents how its own scale maps onto these labels.
+// The severity file itself, not the lib's index: parse workers must not load NestJS and class-validator.
+import { ALERT_SEVERITY_FLOOR, type AlertSeverityLevel } from '../../../../libs/events/src/severity';
 
-export type SeverityLabel = 'info' | 'low' | 'medium' | 'high' | 'critical';
+// The parsers' lower-case spelling of the alert severities.
+export type SeverityLabel = Lowercase<AlertSeverityLevel>;
 
-export const SEVERITY_SCORE: Readonly<Record<SeverityLabel, number>> = {
-  info: 0,
-  low: 21,
-  medium: 47,
-  high: 73,
-  critical: 99,
+export const SEVERITY_SCORE: { readonly [L in SeverityLabel]: number } = {
+  info: ALERT_SEVERITY_FLOOR.INFO,
+  low: ALERT_SEVERITY_FLOOR.LOW,
+  medium: ALERT_SEVERITY_FLOOR.MEDIUM,
+  high: ALERT_SEVERITY_FLOOR.HIGH,
+  critical: ALERT_SEVERITY_FLOOR.CRITICAL,
 };
 
 /**

@@ -1,18 +1,18 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { enumOf } from '@kanshi/events';
 import { connectionOf } from '@kanshi/platform';
 import { SensorProduct } from '../sensors/sensor.object';
 
-export enum QuarantineStatus {
-  QUARANTINED = 'QUARANTINED',
-  REPLAYED = 'REPLAYED',
-}
+export const QUARANTINE_STATUSES = ['QUARANTINED', 'REPLAYED'] as const;
+export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
+export const QuarantineStatus = enumOf(QUARANTINE_STATUSES);
 registerEnumType(QuarantineStatus, {
   name: 'QuarantineStatus',
   description: 'Whether a quarantined record is still waiting',
   valuesMap: {
     QUARANTINED: { description: 'Not accepted yet; can be replayed' },
     REPLAYED: { description: 'Replayed and accepted; its events are stored' },
-  },
+  } satisfies Record<QuarantineStatus, { description: string }>,
 });
 
 @ObjectType('QuarantineEntry', { description: 'Bytes a sensor sent that Kanshi could not accept (unparseable, unattributed or too large), kept so they can be replayed once the parsers accept them. Provider staff only.' })
@@ -21,7 +21,7 @@ export class QuarantineEntryObject {
   @Field({ description: 'When the bytes arrived (UTC instant)' }) receivedAt: Date;
   @Field(() => ID, { nullable: true, description: 'null when the source could not be attributed to a sensor' }) sensorId: string | null;
   @Field(() => ID, { nullable: true, description: 'The customer of the sensor; null when not attributed to a sensor' }) customerId: string | null;
-  @Field(() => SensorProduct, { nullable: true, description: 'The product of the sensor; null when not attributed to a sensor' }) product: string | null;
+  @Field(() => SensorProduct, { nullable: true, description: 'The product of the sensor; null when not attributed to a sensor' }) product: SensorProduct | null;
   @Field({ description: 'How the bytes came in: https, udp, tcp, tls or smtp' }) transport: string;
   @Field(() => String, { nullable: true, description: 'The address the bytes came from; null when unknown' }) remoteAddress: string | null;
   @Field({ description: "Why it was not accepted (the parser's reason)" }) reason: string;

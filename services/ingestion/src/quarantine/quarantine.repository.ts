@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SensorProductCode } from '@kanshi/events';
 import { decodeCursor } from '@kanshi/platform';
+import type { QuarantineStatus } from './quarantine.object';
 
 export interface QuarantineInsert {
   receivedAt: Date;
@@ -19,12 +21,12 @@ export interface QuarantineRow {
   received_at: Date;
   sensor_id: string | null;
   customer_id: string | null;
-  product: string | null;
+  product: SensorProductCode | null;
   transport: string;
   remote_address: string | null;
   reason: string;
   raw: Buffer;
-  status: 'QUARANTINED' | 'REPLAYED';
+  status: QuarantineStatus;
   replay_attempts: number;
   last_replayed_at: Date | null;
   replayed_event_count: number | null;
@@ -33,7 +35,7 @@ export interface QuarantineRow {
 export interface QuarantineFilter {
   customerId?: string;
   sensorId?: string;
-  status?: 'QUARANTINED' | 'REPLAYED';
+  status?: QuarantineStatus;
   from?: Date;
   to?: Date;
   // sensors of unknown source addresses only

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '@kanshi/auth';
+import { authorize, Principal } from '@kanshi/auth';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
+import { IngestionPermissions } from '../ingestion.permissions';
 import { IngestService, toParseInput } from '../intake/pipeline/ingest.service';
 import { decodeDeviceText } from '../parsers/charset';
-import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
+import { IngestionError } from '../sensors/ingestion.errors';
 import { SensorDirectory } from '../sensors/sensor-directory.service';
 import { QuarantineFilter, ReplayBatchArgs } from './quarantine.args';
 import { QuarantineEntryObject, QuarantineReplayObject, QuarantineReplaySummaryObject, QuarantineStatus } from './quarantine.object';
@@ -22,7 +23,7 @@ export class QuarantineService {
   ) {}
 
   async page(principal: Principal, filter: QuarantineFilter = {}, first = 50, after?: string): Promise<ConnectionShape<QuarantineEntryObject>> {
-    this.assertProvider(principal, 'read the quarantine');
+    authorize(principal, IngestionPermissions.readQuarantine);
     const rows = await this.repo.page(
       { ...filter, from: filter.from ? new Date(filter.from) : undefined, to: filter.to ? new Date(filter.to) : undefined },
       first + 1,
@@ -32,15 +33,15 @@ export class QuarantineService {
   }
 
   async replay(principal: Principal, id: string): Promise<QuarantineReplayObject> {
-    this.assertProvider(principal, 'replay quarantined events');
+    authorize(principal, IngestionPermissions.replayQuarantine);
     const entry = await this.repo.findById(id);
-    if (!entry) throw new IngestionError(IngestionErrorCode.QUARANTINE_NOT_FOUND, `quarantine entry ${id} not found`, 'id');
+    if (!entry) throw new IngestionError('QUARANTINE_NOT_FOUND', `quarantine entry ${id} not found`, 'id');
     return this.replayEntry(entry);
   }
 
   // Replays a sensor's quarantined entries, oldest first (after a parser fix for its product).
   async replayBatch(principal: Principal, args: ReplayBatchArgs): Promise<QuarantineReplaySummaryObject> {
-    this.assertProvider(principal, 'replay quarantined events');
+    authorize(principal, IngestionPermissions.replayQuarantine);
     const rows = await this.repo.page(
       { sensorId: args.sensorId, status: QuarantineStatus.QUARANTINED, from: args.from ? new Date(args.from) : undefined, to: args.to ? new Date(args.to) : undefined },
       args.limit ?? 500,
@@ -56,10 +57,10 @@ export class QuarantineService {
   }
 
   private async replayEntry(entry: QuarantineRow): Promise<QuarantineReplayObject> {
-    if (entry.status === 'REPLAYED') throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `quarantine entry ${entry.id} was already replayed`, 'id');
-    if (!entry.sensor_id) throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `quarantine entry ${entry.id} came from ${entry.remote_address ?? 'an unknown source'}, which is no sensor's; register the address on a sensor and have it resend`, 'id');
+    if (entry.status === 'REPLAYED') throw new IngestionError('NOT_REPLAYABLE', `quarantine entry ${entry.id} was already replayed`, 'id');
+    if (!entry.sensor_id) throw new IngestionError('NOT_REPLAYABLE', `quarantine entry ${entry.id} came from ${entry.remote_address ?? 'an unknown source'}, which is no sensor's; register the address on a sensor and have it resend`, 'id');
     const sensor = await this.sensors.byId(entry.sensor_id);
-    if (!sensor) throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `the sensor of quarantine entry ${entry.id} was revoked`, 'id');
+    if (!sensor) throw new IngestionError('NOT_REPLAYABLE', `the sensor of quarantine entry ${entry.id} was revoked`, 'id');
     const meta = { transport: 'replay' as const, remoteAddress: entry.remote_address };
     // Stored with the transport it originally came by.
     const batch = await this.ingest.prepare(sensor, toParseInput([{ bytes: entry.raw, receivedAt: entry.received_at }]), meta, entry.transport);
@@ -71,15 +72,11 @@ export class QuarantineService {
     const row = await this.ingest.writeInTransaction(sensor, batch, async (em) => {
       const locked = await this.repo.findForUpdate(em, entry.id);
       // Two replays at once: the second finds it done and rolls its copy back.
-      if (!locked || locked.status === 'REPLAYED') throw new IngestionError(IngestionErrorCode.NOT_REPLAYABLE, `quarantine entry ${entry.id} was already replayed`, 'id');
+      if (!locked || locked.status === 'REPLAYED') throw new IngestionError('NOT_REPLAYABLE', `quarantine entry ${entry.id} was already replayed`, 'id');
       return this.repo.markReplayed(em, entry.id, result.events);
     });
     await this.ingest.afterCommit(sensor, batch, meta);
     return { entry: toEntry(row), accepted: true, events: result.events, reason: null };
-  }
-
-  private assertProvider(principal: Principal, what: string): void {
-    if (!principal.hasRole('provider_admin', 'analyst', 'engineer')) throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not ${what}`);
   }
 }
 
@@ -94,7 +91,7 @@ function toEntry(r: QuarantineRow): QuarantineEntryObject {
     transport: r.transport,
     remoteAddress: r.remote_address,
     reason: r.reason,
-    status: r.status as QuarantineStatus,
+    status: r.status,
     sizeBytes: r.raw.length,
     rawText: decodeDeviceText(shown),
     rawBase64: shown.toString('base64'),

@@ -9,7 +9,7 @@ export class RawEventObject {
   @Field({ description: "When it happened, by the device's clock read in its time zone (UTC instant)" }) occurredAt: Date;
   @Field(() => ID, { description: 'The customer whose sensor sent it' }) customerId: string;
   @Field(() => ID, { description: 'The sensor that sent it' }) sensorId: string;
-  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: string;
+  @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: SensorProduct;
   @Field({ description: 'https, udp, tcp, tls or smtp' }) transport: string;
   @Field({ description: 'alert, or event for other logs' }) kind: string;
   @Field(() => Int, { description: 'ECS event.severity: 0 info, 21 low, 47 medium, 73 high, 99 critical (0 for logs without one)' }) severityScore: number;

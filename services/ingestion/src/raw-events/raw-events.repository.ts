@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { SensorProductCode } from '@kanshi/events';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
 import { RAW_EVENT_COLUMNS, type RawRows } from '../intake/pipeline/stored-columns';
 import { classTableName, MonthPartition, monthPartition, parsePartitionName } from './partition-calendar';
@@ -23,7 +24,7 @@ export interface RawEventRow {
   occurred_at: Date;
   customer_id: string;
   sensor_id: string;
-  product: string;
+  product: SensorProductCode;
   transport: string;
   kind: string;
   severity: number;

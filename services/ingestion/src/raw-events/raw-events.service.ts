@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { ConnectionShape, pageOf, PLATFORM_CONFIG } from '@kanshi/platform';
 import { IngestionConfig } from '../config';
-import { IngestionError, IngestionErrorCode } from '../sensors/ingestion.errors';
+import { IngestionPermissions } from '../ingestion.permissions';
+import { IngestionError } from '../sensors/ingestion.errors';
 import { RawEventObject } from './raw-event.object';
 import { RawEventFilter } from './raw-events.args';
 import { RawEventsRepository } from './raw-events.repository';
@@ -20,20 +21,18 @@ export class RawEventsService {
 
   // Log search is analysts' work: provider staff only, over a bounded time range.
   async search(principal: Principal, filter: RawEventFilter, first = 50, after?: string): Promise<ConnectionShape<RawEventObject>> {
-    if (!principal.hasRole('provider_admin', 'analyst', 'engineer')) {
-      throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not search raw events`);
-    }
+    authorize(principal, IngestionPermissions.searchRawEvents);
     const from = new Date(filter.from);
     const to = new Date(filter.to);
-    if (!(to > from)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'to must be after from', 'to');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new IngestionError(IngestionErrorCode.BAD_INPUT, 'the time range may span at most 93 days', 'to');
+    if (!(to > from)) throw new IngestionError('BAD_INPUT', 'to must be after from', 'to');
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new IngestionError('BAD_INPUT', 'the time range may span at most 93 days', 'to');
     const timeoutMs = this.config.RAW_SEARCH_TIMEOUT_MS;
     const rows = await this.repo
       .search(scopeOf(principal), { from, to, text: filter.text, customerId: filter.customerId, sensorId: filter.sensorId, kind: filter.kind }, first + 1, after, timeoutMs)
       .catch((err: { code?: string }) => {
         if (err.code !== QUERY_CANCELED) throw err;
         throw new IngestionError(
-          IngestionErrorCode.SEARCH_TOO_BROAD,
+          'SEARCH_TOO_BROAD',
           `the search did not finish within ${timeoutMs / 1000} s: narrow the time range, or add customerId, sensorId or kind`,
           'filter',
         );

@@ -1,24 +1,10 @@
-import { DomainError, ErrorKind } from '@kanshi/platform';
+import { defineDomainErrors } from '@kanshi/errors';
 
-export enum IngestionErrorCode {
-  SENSOR_NOT_FOUND = 'SENSOR_NOT_FOUND',
-  CUSTOMER_NOT_FOUND = 'CUSTOMER_NOT_FOUND',
-  NO_ACTIVE_CONTRACT = 'NO_ACTIVE_CONTRACT',
-  FORBIDDEN = 'FORBIDDEN',
-  BAD_INPUT = 'BAD_INPUT',
-  SENSOR_REVOKED = 'SENSOR_REVOKED',
-  SOURCE_IP_TAKEN = 'SOURCE_IP_TAKEN',
-  SENDER_TAKEN = 'SENDER_TAKEN',
-  QUARANTINE_NOT_FOUND = 'QUARANTINE_NOT_FOUND',
-  NOT_REPLAYABLE = 'NOT_REPLAYABLE',
-  SEARCH_TOO_BROAD = 'SEARCH_TOO_BROAD',
-}
-
-const KIND: Record<IngestionErrorCode, ErrorKind> = {
+// The ingestion domain's errors; the code is the client-visible `reason`. A refused role
+// (FORBIDDEN) and a missing or foreign customer (CUSTOMER_NOT_FOUND) are @kanshi/auth's AccessError.
+export const IngestionError = defineDomainErrors('IngestionError', {
   SENSOR_NOT_FOUND: 'NOT_FOUND',
-  CUSTOMER_NOT_FOUND: 'NOT_FOUND',
   NO_ACTIVE_CONTRACT: 'BAD_USER_INPUT',
-  FORBIDDEN: 'FORBIDDEN',
   BAD_INPUT: 'BAD_USER_INPUT',
   SENSOR_REVOKED: 'CONFLICT',
   SOURCE_IP_TAKEN: 'CONFLICT',
@@ -26,10 +12,5 @@ const KIND: Record<IngestionErrorCode, ErrorKind> = {
   QUARANTINE_NOT_FOUND: 'NOT_FOUND',
   NOT_REPLAYABLE: 'CONFLICT',
   SEARCH_TOO_BROAD: 'BAD_USER_INPUT',
-};
-
-export class IngestionError extends DomainError {
-  constructor(code: IngestionErrorCode, message: string, field?: string) {
-    super(KIND[code], message, field, code);
-  }
-}
+});
+export type IngestionError = InstanceType<typeof IngestionError>;

@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { SensorProductCode, SensorStatus } from '@kanshi/events';
 
 @Entity({ schema: 'ingestion', name: 'sensor' })
 export class SensorEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column() product: string;
+  @Column({ type: 'text' }) product: SensorProductCode;
   @Column() name: string;
   // The ingest token is shown once; only its SHA-256 is kept.
   @Column({ name: 'token_hash', type: 'text' }) tokenHash: string;
@@ -18,7 +19,7 @@ export class SensorEntity {
   @Column({ name: 'heartbeat_interval_seconds', type: 'int', default: 300 }) heartbeatIntervalSeconds: number;
   @Column({ name: 'silence_threshold_seconds', type: 'int', default: 900 }) silenceThresholdSeconds: number;
   @Column({ name: 'time_zone', type: 'text', default: 'Asia/Tokyo' }) timeZone: string;
-  @Column({ type: 'text', default: 'UNKNOWN' }) status: 'UP' | 'DOWN' | 'UNKNOWN';
+  @Column({ type: 'text', default: 'UNKNOWN' }) status: SensorStatus;
   @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true }) statusChangedAt: Date | null;
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt: Date | null;
   @Column({ name: 'first_event_at', type: 'timestamptz', nullable: true }) firstEventAt: Date | null;

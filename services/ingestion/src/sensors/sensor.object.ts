@@ -1,28 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { SensorProductCode } from '@kanshi/events';
+import { enumOf, SENSOR_PRODUCTS, SensorProductCode, SensorStatus } from '@kanshi/events';
 
-export enum SensorProduct {
-  FIREEYE_NX = 'FIREEYE_NX',
-  FIREEYE_EX = 'FIREEYE_EX',
-  FIREEYE_CM = 'FIREEYE_CM',
-  FIREEYE_HX = 'FIREEYE_HX',
-  FORTIGATE = 'FORTIGATE',
-  FORTIWEB = 'FORTIWEB',
-  PALO_ALTO = 'PALO_ALTO',
-  IMPERVA_SECURESPHERE = 'IMPERVA_SECURESPHERE',
-  SYMANTEC_SEP = 'SYMANTEC_SEP',
-  TREND_MICRO = 'TREND_MICRO',
-  CROWDSTRIKE_FALCON = 'CROWDSTRIKE_FALCON',
-  CYBEREASON = 'CYBEREASON',
-  CARBON_BLACK = 'CARBON_BLACK',
-  GENERIC_CEF = 'GENERIC_CEF',
-  GENERIC_JSON = 'GENERIC_JSON',
-}
-export enum SensorStatus {
-  UP = 'UP',
-  DOWN = 'DOWN',
-  UNKNOWN = 'UNKNOWN',
-}
+// The products a sensor can be: the one list in @kanshi/events (contracts' monitored products too).
+export const SensorProduct = enumOf(SENSOR_PRODUCTS);
+export type SensorProduct = SensorProductCode;
 // One description per product: a product added to SENSOR_PRODUCTS fails to typecheck here until
 // it is described for partners.
 const SENSOR_PRODUCT_DESCRIPTIONS: Record<SensorProductCode, { description: string }> = {
@@ -50,7 +31,7 @@ registerEnumType(SensorStatus, {
     UP: { description: 'Heard from (an event or a heartbeat) within its silence threshold' },
     DOWN: { description: 'Silent for longer than its silence threshold' },
     UNKNOWN: { description: 'Not heard from since it was registered' },
-  },
+  } satisfies Record<SensorStatus, { description: string }>,
 });
 
 @ObjectType('Sensor', { description: "A device that sends a customer's alerts and logs to Kanshi (HTTPS, syslog or alert mail). Provider staff see every sensor, a partner its customers', a customer its own." })
@@ -58,9 +39,9 @@ registerEnumType(SensorStatus, {
 export class SensorObject {
   @Field(() => ID, { description: "The sensor's id; also the path segment of its HTTPS ingest URL" }) id: string;
   @Field(() => ID, { description: 'The customer the sensor belongs to' }) customerId: string;
-  @Field(() => SensorProduct, { description: 'The product the sensor is; decides how its records are parsed' }) product: string;
+  @Field(() => SensorProduct, { description: 'The product the sensor is; decides how its records are parsed' }) product: SensorProduct;
   @Field({ description: 'A name the customer knows the device by' }) name: string;
-  @Field(() => SensorStatus, { description: 'Liveness: UP while it is heard from, DOWN after silenceThresholdSeconds of silence, UNKNOWN before it is first heard' }) status: string;
+  @Field(() => SensorStatus, { description: 'Liveness: UP while it is heard from, DOWN after silenceThresholdSeconds of silence, UNKNOWN before it is first heard' }) status: SensorStatus;
   @Field({ nullable: true, description: 'When it was last heard from, by an event or a heartbeat (UTC instant); null if never' }) lastSeenAt?: Date;
   @Field({ nullable: true, description: 'When the status last changed between UP and DOWN' }) statusChangedAt?: Date;
   @Field({ nullable: true, description: 'When the first event (not heartbeat) arrived' }) firstEventAt?: Date;

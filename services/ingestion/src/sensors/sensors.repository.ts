@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { SensorProductCode } from '@kanshi/events';
 import { TenantDirectory } from '@kanshi/platform';
 import { SensorEntity } from './sensor.entity';
 
@@ -8,7 +9,7 @@ import { SensorEntity } from './sensor.entity';
 export interface IntakeSensorRow {
   id: string;
   customer_id: string;
-  product: string;
+  product: SensorProductCode;
   time_zone: string;
   token_hash: string;
   previous_token_hash: string | null;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, scopeOf } from '@kanshi/auth';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { SensorRegistered } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { canSeeCustomerId, TenantDirectory } from '@kanshi/platform';
+import { TenantDirectory } from '@kanshi/platform';
 import { EntitlementsRepository } from '../entitlements/entitlements.repository';
-import { IngestionError, IngestionErrorCode } from './ingestion.errors';
+import { IngestionPermissions } from '../ingestion.permissions';
+import { IngestionError } from './ingestion.errors';
 import { hashIngestToken, newIngestToken } from './ingest-token';
 import { RegisterSensorInput } from './register-sensor.input';
 import { SensorDirectory } from './sensor-directory.service';
@@ -29,6 +30,7 @@ export class SensorsService {
   ) {}
 
   list(principal: Principal, customerId?: string): Promise<SensorEntity[]> {
+    authorize(principal, IngestionPermissions.readSensors);
     return this.repo.findVisible(scopeOf(principal), customerId ? [customerId] : undefined);
   }
 
@@ -45,17 +47,12 @@ export class SensorsService {
   }
 
   async register(principal: Principal, input: RegisterSensorInput): Promise<{ sensor: SensorEntity; ingestToken: string }> {
-    this.assertMayManage(principal, 'register sensors');
-    const scope = scopeOf(principal);
-    // Unknown and foreign customers look the same to the caller.
-    const known = await this.directory.lookup(input.customerId);
-    if (!known || !(await canSeeCustomerId(this.directory, scope, input.customerId))) {
-      throw new IngestionError(IngestionErrorCode.CUSTOMER_NOT_FOUND, `customer ${input.customerId} not found`, 'customerId');
-    }
+    authorize(principal, IngestionPermissions.registerSensors);
+    await this.directory.visibleCustomerOrThrow(principal, input.customerId, 'customerId');
     if (!(await this.entitlements.forCustomer(input.customerId)).active) {
-      throw new IngestionError(IngestionErrorCode.NO_ACTIVE_CONTRACT, `customer ${input.customerId} has no contract in force; sensors are registered once a quote is accepted`, 'customerId');
+      throw new IngestionError('NO_ACTIVE_CONTRACT', `customer ${input.customerId} has no contract in force; sensors are registered once a quote is accepted`, 'customerId');
     }
-    if (input.timeZone && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
+    if (input.timeZone && !isTimeZone(input.timeZone)) throw new IngestionError('BAD_INPUT', `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
     const heartbeat = input.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
     // unless chosen, the threshold follows a longer heartbeat interval
     const silence = input.silenceThresholdSeconds ?? Math.max(DEFAULT_SILENCE_SECONDS, HEARTBEATS_MISSED_BEFORE_DOWN * heartbeat);
@@ -87,9 +84,9 @@ export class SensorsService {
   // A new token at once; the old one keeps working for `graceSeconds` (0: stops now) so a
   // device can be reconfigured without losing events.
   async rotateToken(principal: Principal, sensorId: string, graceSeconds = 0): Promise<{ sensor: SensorEntity; ingestToken: string }> {
-    this.assertMayManage(principal, 'rotate ingest tokens');
+    authorize(principal, IngestionPermissions.rotateIngestTokens);
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
-      throw new IngestionError(IngestionErrorCode.BAD_INPUT, `gracePeriodSeconds must be between 0 and ${MAX_GRACE_SECONDS}`, 'gracePeriodSeconds');
+      throw new IngestionError('BAD_INPUT', `gracePeriodSeconds must be between 0 and ${MAX_GRACE_SECONDS}`, 'gracePeriodSeconds');
     }
     const ingestToken = newIngestToken();
     const sensor = await this.change(principal, sensorId, async (s) => {
@@ -104,7 +101,7 @@ export class SensorsService {
 
   // A revoked sensor's tokens, source addresses and senders stop working for good.
   revoke(principal: Principal, sensorId: string): Promise<SensorEntity> {
-    this.assertMayManage(principal, 'revoke sensors');
+    authorize(principal, IngestionPermissions.revokeSensors);
     return this.change(principal, sensorId, async (s) => {
       s.revokedAt = new Date();
       s.previousTokenHash = null;
@@ -113,8 +110,8 @@ export class SensorsService {
   }
 
   updateSettings(principal: Principal, sensorId: string, input: UpdateSensorSettingsInput): Promise<SensorEntity> {
-    this.assertMayManage(principal, 'change sensor settings');
-    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new IngestionError(IngestionErrorCode.BAD_INPUT, `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
+    authorize(principal, IngestionPermissions.changeSensorSettings);
+    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new IngestionError('BAD_INPUT', `timeZone "${input.timeZone}" is not an IANA time zone`, 'timeZone');
     return this.change(principal, sensorId, async (s, em) => {
       const ips = input.allowedSourceIps !== undefined ? unique(input.allowedSourceIps) : undefined;
       const senders = input.allowedSenders !== undefined ? unique(input.allowedSenders.map((x) => x.toLowerCase())) : undefined;
@@ -131,11 +128,11 @@ export class SensorsService {
 
   private async change(principal: Principal, sensorId: string, apply: (s: SensorEntity, em: EntityManager) => Promise<void>): Promise<SensorEntity> {
     const [visible] = await this.repo.findVisibleByIds(scopeOf(principal), [sensorId]);
-    if (!visible) throw new IngestionError(IngestionErrorCode.SENSOR_NOT_FOUND, `sensor ${sensorId} not found`, 'sensorId');
+    if (!visible) throw new IngestionError('SENSOR_NOT_FOUND', `sensor ${sensorId} not found`, 'sensorId');
     const saved = await this.ds.transaction(async (em) => {
       const sensor = await this.repo.findByIdForUpdate(em, sensorId);
-      if (!sensor) throw new IngestionError(IngestionErrorCode.SENSOR_NOT_FOUND, `sensor ${sensorId} not found`, 'sensorId');
-      if (sensor.revokedAt) throw new IngestionError(IngestionErrorCode.SENSOR_REVOKED, `sensor ${sensorId} was revoked on ${sensor.revokedAt.toISOString()}`, 'sensorId');
+      if (!sensor) throw new IngestionError('SENSOR_NOT_FOUND', `sensor ${sensorId} not found`, 'sensorId');
+      if (sensor.revokedAt) throw new IngestionError('SENSOR_REVOKED', `sensor ${sensorId} was revoked on ${sensor.revokedAt.toISOString()}`, 'sensorId');
       await apply(sensor, em);
       return this.repo.save(em, sensor);
     });
@@ -148,17 +145,11 @@ export class SensorsService {
     await this.repo.lockClaims(em);
     const takenIps = await this.repo.claimedSourceIps(em, ips, exceptId);
     if (takenIps.length) {
-      throw new IngestionError(IngestionErrorCode.SOURCE_IP_TAKEN, `source address ${takenIps.join(', ')} already belongs to another sensor`, 'allowedSourceIps');
+      throw new IngestionError('SOURCE_IP_TAKEN', `source address ${takenIps.join(', ')} already belongs to another sensor`, 'allowedSourceIps');
     }
     const takenSenders = await this.repo.claimedSenders(em, senders, exceptId);
     if (takenSenders.length) {
-      throw new IngestionError(IngestionErrorCode.SENDER_TAKEN, `sender ${takenSenders.join(', ')} already belongs to another sensor`, 'allowedSenders');
-    }
-  }
-
-  private assertMayManage(principal: Principal, what: string): void {
-    if (!principal.hasRole('provider_admin', 'engineer', 'partner_admin', 'customer_admin')) {
-      throw new IngestionError(IngestionErrorCode.FORBIDDEN, `role ${principal.role} may not ${what}`);
+      throw new IngestionError('SENDER_TAKEN', `sender ${takenSenders.join(', ')} already belongs to another sensor`, 'allowedSenders');
     }
   }
 }
@@ -186,7 +177,7 @@ function assertSilenceCoversHeartbeats(heartbeatSeconds: number, silenceSeconds:
   const least = HEARTBEATS_MISSED_BEFORE_DOWN * heartbeatSeconds;
   if (silenceSeconds < least) {
     throw new IngestionError(
-      IngestionErrorCode.BAD_INPUT,
+      'BAD_INPUT',
       `silenceThresholdSeconds (${silenceSeconds}) must be at least twice heartbeatIntervalSeconds (${heartbeatSeconds}), ${least} or more: a sensor that missed one heartbeat is not down yet`,
       'silenceThresholdSeconds',
     );

@@ -1,0 +1,21 @@
+import { definePermissions, ROLES, Role } from '@kanshi/auth';
+
+// Who may set up a customer's sensors: provider admins and engineers, the customer's partner
+// and the customer's admin.
+const SENSOR_MANAGERS: readonly Role[] = ['provider_admin', 'engineer', 'partner_admin', 'customer_admin'];
+// Raw logs and the quarantine are the SOC's working material: provider staff but sales.
+const SOC_STAFF: readonly Role[] = ['provider_admin', 'analyst', 'engineer'];
+
+// Every action of the ingestion domain and the roles that may take it; the tenant scope then
+// decides whose data.
+export const IngestionPermissions = definePermissions({
+  readSensors: { action: 'read sensors', roles: ROLES },
+  registerSensors: { action: 'register sensors', roles: SENSOR_MANAGERS },
+  rotateIngestTokens: { action: 'rotate ingest tokens', roles: SENSOR_MANAGERS },
+  revokeSensors: { action: 'revoke sensors', roles: SENSOR_MANAGERS },
+  changeSensorSettings: { action: 'change sensor settings', roles: SENSOR_MANAGERS },
+  readAlerts: { action: 'read alerts', roles: ROLES },
+  searchRawEvents: { action: 'search raw events', roles: SOC_STAFF },
+  readQuarantine: { action: 'read the quarantine', roles: SOC_STAFF },
+  replayQuarantine: { action: 'replay quarantined events', roles: SOC_STAFF },
+});
