@@ -68,6 +68,32 @@ describe('raw event storage and retention', () => {
     expect(left).toEqual([{ customer_id: grew.customerId, retention_months: 12, raw: 'old event of a customer now on 12 months' }]);
   });
 
+  it('drops a month while a search reads the class: the drop waits for the search instead of deadlocking with it', async () => {
+    const now = new Date();
+    const c = await createCustomer(svc);
+    const s = await registerSensor(svc, c.customerId);
+    const expired = monthPartition(3, addMonths(now, -7));
+    await svc.app.get(RawEventsRepository).ensurePartitions([expired]);
+    await insertRaw({ retention: 3, receivedAt: addMonths(now, -7), customerId: c.customerId, sensorId: s.sensorId, raw: 'an event seven months old' });
+    const search = svc.ds.createQueryRunner();
+    await search.connect();
+    try {
+      await search.startTransaction();
+      // a search over this month holds the class table; then retention starts dropping the old month
+      await search.query(`SELECT count(*) FROM ingestion.raw_event WHERE retention_months = 3 AND received_at >= $1`, [monthPartition(3, now).from]);
+      const drop = svc.app.get(RawEventsRepository).dropPartition(expired, now);
+      await new Promise((r) => setTimeout(r, 300));
+      // the same search now reads the old month too (what a search over a longer range does)
+      const rows: { raw: string }[] = await search.query(`SELECT raw FROM ingestion.raw_event WHERE sensor_id = $1`, [s.sensorId]);
+      expect(rows).toEqual([{ raw: 'an event seven months old' }]);
+      await search.commitTransaction();
+      await expect(drop).resolves.toBe(0);
+    } finally {
+      await search.release();
+    }
+    expect(await partitions()).not.toContain(expired.name);
+  });
+
   it('writes each customer’s events in the partition of its retention class', async () => {
     const c = await createCustomer(svc, { retentionMonths: 6 });
     const s = await registerSensor(svc, c.customerId);

@@ -163,7 +163,19 @@ export class RawEventsRepository {
   }
 
   private async createPartitions(em: EntityManager, partitions: MonthPartition[]): Promise<void> {
-    for (const p of partitions) {
+    const existing = new Set(
+      ((await em.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ingestion' AND c.relname = ANY($1)`, [
+        partitions.map((p) => p.name),
+      ])) as { relname: string }[]).map((r) => r.relname),
+    );
+    const missing = partitions.filter((p) => !existing.has(p.name));
+    if (missing.length === 0) return;
+    // Searches and COPY lock raw_event before its class tables and months. Creating a month locks
+    // its class table, and one created month is held until commit, so creating several while a
+    // search ran deadlocked with it (seen in the suite). Taking raw_event first, as they do, makes
+    // this wait for running statements and hold up new ones for the moment it takes.
+    await em.query(`LOCK TABLE ONLY ingestion.raw_event IN ACCESS EXCLUSIVE MODE`);
+    for (const p of missing) {
       const parent = classTableName(p.retentionMonths);
       await em.query(`CREATE TABLE IF NOT EXISTS ingestion.${parent} PARTITION OF ingestion.raw_event FOR VALUES IN (${p.retentionMonths}) PARTITION BY RANGE (received_at)`);
       await em.query(
