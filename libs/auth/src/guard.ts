@@ -2,15 +2,13 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMet
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { Principal, Role } from './claims';
+import { Principal } from './claims';
 import { AuthenticationError, JwtVerifier } from './jwt';
 import { scopeOf, TenantScope } from './tenant-scope';
 
 const PUBLIC_KEY = 'kanshi:public';
-const ROLES_KEY = 'kanshi:roles';
 
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 interface RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
@@ -28,12 +26,8 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
-
 // Every GraphQL operation is authenticated (subgraphs verify the token the gateway forwarded);
-// @Roles narrows who may call a field.
+// who may do what is the service's `authorize` (access.ts), not a decorator here.
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -57,8 +51,6 @@ export class AuthGuard implements CanActivate {
         throw err;
       }
     }
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !req.principal.hasRole(...roles)) throw forbidden(`role ${req.principal.role} may not do this`);
     return true;
   }
 }

@@ -6,4 +6,4 @@ export { scopeOf, canSeeCustomer, scopeSql } from './tenant-scope';
 export type { TenantScope, CustomerTenancy, PartnerCustomersTable } from './tenant-scope';
 export { AccessError, CallableBy, authorize, definePermissions, visibleCustomerOrThrow } from './access';
 export type { Permission, CustomerLookup } from './access';
-export { AuthGuard, Public, Roles, CurrentPrincipal, CurrentScope, requestOf, unauthenticated, forbidden } from './guard';
+export { AuthGuard, Public, CurrentPrincipal, CurrentScope, requestOf, unauthenticated } from './guard';

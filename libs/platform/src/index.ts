@@ -5,7 +5,7 @@ export type { SubgraphContext, SubgraphRequest } from './subgraph';
 export { createServiceApp, runService } from './bootstrap';
 export type { BootOptions } from './bootstrap';
 export { formatGraphQLError } from './errors';
-export { TenantDirectory, canSeeCustomerId } from './tenant-directory';
+export { TenantDirectory } from './tenant-directory';
 export { requestLoader } from './dataloader';
 export { pageOf, pageSize, encodeCursor, decodeCursor } from './pagination';
 export type { Page, PageArgs } from './pagination';

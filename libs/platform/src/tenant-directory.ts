@@ -58,10 +58,3 @@ export class TenantDirectory implements CustomerLookup {
     return params.length ? qb.andWhere(sql, { scopeTenantId: params[0] }) : qb;
   }
 }
-
-export async function canSeeCustomerId(directory: TenantDirectory, scope: TenantScope, customerId: string): Promise<boolean> {
-  if (scope.kind === 'all') return true;
-  if (scope.kind === 'customer') return scope.customerId === customerId;
-  const entry = await directory.lookup(customerId);
-  return entry?.partnerId === scope.partnerId;
-}
