@@ -1,4 +1,4 @@
-import { ConfigError, cron, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
+import { bool, ConfigError, cron, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
 import { checkRegistrationNumber } from './customers/registration-number';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -20,6 +20,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       BILLING_CHUNK_SIZE: int({ default: 500, min: 1, max: 5000 }),
       // The monthly billing run of the month just closed, in Asia/Tokyo time: 00:05 on the 1st.
       BILLING_RUN_CRON: cron({ default: '5 0 1 * *' }),
+      // At every start and hourly: bill the month just closed if its scheduled run was missed.
+      BILLING_CATCH_UP: bool(true),
       // Stripe is optional: without an API key invoices wait in "pending sync" until one is set.
       STRIPE_API_KEY: optionalStr(),
       STRIPE_WEBHOOK_SECRET: optionalStr(),

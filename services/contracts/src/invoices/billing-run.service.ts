@@ -46,6 +46,11 @@ export class BillingRunService {
     return this.runPeriod(period, { draft: opts.draft ?? false, startedBy: principal.subject });
   }
 
+  // Whether the period has a finished, non-draft run.
+  billed(period: string): Promise<boolean> {
+    return this.repo.hasFinishedRun(period);
+  }
+
   async runPeriod(period: string, opts: { draft: boolean; startedBy: string }): Promise<BillingRunEntity> {
     const p = parseBillingPeriod(period, { dueInDays: this.config.invoiceDueInDays });
     // Invoices close at month end: a month is billed once it is over.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not, SelectQueryBuilder } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
 import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { decodeCursor } from '@kanshi/platform';
@@ -238,6 +238,10 @@ export class InvoicesRepository {
   async finishRun(id: string, created: number, existing: number): Promise<BillingRunEntity> {
     await this.ds.getRepository(BillingRunEntity).update({ id }, { finishedAt: new Date(), invoicesCreated: created, invoicesExisting: existing });
     return this.ds.getRepository(BillingRunEntity).findOneByOrFail({ id });
+  }
+
+  hasFinishedRun(period: string): Promise<boolean> {
+    return this.ds.getRepository(BillingRunEntity).exists({ where: { period, draft: false, finishedAt: Not(IsNull()) } });
   }
 
   runs(period?: string): Promise<BillingRunEntity[]> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { defineJob, JobQueue } from '@kanshi/jobs';
+import { createLogger } from '@kanshi/observability';
 import { Clock } from '../adapters/clock.adapter';
 import { ContractsConfig } from '../config';
 import { CONTRACTS_CONFIG } from '../contracts-core.module';
@@ -10,6 +11,16 @@ import { BillingRunService } from './billing-run.service';
 // month issues nothing twice (recipients with a live issued invoice are left alone).
 export const MonthlyBillingJob = defineJob<{ period?: string }>('monthly-billing', {
   retryLimit: 5,
+  retryDelaySeconds: 300,
+  retryBackoff: true,
+  expireInSeconds: 6 * 3600,
+  policy: 'stately',
+});
+
+// Hourly and at every start: bills the month just closed if no run has (no replica was up when
+// the schedule fired, or every attempt failed), so a missed 1st is caught up, not skipped.
+export const MonthlyBillingCatchUpJob = defineJob<Record<string, never>>('monthly-billing-catch-up', {
+  retryLimit: 3,
   retryDelaySeconds: 300,
   retryBackoff: true,
   expireInSeconds: 6 * 3600,
@@ -29,6 +40,8 @@ export function closedMonthBefore(today: string): string {
 // Issues the invoices of the month just closed, on the 1st of each month (BILLING_RUN_CRON, JST).
 @Injectable()
 export class MonthlyBillingService implements OnModuleInit {
+  private readonly log = createLogger('MonthlyBillingService');
+
   constructor(
     private readonly billing: BillingRunService,
     private readonly clock: Clock,
@@ -41,5 +54,13 @@ export class MonthlyBillingService implements OnModuleInit {
       await this.billing.runPeriod(period ?? closedMonthBefore(this.clock.today()), { draft: false, startedBy: 'monthly-billing-job' });
     });
     this.jobs.schedule(MonthlyBillingJob, this.config.BILLING_RUN_CRON, { tz: BILLING_TIME_ZONE });
+    if (!this.config.BILLING_CATCH_UP) return;
+    this.jobs.work(MonthlyBillingCatchUpJob, async () => {
+      const period = closedMonthBefore(this.clock.today());
+      if (await this.billing.billed(period)) return;
+      this.log.warn({ period }, 'the month just closed has no billing run (its schedule was missed); billing it now');
+      await this.billing.runPeriod(period, { draft: false, startedBy: 'monthly-billing-catch-up' });
+    });
+    this.jobs.every(MonthlyBillingCatchUpJob, 3600_000, { atStart: true });
   }
 }
