@@ -1,4 +1,5 @@
 import { astFromValue, GraphQLField, GraphQLObjectType, GraphQLSchema, print } from 'graphql';
+import { ROLES } from '@kanshi/auth';
 
 // docs/api.md, the reference partners read: every query and mutation of each subgraph with its
 // arguments, return type and the roles that may call it, and the error reasons it can answer with.
@@ -6,6 +7,12 @@ import { astFromValue, GraphQLField, GraphQLObjectType, GraphQLSchema, print } f
 // @CallableBy records the permission) and its registry of domain errors.
 
 export const ANY_CALLER = 'any authenticated caller, scoped to its tenant';
+
+function callers(permission: { action: string; roles: readonly string[] } | null | undefined): string {
+  if (!permission) return ANY_CALLER;
+  if (ROLES.every((r) => permission.roles.includes(r))) return `every role (to ${permission.action}), each seeing only its own tenant's data`;
+  return `${permission.roles.map((r) => `\`${r}\``).join(', ')} (to ${permission.action})`;
+}
 
 export interface ArgumentDoc {
   name: string;
@@ -84,7 +91,7 @@ function renderOperation(op: OperationDoc): string[] {
     lines.push('');
   }
   lines.push(`Returns \`${op.returns}\`.`, '');
-  lines.push(op.permission ? `Callable by: ${op.permission.roles.map((r) => `\`${r}\``).join(', ')} (to ${op.permission.action}).` : `Callable by: ${ANY_CALLER}.`, '');
+  lines.push(`Callable by: ${callers(op.permission)}.`, '');
   return lines;
 }
 
