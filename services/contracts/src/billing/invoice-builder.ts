@@ -32,7 +32,7 @@ import {
   PLAN_NAMES,
   SERVICE_HOURS_LABELS,
 } from '../pricing/catalogue';
-import { ContractPrices, Recurrence, validateContractPrices } from '../pricing/contract-prices';
+import { ContractPrices, PricedLine, Recurrence, validateContractPrices } from '../pricing/contract-prices';
 import { assertRoundingMode, basisPointsOf, multiplyYen, RoundingMode, sumYen } from '../pricing/money';
 import { computeDocumentTotals, DEFAULT_TAX_ROUNDING, DocumentTotals, STANDARD_TAX_RATE } from '../pricing/tax';
 import { BillingPeriod, parseBillingPeriod } from './billing-period';
@@ -98,18 +98,10 @@ export interface BuildInvoiceInput {
   dueInDays?: number;
 }
 
-export interface InvoiceLine {
+export interface InvoiceLine extends PricedLine {
   lineKey: string;
   customerId: string;
   contractId: string | null;
-  code: string;
-  description: string;
-  descriptionJa: string;
-  quantity: number;
-  unitPrice: number;
-  amount: number;
-  taxRate: number;
-  recurring: Recurrence;
   // The days a monthly line covers.
   servicePeriod: { from: CalendarDate; to: CalendarDate } | null;
   // Set on a prorated line: the full monthly amount and the fraction charged.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
 import { CalendarDate, toTokyoDate, tokyoMidnight } from '@kanshi/calendar';
-import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { OptionCode, PlanCode } from '@kanshi/events';
 import { Clock } from '../adapters/clock.adapter';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';

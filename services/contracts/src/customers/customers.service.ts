@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessError, authorize, canSeeCustomer, Principal, scopeOf } from '@kanshi/auth';
-import { CustomerUpserted, PartnerUpserted, PlanCode } from '@kanshi/events';
+import { CustomerUpserted, PartnerUpserted } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { TenantDirectory } from '@kanshi/platform';
 import { CatalogueService } from '../catalogue/catalogue.service';

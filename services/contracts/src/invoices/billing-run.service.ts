@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
-import { InvoiceIssued, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { Clock } from '../adapters/clock.adapter';
@@ -147,25 +147,8 @@ export class BillingRunService {
           issuedAt,
           stripeSyncStatus: draft ? 'NONE' : 'PENDING',
         });
-        invoice.lines.forEach((l, position) =>
-          lines.push({
-            invoiceId: id,
-            position: position + 1,
-            lineKey: l.lineKey,
-            customerId: l.customerId,
-            contractId: l.contractId,
-            code: l.code,
-            description: l.description,
-            descriptionJa: l.descriptionJa,
-            quantity: l.quantity,
-            unitPrice: l.unitPrice,
-            amount: l.amount,
-            taxRate: l.taxRate,
-            recurring: l.recurring,
-            serviceFrom: l.servicePeriod?.from ?? null,
-            serviceTo: l.servicePeriod?.to ?? null,
-            proration: l.proration,
-          }),
+        invoice.lines.forEach(({ servicePeriod, ...line }, position) =>
+          lines.push({ ...line, invoiceId: id, position: position + 1, serviceFrom: servicePeriod?.from ?? null, serviceTo: servicePeriod?.to ?? null }),
         );
         initialFees.push(...invoice.initialFeesInvoicedFor);
       });

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In, IsNull, Not, SelectQueryBuilder } from '
 import { TenantScope } from '@kanshi/auth';
 import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { decodeCursor } from '@kanshi/platform';
-import { EndpointDailyCount } from '../billing/invoice-builder';
+import { EndpointDailyCount, InvoiceLine } from '../billing/invoice-builder';
 import { isUuid } from '../common/ids';
 import { ContractPrices } from '../pricing/contract-prices';
 import { BillingRunEntity, InvoiceEntity, InvoiceLineEntity, InvoiceStatus, StripeSyncStatus } from './invoice.entity';
@@ -52,23 +52,12 @@ export interface NewInvoiceRow {
   stripeSyncStatus: StripeSyncStatus;
 }
 
-export interface NewInvoiceLineRow {
+// An invoice line as stored: the built line, its place on the invoice, its service period in columns.
+export interface NewInvoiceLineRow extends Omit<InvoiceLine, 'servicePeriod'> {
   invoiceId: string;
   position: number;
-  lineKey: string;
-  customerId: string;
-  contractId: string | null;
-  code: string;
-  description: string;
-  descriptionJa: string;
-  quantity: number;
-  unitPrice: number;
-  amount: number;
-  taxRate: number;
-  recurring: string;
   serviceFrom: string | null;
   serviceTo: string | null;
-  proration: unknown;
 }
 
 export interface InvoiceFilter {

@@ -96,20 +96,7 @@ export class InvoicesResolver {
   @ResolveField(() => [InvoiceLineObject], { description: 'The charges, in the order printed' })
   async lines(@Parent() invoice: InvoiceEntity, @Context() ctx: SubgraphContext): Promise<InvoiceLineObject[]> {
     const rows = await requestLoader<InvoiceLineEntity[]>(ctx.req, 'invoice-lines', (ids) => this.service.linesOf(ids)).load(invoice.id);
-    return (rows ?? []).map((l) => ({
-      lineKey: l.lineKey,
-      customerId: l.customerId,
-      contractId: l.contractId,
-      code: l.code,
-      description: l.description,
-      descriptionJa: l.descriptionJa,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      amount: l.amount,
-      taxRate: l.taxRate,
-      servicePeriod: l.serviceFrom && l.serviceTo ? { from: l.serviceFrom, to: l.serviceTo } : null,
-      proration: l.proration,
-    }));
+    return (rows ?? []).map((l) => ({ ...l, servicePeriod: l.serviceFrom && l.serviceTo ? { from: l.serviceFrom, to: l.serviceTo } : null }));
   }
 
   @ResolveField(() => Int, { description: 'The consumption tax rate (percent) of the invoice; the highest when several apply (see taxByRate)' })

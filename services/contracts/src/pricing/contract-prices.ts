@@ -11,6 +11,18 @@ import { assertTaxRate } from './tax';
 export type Recurrence = 'initial' | 'monthly' | 'one_off';
 export const RECURRENCES: readonly Recurrence[] = ['initial', 'monthly', 'one_off'];
 
+// What every priced line says, on a quote or an invoice (amounts in JPY, taxRate in percent).
+export interface PricedLine {
+  code: string;
+  description: string;
+  descriptionJa: string;
+  quantity: number;
+  unitPrice: number;
+  amount: number;
+  taxRate: number;
+  recurring: Recurrence;
+}
+
 // A line sales entered on the quote (the only prices of quote-only plans), kept on the contract.
 export interface QuotedLine {
   // Stable within the contract: part of the invoice line key.

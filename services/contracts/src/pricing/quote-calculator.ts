@@ -24,6 +24,7 @@ import {
   optionPricesFor,
   PartnerPricing,
   planPricesFor,
+  PricedLine,
   QuotedLine,
   Recurrence,
   RECURRENCES,
@@ -67,15 +68,7 @@ export interface QuoteSettings {
   taxRounding?: RoundingMode;
 }
 
-export interface QuoteLine {
-  code: string;
-  description: string;
-  descriptionJa: string;
-  quantity: number;
-  unitPrice: number;
-  amount: number;
-  recurring: Recurrence;
-  taxRate: number;
+export interface QuoteLine extends PricedLine {
   // Months a monthly line covers (the term); null for one-time lines.
   months: number | null;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
-import { OptionCode, PlanCode, QuoteIssued, ServiceHours } from '@kanshi/events';
+import { QuoteIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { addDays, toTokyoDate } from '@kanshi/calendar';
 import { Clock } from '../adapters/clock.adapter';
