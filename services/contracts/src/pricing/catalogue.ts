@@ -71,14 +71,18 @@ export const SERVICE_HOURS_LABELS: Readonly<Record<ServiceHours, { en: string; j
   [ServiceHours.ALWAYS]: { en: '24/365', ja: '24時間365日' },
 };
 
+// The first catalogue version of a plan or option, under its default names.
+function seedEntry<C extends PlanCode | OptionCode>(code: C, names: Readonly<Record<C, { en: string; ja: string }>>) {
+  return { code, version: 1, effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM, name: names[code].en, nameJa: names[code].ja };
+}
+
+function seedPlan(code: PlanCode, terms: Omit<CataloguePlan, 'code' | 'version' | 'effectiveFrom' | 'name' | 'nameJa'>): CataloguePlan {
+  return { ...seedEntry(code, PLAN_NAMES), ...terms };
+}
+
 export const SEED_CATALOGUE: Catalogue = deepFreeze({
   plans: [
-    {
-      code: PlanCode.FE_ALERT_ANALYSIS,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: PLAN_NAMES[PlanCode.FE_ALERT_ANALYSIS].en,
-      nameJa: PLAN_NAMES[PlanCode.FE_ALERT_ANALYSIS].ja,
+    seedPlan(PlanCode.FE_ALERT_ANALYSIS, {
       serviceHours: [ServiceHours.BUSINESS_HOURS, ServiceHours.ALWAYS],
       pricing: 'fixed',
       initialFee: 150_000,
@@ -86,13 +90,8 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
       perEndpointMonthlyFee: null,
       availableOptions: [OptionCode.LIVENESS_MONITORING],
       includedOptions: [],
-    },
-    {
-      code: PlanCode.FE_SECURITY_MONITORING,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: PLAN_NAMES[PlanCode.FE_SECURITY_MONITORING].en,
-      nameJa: PLAN_NAMES[PlanCode.FE_SECURITY_MONITORING].ja,
+    }),
+    seedPlan(PlanCode.FE_SECURITY_MONITORING, {
       serviceHours: [ServiceHours.ALWAYS],
       pricing: 'fixed',
       initialFee: 480_000,
@@ -101,13 +100,8 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
       availableOptions: [],
       // Liveness monitoring, OS/VM version upgrades and antivirus integration are included.
       includedOptions: [OptionCode.LIVENESS_MONITORING],
-    },
-    {
-      code: PlanCode.MDR,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: PLAN_NAMES[PlanCode.MDR].en,
-      nameJa: PLAN_NAMES[PlanCode.MDR].ja,
+    }),
+    seedPlan(PlanCode.MDR, {
       serviceHours: [ServiceHours.ALWAYS],
       pricing: 'per_endpoint',
       initialFee: null,
@@ -115,13 +109,8 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
       perEndpointMonthlyFee: DEFAULT_MDR_UNIT_PRICE_JPY,
       availableOptions: [],
       includedOptions: [],
-    },
-    {
-      code: PlanCode.INTEGRATED_MANAGEMENT,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: PLAN_NAMES[PlanCode.INTEGRATED_MANAGEMENT].en,
-      nameJa: PLAN_NAMES[PlanCode.INTEGRATED_MANAGEMENT].ja,
+    }),
+    seedPlan(PlanCode.INTEGRATED_MANAGEMENT, {
       serviceHours: [ServiceHours.ALWAYS],
       pricing: 'quote_only',
       initialFee: null,
@@ -130,13 +119,8 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
       availableOptions: [],
       // Device up/down monitoring and version upgrades are part of the integrated plan.
       includedOptions: [OptionCode.LIVENESS_MONITORING],
-    },
-    {
-      code: PlanCode.SOC_DESIGN,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: PLAN_NAMES[PlanCode.SOC_DESIGN].en,
-      nameJa: PLAN_NAMES[PlanCode.SOC_DESIGN].ja,
+    }),
+    seedPlan(PlanCode.SOC_DESIGN, {
       serviceHours: [],
       pricing: 'quote_only',
       initialFee: null,
@@ -144,18 +128,10 @@ export const SEED_CATALOGUE: Catalogue = deepFreeze({
       perEndpointMonthlyFee: null,
       availableOptions: [],
       includedOptions: [],
-    },
+    }),
   ],
   options: [
-    {
-      code: OptionCode.LIVENESS_MONITORING,
-      version: 1,
-      effectiveFrom: SEED_CATALOGUE_EFFECTIVE_FROM,
-      name: OPTION_NAMES[OptionCode.LIVENESS_MONITORING].en,
-      nameJa: OPTION_NAMES[OptionCode.LIVENESS_MONITORING].ja,
-      initialFee: 100_000,
-      monthlyFee: 100_000,
-    },
+    { ...seedEntry(OptionCode.LIVENESS_MONITORING, OPTION_NAMES), initialFee: 100_000, monthlyFee: 100_000 },
   ],
 });
 
