@@ -13,7 +13,7 @@
 import { Ecs, affectedEndpoint, blockedFromText, normalizeIp, normalizeMac, putOwn, setHost, setUser, str, transport } from './ecs';
 import type { SeverityLabel } from './severity';
 import { localToDate, fromEpoch, zoneFromText, type Zone } from './time';
-import { fail, type EventDraft, type VendorInput, type VendorOutcome } from './types';
+import { fail, single, type EventDraft, type VendorInput, type VendorOutcome } from './types';
 
 const CSV_RE = /^\s*[A-Za-z0-9_.-]+=("[^"]*"|[^\s,"]*),[A-Za-z0-9_.-]+=/;
 
@@ -431,22 +431,17 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   const time = get('date') && get('time') ? `${get('date')}T${get('time')}` : undefined;
   const vendorEventId = msgId ?? (time ? [get('device_id'), logId, time].filter(Boolean).join(':') : null);
 
-  return {
-    ok: true,
-    events: [
-      {
-        kind,
-        occurredAt: fortiTime((k) => str(kv.get(k)), input),
-        vendorEventId,
-        groupKey: null,
-        blocked,
-        vendorSeverity: level ?? pri ?? null,
-        severity: type === 'traffic' ? 'info' : severity,
-        ruleName: ruleName ?? null,
-        ecs,
-      },
-    ],
-  };
+  return single({
+    kind,
+    occurredAt: fortiTime((k) => str(kv.get(k)), input),
+    vendorEventId,
+    groupKey: null,
+    blocked,
+    vendorSeverity: level ?? pri ?? null,
+    severity: type === 'traffic' ? 'info' : severity,
+    ruleName: ruleName ?? null,
+    ecs,
+  });
 }
 
 export function parseFortinetRecord(input: VendorInput): VendorOutcome {

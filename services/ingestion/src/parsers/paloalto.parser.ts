@@ -13,7 +13,7 @@
 import { Ecs, affectedEndpoint, normalizeIp, setHost, setUser, str, transport } from './ecs';
 import type { SeverityLabel } from './severity';
 import { parseTimestamp } from './time';
-import { fail, type VendorInput, type VendorOutcome } from './types';
+import { fail, single, type VendorInput, type VendorOutcome } from './types';
 
 /** Splits one CSV line: quoted fields may hold commas, "" is a quote inside a quoted field. */
 export function splitCsv(line: string): string[] {
@@ -225,22 +225,17 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
     if (result === 'succeeded' || result === 'success') ecs.set('event.outcome', 'success');
     if (result === 'failed' || result === 'failure') ecs.set('event.outcome', 'failure');
     ecs.set('event.category', [type === 'CONFIG' ? 'configuration' : 'host']);
-    return {
-      ok: true,
-      events: [
-        {
-          kind: 'event',
-          occurredAt,
-          vendorEventId,
-          groupKey: null,
-          blocked: null,
-          vendorSeverity: get('severity') ?? null,
-          severity,
-          ruleName: get('eventid') ?? get('cmd') ?? null,
-          ecs,
-        },
-      ],
-    };
+    return single({
+      kind: 'event',
+      occurredAt,
+      vendorEventId,
+      groupKey: null,
+      blocked: null,
+      vendorSeverity: get('severity') ?? null,
+      severity,
+      ruleName: get('eventid') ?? get('cmd') ?? null,
+      ecs,
+    });
   }
 
   const subtype = get('subtype')?.toLowerCase();
@@ -285,22 +280,17 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
     if (Number.isFinite(elapsed) && get('elapsed') !== undefined) ecs.set('event.duration', elapsed * 1e9);
     ecs.set('event.category', ['network']);
     ecs.set('event.type', ['connection', blocked ? 'denied' : subtype === 'end' ? 'end' : subtype === 'start' ? 'start' : 'allowed']);
-    return {
-      ok: true,
-      events: [
-        {
-          kind: 'event',
-          occurredAt,
-          vendorEventId,
-          groupKey: null,
-          blocked,
-          vendorSeverity: null,
-          severity: 'info',
-          ruleName: get('rule') ?? null,
-          ecs,
-        },
-      ],
-    };
+    return single({
+      kind: 'event',
+      occurredAt,
+      vendorEventId,
+      groupKey: null,
+      blocked,
+      vendorSeverity: null,
+      severity: 'info',
+      ruleName: get('rule') ?? null,
+      ecs,
+    });
   }
 
   // THREAT
@@ -360,20 +350,15 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
   if (subtype === 'wildfire' && category === 'benign') kind = 'event';
 
   const sev = get('severity');
-  return {
-    ok: true,
-    events: [
-      {
-        kind,
-        occurredAt,
-        vendorEventId,
-        groupKey: null,
-        blocked,
-        vendorSeverity: sev ?? null,
-        severity: sev ? (SEVERITY[sev.toLowerCase()] ?? null) : null,
-        ruleName: ruleName ?? null,
-        ecs,
-      },
-    ],
-  };
+  return single({
+    kind,
+    occurredAt,
+    vendorEventId,
+    groupKey: null,
+    blocked,
+    vendorSeverity: sev ?? null,
+    severity: sev ? (SEVERITY[sev.toLowerCase()] ?? null) : null,
+    ruleName: ruleName ?? null,
+    ecs,
+  });
 }

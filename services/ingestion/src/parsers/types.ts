@@ -57,6 +57,11 @@ export interface VendorInput {
   ctx: ParseContext;
 }
 
+// The outcome of a record that is one event.
+export function single(event: EventDraft): VendorOutcome {
+  return { ok: true, events: [event] };
+}
+
 export function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
