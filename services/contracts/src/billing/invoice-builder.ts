@@ -32,7 +32,7 @@ import {
   PLAN_NAMES,
   SERVICE_HOURS_LABELS,
 } from '../pricing/catalogue';
-import { ContractPrices, PricedLine, Recurrence, validateContractPrices } from '../pricing/contract-prices';
+import { ContractPrices, PricedLine, pricedLine, Recurrence, validateContractPrices } from '../pricing/contract-prices';
 import { assertRoundingMode, basisPointsOf, multiplyYen, RoundingMode, sumYen } from '../pricing/money';
 import { computeDocumentTotals, DEFAULT_TAX_ROUNDING, DocumentTotals, STANDARD_TAX_RATE } from '../pricing/tax';
 import { BillingPeriod, parseBillingPeriod } from './billing-period';
@@ -393,18 +393,7 @@ function fixedLine(
   recurring: Recurrence,
   taxRate: number = STANDARD_TAX_RATE,
 ): InvoiceLine {
-  return {
-    ...base,
-    lineKey,
-    code,
-    description,
-    descriptionJa,
-    quantity,
-    unitPrice,
-    amount: multiplyYen(quantity, unitPrice, 'amount'),
-    taxRate,
-    recurring,
-  };
+  return { ...base, lineKey, ...pricedLine(code, description, descriptionJa, quantity, unitPrice, recurring, taxRate) };
 }
 
 function periodNote(p: Proration, period: BillingPeriod): { en: string; ja: string } {

@@ -3,8 +3,8 @@ import { OptionCode, PlanCode } from '@kanshi/events';
 // terms turn catalogue prices into the partner's prices.
 import { ContractsError } from '../contracts.errors';
 import { CatalogueOption, CataloguePlan, isOptionCode, isPlanCode } from './catalogue';
-import { assertBasisPoints, assertYen, basisPointsOf } from './money';
-import { assertTaxRate } from './tax';
+import { assertBasisPoints, assertYen, basisPointsOf, multiplyYen } from './money';
+import { assertTaxRate, STANDARD_TAX_RATE } from './tax';
 
 // initial: billed once with the first invoice of a contract; monthly: every month in service
 // (prorated for a partial month); one_off: billed once (with the first invoice when on a contract).
@@ -21,6 +21,19 @@ export interface PricedLine {
   amount: number;
   taxRate: number;
   recurring: Recurrence;
+}
+
+// A priced line: the amount is quantity x unit price, checked to stay a safe integer of yen.
+export function pricedLine(
+  code: string,
+  description: string,
+  descriptionJa: string,
+  quantity: number,
+  unitPrice: number,
+  recurring: Recurrence,
+  taxRate: number = STANDARD_TAX_RATE,
+): PricedLine {
+  return { code, description, descriptionJa, quantity, unitPrice, amount: multiplyYen(quantity, unitPrice, 'amount'), taxRate, recurring };
 }
 
 // A line sales entered on the quote (the only prices of quote-only plans), kept on the contract.

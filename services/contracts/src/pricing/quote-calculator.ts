@@ -25,6 +25,7 @@ import {
   PartnerPricing,
   planPricesFor,
   PricedLine,
+  pricedLine,
   QuotedLine,
   Recurrence,
   RECURRENCES,
@@ -368,15 +369,5 @@ function line(
   months: number | null,
   taxRate: number = STANDARD_TAX_RATE,
 ): QuoteLine {
-  return {
-    code,
-    description,
-    descriptionJa,
-    quantity,
-    unitPrice,
-    amount: multiplyYen(quantity, unitPrice, 'amount'),
-    recurring,
-    taxRate,
-    months,
-  };
+  return { ...pricedLine(code, description, descriptionJa, quantity, unitPrice, recurring, taxRate), months };
 }
