@@ -11,3 +11,4 @@ export { ClientCredentialsTokens } from './vendor-server/oauth-tokens';
 export type { IssuedToken, ClientCredentialsOptions } from './vendor-server/oauth-tokens';
 export { startSubgraph } from './subgraph-kit';
 export type { SubgraphKit, TenantIds } from './subgraph-kit';
+export { TENANTS, principalAs, fakeTenantDirectory } from './tenancy-kit';

@@ -1,23 +1,16 @@
 import { DataSource } from 'typeorm';
-import { AccessError, CustomerTenancy, Principal, Role, TenantScope, visibleCustomerOrThrow } from '@kanshi/auth';
-import { TenantDirectory } from '@kanshi/platform';
+import { AccessError, TenantScope } from '@kanshi/auth';
+import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointError } from './endpoints.errors';
 import { EndpointsRepository } from './endpoints.repository';
 import { EndpointsService } from './endpoints.service';
 import { RegisterEndpointInput } from './register-endpoint.input';
 
-const P1 = '00000000-0000-4000-8000-0000000000a1';
-const P2 = '00000000-0000-4000-8000-0000000000a2';
-const C1 = '00000000-0000-4000-8000-0000000000c1'; // partner P1's
-const C2 = '00000000-0000-4000-8000-0000000000c2'; // partner P2's
-const as = (role: Role, ids: { partnerId?: string; customerId?: string } = {}) => Principal.fromClaims({ sub: `u-${role}`, role, ...ids }, 't');
+const { P1, C1, C2 } = TENANTS;
+const as = principalAs;
 
 function setup() {
-  const customers: CustomerTenancy[] = [
-    { customerId: C1, partnerId: P1 },
-    { customerId: C2, partnerId: P2 },
-  ];
   const endpoints: EndpointEntity[] = [];
   const repo = {
     findVisible: jest.fn(async (_scope: TenantScope, customerIds?: readonly string[]) => endpoints.filter((e) => !customerIds || customerIds.includes(e.customerId))),
@@ -28,10 +21,9 @@ function setup() {
       return e;
     }),
   };
-  const lookup = { lookup: async (id: string) => customers.find((c) => c.customerId === id) ?? null };
-  const directory = { visibleCustomerOrThrow: (p: Principal, id: string, field?: string) => visibleCustomerOrThrow(lookup, p, id, field) };
+  const directory = fakeTenantDirectory();
   const ds = { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) };
-  const sut = new EndpointsService(ds as unknown as DataSource, repo as unknown as EndpointsRepository, directory as unknown as TenantDirectory);
+  const sut = new EndpointsService(ds as unknown as DataSource, repo as unknown as EndpointsRepository, directory);
   return { sut, ctx: { repo, endpoints } };
 }
 

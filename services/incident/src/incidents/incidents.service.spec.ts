@@ -1,24 +1,17 @@
 import { DataSource } from 'typeorm';
-import { AccessError, CustomerTenancy, Principal, Role, TenantScope, visibleCustomerOrThrow } from '@kanshi/auth';
+import { AccessError, TenantScope } from '@kanshi/auth';
+import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
 import { IncidentOpened } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { TenantDirectory } from '@kanshi/platform';
 import { IncidentEntity } from './incident.entity';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 import { OpenIncidentInput } from './open-incident.input';
 
-const P1 = '00000000-0000-4000-8000-0000000000a1';
-const P2 = '00000000-0000-4000-8000-0000000000a2';
-const C1 = '00000000-0000-4000-8000-0000000000c1'; // partner P1's
-const C2 = '00000000-0000-4000-8000-0000000000c2'; // partner P2's
-const as = (role: Role, ids: { partnerId?: string; customerId?: string } = {}) => Principal.fromClaims({ sub: `u-${role}`, role, ...ids }, 't');
+const { P1, P2, C1 } = TENANTS;
+const as = principalAs;
 
 function setup() {
-  const customers: CustomerTenancy[] = [
-    { customerId: C1, partnerId: P1 },
-    { customerId: C2, partnerId: P2 },
-  ];
   const incidents: IncidentEntity[] = [];
   const events: { subject: string; body: unknown; customerId: string | null }[] = [];
   const repo = {
@@ -36,10 +29,9 @@ function setup() {
       return 'event-id';
     }),
   };
-  const lookup = { lookup: async (id: string) => customers.find((c) => c.customerId === id) ?? null };
-  const directory = { visibleCustomerOrThrow: (p: Principal, id: string, field?: string) => visibleCustomerOrThrow(lookup, p, id, field) };
+  const directory = fakeTenantDirectory();
   const ds = { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) };
-  const sut = new IncidentsService(ds as unknown as DataSource, repo as unknown as IncidentsRepository, directory as unknown as TenantDirectory, outbox as unknown as Outbox);
+  const sut = new IncidentsService(ds as unknown as DataSource, repo as unknown as IncidentsRepository, directory, outbox as unknown as Outbox);
   return { sut, ctx: { repo, incidents, events } };
 }
 

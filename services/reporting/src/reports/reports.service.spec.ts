@@ -1,12 +1,12 @@
-import { Principal, Role, TenantScope } from '@kanshi/auth';
+import { TenantScope } from '@kanshi/auth';
+import { principalAs, TENANTS } from '@kanshi/testing';
 import { ReportEntity } from './report.entity';
 import { ReportError } from './reports.errors';
 import { ReportsRepository } from './reports.repository';
 import { REPORT_LIST_LIMIT, ReportsService } from './reports.service';
 
-const C1 = '00000000-0000-4000-8000-0000000000c1';
-const C2 = '00000000-0000-4000-8000-0000000000c2';
-const as = (role: Role, ids: { partnerId?: string; customerId?: string } = {}) => Principal.fromClaims({ sub: `u-${role}`, role, ...ids }, 't');
+const { C1, C2 } = TENANTS;
+const as = principalAs;
 const report = (n: number, customerId = C1): ReportEntity =>
   ({ id: `r${n}`, customerId, kind: 'MONTHLY', title: `Report ${n}`, language: 'ja', subjectRef: null, sha256: null, sizeBytes: null, createdAt: new Date('2026-11-01T00:00:00Z') }) as ReportEntity;
 
