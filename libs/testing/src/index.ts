@@ -11,3 +11,5 @@ export { ClientCredentialsTokens } from './vendor-server/oauth-tokens';
 export type { IssuedToken, ClientCredentialsOptions } from './vendor-server/oauth-tokens';
 export { startSubgraph } from './subgraph-kit';
 export type { SubgraphKit, TenantIds } from './subgraph-kit';
+export { FakeVirusTotalServer, FAKE_VIRUSTOTAL_API_KEY, startFakeVirusTotal, detectedFileResults } from './fake-virustotal.server';
+export type { FakeVirusTotalCategory, FakeVirusTotalEngineResult, FakeVirusTotalFile, FakeVirusTotalFileInput, FakeVirusTotalOptions, DetectedFileOptions } from './fake-virustotal.server';
