@@ -76,6 +76,10 @@ describe('ReputationService wired in the analysis app', () => {
     expect(await sut.lookup(file.md5!)).toEqual(first);
     expect(vt.fileRequests(file.md5)).toHaveLength(1);
     expect(await cacheRow(file.md5!)).toEqual({ found: true, ttl_hours: 24 });
+    // another replica reads the same cache
+    const replica = await service({ VIRUSTOTAL_API_KEY: KEYS[4] });
+    expect(await replica.lookup(file.md5!)).toEqual(first);
+    expect(vt.fileRequests(file.md5)).toHaveLength(1);
   });
 
   it('caches an unknown hash as found: false for 6 hours', async () => {

@@ -18,9 +18,14 @@ const DAY_MS = 86_400_000;
 export class ReputationRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async cached(hash: string, now: Date): Promise<FileReputation | null> {
-    const rows: { answer: FileReputation }[] = await this.ds.query(`SELECT answer FROM analysis.reputation_cache WHERE hash = $1 AND expires_at > $2`, [hash, now]);
-    return rows[0]?.answer ?? null;
+  // False in a schema-only boot (supergraph composition).
+  get connected(): boolean {
+    return this.ds.isInitialized;
+  }
+
+  async cached(hash: string, now: Date): Promise<{ answer: FileReputation; expiresAt: Date } | null> {
+    const rows: { answer: FileReputation; expires_at: Date }[] = await this.ds.query(`SELECT answer, expires_at FROM analysis.reputation_cache WHERE hash = $1 AND expires_at > $2`, [hash, now]);
+    return rows[0] ? { answer: rows[0].answer, expiresAt: rows[0].expires_at } : null;
   }
 
   async store(answer: FileReputation, fetchedAt: Date, expiresAt: Date): Promise<void> {

@@ -29,10 +29,21 @@ describe('ReputationService', () => {
 
   it('answers from the cache without a quota slot or a request', async () => {
     const { sut, ctx } = setup();
-    ctx.repo.cached.mockResolvedValue(reputation({ detectionRatio: '9/70' }));
+    ctx.repo.cached.mockResolvedValue({ answer: reputation({ detectionRatio: '9/70' }), expiresAt: new Date(Date.now() + 60_000) });
     expect(await sut.lookup(HASH.toUpperCase())).toMatchObject({ detectionRatio: '9/70' });
     expect(ctx.repo.cached).toHaveBeenCalledWith(HASH, expect.any(Date));
     expect(ctx.repo.claimSlot).not.toHaveBeenCalled();
+    // then from memory, until the answer expires
+    expect(await sut.lookup(HASH)).toMatchObject({ detectionRatio: '9/70' });
+    expect(ctx.repo.cached).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks PostgreSQL again once a remembered answer has expired', async () => {
+    const { sut, ctx } = setup();
+    ctx.repo.cached.mockResolvedValue({ answer: reputation(), expiresAt: new Date(Date.now() - 1) });
+    await sut.lookup(HASH);
+    await sut.lookup(HASH);
+    expect(ctx.repo.cached).toHaveBeenCalledTimes(2);
   });
 
   it('stores a found file for VIRUSTOTAL_CACHE_TTL_HOURS and an unknown one for VIRUSTOTAL_NOT_FOUND_TTL_HOURS', async () => {
@@ -104,7 +115,7 @@ describe('ReputationService', () => {
 
     it('does nothing for a hash already cached', async () => {
       const { ctx } = setup();
-      ctx.repo.cached.mockResolvedValue(reputation());
+      ctx.repo.cached.mockResolvedValue({ answer: reputation(), expiresAt: new Date(Date.now() + 60_000) });
       await ctx.job({ hash: HASH });
       expect(ctx.client.fileReport).not.toHaveBeenCalled();
     });

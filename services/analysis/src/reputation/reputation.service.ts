@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { defineJob, JobQueue } from '@kanshi/jobs';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
@@ -8,6 +8,9 @@ import { QuotaClaim, QuotaLimits, ReputationRepository } from './reputation.repo
 import { FILE_HASH, FileReportOutcome, FileReputation, VirusTotalClient } from './virustotal.client';
 
 const TRANSIENT_RETRY_SECONDS = 30;
+// Answers kept in memory too (until they expire), so a busy analysis does not ask PostgreSQL
+// for every alert's hash; the oldest go first past this many.
+const MEMORY_ENTRIES = 10_000;
 const HOUR_MS = 3_600_000;
 
 // A hash whose answer a lookup could not wait for: fetched once the quota allows. At most one
@@ -30,9 +33,10 @@ type Fetched = { kind: 'answer'; reputation: FileReputation } | { kind: 'later';
 // or asks VirusTotal if a quota slot is free or frees up within VIRUSTOTAL_MAX_WAIT_MS; otherwise
 // it answers null at once and a background job fetches the hash for a later look.
 @Injectable()
-export class ReputationService implements OnModuleInit {
+export class ReputationService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = createLogger('ReputationService');
   private readonly inFlight = new Map<string, Promise<FileReputation | null>>();
+  private readonly memory = new Map<string, { answer: FileReputation; expiresAt: number }>();
   private readonly keyId: string;
   private readonly limits: QuotaLimits;
   private disabled: string | undefined;
@@ -55,9 +59,13 @@ export class ReputationService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    if (this.disabled) this.log.info({}, `${this.disabled}: sample reputation lookups (VirusTotal) are off`);
     // Registered even when off, so that jobs queued by an earlier deployment with a key complete.
     this.jobs.work(VirusTotalFetchJob, ({ hash }) => this.fetchInBackground(hash));
+  }
+
+  onApplicationBootstrap(): void {
+    // once at boot; not in a schema-only boot, whose stdout is the schema
+    if (this.disabled && this.repo.connected) this.log.info({}, `${this.disabled}: sample reputation lookups (VirusTotal) are off`);
   }
 
   // False without a key, and after VirusTotal refused the key (until a restart with a new one).
@@ -79,6 +87,11 @@ export class ReputationService implements OnModuleInit {
       lookups.inc({ answer: 'invalid' });
       return Promise.resolve(null);
     }
+    const remembered = this.memory.get(h);
+    if (remembered && remembered.expiresAt > Date.now()) {
+      lookups.inc({ answer: 'cache' });
+      return Promise.resolve(remembered.answer);
+    }
     let shared = this.inFlight.get(h);
     if (!shared) {
       shared = this.resolve(h).finally(() => this.inFlight.delete(h));
@@ -91,7 +104,8 @@ export class ReputationService implements OnModuleInit {
     const cached = await this.repo.cached(hash, new Date());
     if (cached) {
       lookups.inc({ answer: 'cache' });
-      return cached;
+      this.remember(cached.answer, cached.expiresAt.getTime());
+      return cached.answer;
     }
     const slot = await this.waitForSlot(Date.now() + this.config.VIRUSTOTAL_MAX_WAIT_MS);
     const fetched: Fetched = slot.ok ? await this.fetch(hash) : { kind: 'later', cause: 'quota', at: slot.nextAt, reason: 'quota' };
@@ -139,6 +153,7 @@ export class ReputationService implements OnModuleInit {
       case 'not-found': {
         const ttlHours = out.kind === 'found' ? this.config.VIRUSTOTAL_CACHE_TTL_HOURS : this.config.VIRUSTOTAL_NOT_FOUND_TTL_HOURS;
         await this.repo.store(out.reputation, new Date(now), new Date(now + ttlHours * HOUR_MS));
+        this.remember(out.reputation, now + ttlHours * HOUR_MS);
         return { kind: 'answer', reputation: out.reputation };
       }
       case 'quota-exceeded': {
@@ -161,6 +176,12 @@ export class ReputationService implements OnModuleInit {
         this.log.warn({ status: out.status, code: out.code, message: out.message, hash }, 'VirusTotal rejected the file report request');
         return { kind: 'never' };
     }
+  }
+
+  private remember(answer: FileReputation, expiresAt: number): void {
+    this.memory.delete(answer.hash);
+    this.memory.set(answer.hash, { answer, expiresAt });
+    if (this.memory.size > MEMORY_ENTRIES) this.memory.delete(this.memory.keys().next().value!);
   }
 
   // Queues the hash for a background fetch at `at`; at most one waiting job per hash.
