@@ -12,3 +12,5 @@ export type { IssuedToken, ClientCredentialsOptions } from './vendor-server/oaut
 export { startSubgraph } from './subgraph-kit';
 export type { SubgraphKit, TenantIds } from './subgraph-kit';
 export { TENANTS, principalAs, fakeTenantDirectory } from './tenancy-kit';
+export { FakeVirusTotalServer, FAKE_VIRUSTOTAL_API_KEY, startFakeVirusTotal, detectedFileResults } from './fake-virustotal.server';
+export type { FakeVirusTotalCategory, FakeVirusTotalEngineResult, FakeVirusTotalFile, FakeVirusTotalFileInput, FakeVirusTotalOptions, DetectedFileOptions } from './fake-virustotal.server';

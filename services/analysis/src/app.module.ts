@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { AnalysisConfig } from './config';
 import { DetectionRuleEntity } from './rules/detection-rule.entity';
+import { ReputationModule } from './reputation/reputation.module';
 import { RulesModule } from './rules/rules.module';
 
 export const ENTITIES = [DetectionRuleEntity];
@@ -15,6 +16,7 @@ export class AppModule {
         PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production' }),
         RulesModule,
+        ReputationModule,
       ],
     };
   }
