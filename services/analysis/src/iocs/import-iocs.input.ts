@@ -24,5 +24,5 @@ export class ImportIocsInput {
   @Max(100)
   defaultConfidence?: number;
   @Field(() => IocFormat, { description: 'STIX (a STIX 2.1 bundle) or CSV' }) @IsEnum(IocFormat) format: Format;
-  @Field({ description: 'The bundle or CSV text (up to 20,000,000 characters)' }) @IsString() @Length(1, 20_000_000) content: string;
+  @Field({ description: 'The bundle or CSV text (up to 1,000,000 characters, the request size the API accepts; split larger feeds)' }) @IsString() @Length(1, 1_000_000) content: string;
 }

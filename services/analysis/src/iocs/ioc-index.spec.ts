@@ -111,4 +111,21 @@ describe('IocMatcher', () => {
     sut.invalidate();
     expect((await sut.match('c1', { source: { ip: '198.51.100.7' } }, AT)).map((h) => h.indicatorId)).toEqual(['second']);
   });
+
+  it("picks up another replica's import (a new revision) after REFRESH_MS, without waiting for it", async () => {
+    const { sut, ctx } = matcherSetup();
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      await sut.match('c1', {}, AT);
+      ctx.set([row({ id: 'second' })]);
+      expect((await sut.match('c1', { source: { ip: '198.51.100.7' } }, AT)).map((h) => h.indicatorId)).toEqual(['first']);
+      now.mockReturnValue(1_000_000 + IocMatcher.REFRESH_MS + 1);
+      await sut.match('c1', {}, AT); // starts the background poll
+      await new Promise((r) => setImmediate(r));
+      expect((await sut.match('c1', { source: { ip: '198.51.100.7' } }, AT)).map((h) => h.indicatorId)).toEqual(['second']);
+      expect(ctx.repo.indexable).toHaveBeenCalledTimes(2);
+    } finally {
+      now.mockRestore();
+    }
+  });
 });

@@ -34,6 +34,7 @@ interface Entry {
 
 // Where the parsers put each kind of value (services/ingestion/src/parsers), plus ECS threat.indicator.*.
 const HASH_FIELDS = ['md5', 'sha1', 'sha256'].flatMap((a) => [`file.hash.${a}`, `process.hash.${a}`, `process.parent.hash.${a}`, `threat.indicator.file.hash.${a}`]);
+const HASH_TYPE_OF_FIELD = new Map(HASH_FIELDS.map((f) => [f, f.slice(f.lastIndexOf('.') + 1).toUpperCase()]));
 const IP_FIELDS = ['source.ip', 'destination.ip', 'client.ip', 'server.ip', 'source.nat.ip', 'destination.nat.ip', 'threat.indicator.ip', 'related.ip'];
 const DOMAIN_FIELDS = ['url.domain', 'destination.domain', 'source.domain', 'client.domain', 'server.domain', 'dns.question.name', 'threat.indicator.url.domain', 'source.address', 'destination.address'];
 const EMAIL_FIELDS = ['email.from.address', 'email.sender.address', 'email.reply_to.address', 'threat.indicator.email.address'];
@@ -41,10 +42,13 @@ const URL_FIELDS = ['url.full', 'url.original', 'threat.indicator.url.full', 'th
 
 type Obj = Record<string, unknown>;
 
+// Dotted paths split once: matching runs for every alert.
+const keysOf = new Map<string, string[]>([...HASH_FIELDS, ...IP_FIELDS, ...DOMAIN_FIELDS, ...EMAIL_FIELDS, ...URL_FIELDS, 'related.hash'].map((f) => [f, f.split('.')]));
+
 // The strings at a dotted path of a nested ECS document (a flat "a.b.c" key is read too).
 function valuesAt(ecs: Obj, path: string): string[] {
   let node: unknown = ecs;
-  for (const key of path.split('.')) {
+  for (const key of keysOf.get(path) ?? path.split('.')) {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
       node = undefined;
       break;
@@ -135,7 +139,7 @@ export class IocIndex {
       }
     };
 
-    for (const field of HASH_FIELDS) for (const v of valuesAt(ecs, field)) add(this.exact.get(`${field.split('.').pop()!.toUpperCase()}|${v.trim().toLowerCase()}`), field);
+    for (const field of HASH_FIELDS) for (const v of valuesAt(ecs, field)) add(this.exact.get(`${HASH_TYPE_OF_FIELD.get(field)!}|${v.trim().toLowerCase()}`), field);
     for (const v of valuesAt(ecs, 'related.hash')) {
       const type = hashTypeOf(v);
       if (type) add(this.exact.get(`${type}|${v.trim().toLowerCase()}`), 'related.hash');
