@@ -1,11 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { AnalysisConfig } from './config';
+import { IocIndicatorEntity } from './iocs/ioc-indicator.entity';
+import { IocListEntity } from './iocs/ioc-list.entity';
+import { IocsModule } from './iocs/iocs.module';
 import { DetectionRuleEntity } from './rules/detection-rule.entity';
 import { ReputationModule } from './reputation/reputation.module';
 import { RulesModule } from './rules/rules.module';
 
-export const ENTITIES = [DetectionRuleEntity];
+export const ENTITIES = [DetectionRuleEntity, IocListEntity, IocIndicatorEntity];
 
 @Module({})
 export class AppModule {
@@ -16,6 +19,7 @@ export class AppModule {
         PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production' }),
         RulesModule,
+        IocsModule,
         ReputationModule,
       ],
     };
