@@ -35,12 +35,16 @@ export class PartnerUpsertedBody {
   @IsString() name: string;
 }
 
+// The languages the SOC speaks with a contact (mails, calls, reports).
+export const CONTACT_LANGUAGES = ['ja', 'en'] as const;
+export type ContactLanguageCode = (typeof CONTACT_LANGUAGES)[number];
+
 export class EscalationContact {
   @IsInt() @Min(1) order: number;
   @IsString() name: string;
   @IsOptional() @IsString() phone?: string;
   @IsOptional() @IsEmail() email?: string;
-  @IsIn(['ja', 'en']) language: 'ja' | 'en';
+  @IsIn(CONTACT_LANGUAGES) language: ContactLanguageCode;
 }
 
 // The entitlements other services act on: what was bought, when the SOC works, whom to call.

@@ -11,4 +11,4 @@ export { SENSOR_PRODUCTS } from './products';
 export type { SensorProductCode } from './products';
 export { SOC_SEVERITIES, SOC_SEVERITY_MEANINGS, ALERT_SEVERITIES, ALERT_SEVERITY_FLOOR, alertSeverityOfScore } from './severity';
 export type { SocSeverity, AlertSeverityLevel } from './severity';
-export { enumOf } from './enum-of';
+export { enumOf, upperEnumOf } from './enum-of';

@@ -1,12 +1,10 @@
 import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { SENSOR_PRODUCTS } from '@kanshi/events';
+import { CONTACT_LANGUAGES, ContactLanguageCode, SENSOR_PRODUCTS, upperEnumOf } from '@kanshi/events';
 import { IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
-export enum ContactLanguage {
-  JA = 'ja',
-  EN = 'en',
-}
+export const ContactLanguage = upperEnumOf(CONTACT_LANGUAGES);
+export type ContactLanguage = ContactLanguageCode;
 registerEnumType(ContactLanguage, {
   name: 'ContactLanguage',
   description: 'The language the SOC uses with a contact',
@@ -21,7 +19,7 @@ export class EscalationContactInput {
   @Field({ description: "The contact's name (1 to 200 characters)" }) @IsString() @Length(1, 200) name: string;
   @Field({ nullable: true, description: 'Phone number; optional' }) @IsOptional() @Matches(/^\+?[0-9() -]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
   @Field({ nullable: true, description: 'Mail address; optional' }) @IsOptional() @IsEmail() email?: string;
-  @Field(() => ContactLanguage, { nullable: true, description: 'JA when omitted' }) @IsOptional() @IsIn(Object.values(ContactLanguage)) language?: ContactLanguage;
+  @Field(() => ContactLanguage, { nullable: true, description: 'JA when omitted' }) @IsOptional() @IsIn(CONTACT_LANGUAGES) language?: ContactLanguage;
 }
 
 // The service settings of a contract. On acceptQuote every field is optional (defaults: no

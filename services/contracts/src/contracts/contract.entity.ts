@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ContractStatus, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { ContactLanguageCode, ContractStatus, OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 import { ContractPrices } from '../pricing/contract-prices';
 
 export interface EscalationContactValue {
@@ -8,7 +8,7 @@ export interface EscalationContactValue {
   name: string;
   phone?: string;
   email?: string;
-  language: 'ja' | 'en';
+  language: ContactLanguageCode;
 }
 
 @Entity({ schema: 'contracts', name: 'contract' })

@@ -1,4 +1,4 @@
-import { OptionCode, PlanCode } from '@kanshi/events';
+import { OptionCode, PlanCode, upperEnumOf } from '@kanshi/events';
 // Prices as sold: what a quote fixes and a contract keeps (grandfathered), and how a partner's
 // terms turn catalogue prices into the partner's prices.
 import { ContractsError } from '../contracts.errors';
@@ -8,8 +8,10 @@ import { assertTaxRate, STANDARD_TAX_RATE } from './tax';
 
 // initial: billed once with the first invoice of a contract; monthly: every month in service
 // (prorated for a partial month); one_off: billed once (with the first invoice when on a contract).
-export type Recurrence = 'initial' | 'monthly' | 'one_off';
-export const RECURRENCES: readonly Recurrence[] = ['initial', 'monthly', 'one_off'];
+export const RECURRENCES = ['initial', 'monthly', 'one_off'] as const;
+export type Recurrence = (typeof RECURRENCES)[number];
+// The GraphQL enum LineRecurrence: INITIAL, MONTHLY, ONE_OFF.
+export const LineRecurrence = upperEnumOf(RECURRENCES);
 
 // What every priced line says, on a quote or an invoice (amounts in JPY, taxRate in percent).
 export interface PricedLine {

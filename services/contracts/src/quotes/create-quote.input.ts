@@ -4,12 +4,8 @@ import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, ValidateN
 import { OPTION_CODES, OptionCode, PLAN_CODES, PlanCode, SERVICE_HOURS, ServiceHours } from '@kanshi/events';
 
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
+import { LineRecurrence, Recurrence, RECURRENCES } from '../pricing/contract-prices';
 
-export enum LineRecurrence {
-  INITIAL = 'initial',
-  MONTHLY = 'monthly',
-  ONE_OFF = 'one_off',
-}
 registerEnumType(LineRecurrence, {
   name: 'LineRecurrence',
   description: 'When a quote line is billed',
@@ -27,7 +23,7 @@ export class QuoteLineInput {
   @Field({ nullable: true, description: 'What the line is for, in Japanese; the English text is printed when omitted' }) @IsOptional() @IsString() @Length(1, 500) descriptionJa?: string;
   @Field(() => Int, { description: 'How many units' }) @IsInt() quantity: number;
   @Field(() => Int, { description: 'JPY' }) @IsInt() unitPrice: number;
-  @Field(() => LineRecurrence, { nullable: true, description: 'ONE_OFF when omitted' }) @IsOptional() @IsIn(Object.values(LineRecurrence)) recurring?: LineRecurrence;
+  @Field(() => LineRecurrence, { nullable: true, description: 'ONE_OFF when omitted' }) @IsOptional() @IsIn(RECURRENCES) recurring?: Recurrence;
   @Field(() => Int, { nullable: true, description: 'Percent; 10 by default' }) @IsOptional() @IsInt() taxRate?: number;
 }
 

@@ -2,7 +2,7 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs
 import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
 
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
-import { LineRecurrence } from './create-quote.input';
+import { LineRecurrence, Recurrence } from '../pricing/contract-prices';
 import { QuoteStatus } from './quote.entity';
 
 registerEnumType(QuoteStatus, {
@@ -26,7 +26,7 @@ export class QuoteLineObject {
   @Field(() => Int, { description: 'JPY' }) unitPrice: number;
   @Field(() => Int, { description: 'JPY, quantity x unitPrice' }) amount: number;
   @Field(() => Int, { description: 'Consumption tax rate applied to the line, in percent (10 or 8)' }) taxRate: number;
-  @Field(() => LineRecurrence, { description: 'When the line is billed: with the first invoice, every month in service, or once' }) recurring: string;
+  @Field(() => LineRecurrence, { description: 'When the line is billed: with the first invoice, every month in service, or once' }) recurring: Recurrence;
   @Field(() => Int, { nullable: true, description: 'Months a monthly line covers' }) months: number | null;
 }
 
