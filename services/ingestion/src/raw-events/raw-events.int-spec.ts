@@ -55,11 +55,10 @@ describe('raw event storage and retention', () => {
     );
     expect(await partitions()).toContain(expired.name);
 
-    const run = await svc.app.get(RetentionService).run(now);
+    await svc.app.get(RetentionService).run(now);
 
-    expect(run.dropped).toContain(expired.name);
-    expect(run.movedToLongerRetention).toBeGreaterThanOrEqual(1);
-    expect(run.quarantinePurged).toBeGreaterThanOrEqual(1);
+    // The service's own retention job may have run first and done part of it: check the outcome.
+    expect(await svc.ds.query(`SELECT 1 FROM ingestion.quarantine WHERE sensor_id = $1`, [s1.sensorId])).toEqual([]);
     const names = await partitions();
     expect(names).not.toContain(expired.name);
     expect(names).toContain(monthPartition(12, old).name);
