@@ -97,18 +97,21 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
       critical: opts.critical ? [{ id: 'a1', customerId: CUSTOMER, hostName: 'pc-eng-004', ip: null, note: 'finance server', createdBy: 'x', createdAt: new Date() }] : [],
     })),
   };
-  const rules: jest.Mocked<Required<RuleEngine>> = {
-    evaluate: jest.fn(async () => ({ matches: opts.matches ?? [], failures: opts.failures ?? [] })),
-    disable: jest.fn(async () => undefined),
-  };
-  const grouper: jest.Mocked<AlertGrouperPort> = {
-    assign: jest.fn(async (_tx, a) => {
+  const rules = {
+    evaluate: jest.fn<ReturnType<RuleEngine['evaluate']>, Parameters<RuleEngine['evaluate']>>(async () => ({ matches: opts.matches ?? [], failures: opts.failures ?? [] })),
+    disable: jest.fn<Promise<void>, [string, number, string]>(async () => undefined),
+  } satisfies RuleEngine;
+  const grouper = {
+    assign: jest.fn<ReturnType<AlertGrouperPort['assign']>, Parameters<AlertGrouperPort['assign']>>(async (_tx, a) => {
       groups.push(a.alertId);
       return { groupId: '00000000-0000-4000-8000-00000000000a', isNew: true };
     }),
-    raiseSeverity: jest.fn(async () => undefined),
-  };
-  const suppressions: jest.Mocked<SuppressionMatcherPort> = { match: jest.fn(() => opts.suppression ?? null), recordHit: jest.fn(async () => undefined) };
+    raiseSeverity: jest.fn<ReturnType<AlertGrouperPort['raiseSeverity']>, Parameters<AlertGrouperPort['raiseSeverity']>>(async () => undefined),
+  } satisfies AlertGrouperPort;
+  const suppressions = {
+    match: jest.fn<ReturnType<SuppressionMatcherPort['match']>, Parameters<SuppressionMatcherPort['match']>>(() => opts.suppression ?? null),
+    recordHit: jest.fn<Promise<void>, Parameters<SuppressionMatcherPort['recordHit']>>(async () => undefined),
+  } satisfies SuppressionMatcherPort;
   const sut = new AnalysisService(
     repo as unknown as VerdictsRepository,
     outbox as unknown as Outbox,

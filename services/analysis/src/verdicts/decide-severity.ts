@@ -5,8 +5,8 @@ import { RuleLevel } from './rule-engine.port';
 export interface SeverityEvidence {
   // What the sensor said: true blocked / reset / quarantined, false let through, null unknown.
   blocked: boolean | null;
-  rules: { level: RuleLevel; correlation: unknown }[];
-  iocConfidences: number[];
+  rules: readonly { level: RuleLevel; correlation: unknown }[];
+  iocConfidences: readonly number[];
   // Engines that flagged the sample (VirusTotal malicious), null when no sample was looked up.
   reputationMalicious: number | null;
   // A file or process is on an endpoint (a file or process hash, path or name in the alert).
