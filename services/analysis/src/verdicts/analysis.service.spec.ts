@@ -243,4 +243,10 @@ describe('AnalysisService.analyse', () => {
     expect(v.actions.map((a) => a.text)).toContain('Block the destination (IP address, domain or URL) at the firewall or proxy');
     expect(ctx.grouper.assign).toHaveBeenCalledWith(ctx.tx, expect.objectContaining({ iocValues: ['203.0.113.9'], hostIp: '10.0.0.5', ruleKey: 'Suspicious PowerShell' }));
   });
+
+  it('refuses an alert without a customer as a permanent failure (dead-lettered), writing nothing', async () => {
+    const { sut, ctx } = setup();
+    await expect(sut.analyse(ctx.tx, [{ ...alertOf(), customerId: null }])).rejects.toMatchObject({ name: 'PermanentEventError', message: expect.stringContaining('names no customer') });
+    expect(ctx.verdicts().size).toBe(0);
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AlertReceivedBody, EventEnvelope, VerdictIssued, VerdictIssuedV2 } from '@kanshi/events';
-import { Outbox } from '@kanshi/messaging';
+import { Outbox, PermanentEventError } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { AssetContextService } from '../assets/asset-context.service';
 import { IocMatcher } from '../iocs/ioc-matcher';
@@ -57,6 +57,8 @@ export class AnalysisService {
 
   private async analyseOne(tx: EntityManager, alert: AlertEnvelope): Promise<AnalysisOutcome> {
     const a = alert.body;
+    // Every alert belongs to a customer; one without can never be analysed (dead-lettered).
+    if (!alert.customerId) throw new PermanentEventError(`alert ${a.alertId} names no customer`);
     const existing = await this.repo.findByAlert(tx, a.alertId);
     if (existing) {
       // The same vendor alert again (or a redelivery): the count only, never a second verdict.
