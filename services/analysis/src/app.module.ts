@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { AssetsModule } from './assets/assets.module';
 import { AnalysisConfig } from './config';
 import { IocIndicatorEntity } from './iocs/ioc-indicator.entity';
 import { IocListEntity } from './iocs/ioc-list.entity';
@@ -7,8 +9,10 @@ import { IocsModule } from './iocs/iocs.module';
 import { DetectionRuleEntity } from './rules/detection-rule.entity';
 import { ReputationModule } from './reputation/reputation.module';
 import { RulesModule } from './rules/rules.module';
+import { VerdictEntity } from './verdicts/verdict.entity';
+import { VerdictsModule } from './verdicts/verdicts.module';
 
-export const ENTITIES = [DetectionRuleEntity, IocListEntity, IocIndicatorEntity];
+export const ENTITIES = [DetectionRuleEntity, IocListEntity, IocIndicatorEntity, VerdictEntity];
 
 @Module({})
 export class AppModule {
@@ -17,10 +21,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
-        subgraphModule({ production: config.NODE_ENV === 'production' }),
+        subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [AlertRef] }),
         RulesModule,
         IocsModule,
         ReputationModule,
+        AssetsModule,
+        // Alerts in, verdicts out: binds the rule engine, grouper and suppression stand-ins (see VerdictsModule).
+        VerdictsModule,
       ],
     };
   }

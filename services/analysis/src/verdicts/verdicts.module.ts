@@ -1,0 +1,31 @@
+import { Module, Provider } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module';
+import { IocsModule } from '../iocs/iocs.module';
+import { ReputationModule } from '../reputation/reputation.module';
+import { ALERT_GROUPER } from './alert-grouper.port';
+import { AlertsConsumer } from './alerts.consumer';
+import { AnalysisService } from './analysis.service';
+import { NoRuleEngine } from './no-rule-engine';
+import { NoSuppressions } from './no-suppressions';
+import { OneGroupPerAlert } from './one-group-per-alert';
+import { RULE_ENGINE } from './rule-engine.port';
+import { SUPPRESSIONS } from './suppression-matcher.port';
+import { AlertVerdictResolver, VerdictsResolver } from './verdicts.resolver';
+import { VerdictsRepository } from './verdicts.repository';
+import { VerdictsService } from './verdicts.service';
+
+// TO BE REPLACED AT MERGE: the rule engine (Sigma rules), the grouper and the suppression matcher
+// are bound here to stand-ins (no rules, one group per alert, nothing suppressed). At merge bind
+// RULE_ENGINE, ALERT_GROUPER and SUPPRESSIONS to the real providers (useExisting).
+export const PLACEHOLDER_PORTS: Provider[] = [
+  { provide: RULE_ENGINE, useClass: NoRuleEngine },
+  { provide: ALERT_GROUPER, useClass: OneGroupPerAlert },
+  { provide: SUPPRESSIONS, useClass: NoSuppressions },
+];
+
+@Module({
+  imports: [IocsModule, ReputationModule, AssetsModule],
+  providers: [...PLACEHOLDER_PORTS, VerdictsRepository, AnalysisService, VerdictsService, VerdictsResolver, AlertVerdictResolver, AlertsConsumer],
+  exports: [AnalysisService],
+})
+export class VerdictsModule {}
