@@ -14,7 +14,7 @@ export class AppModule {
       imports: [
         PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production' }),
-        RulesModule,
+        RulesModule.forRoot({ applyPack: !opts.schemaOnly }),
       ],
     };
   }

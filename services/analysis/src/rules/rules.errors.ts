@@ -5,4 +5,6 @@ export const RuleError = defineDomainErrors('RuleError', {
   // condition. The message starts with "<line>:<column>" of the offending place.
   INVALID_RULE: 'BAD_USER_INPUT',
   RULE_NOT_FOUND: 'NOT_FOUND',
+  // Another rule already has the title.
+  RULE_TITLE_TAKEN: 'CONFLICT',
 });

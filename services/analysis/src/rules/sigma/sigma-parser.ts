@@ -367,6 +367,9 @@ function testEvent(r: Reader, node: Node, index: number, products: SensorProduct
 }
 
 function durationOffset(r: Reader, node: Node): number {
-  if (isScalar(node) && (node.value === 0 || node.value === '0')) return 0;
-  return durationMs(r, node, 'a test event "after"');
+  const m = isScalar(node) ? DURATION.exec(String(node.value).trim()) : null;
+  if (!m) r.fail(node, 'a test event "after" must be a duration like 0s, 5m, 2h');
+  const ms = Number(m[1]) * UNIT_MS[m[2]];
+  if (ms > MAX_TIMESPAN_MS) r.fail(node, 'a test event "after" must be at most 7d');
+  return ms;
 }
