@@ -1,6 +1,10 @@
 // The Sigma engine on its own: parsing (with line and column in every error) and matching.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { RuleError } from '../rules.errors';
 import { compileRule } from './sigma-compiler';
+import { SIGMA_FIELD_MAP } from './sigma-fields';
+import { LOGSOURCE_CATEGORIES, LOGSOURCE_PRODUCTS } from './sigma-logsource';
 import { parseSigmaRule } from './sigma-parser';
 
 const rule = (detection: string, head = 'logsource: { product: windows, category: process_creation }') =>
@@ -200,5 +204,17 @@ condition: CONDITION`;
     const c = compileRule(parseSigmaRule(rule(det.replace('CONDITION', '1 of them'))));
     expect(c.selectionsMatched(ev('b', 'x'), EDR)).toEqual(['b', 'sel_x']);
     expect(c.selectionsMatched(ev('q'), EDR)).toBeNull();
+  });
+});
+
+describe('docs/analysis.md', () => {
+  it('lists every Sigma field mapping and every logsource product and category the engine knows', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../../../../docs/analysis.md'), 'utf8');
+    for (const [sigma, ecs] of Object.entries(SIGMA_FIELD_MAP)) expect(doc).toContain(`| \`${sigma}\` | \`${ecs}\` |`);
+    for (const category of Object.keys(LOGSOURCE_CATEGORIES)) expect(doc).toContain(`\`${category}\``);
+    for (const product of ['windows', 'linux', 'macos', 'fireeye', 'fortinet', 'paloalto', 'panos', 'symantec', 'trendmicro', 'crowdstrike', 'carbonblack', 'imperva']) {
+      expect(Object.keys(LOGSOURCE_PRODUCTS)).toContain(product);
+      expect(doc).toContain(`\`${product}\``);
+    }
   });
 });
