@@ -77,15 +77,12 @@ export class CorrelationEngine {
       const chain = longestChain(entries, at, last);
       return { fired: steps.includes(last) && chain.length === last + 1, groupKey: o.groupKey, count: chain.length, firstAt: chain[0] ?? at };
     }
-    const value = c.type === 'value_count' ? (o.value ?? null) : null;
-    if (c.type === 'value_count' && value === null) {
-      const entries = await this.store.between(tx, key, from, at);
-      return { fired: false, groupKey: o.groupKey, count: new Set(entries.map((e) => e.value)).size, firstAt: entries[0]?.at ?? at };
-    }
-    await this.store.add(tx, key, { step: 0, value, at }, expiresAt);
-    const entries = await this.store.between(tx, key, from, at);
-    const count = c.type === 'value_count' ? new Set(entries.map((e) => e.value)).size : entries.length;
-    return { fired: count >= c.gte, groupKey: o.groupKey, count, firstAt: entries[0]?.at ?? at };
+    const distinct = c.type === 'value_count';
+    const value = distinct ? (o.value ?? null) : null;
+    // value_count counts values: an event without one is not recorded.
+    if (!distinct || value !== null) await this.store.add(tx, key, { step: 0, value, at }, expiresAt);
+    const { count, firstAt } = await this.store.count(tx, key, from, at, distinct);
+    return { fired: (!distinct || value !== null) && count >= c.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? at };
   }
 
   /** Drops expired window entries (call from a scheduled job). */

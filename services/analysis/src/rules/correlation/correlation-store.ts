@@ -21,6 +21,8 @@ export interface CorrelationStore {
   /** Holds off other observers of the same key (any replica) until `tx` ends. */
   lock(tx: EntityManager | null, key: CorrelationKey): Promise<void>;
   add(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void>;
+  /** How many entries (or distinct values) the key has with from <= at <= to, and the oldest time. */
+  count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }>;
   /** The key's entries with from <= at <= to, oldest first. */
   between(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date): Promise<CorrelationEntry[]>;
   /** Drops entries that expired before `now`; returns how many. */
@@ -49,6 +51,11 @@ export class MemoryCorrelationStore implements CorrelationStore {
       .filter((e) => e.at >= from && e.at <= to)
       .sort((a, b) => a.at.getTime() - b.at.getTime())
       .map(({ step, value, at }) => ({ step, value, at }));
+  }
+
+  async count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }> {
+    const entries = await this.between(tx, key, from, to);
+    return { count: distinctValues ? new Set(entries.map((e) => e.value)).size : entries.length, firstAt: entries[0]?.at ?? null };
   }
 
   async prune(_tx: EntityManager | null, now: Date): Promise<number> {

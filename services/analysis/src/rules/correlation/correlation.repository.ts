@@ -24,6 +24,15 @@ export class CorrelationRepository implements CorrelationStore {
     );
   }
 
+  async count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }> {
+    const [row]: { n: number; first_at: Date | null }[] = await this.q(tx).query(
+      `SELECT ${distinctValues ? 'count(DISTINCT value)' : 'count(*)'}::int AS n, min(at) AS first_at FROM analysis.correlation_entry
+        WHERE rule_id = $1 AND customer_id = $2 AND group_key = $3 AND at BETWEEN $4 AND $5`,
+      [key.ruleId, key.customerId, key.groupKey, from, to],
+    );
+    return { count: row.n, firstAt: row.first_at ? new Date(row.first_at) : null };
+  }
+
   async between(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date): Promise<CorrelationEntry[]> {
     const rows: { step: number; value: string | null; at: Date }[] = await this.q(tx).query(
       `SELECT step, value, at FROM analysis.correlation_entry

@@ -63,7 +63,18 @@ export interface RuleEvaluation {
 }
 
 export class RuleSet {
-  constructor(readonly rules: readonly ActiveRule[]) {}
+  // The rules that can match an alert of each product (most rules name a few products).
+  private readonly byProduct = new Map<SensorProductCode, ActiveRule[]>();
+
+  constructor(readonly rules: readonly ActiveRule[]) {
+    for (const r of rules) {
+      for (const p of r.compiled.rule.products) {
+        const list = this.byProduct.get(p) ?? [];
+        list.push(r);
+        this.byProduct.set(p, list);
+      }
+    }
+  }
 
   /** Compiles stored rules; a rule that no longer compiles is returned in `broken`, not thrown. */
   static compile(sources: readonly RuleSource[]): { set: RuleSet; broken: RuleFailure[] } {
@@ -88,7 +99,7 @@ export class RuleSet {
     const matches: RuleMatch[] = [];
     const failures: RuleFailure[] = [];
     const ctx = { product: alert.product };
-    for (const r of this.rules) {
+    for (const r of this.byProduct.get(alert.product) ?? []) {
       const rule = r.compiled.rule;
       const c = rule.correlation;
       let selections: string[] | null;

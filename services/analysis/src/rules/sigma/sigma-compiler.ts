@@ -33,36 +33,50 @@ export function compileDetection(detection: SigmaDetection): CompiledDetection {
     return alternatives.length === 1 ? alternatives[0] : (doc) => alternatives.some((p) => p(doc));
   });
   const index = new Map(names.map((n, k) => [n, k]));
-  // Per event: 0 unknown, 1 true, 2 false; selections are evaluated at most once and only when needed.
-  const condition = (node: ConditionNode, doc: Record<string, unknown>, memo: Uint8Array): boolean => {
-    const sel = (k: number): boolean => {
-      if (memo[k] === 0) memo[k] = preds[k](doc) ? 1 : 2;
-      return memo[k] === 1;
-    };
+  // Per event: 0 unknown, 1 true, 2 false; a selection is evaluated at most once and only when needed.
+  type Node = (doc: Record<string, unknown>, memo: Uint8Array) => boolean;
+  const sel = (k: number, doc: Record<string, unknown>, memo: Uint8Array): boolean => {
+    if (memo[k] === 0) memo[k] = preds[k](doc) ? 1 : 2;
+    return memo[k] === 1;
+  };
+  const build = (node: ConditionNode): Node => {
     switch (node.op) {
-      case 'ref':
-        return sel(index.get(node.name)!);
-      case 'and':
-        return node.args.every((a) => condition(a, doc, memo));
-      case 'or':
-        return node.args.some((a) => condition(a, doc, memo));
-      case 'not':
-        return !condition(node.arg, doc, memo);
+      case 'ref': {
+        const k = index.get(node.name)!;
+        return (doc, memo) => sel(k, doc, memo);
+      }
+      case 'and': {
+        const args = node.args.map(build);
+        return (doc, memo) => args.every((a) => a(doc, memo));
+      }
+      case 'or': {
+        const args = node.args.map(build);
+        return (doc, memo) => args.some((a) => a(doc, memo));
+      }
+      case 'not': {
+        const arg = build(node.arg);
+        return (doc, memo) => !arg(doc, memo);
+      }
       case 'of': {
         const ks = node.names.map((n) => index.get(n)!);
-        if (node.quantity === 'all') return ks.every(sel);
-        let hits = 0;
-        for (const k of ks) if (sel(k) && ++hits >= (node.quantity as number)) return true;
-        return false;
+        const need = node.quantity === 'all' ? ks.length : node.quantity;
+        return (doc, memo) => {
+          let hits = 0;
+          for (const k of ks) if (sel(k, doc, memo) && ++hits >= need) return true;
+          return false;
+        };
       }
     }
   };
+  const condition = build(detection.condition);
+  // Reused across events: evaluation is synchronous, so one event's memo never meets another's.
+  const memo = new Uint8Array(preds.length);
   return {
     evaluate(ecs) {
-      const memo = new Uint8Array(preds.length);
-      if (!condition(detection.condition, ecs, memo)) return null;
+      memo.fill(0);
+      if (!condition(ecs, memo)) return null;
       // Name every matching selection (those the condition skipped are evaluated now).
-      return names.filter((_, k) => (memo[k] === 0 ? (memo[k] = preds[k](ecs) ? 1 : 2) : memo[k]) === 1);
+      return names.filter((_, k) => sel(k, ecs, memo));
     },
   };
 }

@@ -5,6 +5,7 @@ import { RuleError } from '../rules.errors';
 import { compileRule } from './sigma-compiler';
 import { SIGMA_FIELD_MAP } from './sigma-fields';
 import { LOGSOURCE_CATEGORIES, LOGSOURCE_PRODUCTS } from './sigma-logsource';
+import { requiredPrefix } from './sigma-values';
 import { parseSigmaRule } from './sigma-parser';
 
 const rule = (detection: string, head = 'logsource: { product: windows, category: process_creation }') =>
@@ -119,6 +120,19 @@ describe('compileRule: values and modifiers', () => {
     expect(m({ process: { command_line: 'powershell -ENC SQBFAFgAIAAoAE4A' } })).toBe(false);
     const i = matcher("sel:\n  CommandLine|re|i: '-enc '\ncondition: sel");
     expect(i({ process: { command_line: 'powershell -ENC x' } })).toBe(true);
+  });
+
+  it('re keeps RE2 semantics past its literal prefilter: optional characters, inline flags, anchors', () => {
+    const optional = matcher("sel:\n  CommandLine|re: 'evilx?[0-9]+'\ncondition: sel");
+    expect(optional({ process: { command_line: 'run evil42' } })).toBe(true);
+    expect(optional({ process: { command_line: 'run evixl42' } })).toBe(false);
+    const inline = matcher("sel:\n  CommandLine|re: '(?i)mimikatz'\ncondition: sel");
+    expect(inline({ process: { command_line: 'MIMIKATZ.exe' } })).toBe(true);
+    const anchored = matcher("sel:\n  CommandLine|re: '^cmd /c'\ncondition: sel");
+    expect(anchored({ process: { command_line: 'cmd /c whoami' } })).toBe(true);
+    expect(anchored({ process: { command_line: 'x cmd /c whoami' } })).toBe(false);
+    expect(requiredPrefix('evilx?[0-9]+')).toBe('evil');
+    expect(requiredPrefix('a|bcd')).toBe('');
   });
 
   it('cidr matches IPv4 and IPv6 networks', () => {

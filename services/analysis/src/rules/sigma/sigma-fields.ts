@@ -75,6 +75,56 @@ export function ecsFieldOf(written: string): string | null {
 }
 
 /**
+ * Whether any value at the dotted path satisfies `pred` (arrays fan out, `*` takes every key),
+ * without building a list: the hot path of every rule.
+ */
+export function anyValueAt(doc: unknown, path: FieldPath, pred: (v: unknown) => boolean): boolean {
+  return anyFrom(doc, path, 0, pred);
+}
+
+/** A dotted path split once, with the dotted rest from each position (for flat documents). */
+export interface FieldPath {
+  segments: readonly string[];
+  rests: readonly string[];
+}
+
+export function fieldPath(dotted: string): FieldPath {
+  const segments = dotted.split('.').map(internalized);
+  return { segments, rests: segments.map((_, i) => internalized(segments.slice(i).join('.'))) };
+}
+
+// The engine's own copy of a property-name string: a key built by split() or join() would be
+// looked up in the string table on every property access, the most frequent operation of a rule.
+function internalized(key: string): string {
+  return Object.keys({ [key]: true })[0];
+}
+
+function anyFrom(node: unknown, path: FieldPath, i: number, pred: (v: unknown) => boolean): boolean {
+  if (node === undefined) return false;
+  if (Array.isArray(node)) {
+    for (const el of node) if (anyFrom(el, path, i, pred)) return true;
+    return false;
+  }
+  const segs = path.segments;
+  if (i === segs.length) return pred(node);
+  if (typeof node !== 'object' || node === null) return false;
+  const obj = node as Record<string, unknown>;
+  const key = segs[i];
+  if (key === '*') {
+    for (const k in obj) if (anyFrom(obj[k], path, i + 1, pred)) return true;
+    return false;
+  }
+  const next = obj[key];
+  if (next !== undefined) return anyFrom(next, path, i + 1, pred);
+  // A flat document may hold the rest of the path as one dotted key ("file.hash" -> {"sha256"}).
+  if (i < segs.length - 1) {
+    const flat = obj[path.rests[i]];
+    if (flat !== undefined) return anyFrom(flat, path, segs.length, pred);
+  }
+  return false;
+}
+
+/**
  * The values at a dotted path of a nested ECS document: arrays fan out (any element may match),
  * `*` as a segment takes every key of an object (file.hash.* is every hash).
  */

@@ -3,7 +3,7 @@
 // RE2 programs (linear time, so no rule can stall the consumer), parsed networks.
 import { RE2JS } from 're2js';
 import { isIP } from 'node:net';
-import { valuesAt } from './sigma-fields';
+import { anyValueAt, fieldPath } from './sigma-fields';
 import type { FieldSpec, SigmaModifier, SigmaScalar } from './sigma-rule';
 
 /** A field item that cannot be compiled; the parser adds the position. */
@@ -14,27 +14,27 @@ type ValuePredicate = (value: unknown) => boolean;
 
 const TRANSFORMS: ReadonlySet<SigmaModifier> = new Set(['contains', 'startswith', 'endswith']);
 
+const present = (v: unknown): boolean => v !== null;
+
 export function compileField(spec: FieldSpec): DocPredicate {
   const mods = new Set(spec.modifiers);
-  const segments = spec.field.split('.');
+  const path = fieldPath(spec.field);
   if (mods.has('exists')) {
     if (spec.modifiers.length > 1) throw new FieldSpecError(`"exists" takes no other modifier`);
     if (spec.values.length !== 1 || typeof spec.values[0] !== 'boolean') throw new FieldSpecError(`"exists" takes true or false`);
     const want = spec.values[0];
-    return (doc) => valuesAt(doc, segments).some((v) => v !== null) === want;
+    return (doc) => anyValueAt(doc, path, present) === want;
   }
   if (!spec.values.length) throw new FieldSpecError(`${spec.written} has an empty list of values`);
   const hasNull = spec.values.some((v) => v === null);
   const matchers = spec.values.filter((v) => v !== null).map((v) => valueMatcher(v as Exclude<SigmaScalar, null>, mods));
-  const all = mods.has('all');
-  if (all && hasNull) throw new FieldSpecError(`"all" cannot be combined with a null value`);
-  return (doc) => {
-    const values = valuesAt(doc, segments);
-    const present = values.filter((v) => v !== null);
-    if (!present.length) return hasNull;
-    if (all) return matchers.every((m) => present.some(m));
-    return (hasNull && !present.length) || matchers.some((m) => present.some(m));
-  };
+  if (mods.has('all')) {
+    if (hasNull) throw new FieldSpecError(`"all" cannot be combined with a null value`);
+    return (doc) => matchers.every((m) => anyValueAt(doc, path, m));
+  }
+  const any: ValuePredicate = matchers.length === 1 ? matchers[0] : (v) => matchers.some((m) => m(v));
+  if (!hasNull) return matchers.length ? (doc) => anyValueAt(doc, path, any) : () => false;
+  return (doc) => (matchers.length > 0 && anyValueAt(doc, path, any)) || !anyValueAt(doc, path, present);
 }
 
 function valueMatcher(value: Exclude<SigmaScalar, null>, mods: Set<SigmaModifier>): ValuePredicate {
@@ -77,6 +77,20 @@ function valueMatcher(value: Exclude<SigmaScalar, null>, mods: Set<SigmaModifier
   return ms.length === 1 ? ms[0] : (v) => ms.some((m) => m(v));
 }
 
+// Lower-cased field values: one alert's values are compared by many rules.
+const LOWER_CACHE = new Map<string, string>();
+const LOWER_CACHE_MAX = 8192;
+
+function lower(s: string): string {
+  let l = LOWER_CACHE.get(s);
+  if (l === undefined) {
+    if (LOWER_CACHE.size >= LOWER_CACHE_MAX) LOWER_CACHE.clear();
+    l = s.toLowerCase();
+    if (s.length <= 1024) LOWER_CACHE.set(s, l);
+  }
+  return l;
+}
+
 function textOf(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -115,7 +129,7 @@ function escapeWildcards(text: string): string {
 /** `pattern` with Sigma wildcards; `open` adds a `*` before or after it (contains, endswith, startswith). */
 function stringMatcher(pattern: string, open: { start: boolean; end: boolean }, cased: boolean): ValuePredicate {
   const ps: Piece[] = [...(open.start ? [{ kind: 'star' } as const] : []), ...pieces(pattern), ...(open.end ? [{ kind: 'star' } as const] : [])];
-  const fold = (s: string): string => (cased ? s : s.toLowerCase());
+  const fold = (s: string): string => (cased ? s : lower(s));
   const lits = ps.filter((p): p is { kind: 'lit'; text: string } => p.kind === 'lit').map((p) => fold(p.text));
   const shape = ps.map((p) => (p.kind === 'lit' ? 'L' : p.kind === 'star' ? '*' : '?')).join('');
   const on = (test: (s: string) => boolean): ValuePredicate => (v) => {
@@ -144,10 +158,28 @@ function regexMatcher(source: string, mods: Set<SigmaModifier>): ValuePredicate 
   } catch (e) {
     throw new FieldSpecError(`regular expression /${source}/ is not valid RE2: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // Most patterns begin with text every match must contain: checking it first skips the RE2
+  // program (slow in JavaScript) for nearly every value.
+  const literal = requiredPrefix(source);
+  const folded = mods.has('i') ? literal.toLowerCase() : literal;
   return (v) => {
     const t = textOf(v);
-    return t !== null && re.matcher(t).find();
+    if (t === null) return false;
+    if (folded && !(mods.has('i') ? lower(t) : t).includes(folded)) return false;
+    return re.test(t);
   };
+}
+
+/** Leading plain text of a pattern with no alternation and no inline flags; '' when unsure. */
+export function requiredPrefix(source: string): string {
+  if (source.includes('|') || source.startsWith('(?')) return '';
+  const start = source.startsWith('^') ? 1 : 0;
+  let end = start;
+  while (end < source.length && /[A-Za-z0-9 _\-]/.test(source[end]) && source[end] !== '\\') end++;
+  // A quantifier after the text makes its last character optional.
+  if (end < source.length && '?*{'.includes(source[end])) end--;
+  const prefix = source.slice(start, Math.max(start, end));
+  return prefix.length >= 3 ? prefix : '';
 }
 
 // The three encodings of `text` at byte offsets 0, 1 and 2 of a base64 stream, with the
@@ -198,6 +230,20 @@ export function ipBytes(text: string): Uint8Array | null {
   return out;
 }
 
+// Parsed addresses: the same few addresses recur across events and rules.
+const IP_CACHE = new Map<string, Uint8Array | null>();
+const IP_CACHE_MAX = 4096;
+
+function cachedIp(text: string): Uint8Array | null {
+  let ip = IP_CACHE.get(text);
+  if (ip === undefined) {
+    if (IP_CACHE.size >= IP_CACHE_MAX) IP_CACHE.clear();
+    ip = ipBytes(text);
+    IP_CACHE.set(text, ip);
+  }
+  return ip;
+}
+
 function cidrMatcher(text: string): ValuePredicate {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
   const net = m ? ipBytes(m[1]) : null;
@@ -205,7 +251,7 @@ function cidrMatcher(text: string): ValuePredicate {
   if (!net || bits > net.length * 8) throw new FieldSpecError(`"${text}" is not an IPv4 or IPv6 network (address/prefix)`);
   return (v) => {
     if (typeof v !== 'string') return false;
-    const ip = ipBytes(v);
+    const ip = cachedIp(v);
     if (!ip || ip.length !== net.length) return false;
     const full = bits >> 3;
     for (let k = 0; k < full; k++) if (ip[k] !== net[k]) return false;
