@@ -22,7 +22,7 @@ export class AppModule {
       imports: [
         PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [AlertRef] }),
-        RulesModule,
+        RulesModule.forRoot({ applyPack: !opts.schemaOnly }),
         IocsModule,
         ReputationModule,
         AssetsModule,

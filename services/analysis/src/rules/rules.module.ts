@@ -1,7 +1,34 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { CorrelationRepository } from './correlation/correlation.repository';
+import { RuleEvaluationService } from './evaluation/rule-evaluation.service';
+import { RulePackService } from './pack/rule-pack.service';
 import { RulesRepository } from './rules.repository';
 import { RulesResolver } from './rules.resolver';
 import { RulesService } from './rules.service';
 
-@Module({ providers: [RulesRepository, RulesService, RulesResolver] })
-export class RulesModule {}
+const RULES_OPTIONS = Symbol('RULES_OPTIONS');
+
+export interface RulesModuleOptions {
+  /** Apply the shipped rule pack at boot (off when only the schema is printed). */
+  applyPack: boolean;
+}
+
+@Module({})
+export class RulesModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly pack: RulePackService,
+    @Inject(RULES_OPTIONS) private readonly opts: RulesModuleOptions,
+  ) {}
+
+  static forRoot(opts: RulesModuleOptions): DynamicModule {
+    return {
+      module: RulesModule,
+      providers: [{ provide: RULES_OPTIONS, useValue: opts }, RulesRepository, CorrelationRepository, RulesService, RulesResolver, RulePackService, RuleEvaluationService],
+      exports: [RuleEvaluationService],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.opts.applyPack) await this.pack.sync();
+  }
+}

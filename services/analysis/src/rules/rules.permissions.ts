@@ -4,4 +4,6 @@ import { definePermissions } from '@kanshi/auth';
 export const RulesPermissions = definePermissions({
   readRules: { action: 'read detection rules', roles: ['provider_admin', 'analyst', 'engineer'] },
   createRules: { action: 'create detection rules', roles: ['provider_admin', 'analyst'] },
+  updateRules: { action: 'change detection rules', roles: ['provider_admin', 'analyst'] },
+  testRules: { action: 'test detection rules', roles: ['provider_admin', 'analyst', 'engineer'] },
 });
