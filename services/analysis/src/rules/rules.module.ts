@@ -23,6 +23,8 @@ export class RulesModule implements OnApplicationBootstrap {
   static forRoot(opts: RulesModuleOptions): DynamicModule {
     return {
       module: RulesModule,
+      // Global: the verdict pipeline's RULE_ENGINE port is this module's RuleEvaluationService.
+      global: true,
       providers: [{ provide: RULES_OPTIONS, useValue: opts }, RulesRepository, CorrelationRepository, RulesService, RulesResolver, RulePackService, RuleEvaluationService],
       exports: [RuleEvaluationService],
     };

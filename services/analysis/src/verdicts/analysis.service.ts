@@ -107,7 +107,6 @@ export class AnalysisService {
     const context = await this.assets.contextOf(customerId, endpoints);
 
     const evaluation = await this.rules.evaluate(tx, { customerId, product: a.product, ecs: a.ecs, at: occurredAt });
-    for (const f of evaluation.failures) await this.rules.disable?.(f.ruleId, f.version, f.error);
     const matches = [...evaluation.matches].sort((x, y) => LEVEL_ORDER[y.level] - LEVEL_ORDER[x.level]);
 
     const onEndpoint = remainsOnEndpoint(a.ecs);

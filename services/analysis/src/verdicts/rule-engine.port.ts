@@ -1,46 +1,17 @@
 import { EntityManager } from 'typeorm';
-import { SensorProductCode, SocSeverity } from '@kanshi/events';
+import type { AlertInput, RuleFailure, RuleMatch } from '../rules/evaluation/rule-set';
+import type { SigmaLevel } from '../rules/sigma/sigma-rule';
 
-// The detection-rule engine as analysis' pipeline calls it. The Sigma engine (rules module) is
-// bound to RULE_ENGINE at merge; until then app wiring binds NoRuleEngine.
+// The detection-rule engine as analysis' pipeline calls it: the rules module's
+// RuleEvaluationService, bound to RULE_ENGINE in VerdictsModule; unit specs bind a fake.
 export const RULE_ENGINE = Symbol('RULE_ENGINE');
 
-export type RuleLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
-
-export interface BilingualText {
-  en: string;
-  ja: string;
-}
-
-export interface RuleMatch {
-  ruleId: string;
-  version: number;
-  title: string;
-  level: RuleLevel;
-  severity: SocSeverity;
-  tags: string[];
-  attackTechniques: string[];
-  kanshi: { reason: BilingualText; actions: BilingualText[]; blockedMeans?: BilingualText; isolate: boolean } | null;
-  selections: string[];
-  correlation: { type: string; groupKey: string; count: number; firstAt: string | Date } | null;
-}
-
-export interface RuleFailure {
-  ruleId: string;
-  version: number;
-  error: string;
-}
-
-export interface RuleEngineAlert {
-  customerId: string;
-  product: SensorProductCode;
-  ecs: Record<string, unknown>;
-  at: Date;
-}
+export type { RuleFailure, RuleMatch };
+export type RuleLevel = SigmaLevel;
+export type RuleEngineAlert = AlertInput;
 
 export interface RuleEngine {
-  // Window and sequence state is written through `tx`, the alert's transaction.
+  // Window and sequence state is written through `tx`, the alert's transaction. A rule that
+  // throws is turned off by the engine with its error; its failure is reported, the others ran.
   evaluate(tx: EntityManager, alert: RuleEngineAlert): Promise<{ matches: RuleMatch[]; failures: RuleFailure[] }>;
-  // A rule that threw: disabled with its error recorded; the other rules keep running.
-  disable?(ruleId: string, version: number, error: string): Promise<void>;
 }

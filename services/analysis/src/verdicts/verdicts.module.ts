@@ -5,7 +5,7 @@ import { ReputationModule } from '../reputation/reputation.module';
 import { ALERT_GROUPER } from './alert-grouper.port';
 import { AlertsConsumer } from './alerts.consumer';
 import { AnalysisService } from './analysis.service';
-import { NoRuleEngine } from './no-rule-engine';
+import { RuleEvaluationService } from '../rules/evaluation/rule-evaluation.service';
 import { NoSuppressions } from './no-suppressions';
 import { OneGroupPerAlert } from './one-group-per-alert';
 import { RULE_ENGINE } from './rule-engine.port';
@@ -14,11 +14,11 @@ import { AlertVerdictResolver, VerdictsResolver } from './verdicts.resolver';
 import { VerdictsRepository } from './verdicts.repository';
 import { VerdictsService } from './verdicts.service';
 
-// TO BE REPLACED AT MERGE: the rule engine (Sigma rules), the grouper and the suppression matcher
-// are bound here to stand-ins (no rules, one group per alert, nothing suppressed). At merge bind
-// RULE_ENGINE, ALERT_GROUPER and SUPPRESSIONS to the real providers (useExisting).
+// The pipeline's ports: the Sigma rule engine (RulesModule.forRoot, global), and stand-ins for the
+// grouper and the suppression matcher until those modules land (one group per alert, nothing
+// suppressed).
 export const PLACEHOLDER_PORTS: Provider[] = [
-  { provide: RULE_ENGINE, useClass: NoRuleEngine },
+  { provide: RULE_ENGINE, useExisting: RuleEvaluationService },
   { provide: ALERT_GROUPER, useClass: OneGroupPerAlert },
   { provide: SUPPRESSIONS, useClass: NoSuppressions },
 ];
