@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CorrelationRepository } from './correlation/correlation.repository';
 import { RuleEvaluationService } from './evaluation/rule-evaluation.service';
 import { RulePackService } from './pack/rule-pack.service';
@@ -14,7 +14,7 @@ export interface RulesModuleOptions {
 }
 
 @Module({})
-export class RulesModule implements OnApplicationBootstrap {
+export class RulesModule implements OnModuleInit {
   constructor(
     private readonly pack: RulePackService,
     @Inject(RULES_OPTIONS) private readonly opts: RulesModuleOptions,
@@ -30,7 +30,9 @@ export class RulesModule implements OnApplicationBootstrap {
     };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  // At module init, before the platform starts the consumers (application bootstrap): the first
+  // alerts after a start or an upgrade are judged by the pack, not by the rules before it.
+  async onModuleInit(): Promise<void> {
     if (this.opts.applyPack) await this.pack.sync();
   }
 }
