@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { AlertGroupsModule } from './alert-groups/alert-groups.module';
 import { AnalysisConfig } from './config';
 import { IocIndicatorEntity } from './iocs/ioc-indicator.entity';
 import { IocListEntity } from './iocs/ioc-list.entity';
@@ -7,6 +8,7 @@ import { IocsModule } from './iocs/iocs.module';
 import { DetectionRuleEntity } from './rules/detection-rule.entity';
 import { ReputationModule } from './reputation/reputation.module';
 import { RulesModule } from './rules/rules.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
 
 export const ENTITIES = [DetectionRuleEntity, IocListEntity, IocIndicatorEntity];
 
@@ -21,6 +23,8 @@ export class AppModule {
         RulesModule,
         IocsModule,
         ReputationModule,
+        AlertGroupsModule,
+        SuppressionsModule,
       ],
     };
   }
