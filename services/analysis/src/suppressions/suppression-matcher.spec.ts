@@ -43,7 +43,7 @@ describe('SuppressionMatcher.match', () => {
     ['cidr: IPv6 address against an IPv4 network', { field: 'source.ip', cidr: '0.0.0.0/0' }, alert({ source: { ip: '2001:db8::1' } }), false],
     ['cidr: not an address', { field: 'source.ip', cidr: '192.0.2.0/24' }, alert({ source: { ip: 'scanner' } }), false],
   ] as const)('%s', async (_, condition, a, expected) => {
-    const { sut } = setup([suppression([condition])]);
+    const { sut } = setup([suppression([condition as SuppressionCondition])]);
     expect((await sut.match(C1, a, DURING)) !== null).toBe(expected);
   });
 
