@@ -7,6 +7,7 @@ import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { AlertGrouper } from './alert-grouper';
 import { AlertGroupInput } from './alert-grouping';
+import { AlertGroupsRepository } from './alert-groups.repository';
 
 jest.setTimeout(60_000);
 
@@ -51,6 +52,16 @@ describe('AlertGrouper on PostgreSQL', () => {
     expect(await assign(input(customerId, { hostName: 'pc-8', ruleKey: 'Proxy', iocValues: ['evil.example'] }))).toEqual({ groupId: viaIoc.groupId, isNew: false, joinedBy: 'SHARED_IOC' });
     expect(await groupRow(a.groupId)).toMatchObject({ alert_count: 2, hosts: ['web01', '192.0.2.10'] });
     expect(await groupRow(viaIoc.groupId)).toMatchObject({ alert_count: 2, hosts: ['pc-7', 'pc-8'], ioc_values: ['evil.example'] });
+  });
+
+  it('never counts an alert twice even when asked to join it again past the membership check', async () => {
+    const { customerId } = await kit.createCustomer();
+    const i = input(customerId);
+    const { groupId } = await assign(i);
+    const repo = kit.app.get(AlertGroupsRepository);
+    const joined = await kit.ds.transaction((em) => repo.join(em, { groupId, alertId: i.alertId, vendorGroupKey: null, ruleKeys: [], hosts: ['elsewhere'], iocValues: [], occurredAt: new Date(), now: new Date() }));
+    expect(joined).toBe(false);
+    expect(await groupRow(groupId)).toMatchObject({ alert_count: 1, hosts: [i.hostName] });
   });
 
   it('never joins another customer’s group, even on the same host name', async () => {

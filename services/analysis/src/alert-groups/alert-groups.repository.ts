@@ -121,7 +121,8 @@ export class AlertGroupsRepository {
   // (nothing counted twice). The merges read the row's latest version, so concurrent joins
   // through different keys lose nothing.
   async join(em: EntityManager, v: { groupId: string; alertId: string; vendorGroupKey: string | null; ruleKeys: string[]; hosts: string[]; iocValues: string[]; occurredAt: Date; now: Date }): Promise<boolean> {
-    const rows: { id: string }[] = await em.query(
+    // TypeORM answers an UPDATE as [rows, count].
+    const [rows]: [{ id: string }[], number] = await em.query(
       `WITH m AS (
          INSERT INTO analysis.alert_group_member (alert_id, group_id, added_at) VALUES ($2, $1, $8) ON CONFLICT (alert_id) DO NOTHING RETURNING group_id)
        UPDATE analysis.alert_group g SET

@@ -56,7 +56,8 @@ export class SuppressionsRepository {
 
   // Ends it now (a suppression that has not started yet ends before it starts: it never runs).
   async end(em: EntityManager, id: string, by: string, now: Date): Promise<SuppressionEntity> {
-    const rows: Row[] = await em.query(
+    // TypeORM answers an UPDATE as [rows, count].
+    const [rows]: [Row[], number] = await em.query(
       `UPDATE analysis.suppression SET ended_at = $3, ended_by = $2, ends_at = GREATEST(LEAST(ends_at, $3::timestamptz), starts_at + interval '1 millisecond')
        WHERE id = $1 AND ended_at IS NULL RETURNING *`,
       [id, by, now],
