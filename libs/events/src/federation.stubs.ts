@@ -10,8 +10,9 @@ export class CustomerRef {
   @Field(() => ID, { description: "The customer's id, the tenant key across all subgraphs" }) id: string;
 }
 
-// The Alert entity is owned by the ingestion subgraph; analysis adds Alert.verdict through this
-// key-only stub. Descriptions are ingestion's own, word for word.
+// The Alert entity is owned by the ingestion subgraph; analysis adds Alert.verdict and points at
+// alerts (a group's members, a suppression's silenced alerts) through this key-only stub, resolved
+// by ingestion with its own tenant rules. Descriptions are ingestion's own, word for word.
 @ObjectType('Alert', { description: "An alert a sensor reported, normalized to ECS. Repeats of the same vendor alert count on one Alert. Provider staff see every alert, a partner its customers', a customer its own." })
 @Directive('@key(fields: "id")')
 export class AlertRef {

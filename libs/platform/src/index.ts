@@ -10,4 +10,5 @@ export { requestLoader } from './dataloader';
 export { pageOf, pageSize, encodeCursor, decodeCursor } from './pagination';
 export type { Page, PageArgs } from './pagination';
 export { connectionOf, PageInfoObject } from './connection';
+export { SocSeverityEnum } from './soc-severity.enum';
 export type { ConnectionShape } from './connection';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AlertRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { AssetsModule } from './assets/assets.module';
+import { AlertGroupsModule } from './alert-groups/alert-groups.module';
 import { AnalysisConfig } from './config';
 import { IocIndicatorEntity } from './iocs/ioc-indicator.entity';
 import { IocListEntity } from './iocs/ioc-list.entity';
@@ -11,6 +12,7 @@ import { ReputationModule } from './reputation/reputation.module';
 import { RulesModule } from './rules/rules.module';
 import { VerdictEntity } from './verdicts/verdict.entity';
 import { VerdictsModule } from './verdicts/verdicts.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
 
 export const ENTITIES = [DetectionRuleEntity, IocListEntity, IocIndicatorEntity, VerdictEntity];
 
@@ -25,8 +27,10 @@ export class AppModule {
         RulesModule.forRoot({ applyPack: !opts.schemaOnly }),
         IocsModule,
         ReputationModule,
+        AlertGroupsModule,
+        SuppressionsModule,
         AssetsModule,
-        // Alerts in, verdicts out: binds the rule engine, grouper and suppression stand-ins (see VerdictsModule).
+        // Alerts in, verdicts out: the pipeline over rules, IOCs, reputation, assets, groups and suppressions.
         VerdictsModule,
       ],
     };

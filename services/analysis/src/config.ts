@@ -19,6 +19,9 @@ const schema = {
   // past that it answers null and the hash is fetched by a background job.
   VIRUSTOTAL_MAX_WAIT_MS: int({ default: 2_000, min: 0, max: 600_000 }),
   VIRUSTOTAL_QUEUE_SIZE: int({ default: 100, min: 0, max: 100_000 }),
+  // Alerts of one customer, rule and host this close together share a group; a group with no new
+  // alert for this long closes.
+  ALERT_GROUP_WINDOW_MINUTES: int({ default: 60, min: 1, max: 7 * 24 * 60 }),
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {

@@ -7,10 +7,11 @@ import type { IocHit } from '../iocs/ioc-matcher';
 import { IocMatcher } from '../iocs/ioc-matcher';
 import { ReputationService } from '../reputation/reputation.service';
 import type { FileReputation } from '../reputation/virustotal.client';
-import { AlertGrouperPort } from './alert-grouper.port';
+import type { AlertGrouper } from '../alert-groups/alert-grouper';
+import type { SuppressionMatcher } from '../suppressions/suppression-matcher';
+import type { SuppressionsService } from '../suppressions/suppressions.service';
 import { AlertEnvelope, AnalysisService } from './analysis.service';
 import { RuleEngine, RuleMatch } from './rule-engine.port';
-import { SuppressionMatcherPort } from './suppression-matcher.port';
 import { NewVerdict, VerdictsRepository } from './verdicts.repository';
 
 const CUSTOMER = '00000000-0000-4000-8000-0000000000c1';
@@ -101,16 +102,16 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
     evaluate: jest.fn<ReturnType<RuleEngine['evaluate']>, Parameters<RuleEngine['evaluate']>>(async () => ({ matches: opts.matches ?? [], failures: opts.failures ?? [] })),
   } satisfies RuleEngine;
   const grouper = {
-    assign: jest.fn<ReturnType<AlertGrouperPort['assign']>, Parameters<AlertGrouperPort['assign']>>(async (_tx, a) => {
+    assign: jest.fn<ReturnType<AlertGrouper['assign']>, Parameters<AlertGrouper['assign']>>(async (_tx, a) => {
       groups.push(a.alertId);
-      return { groupId: '00000000-0000-4000-8000-00000000000a', isNew: true };
+      return { groupId: '00000000-0000-4000-8000-00000000000a', isNew: true, joinedBy: 'NEW' };
     }),
-    raiseSeverity: jest.fn<ReturnType<AlertGrouperPort['raiseSeverity']>, Parameters<AlertGrouperPort['raiseSeverity']>>(async () => undefined),
-  } satisfies AlertGrouperPort;
-  const suppressions = {
-    match: jest.fn<ReturnType<SuppressionMatcherPort['match']>, Parameters<SuppressionMatcherPort['match']>>(() => opts.suppression ?? null),
-    recordHit: jest.fn<Promise<void>, Parameters<SuppressionMatcherPort['recordHit']>>(async () => undefined),
-  } satisfies SuppressionMatcherPort;
+    raiseSeverity: jest.fn<ReturnType<AlertGrouper['raiseSeverity']>, Parameters<AlertGrouper['raiseSeverity']>>(async () => undefined),
+  } satisfies Pick<AlertGrouper, 'assign' | 'raiseSeverity'>;
+  const suppressionRules = {
+    match: jest.fn<ReturnType<SuppressionMatcher['match']>, Parameters<SuppressionMatcher['match']>>(async () => (opts.suppression ? { customerId: CUSTOMER, owner: 'analyst', from: new Date(0), until: new Date(8.64e15), ...opts.suppression } : null)),
+  } satisfies Pick<SuppressionMatcher, 'match'>;
+  const suppressions = { recordHit: jest.fn(async () => true) };
   const sut = new AnalysisService(
     repo as unknown as VerdictsRepository,
     outbox as unknown as Outbox,
@@ -118,10 +119,11 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
     reputation as unknown as ReputationService,
     assets as unknown as AssetContextService,
     rules,
-    grouper,
-    suppressions,
+    grouper as unknown as AlertGrouper,
+    suppressionRules as unknown as SuppressionMatcher,
+    suppressions as unknown as SuppressionsService,
   );
-  return { sut, ctx: { tx, repo, outbox, iocs, reputation, assets, rules, grouper, suppressions, verdicts: () => verdicts, events: () => events, groups: () => groups } };
+  return { sut, ctx: { tx, repo, outbox, iocs, reputation, assets, rules, grouper, suppressionRules, suppressions, verdicts: () => verdicts, events: () => events, groups: () => groups } };
 }
 
 describe('AnalysisService.analyse', () => {
@@ -153,7 +155,7 @@ describe('AnalysisService.analyse', () => {
     const alert = alertOf();
     expect(await sut.analyse(ctx.tx, [alert])).toEqual(['SUPPRESSED']);
     expect(ctx.verdicts().get(alert.body.alertId)).toMatchObject({ suppressedBy: 'sup-1', groupId: null });
-    expect(ctx.suppressions.recordHit).toHaveBeenCalledWith(ctx.tx, 'sup-1', alert.body.alertId);
+    expect(ctx.suppressions.recordHit).toHaveBeenCalledWith(ctx.tx, 'sup-1', alert.body.alertId, alert.customerId, new Date(alert.body.occurredAt));
     expect(ctx.events()).toEqual([]);
     expect(ctx.rules.evaluate).not.toHaveBeenCalled();
   });

@@ -8,12 +8,13 @@ import { AssetContextService } from '../assets/asset-context.service';
 import { IocMatcher } from '../iocs/ioc-matcher';
 import { ReputationService } from '../reputation/reputation.service';
 import type { FileReputation } from '../reputation/virustotal.client';
-import { ALERT_GROUPER, AlertGrouperPort } from './alert-grouper.port';
+import { AlertGrouper } from '../alert-groups/alert-grouper';
+import { SuppressionMatcher } from '../suppressions/suppression-matcher';
+import { SuppressionsService } from '../suppressions/suppressions.service';
 import { categoriesOf, ecsString, endpointsOf, remainsOnEndpoint, sampleHashes } from './alert-facts';
 import { decideSeverity } from './decide-severity';
 import { ACTIONS, explainVerdict, manualTriageReason } from './explain-verdict';
 import { RULE_ENGINE, RuleEngine, RuleLevel, RuleMatch } from './rule-engine.port';
-import { SUPPRESSIONS, SuppressionMatcherPort } from './suppression-matcher.port';
 import { StoredEndpoint } from './verdict.entity';
 import { NewVerdict, VerdictsRepository } from './verdicts.repository';
 import { verdictIssuedV1Body, verdictIssuedV2Body } from './verdict-events';
@@ -41,8 +42,9 @@ export class AnalysisService {
     private readonly reputation: ReputationService,
     private readonly assets: AssetContextService,
     @Inject(RULE_ENGINE) private readonly rules: RuleEngine,
-    @Inject(ALERT_GROUPER) private readonly grouper: AlertGrouperPort,
-    @Inject(SUPPRESSIONS) private readonly suppressions: SuppressionMatcherPort,
+    private readonly grouper: AlertGrouper,
+    private readonly suppressionRules: SuppressionMatcher,
+    private readonly suppressions: SuppressionsService,
   ) {}
 
   async analyse(tx: EntityManager, alerts: AlertEnvelope[]): Promise<AnalysisOutcome[]> {
@@ -90,11 +92,11 @@ export class AnalysisService {
     const decidedAt = new Date();
     const endpoints = endpointsOf(a.product, a.ecs);
 
-    const suppression = this.suppressions.match(customerId, { product: a.product, ruleName: a.ruleName, ecs: a.ecs }, occurredAt);
+    const suppression = await this.suppressionRules.match(customerId, { product: a.product, ruleName: a.ruleName, ecs: a.ecs }, occurredAt);
     if (suppression) {
       const stored = await this.repo.insert(tx, this.row(alert, { severity: 'LOW', reasons: [], actions: [], isolationRecommended: false, endpoints: endpoints.map(plainEndpoint), groupId: null, signature: a.ruleName, suppressedBy: suppression.id, decidedAt }));
       if (!stored) return 'DUPLICATE';
-      await this.suppressions.recordHit(tx, suppression.id, a.alertId);
+      await this.suppressions.recordHit(tx, suppression.id, a.alertId, customerId, occurredAt);
       return 'SUPPRESSED';
     }
 

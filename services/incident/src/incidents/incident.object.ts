@@ -1,14 +1,9 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { enumOf, INCIDENT_STATUSES, IncidentStatusValue, SOC_SEVERITIES, SOC_SEVERITY_MEANINGS, SocSeverity } from '@kanshi/events';
-import { connectionOf } from '@kanshi/platform';
+import { enumOf, INCIDENT_STATUSES, IncidentStatusValue, SocSeverity } from '@kanshi/events';
+import { connectionOf, SocSeverityEnum } from '@kanshi/platform';
 
 // Both lists live in libs/events: incident events carry them to other services.
-export const Severity = enumOf(SOC_SEVERITIES);
-registerEnumType(Severity, {
-  name: 'Severity',
-  description: 'The SOC’s severity of an incident (the analyst’s or analysis’ decision)',
-  valuesMap: Object.fromEntries(SOC_SEVERITIES.map((s) => [s, { description: SOC_SEVERITY_MEANINGS[s] }])),
-});
+export const Severity = SocSeverityEnum;
 
 const STATUS_MEANINGS: Record<IncidentStatusValue, string> = {
   NEW: 'Opened, severity not yet confirmed by an analyst',

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { Clock, SystemClock } from '../adapters/clock.adapter';
+import { SuppressionMatcher } from './suppression-matcher';
+import { SuppressionsRepository } from './suppressions.repository';
+import { SuppressionsResolver } from './suppressions.resolver';
+import { SuppressionsService } from './suppressions.service';
+
+// Exported for the verdict side: SuppressionMatcher `match(customerId, alert, at)` and
+// SuppressionsService `recordHit(tx, suppressionId, alertId, customerId, at?)`.
+@Module({
+  providers: [SuppressionsRepository, SuppressionsService, SuppressionsResolver, SuppressionMatcher, { provide: Clock, useClass: SystemClock }],
+  exports: [SuppressionMatcher, SuppressionsService],
+})
+export class SuppressionsModule {}
