@@ -93,6 +93,8 @@ export class ConsumerHost {
 
   // Many events per transaction: one inbox row each, the handler called once with the new ones,
   // every message acked after the commit. For consumers whose per-event transaction is the limit.
+  // A method of its own rather than an option of `register`: the handler's shape differs, and
+  // `register`'s `batch` already means the pull size.
   registerBatch<TBody>(reg: BatchHandlerRegistration<TBody>): void {
     const maxBatch = reg.maxBatch ?? 500;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`consumer ${reg.durable}: maxBatch must be a positive integer, got ${reg.maxBatch}`);
