@@ -3,7 +3,7 @@ import { validate, ValidationError } from 'class-validator';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, nanos } from 'nats';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope } from '@kanshi/events';
-import { CORRELATION_HEADER, counter, createLogger, withCorrelationId } from '@kanshi/observability';
+import { CORRELATION_HEADER, counter, createLogger, histogram, withCorrelationId } from '@kanshi/observability';
 import { NatsBus } from './nats-bus';
 
 export interface EventContext {
@@ -29,7 +29,43 @@ export interface HandlerRegistration<TBody> {
   batch?: number;
 }
 
+export interface BatchEventContext {
+  // The batch's transaction: the handler's writes and every event's inbox row commit together.
+  em: EntityManager;
+  // Each event's delivery count, in the order of `events`.
+  deliveryCounts: number[];
+}
+
+// Receives only events this consumer has not applied before, in stream order.
+export type BatchEventHandler<TBody> = (events: EventEnvelope<TBody>[], ctx: BatchEventContext) => Promise<void>;
+
+export interface BatchHandlerRegistration<TBody> {
+  durable: string;
+  event: EventDefinition<TBody>;
+  handleBatch: BatchEventHandler<TBody>;
+  // Most events per transaction (default 500).
+  maxBatch?: number;
+  // How long the first message of a batch waits for more to arrive (default 20 ms).
+  maxWaitMs?: number;
+  maxDeliveries?: number;
+}
+
+type Registration = { kind: 'single'; reg: HandlerRegistration<any> } | { kind: 'batch'; reg: BatchHandlerRegistration<any> };
+
+interface Running {
+  stop(): void;
+  loop: Promise<void>;
+}
+
+interface Parsed<TBody> {
+  m: JsMsg;
+  envelope: EventEnvelope<TBody>;
+  deliveryCount: number;
+}
+
 const processed = counter('kanshi_events_processed_total', 'Events handled', ['consumer', 'outcome']);
+const batchFallbacks = counter('kanshi_event_batch_fallbacks_total', 'Batches that failed twice and were applied event by event', ['consumer']);
+const batchSize = histogram('kanshi_event_batch_size', 'Messages per pull of a batched consumer', ['consumer'], [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
 
 export interface ConsumerHostOptions {
   schema: string;
@@ -41,8 +77,8 @@ export interface ConsumerHostOptions {
 // commit, retries with back-off, and a dead-letter table for what can never succeed.
 export class ConsumerHost {
   private readonly log = createLogger('ConsumerHost');
-  private readonly registrations: HandlerRegistration<any>[] = [];
-  private readonly running: { messages: ConsumerMessages; loop: Promise<void> }[] = [];
+  private readonly registrations: Registration[] = [];
+  private readonly running: Running[] = [];
   private stopped = false;
 
   constructor(
@@ -52,55 +88,137 @@ export class ConsumerHost {
   ) {}
 
   register<TBody>(reg: HandlerRegistration<TBody>): void {
-    if (this.registrations.some((r) => r.durable === reg.durable)) throw new Error(`consumer ${reg.durable} registered twice`);
-    this.registrations.push(reg);
+    this.add({ kind: 'single', reg });
+  }
+
+  // Many events per transaction: one inbox row each, the handler called once with the new ones,
+  // every message acked after the commit. For consumers whose per-event transaction is the limit.
+  // A method of its own rather than an option of `register`: the handler's shape differs, and
+  // `register`'s `batch` already means the pull size.
+  registerBatch<TBody>(reg: BatchHandlerRegistration<TBody>): void {
+    const maxBatch = reg.maxBatch ?? 500;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`consumer ${reg.durable}: maxBatch must be a positive integer, got ${reg.maxBatch}`);
+    if (reg.maxWaitMs !== undefined && !(reg.maxWaitMs >= 0)) throw new Error(`consumer ${reg.durable}: maxWaitMs must be >= 0, got ${reg.maxWaitMs}`);
+    this.add({ kind: 'batch', reg });
+  }
+
+  private add(r: Registration): void {
+    if (this.registrations.some((x) => x.reg.durable === r.reg.durable)) throw new Error(`consumer ${r.reg.durable} registered twice`);
+    this.registrations.push(r);
   }
 
   get streams() {
-    return this.registrations.map((r) => r.event.stream);
+    return this.registrations.map((r) => r.reg.event.stream);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.bus.ensureStreams(this.streams);
-    for (const reg of this.registrations) {
-      const stream = this.bus.streamNameOf(reg.event.stream);
-      const durable = reg.durable;
-      const config = {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: this.bus.subjectOf(reg.event),
-        ack_wait: nanos(this.opts.ackWaitMs ?? 30000),
-        max_deliver: -1,
-        max_ack_pending: 1000,
-      };
-      const existing = await this.bus.jsm.consumers.info(stream, durable).catch(() => null);
-      if (!existing) await this.bus.jsm.consumers.add(stream, config);
-      else if (existing.config.filter_subject !== config.filter_subject) await this.bus.jsm.consumers.update(stream, durable, config);
-      const consumer = await this.bus.js.consumers.get(stream, durable);
-      const messages = await consumer.consume({ max_messages: reg.batch ?? 64 });
-      const loop = (async () => {
-        for await (const m of messages) {
-          await this.process(reg, m);
-        }
-      })().catch((err) => {
+    for (const r of this.registrations) {
+      const maxBatch = r.kind === 'batch' ? (r.reg.maxBatch ?? 500) : (r.reg.batch ?? 64);
+      const messages = await this.consume(r.reg, maxBatch);
+      const durable = r.reg.durable;
+      const loop = (r.kind === 'single' ? this.singleLoop(r.reg, messages) : this.batchLoop(r.reg, messages, maxBatch)).catch((err) => {
         if (!this.stopped) this.log.error({ err, durable }, 'consumer loop ended unexpectedly');
       });
-      this.running.push({ messages, loop });
+      this.running.push({ stop: () => messages.stop(), loop });
     }
   }
 
-  // Stops pulling, lets the message in hand finish (its ack included), then returns.
+  private async consume(reg: { durable: string; event: EventDefinition<unknown> }, maxBatch: number): Promise<ConsumerMessages> {
+    const stream = this.bus.streamNameOf(reg.event.stream);
+    const durable = reg.durable;
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.bus.subjectOf(reg.event),
+      ack_wait: nanos(this.opts.ackWaitMs ?? 30000),
+      max_deliver: -1,
+      // a batched consumer holds one batch in work and fills the next meanwhile
+      max_ack_pending: Math.max(1000, 2 * maxBatch),
+    };
+    const existing = await this.bus.jsm.consumers.info(stream, durable).catch(() => null);
+    if (!existing) await this.bus.jsm.consumers.add(stream, config);
+    else if (existing.config.filter_subject !== config.filter_subject) await this.bus.jsm.consumers.update(stream, durable, config);
+    const consumer = await this.bus.js.consumers.get(stream, durable);
+    return consumer.consume({ max_messages: maxBatch });
+  }
+
+  private async singleLoop(reg: HandlerRegistration<any>, messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      await this.process(reg, m);
+    }
+  }
+
+  // One task moves delivered messages into `buffer`; this loop takes up to maxBatch of them once
+  // maxBatch are there or the oldest has waited maxWaitMs, and handles them as one batch. On
+  // stop the batch in hand finishes (acks included); messages not yet started are handed back.
+  private async batchLoop(reg: BatchHandlerRegistration<any>, messages: ConsumerMessages, maxBatch: number): Promise<void> {
+    const maxWaitMs = reg.maxWaitMs ?? 20;
+    const buffer: JsMsg[] = [];
+    let since = 0;
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const signal = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const pump = (async () => {
+      try {
+        for await (const m of messages) {
+          if (buffer.length === 0) since = performance.now();
+          buffer.push(m);
+          if (buffer.length === 1 || buffer.length >= maxBatch) signal();
+        }
+      } finally {
+        ended = true;
+        signal();
+      }
+    })();
+    const sleep = (ms?: number) =>
+      new Promise<void>((resolve) => {
+        const timer = ms === undefined ? undefined : setTimeout(signal, ms);
+        wake = () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+      });
+    try {
+      while (!this.stopped && !ended) {
+        if (buffer.length === 0) {
+          await sleep();
+          continue;
+        }
+        const waited = performance.now() - since;
+        if (buffer.length < maxBatch && waited < maxWaitMs) {
+          await sleep(maxWaitMs - waited);
+          if (this.stopped || ended) break;
+        }
+        const batch = buffer.splice(0, maxBatch);
+        await this.processBatch(reg, batch);
+        // what arrived meanwhile has waited long enough
+        since = 0;
+      }
+    } finally {
+      messages.stop();
+      // Not started: back to the server at once rather than after ack_wait.
+      for (const m of buffer.splice(0)) m.nak();
+      await pump;
+    }
+  }
+
+  // Stops pulling, lets the message or batch in hand finish (its acks included), then returns.
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const r of this.running) r.messages.stop();
+    for (const r of this.running) r.stop();
     await Promise.all(this.running.map((r) => r.loop));
     this.running.length = 0;
   }
 
   async process<TBody>(reg: HandlerRegistration<TBody>, m: JsMsg): Promise<void> {
-    const deliveryCount = m.info.deliveryCount ?? m.info.redeliveryCount;
+    const deliveryCount = deliveryCountOf(m);
     const correlationId = m.headers?.get(CORRELATION_HEADER) || undefined;
     await withCorrelationId(correlationId, async () => {
       let envelope: EventEnvelope<TBody>;
@@ -110,28 +228,96 @@ export class ConsumerHost {
         await this.deadLetter(reg, m, deliveryCount, err as Error);
         return;
       }
-      try {
-        await this.ds.transaction(async (em) => {
-          const inserted: unknown[] = await em.query(
-            `INSERT INTO "${this.opts.schema}".inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-            [reg.durable, envelope.eventId],
-          );
-          if (inserted.length === 0) return; // already applied: a redelivery
-          await reg.handle(envelope, { em, deliveryCount });
-        });
-        m.ack();
-        processed.inc({ consumer: reg.durable, outcome: 'ok' });
-      } catch (err) {
-        const max = reg.maxDeliveries ?? 5;
-        if (err instanceof PermanentEventError || deliveryCount >= max) {
-          await this.deadLetter(reg, m, deliveryCount, err as Error);
-        } else {
-          processed.inc({ consumer: reg.durable, outcome: 'retry' });
-          this.log.warn({ err, durable: reg.durable, eventId: envelope.eventId, deliveryCount }, 'event handler failed; will retry');
-          m.nak((this.opts.backoffMs ?? defaultBackoff)(deliveryCount));
-        }
-      }
+      await this.applyOne(reg, { m, envelope, deliveryCount }, (em) => reg.handle(envelope, { em, deliveryCount }));
     });
+  }
+
+  // One event in its own transaction: ack after commit, else retry with back-off or park it.
+  private async applyOne<TBody>(reg: { durable: string; maxDeliveries?: number }, p: Parsed<TBody>, handle: (em: EntityManager) => Promise<void>): Promise<void> {
+    const { m, envelope, deliveryCount } = p;
+    try {
+      await this.ds.transaction(async (em) => {
+        const inserted: unknown[] = await em.query(
+          `INSERT INTO "${this.opts.schema}".inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [reg.durable, envelope.eventId],
+        );
+        if (inserted.length === 0) return; // already applied: a redelivery
+        await handle(em);
+      });
+      m.ack();
+      processed.inc({ consumer: reg.durable, outcome: 'ok' });
+    } catch (err) {
+      const max = reg.maxDeliveries ?? 5;
+      if (err instanceof PermanentEventError || deliveryCount >= max) {
+        await this.deadLetter(reg, m, deliveryCount, err as Error);
+      } else {
+        processed.inc({ consumer: reg.durable, outcome: 'retry' });
+        this.log.warn({ err, durable: reg.durable, eventId: envelope.eventId, deliveryCount }, 'event handler failed; will retry');
+        m.nak((this.opts.backoffMs ?? defaultBackoff)(deliveryCount));
+      }
+    }
+  }
+
+  // Invalid messages are parked one by one; the valid ones are applied in one transaction (one
+  // inbox row each, the handler given only the new ones), then all acked. If that fails twice,
+  // each is applied in a transaction of its own, so only the failing event is retried or parked.
+  async processBatch<TBody>(reg: BatchHandlerRegistration<TBody>, msgs: JsMsg[]): Promise<void> {
+    batchSize.observe({ consumer: reg.durable }, msgs.length);
+    const checked = await Promise.all(
+      msgs.map(async (m): Promise<Parsed<TBody> | { m: JsMsg; err: Error }> => {
+        try {
+          return { m, envelope: await parseEnvelope(reg.event, m.data), deliveryCount: deliveryCountOf(m) };
+        } catch (err) {
+          return { m, err: err as Error };
+        }
+      }),
+    );
+    const valid: Parsed<TBody>[] = [];
+    for (const c of checked) {
+      if ('err' in c) await this.deadLetter(reg, c.m, deliveryCountOf(c.m), c.err);
+      else valid.push(c);
+    }
+    if (valid.length === 0) return;
+    if (valid.length === 1) return this.eachAlone(reg, valid);
+    let lastErr: unknown;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await this.ds.transaction((em) => this.applyBatch(reg, em, valid));
+        for (const p of valid) p.m.ack();
+        processed.inc({ consumer: reg.durable, outcome: 'ok' }, valid.length);
+        return;
+      } catch (err) {
+        lastErr = err;
+        if (err instanceof PermanentEventError) break;
+      }
+    }
+    batchFallbacks.inc({ consumer: reg.durable });
+    this.log.warn({ err: lastErr, durable: reg.durable, events: valid.length }, 'batch failed; applying its events one by one');
+    await this.eachAlone(reg, valid);
+  }
+
+  private async applyBatch<TBody>(reg: BatchHandlerRegistration<TBody>, em: EntityManager, batch: Parsed<TBody>[]): Promise<void> {
+    const rows: { event_id: string }[] = await em.query(
+      `INSERT INTO "${this.opts.schema}".inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [reg.durable, batch.map((p) => p.envelope.eventId)],
+    );
+    const fresh = new Set(rows.map((r) => r.event_id.toLowerCase()));
+    const events: EventEnvelope<TBody>[] = [];
+    const deliveryCounts: number[] = [];
+    for (const p of batch) {
+      // `delete`: the same event twice in one batch is handed over once
+      if (!fresh.delete(p.envelope.eventId.toLowerCase())) continue;
+      events.push(p.envelope);
+      deliveryCounts.push(p.deliveryCount);
+    }
+    if (events.length) await reg.handleBatch(events, { em, deliveryCounts });
+  }
+
+  private async eachAlone<TBody>(reg: BatchHandlerRegistration<TBody>, batch: Parsed<TBody>[]): Promise<void> {
+    for (const p of batch) {
+      const correlationId = p.m.headers?.get(CORRELATION_HEADER) || undefined;
+      await withCorrelationId(correlationId, () => this.applyOne(reg, p, (em) => reg.handleBatch([p.envelope], { em, deliveryCounts: [p.deliveryCount] })));
+    }
   }
 
   private async deadLetter(reg: { durable: string }, m: JsMsg, deliveries: number, err: Error): Promise<void> {
@@ -157,8 +343,15 @@ export class ConsumerHost {
     }
     processed.inc({ consumer: reg.durable, outcome: 'dead_letter' });
     this.log.error({ err, durable: reg.durable, eventId, deliveries }, 'event parked in dead_letter');
-    m.term(err.message.slice(0, 200));
+    // No reason with the TERM: servers before 2.10.4 (this one runs 2.9) ignore `+TERM <reason>`,
+    // which left every parked message pending, to be redelivered and parked again after ack_wait.
+    // The reason is in the dead_letter row.
+    m.term();
   }
+}
+
+function deliveryCountOf(m: JsMsg): number {
+  return m.info.deliveryCount ?? m.info.redeliveryCount;
 }
 
 function defaultBackoff(deliveryCount: number): number {

@@ -200,7 +200,8 @@ describe('consumer inbox, retries and dead letters', () => {
   });
 
   it('parks an invalid event in the dead-letter table with its reason and carries on', async () => {
-    await newHost().start();
+    const durable = `test-dead-${randomUUID().slice(0, 6)}`;
+    await newHost(undefined, durable).start();
     await publishRaw('{"not json');
     await publishRaw({ ...envelope('bad'), body: { name: 'bad', amount: 'many' } });
     await publishRaw(envelope('good'));
@@ -211,6 +212,8 @@ describe('consumer inbox, retries and dead letters', () => {
     expect(dead[0].payload).toBe('{"not json');
     expect(dead[1].error).toMatch(/body: amount: amount must be an integer number/);
     expect(await applied('bad')).toHaveLength(0);
+    // terminated, so never redelivered and parked again
+    await eventually(async () => expect((await bus.jsm.consumers.info(bus.streamNameOf('INCIDENT'), durable)).num_ack_pending).toBe(0));
   });
 
   it('retries a failing handler, rolls back its partial writes, and applies the event once it succeeds', async () => {
