@@ -3,8 +3,9 @@ import { AlertReceived } from '@kanshi/events';
 import { ConsumerHost } from '@kanshi/messaging';
 import { AnalysisService } from './analysis.service';
 
-// ingestion's alerts, one verdict each. Registered per message for now; AnalysisService.analyse
-// takes a batch, so moving to libs/messaging's batched mode changes only the registration.
+// ingestion's alerts, one verdict each, in batches: one transaction and one inbox statement for up
+// to 500 alerts (libs/messaging's batched mode). Each alert runs under its own savepoint inside
+// analyse(), so one that fails gets a manual-triage verdict without failing the batch.
 @Injectable()
 export class AlertsConsumer implements OnModuleInit {
   constructor(
@@ -13,11 +14,12 @@ export class AlertsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.register({
+    this.host.registerBatch({
       durable: 'analysis-alerts',
       event: AlertReceived,
-      handle: async (e, { em }) => {
-        await this.analysis.analyse(em, [e]);
+      maxBatch: 500,
+      handleBatch: async (events, { em }) => {
+        await this.analysis.analyse(em, events);
       },
     });
   }
