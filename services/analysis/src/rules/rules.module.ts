@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { defineJob, JobQueue } from '@kanshi/jobs';
 import { CorrelationRepository } from './correlation/correlation.repository';
 import { RuleEvaluationService } from './evaluation/rule-evaluation.service';
 import { RulePackService } from './pack/rule-pack.service';
@@ -7,6 +8,9 @@ import { RulesResolver } from './rules.resolver';
 import { RulesService } from './rules.service';
 
 const RULES_OPTIONS = Symbol('RULES_OPTIONS');
+
+// Correlation window entries whose timespan has passed can never fire again: dropped hourly.
+export const CorrelationPruneJob = defineJob('correlation-prune', { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 600, policy: 'stately' });
 
 export interface RulesModuleOptions {
   /** Apply the shipped rule pack at boot (off when only the schema is printed). */
@@ -17,6 +21,8 @@ export interface RulesModuleOptions {
 export class RulesModule implements OnModuleInit {
   constructor(
     private readonly pack: RulePackService,
+    private readonly evaluation: RuleEvaluationService,
+    private readonly jobs: JobQueue,
     @Inject(RULES_OPTIONS) private readonly opts: RulesModuleOptions,
   ) {}
 
@@ -34,5 +40,9 @@ export class RulesModule implements OnModuleInit {
   // alerts after a start or an upgrade are judged by the pack, not by the rules before it.
   async onModuleInit(): Promise<void> {
     if (this.opts.applyPack) await this.pack.sync();
+    this.jobs.work(CorrelationPruneJob, async () => {
+      await this.evaluation.pruneCorrelations();
+    });
+    this.jobs.every(CorrelationPruneJob, 3600_000);
   }
 }

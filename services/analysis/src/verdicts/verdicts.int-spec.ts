@@ -73,7 +73,7 @@ const waitForVerdict = (alertId: string) =>
 const VERDICT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Alert { id verdict {
   id alertId severity automaticSeverity automatic decidedAt isolationRecommended blocked suppressed groupId
   reasons { kind text textJa attackTechniques } recommendedActions { text textJa } endpoints { hostName ip }
-  override { severity rationale by at } } } } }`;
+  override { severity rationale by at } group { id alertCount severity status } } } } }`;
 const verdictOf = async (role: 'customer_admin' | 'analyst' | 'partner_admin', alertId: string, ids = {}) =>
   (await kit.ok(role, VERDICT, { r: [{ __typename: 'Alert', id: alertId }] }, ids))._entities[0].verdict;
 
@@ -105,6 +105,8 @@ describe('alerts -> verdicts', () => {
 
     const seenByA = await verdictOf('customer_admin', ofA.body.alertId, { customerId: a.customerId });
     expect(seenByA).toMatchObject({ id: rowA.id, severity: 'HIGH', automatic: true, suppressed: false, override: null, endpoints: [{ hostName: null, ip: '10.20.0.7' }] });
+    // the alert's group, raised to the verdict's severity
+    expect(seenByA.group).toEqual({ id: rowA.group_id, alertCount: 1, severity: 'HIGH', status: 'OPEN' });
     expect(seenByA.reasons[0]).toEqual({
       kind: 'IOC',
       text: expect.stringContaining('destination.ip 198.51.100.77 is on the IOC list'),

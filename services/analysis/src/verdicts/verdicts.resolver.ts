@@ -2,6 +2,9 @@ import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs
 import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
 import { AlertRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
+import { AlertGroupEntity } from '../alert-groups/alert-group.entity';
+import { AlertGroupObject } from '../alert-groups/alert-group.object';
+import { AlertGroupsService } from '../alert-groups/alert-groups.service';
 import { OverrideVerdictArgs } from './override-verdict.args';
 import { VerdictObject } from './verdict.object';
 import { VerdictsPermissions } from './verdicts.permissions';
@@ -9,7 +12,17 @@ import { VerdictsService } from './verdicts.service';
 
 @Resolver(() => VerdictObject)
 export class VerdictsResolver {
-  constructor(private readonly service: VerdictsService) {}
+  constructor(
+    private readonly service: VerdictsService,
+    private readonly groups: AlertGroupsService,
+  ) {}
+
+  @ResolveField(() => AlertGroupObject, { nullable: true, description: 'The alert group it belongs to (related alerts: same vendor key, rule and host, or a shared host or IOC); null when it has none' })
+  group(@Parent() verdict: VerdictObject, @Context() ctx: SubgraphContext): Promise<AlertGroupEntity | null> | null {
+    if (!verdict.groupId) return null;
+    const principal = principalOf(ctx);
+    return requestLoader<AlertGroupEntity>(ctx.req, 'alert-group', (ids) => this.groups.visibleByIds(principal, ids)).load(verdict.groupId);
+  }
 
   @Mutation(() => VerdictObject, { description: 'Overrides a verdict’s severity with a rationale; the automatic decision is kept beside it and the verdict is published again (analysis.verdict.issued.v2, overridden: true)' })
   @CallableBy(VerdictsPermissions.overrideVerdicts)
