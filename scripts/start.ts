@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     say(`\nKanshi is up: ${suite.gatewayUrl}\n\nTokens (valid 12 h; send as "Authorization: Bearer <token>"):`);
     for (const [label, claims] of tokens) say(`\n${label}:\n${await signDevToken({ ...claims, sub: claims.sub ?? randomUUID() }, secret)}`);
     say(`\nTry: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ customers { name sensors { name status } incidents { edges { node { title severity } } } } }"}'`);
+    say(`And analysis' verdicts on the demo alerts: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ alerts(first: 10) { edges { node { ruleName product verdict { severity isolationRecommended reasons { kind text textJa } recommendedActions { text textJa } } } } } }"}'`);
     say('\nCtrl-C stops everything.');
     for (const p of suite.processes) {
       p.child.once('exit', (code) => {
