@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { RevisionedSnapshot } from '../common/revisioned-snapshot';
 import { CompiledCondition, compileConditions, SuppressibleAlert } from './suppression-conditions';
 import { SuppressionEntity } from './suppression.entity';
 import { SuppressionsRepository } from './suppressions.repository';
@@ -44,58 +45,23 @@ class SuppressionIndex {
   }
 }
 
-// Finds the suppression of an alert from an in-memory copy of the rules, the way IocMatcher does:
-// a change in this process invalidates it at once (the next match waits for the reload); other
-// replicas' changes bump analysis.suppression_revision, read at most once every REFRESH_MS while
-// matches go on with the rules in hand. The window is checked against `at` on every match, so a
-// suppression starting or running out needs no reload.
+// Finds the suppression of an alert from an in-memory copy of the rules, kept fresh by
+// RevisionedSnapshot (analysis.suppression_revision). The window is checked against `at` on every
+// match, so a suppression starting or running out needs no reload.
 @Injectable()
 export class SuppressionMatcher {
   static readonly REFRESH_MS = 2_000;
-  private readonly logger = new Logger(SuppressionMatcher.name);
-  private index: SuppressionIndex | null = null;
-  private revision: string | null = null;
-  private checkedAt = 0;
-  private stale = true;
-  private loading: Promise<void> | null = null;
+  private readonly snapshot: RevisionedSnapshot<SuppressionIndex>;
 
-  constructor(private readonly repo: SuppressionsRepository) {}
+  constructor(repo: SuppressionsRepository) {
+    this.snapshot = new RevisionedSnapshot('suppressions', { revision: () => repo.revision(), load: async () => new SuppressionIndex(await repo.matchable(new Date())) }, SuppressionMatcher.REFRESH_MS);
+  }
 
   async match(customerId: string, alert: SuppressibleAlert, at: Date): Promise<MatchedSuppression | null> {
-    const index = await this.current();
-    return index.match(customerId, alert, at);
+    return (await this.snapshot.current()).match(customerId, alert, at);
   }
 
   invalidate(): void {
-    this.stale = true;
-  }
-
-  private async current(): Promise<SuppressionIndex> {
-    while (!this.index || this.stale) await this.refresh();
-    if (Date.now() - this.checkedAt > SuppressionMatcher.REFRESH_MS && !this.loading) {
-      // Recovery, not swallowing: the rules in hand keep serving and the next match polls again.
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'suppression refresh failed; matching with the previous rules'));
-    }
-    return this.index;
-  }
-
-  private refresh(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        const force = this.stale || !this.index;
-        this.stale = false;
-        const revision = await this.repo.revision();
-        this.checkedAt = Date.now();
-        if (!force && revision === this.revision) return;
-        this.index = new SuppressionIndex(await this.repo.matchable(new Date()));
-        this.revision = revision;
-      } catch (err) {
-        this.stale = this.stale || !this.index;
-        throw err;
-      } finally {
-        this.loading = null;
-      }
-    })();
-    return this.loading;
+    this.snapshot.invalidate();
   }
 }
