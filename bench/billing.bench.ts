@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kanshi/database';
 import { Outbox } from '@kanshi/messaging';
-import { ManualClock } from '../services/contracts/src/adapters/clock.adapter';
+import { ManualClock } from '@kanshi/calendar';
 import { ENTITIES } from '../services/contracts/src/app.module';
 import { DocumentNumbersRepository } from '../services/contracts/src/common/document-numbers.repository';
 import { loadConfig } from '../services/contracts/src/config';

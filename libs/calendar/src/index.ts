@@ -22,3 +22,4 @@ export type { MonthDay, YearEndClosure } from './year-end-closure';
 export { BUSINESS_HOURS, BusinessCalendar } from './business-calendar';
 export type { BusinessCalendarOptions, DayOff } from './business-calendar';
 export { CalendarError, HolidayDataMissingError } from './calendar.errors';
+export { Clock, SystemClock, ManualClock } from './clock';

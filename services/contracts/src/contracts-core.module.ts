@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './adapters/clock.adapter';
+import { Clock, SystemClock } from '@kanshi/calendar';
 import { StripeAdapter } from './adapters/stripe.adapter';
 import { ContractsConfig } from './config';
 

@@ -9,7 +9,7 @@ import { EventDefinition } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
 import { createServiceApp } from '@kanshi/platform';
 import { FakeStripeServer, gqlRequest, GqlResult, isolatedDatabaseUrl, testPlatformEnv, tokenFor } from '@kanshi/testing';
-import { ManualClock } from './adapters/clock.adapter';
+import { ManualClock } from '@kanshi/calendar';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
 import { StripeSyncService } from './stripe-sync/stripe-sync.service';

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ManualClock } from '../adapters/clock.adapter';
+import { ManualClock } from '@kanshi/calendar';
 import { AlertGrouper } from './alert-grouper';
 import { AlertGroupInput, CandidateGroup } from './alert-grouping';
 import { AlertGroupsRepository } from './alert-groups.repository';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SocSeverity } from '@kanshi/events';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { AnalysisConfig } from '../config';
 import { AlertGroupInput, chooseGroup, GroupAssignment, hostIdsOf, iocValuesOf, lockKeysOf, titleOf } from './alert-grouping';
 import { AlertGroupsRepository } from './alert-groups.repository';

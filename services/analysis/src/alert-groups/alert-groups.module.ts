@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from '../adapters/clock.adapter';
+import { Clock, SystemClock } from '@kanshi/calendar';
 import { AlertGrouper } from './alert-grouper';
 import { AlertGroupsRepository } from './alert-groups.repository';
 import { AlertGroupsResolver } from './alert-groups.resolver';

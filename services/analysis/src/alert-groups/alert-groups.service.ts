@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AlertRef } from '@kanshi/events';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { ConnectionShape, decodeCursor, pageOf, pageSize, PLATFORM_CONFIG } from '@kanshi/platform';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { AnalysisConfig } from '../config';
 import { AlertGroupEntity } from './alert-group.entity';
 import { AlertGroupFilter } from './alert-group-filter.input';

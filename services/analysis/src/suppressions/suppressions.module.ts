@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from '../adapters/clock.adapter';
+import { Clock, SystemClock } from '@kanshi/calendar';
 import { SuppressionMatcher } from './suppression-matcher';
 import { SuppressionsRepository } from './suppressions.repository';
 import { SuppressionsResolver } from './suppressions.resolver';

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { AccessError, Role } from '@kanshi/auth';
 import { TenantDirectory } from '@kanshi/platform';
 import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
-import { ManualClock } from '../adapters/clock.adapter';
+import { ManualClock } from '@kanshi/calendar';
 import { CreateSuppressionInput } from './create-suppression.input';
 import { SuppressionMatcher } from './suppression-matcher';
 import { SuppressionEntity } from './suppression.entity';

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertRef } from '@kanshi/events';
 import { AccessError, authorize, Principal, scopeOf } from '@kanshi/auth';
 import { ConnectionShape, decodeCursor, pageOf, pageSize, TenantDirectory } from '@kanshi/platform';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { CreateSuppressionInput } from './create-suppression.input';
 import { conditionProblem, SuppressionCondition } from './suppression-conditions';
 import { SuppressionMatcher } from './suppression-matcher';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
-import { CalendarDate, toTokyoDate, tokyoMidnight } from '@kanshi/calendar';
+import { CalendarDate, Clock, tokyoMidnight, toTokyoDate } from '@kanshi/calendar';
 import { OptionCode, PlanCode } from '@kanshi/events';
-import { Clock } from '../adapters/clock.adapter';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
 import { Catalogue, CatalogueOption, CataloguePlan, validateCatalogue } from '../pricing/catalogue';

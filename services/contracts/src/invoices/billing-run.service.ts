@@ -5,7 +5,7 @@ import { authorize, Principal } from '@kanshi/auth';
 import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { parseBillingPeriod } from '../billing/billing-period';
 import { buildInvoice, CustomerToBill, InvoiceDraft } from '../billing/invoice-builder';
 import { formatInvoiceNumber } from '../billing/invoice-number';

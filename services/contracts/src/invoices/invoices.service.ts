@@ -4,7 +4,7 @@ import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { InvoiceIssued } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { formatInvoiceNumber } from '../billing/invoice-number';
 import { DocumentNumbersRepository } from '../common/document-numbers.repository';
 import { ContractsConfig } from '../config';

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@kanshi/errors';
 import { createLogger } from '@kanshi/observability';
-import { Clock } from '../adapters/clock.adapter';
+import { Clock } from '@kanshi/calendar';
 import { StripeAdapter, StripeSignatureError } from '../adapters/stripe.adapter';
 import { isUuid } from '../common/ids';
 import { STRIPE } from '../contracts-core.module';

@@ -1,6 +1,15 @@
-// Analysis' source of "now" where a decision depends on it (group windows), so tests can move it.
+import { CalendarDate, toTokyoDate } from './tokyo-date';
+
+// A service's source of "now" where a decision depends on it (a quote's validity, a billing
+// period's close, an alert group's window), so tests can put it at the moment they are about.
+// Services provide it under this class as the DI token.
 export abstract class Clock {
   abstract now(): Date;
+
+  // Today's date in Asia/Tokyo, where contracts and invoices are dated.
+  today(): CalendarDate {
+    return toTokyoDate(this.now(), 'now');
+  }
 }
 
 export class SystemClock extends Clock {
