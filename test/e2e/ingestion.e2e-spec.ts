@@ -396,3 +396,47 @@ describe('replaying a quarantined line through the gateway', () => {
     expect(codeOf(unknown)).toBe('NOT_FOUND');
   });
 });
+
+// Analysis runs in the suite too: each alert above gets a verdict, which its tenant reads on the
+// alert through the gateway, and which another tenant cannot reach.
+describe("analysis' verdicts on the same alerts", () => {
+  const VERDICTS = `query($f: AlertFilter) { alerts(filter: $f) { edges { node { id ruleName verdict {
+    severity blocked reasons { kind text textJa } recommendedActions { text textJa } group { id alertCount } } } } } }`;
+  type VerdictNode = { id: string; ruleName: string; verdict: { severity: string; blocked: boolean | null; reasons: { kind: string; text: string; textJa: string }[]; recommendedActions: unknown[]; group: { alertCount: number } | null } | null };
+  const verdictsOf = async (token: string, customerId: string) =>
+    (await gqlOk<{ alerts: { edges: { node: VerdictNode }[] } }>(url, token, VERDICTS, { f: { customerId } })).alerts.edges.map((e) => e.node);
+
+  it("gives A's alerts verdicts with reasons in English and Japanese, in an alert group, seen by A", async () => {
+    const token = await tokenFor('customer_admin', { customerId: ids.customerA });
+    const nodes = await eventually(
+      async () => {
+        const n = await verdictsOf(token, ids.customerA);
+        expect(n.map((x) => x.ruleName).sort()).toEqual(A_RULES);
+        expect(n.every((x) => x.verdict !== null)).toBe(true);
+        return n;
+      },
+      { timeoutMs: 30000, intervalMs: 300 },
+    );
+    for (const n of nodes) {
+      expect(['HIGH', 'MEDIUM', 'LOW']).toContain(n.verdict!.severity);
+      expect(n.verdict!.reasons.length).toBeGreaterThan(0);
+      for (const r of n.verdict!.reasons) expect(r.textJa).toMatch(/[ぁ-んァ-ン一-龯]/);
+      expect(n.verdict!.group?.alertCount).toBeGreaterThanOrEqual(1);
+    }
+    // the FortiGate dropped the IPS attack: the verdict says it was blocked
+    expect(nodes.find((n) => n.ruleName === 'Atlassian.Confluence.OGNL.Injection')!.verdict!.blocked).toBe(true);
+  });
+
+  it("shows B's partner B's verdicts, and A nothing of B's: B's alerts read as absent, not as verdict-less", async () => {
+    const partner = await tokenFor('partner_admin', { partnerId: ids.partner });
+    await eventually(
+      async () => {
+        const n = await verdictsOf(partner, ids.customerB);
+        expect(n.map((x) => x.ruleName).sort()).toEqual(B_RULES);
+        expect(n.every((x) => x.verdict !== null)).toBe(true);
+      },
+      { timeoutMs: 30000, intervalMs: 300 },
+    );
+    expect(await verdictsOf(await tokenFor('customer_admin', { customerId: ids.customerA }), ids.customerB)).toEqual([]);
+  });
+});
