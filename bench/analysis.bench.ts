@@ -215,7 +215,7 @@ async function configure(url: string, customers: string[]): Promise<{ suppressed
   // Customer 0 silences one noisy host (a vulnerability scanner).
   const suppressedHost = 'pc-10.c0.bench.example';
   await gql(url, admin, `mutation($i: CreateSuppressionInput!) { createSuppression(input: $i) { id } }`, {
-    i: { customerId: customers[0], match: [{ field: 'host.name', equals: suppressedHost }], until: new Date(Date.now() + 30 * 86_400_000).toISOString(), reason: 'bench: the vulnerability scanner' },
+    i: { customerId: customers[0], match: [{ field: 'host.name', equals: suppressedHost }], from: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 30 * 86_400_000).toISOString(), reason: 'bench: the vulnerability scanner' },
   });
   return { suppressedCustomer: customers[0], suppressedHost };
 }
