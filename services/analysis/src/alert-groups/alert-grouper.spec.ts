@@ -43,6 +43,16 @@ function setup(windowMinutes = 60) {
     }),
     raiseSeverity: jest.fn(async () => undefined),
   };
+  // a batch's joins of one group, written at its end
+  const joinMany = jest.fn(async (em: unknown, j: { groupId: string; alertIds: string[]; addedAt: Date[]; vendorGroupKey: string | null; ruleKeys: string[]; hosts: string[]; iocValues: string[]; firstSeenAt: Date; lastSeenAt: Date; lastAlertAt: Date }) => {
+    let added = 0;
+    for (const [k, alertId] of j.alertIds.entries()) {
+      const at = k === 0 ? j.firstSeenAt : j.lastSeenAt;
+      if (await repo.join(em, { groupId: j.groupId, alertId, vendorGroupKey: j.vendorGroupKey, ruleKeys: j.ruleKeys, hosts: j.hosts, iocValues: j.iocValues, occurredAt: at, now: j.addedAt[k] })) added++;
+    }
+    return added;
+  });
+  Object.assign(repo, { joinMany });
   const clock = new ManualClock(T0);
   const sut = new AlertGrouper(repo as unknown as AlertGroupsRepository, clock, { ALERT_GROUP_WINDOW_MINUTES: windowMinutes });
   return { sut, ctx: { repo, groups, members, clock, locks } };
