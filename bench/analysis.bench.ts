@@ -548,6 +548,10 @@ export async function run(): Promise<void> {
     ).rows;
     console.log(`  throughput   ${rate.toFixed(0).padStart(6)} alerts/s  (${seconds.toFixed(1)} s; published in ${publishedS.toFixed(1)} s; CPU per alert: service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us)`);
     console.log(`  verdicts: ${JSON.stringify(outcomes)}; VirusTotal requests after warm-up: ${vt.fileRequests().length - vtRequests}`);
+    if (process.env.BENCH_TABLE_STATS) {
+      const { rows } = await db.query(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, idx_scan FROM pg_stat_user_tables WHERE schemaname = 'analysis' AND (n_tup_ins + n_tup_upd + coalesce(idx_scan, 0)) > 0 ORDER BY relname`);
+      console.table(rows);
+    }
     if (outcomes.triage > 0) console.log(`  WARNING: ${outcomes.triage} alerts went to manual triage (analysis failed on them)`);
 
     // (b) latency at a steady rate
