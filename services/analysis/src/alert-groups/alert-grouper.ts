@@ -47,7 +47,20 @@ export class AlertGrouper {
       inputs.map((i) => i.alertId),
     );
     const out: GroupAssignment[] = [];
-    const batch = inputs.length > 1 ? new PendingJoins() : null;
+    let batch: PendingJoins | null = null;
+    if (inputs.length > 1) {
+      // one read of every group the batch's alerts could join, instead of one per alert
+      const fresh = inputs.filter((i) => !known.has(i.alertId));
+      const open = await this.repo.openGroupsFor(tx, {
+        customerIds: [...new Set(fresh.map((i) => i.customerId))],
+        openSince: new Date(this.clock.now().getTime() - this.windowMs),
+        vendorGroupKeys: [...new Set(fresh.map((i) => i.vendorGroupKey || null).filter((k): k is string => k !== null))],
+        hosts: [...new Set(fresh.flatMap(hostIdsOf))],
+        iocValues: [...new Set(fresh.flatMap(iocValuesOf))],
+      });
+      batch = new PendingJoins();
+      for (const { customerId, ...g } of open) batch.created(customerId, g);
+    }
     for (const input of inputs) {
       const existing = known.get(input.alertId);
       if (existing) {
@@ -74,7 +87,7 @@ export class AlertGrouper {
     const vendorGroupKey = input.vendorGroupKey || null;
     const ruleKeys = input.ruleKey ? [input.ruleKey] : [];
     const q = { customerId: input.customerId, openSince: new Date(now.getTime() - this.windowMs), vendorGroupKey, ruleKey: input.ruleKey, hosts, iocValues };
-    const candidates = batch.overlay(input.customerId, q, await this.repo.candidates(tx, q));
+    const candidates = batch.overlay(input.customerId, q, []);
     const chosen = chooseGroup(input, candidates, now, this.windowMs);
     const values = { alertId: input.alertId, vendorGroupKey, ruleKeys, hosts, iocValues, occurredAt: input.occurredAt, now };
     if (chosen) {
@@ -112,11 +125,13 @@ function mergeList(list: string[], added: string[], max: number): string[] {
   return [...new Set([...list, ...added])].slice(0, max);
 }
 
-// The joins of one batch not written yet, and the groups as they will be once they are.
+// The joins of one batch not written yet, and the open groups the batch may join (read once at its
+// start, plus those it created) as they will be once the joins are written.
 class PendingJoins {
   readonly joins = new Map<string, GroupJoins>();
   private readonly groups = new Map<string, { customerId: string; group: CandidateGroup }>();
 
+  // A group the batch may join: read at its start, or created by it.
   created(customerId: string, group: CandidateGroup): void {
     this.groups.set(group.id, { customerId, group });
   }
@@ -149,10 +164,10 @@ class PendingJoins {
     });
   }
 
-  // The candidates the repository found, each as this batch has changed it, plus the groups this
-  // batch changed into candidates; in the repository's order and number.
+  // What the repository's candidates() would answer now (its filter, order and number), from the
+  // groups read at the batch's start as the batch has changed them, plus `found`.
   overlay(customerId: string, q: { openSince: Date; vendorGroupKey: string | null; ruleKey: string | null; hosts: string[]; iocValues: string[] }, found: CandidateGroup[]): CandidateGroup[] {
-    if (!this.groups.size) return found;
+    if (!this.groups.size) return found.slice(0, CANDIDATE_LIMIT);
     const byId = new Map(found.map((g) => [g.id, g]));
     for (const [id, { customerId: c, group }] of this.groups) {
       if (c !== customerId) continue;

@@ -119,6 +119,29 @@ export class AlertGroupsRepository {
     }));
   }
 
+  // The open groups any alert of a batch could join: what candidates() answers for each of them,
+  // of all their customers at once, unordered and unlimited.
+  async openGroupsFor(em: EntityManager, q: { customerIds: string[]; openSince: Date; vendorGroupKeys: string[]; hosts: string[]; iocValues: string[] }): Promise<(CandidateGroup & { customerId: string })[]> {
+    const rows: Row[] = await em.query(
+      `SELECT id, customer_id, vendor_group_key, rule_keys, hosts, ioc_values, first_seen_at, last_seen_at, last_alert_at
+       FROM analysis.alert_group
+       WHERE customer_id = ANY($1::uuid[]) AND status = 'OPEN' AND last_alert_at > $2
+         AND (vendor_group_key = ANY($3::text[]) OR hosts && $4::text[] OR ioc_values && $5::text[])`,
+      [q.customerIds, q.openSince, q.vendorGroupKeys, q.hosts, q.iocValues],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      vendorGroupKey: r.vendor_group_key,
+      ruleKeys: r.rule_keys,
+      hosts: r.hosts,
+      iocValues: r.ioc_values,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      lastAlertAt: r.last_alert_at,
+    }));
+  }
+
   // A new group holding the alert, in one statement.
   async create(
     em: EntityManager,
