@@ -91,7 +91,7 @@ interface Service {
 
 // Free ports picked by the kernel: other benchmarks (the gateway's suite on 41xx+offset) may run
 // at the same time on this machine.
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as net.AddressInfo;
@@ -370,7 +370,7 @@ async function unnestBaseline(db: Client, rows: Row[]): Promise<number> {
 // CPU seconds (user + system) used so far by every process named `comm` (PostgreSQL's backends,
 // the NATS server): what the service's work costs outside its own process. A backend that has
 // exited (psql's, after its COPY) is counted through its parent's reaped-children times.
-function cpuSecondsOf(comm: string): number {
+export function cpuSecondsOf(comm: string): number {
   let ticks = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;

@@ -43,6 +43,18 @@ function setup(windowMinutes = 60) {
     }),
     raiseSeverity: jest.fn(async () => undefined),
   };
+  // a batch's joins of one group, written at its end
+  const joinMany = jest.fn(async (em: unknown, j: { groupId: string; alertIds: string[]; addedAt: Date[]; vendorGroupKey: string | null; ruleKeys: string[]; hosts: string[]; iocValues: string[]; firstSeenAt: Date; lastSeenAt: Date; lastAlertAt: Date }) => {
+    let added = 0;
+    for (const [k, alertId] of j.alertIds.entries()) {
+      const at = k === 0 ? j.firstSeenAt : j.lastSeenAt;
+      if (await repo.join(em, { groupId: j.groupId, alertId, vendorGroupKey: j.vendorGroupKey, ruleKeys: j.ruleKeys, hosts: j.hosts, iocValues: j.iocValues, occurredAt: at, now: j.addedAt[k] })) added++;
+    }
+    return added;
+  });
+  // the batch's read: every group of its customers (the grouper filters them as candidates() does)
+  const openGroupsFor = jest.fn(async (_em: unknown, q: { customerIds: string[] }) => groups.filter((g) => q.customerIds.includes(g.customerId)).map((g) => ({ ...g })));
+  Object.assign(repo, { joinMany, openGroupsFor });
   const clock = new ManualClock(T0);
   const sut = new AlertGrouper(repo as unknown as AlertGroupsRepository, clock, { ALERT_GROUP_WINDOW_MINUTES: windowMinutes });
   return { sut, ctx: { repo, groups, members, clock, locks } };
@@ -182,6 +194,32 @@ describe('AlertGrouper.assignMany', () => {
     expect(ctx.locks).toEqual([[`a:${a.alertId}`, `${C1}|v:k1`, `${C1}|h:pc-1`, `${C1}|i:evil.example`, `a:${b.alertId}`, `${C1}|h:pc-1`]]);
     expect(ra.isNew).toBe(true);
     expect(rb).toEqual({ groupId: ra.groupId, isNew: false, joinedBy: 'RULE_AND_HOST' });
+  });
+
+  it('reads the open groups once and writes each group’s joins once, choosing as if every join had been written', async () => {
+    const { sut, ctx } = setup();
+    const [g] = await sut.assignMany(tx, [alert({ hostName: 'h1', hostIp: null, ruleKey: 'r0' })]);
+    // another customer's group on the same host is never a candidate
+    await sut.assignMany(tx, [alert({ customerId: C2, hostName: 'h3', hostIp: null })]);
+    (ctx.repo.candidates as jest.Mock).mockClear();
+    const a1 = alert({ hostName: 'h2', hostIp: null, ruleKey: 'r1', iocValues: ['x.example'] });
+    const a2 = alert({ hostName: 'h3', hostIp: null, ruleKey: 'r2', iocValues: ['x.example'] });
+    const a3 = alert({ hostName: 'h3', hostIp: null, ruleKey: 'r3' });
+    const a4 = alert({ hostName: 'h1', hostIp: null, ruleKey: 'r4' });
+    const out = await sut.assignMany(tx, [a1, a2, a3, a4]);
+    expect(out.map((o) => o.joinedBy)).toEqual(['NEW', 'SHARED_IOC', 'SHARED_HOST', 'SHARED_HOST']);
+    // a3 joins through h3, which only a2's join (not yet written) put in a1's group
+    expect(out[1].groupId).toBe(out[0].groupId);
+    expect(out[2].groupId).toBe(out[0].groupId);
+    expect(out[3].groupId).toBe(g.groupId);
+    expect(ctx.repo.candidates).not.toHaveBeenCalled();
+    const joinMany = (ctx.repo as unknown as { joinMany: jest.Mock }).joinMany;
+    expect(joinMany.mock.calls.slice(-2).map((c) => [c[1].groupId, c[1].alertIds])).toEqual([
+      [out[0].groupId, [a2.alertId, a3.alertId]],
+      [g.groupId, [a4.alertId]],
+    ]);
+    const grown = ctx.groups.find((x) => x.id === out[0].groupId)!;
+    expect(grown).toMatchObject({ alertCount: 3, hosts: ['h2', 'h3'], iocValues: ['x.example'], ruleKeys: ['r1', 'r2', 'r3'] });
   });
 
   it('answers a redelivered alert inside one batch once', async () => {

@@ -4,7 +4,8 @@ import { SocSeverity } from '@kanshi/events';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { Clock } from '@kanshi/calendar';
 import { AnalysisConfig } from '../config';
-import { AlertGroupInput, chooseGroup, GroupAssignment, hostIdsOf, iocValuesOf, lockKeysOf, titleOf } from './alert-grouping';
+import { AlertGroupInput, CandidateGroup, chooseGroup, GroupAssignment, hostIdsOf, iocValuesOf, lockKeysOf, MAX_GROUP_HOSTS, MAX_GROUP_IOCS, MAX_GROUP_RULE_KEYS, titleOf } from './alert-grouping';
+import { CANDIDATE_LIMIT, GroupJoins } from './alert-groups.repository';
 import { AlertGroupsRepository } from './alert-groups.repository';
 
 // Puts alerts into groups inside the caller's transaction (the verdict consumer's, per alert or
@@ -34,6 +35,10 @@ export class AlertGrouper {
   // A batch in one transaction: every lock of the batch is taken at once, in one order, so two
   // batches sharing hosts cannot deadlock; then one read and one write per alert not yet grouped.
   // Answers in the order of `inputs`; a later alert of the batch sees the groups of earlier ones.
+  // With more than one alert, the joins are written once per group at the end (members in one
+  // statement, the group's count, times and lists merged in one UPDATE): a busy group is not
+  // rewritten for every alert. Until then the batch's own joins are laid over what the database
+  // answers, so a later alert chooses exactly as if they had been written.
   async assignMany(tx: EntityManager, inputs: AlertGroupInput[]): Promise<GroupAssignment[]> {
     if (!inputs.length) return [];
     await this.repo.lock(tx, inputs.flatMap(lockKeysOf));
@@ -42,22 +47,56 @@ export class AlertGrouper {
       inputs.map((i) => i.alertId),
     );
     const out: GroupAssignment[] = [];
+    let batch: PendingJoins | null = null;
+    if (inputs.length > 1) {
+      // one read of every group the batch's alerts could join, instead of one per alert
+      const fresh = inputs.filter((i) => !known.has(i.alertId));
+      const open = await this.repo.openGroupsFor(tx, {
+        customerIds: [...new Set(fresh.map((i) => i.customerId))],
+        openSince: new Date(this.clock.now().getTime() - this.windowMs),
+        vendorGroupKeys: [...new Set(fresh.map((i) => i.vendorGroupKey || null).filter((k): k is string => k !== null))],
+        hosts: [...new Set(fresh.flatMap(hostIdsOf))],
+        iocValues: [...new Set(fresh.flatMap(iocValuesOf))],
+      });
+      batch = new PendingJoins();
+      for (const { customerId, ...g } of open) batch.created(customerId, g);
+    }
     for (const input of inputs) {
       const existing = known.get(input.alertId);
       if (existing) {
         out.push({ groupId: existing, isNew: false, joinedBy: 'ALREADY_MEMBER' });
         continue;
       }
-      const assignment = await this.assignOne(tx, input);
+      const assignment = batch ? await this.assignPending(tx, input, batch) : await this.assignOne(tx, input);
       known.set(input.alertId, assignment.groupId);
       out.push(assignment);
     }
+    if (batch) for (const j of batch.joins.values()) if ((await this.repo.joinMany(tx, j)) !== j.alertIds.length) throw new Error(`alerts of group ${j.groupId} were grouped outside the batch's locks`);
     return out;
   }
 
   // The verdict side records the group's highest severity; a lower one never lowers it.
   raiseSeverity(tx: EntityManager, groupId: string, severity: SocSeverity): Promise<void> {
     return this.repo.raiseSeverity(tx, groupId, severity);
+  }
+
+  private async assignPending(tx: EntityManager, input: AlertGroupInput, batch: PendingJoins): Promise<GroupAssignment> {
+    const now = this.clock.now();
+    const hosts = hostIdsOf(input);
+    const iocValues = iocValuesOf(input);
+    const vendorGroupKey = input.vendorGroupKey || null;
+    const ruleKeys = input.ruleKey ? [input.ruleKey] : [];
+    const q = { customerId: input.customerId, openSince: new Date(now.getTime() - this.windowMs), vendorGroupKey, ruleKey: input.ruleKey, hosts, iocValues };
+    const candidates = batch.overlay(input.customerId, q, []);
+    const chosen = chooseGroup(input, candidates, now, this.windowMs);
+    const values = { alertId: input.alertId, vendorGroupKey, ruleKeys, hosts, iocValues, occurredAt: input.occurredAt, now };
+    if (chosen) {
+      batch.join(input.customerId, chosen.group, values);
+      return { groupId: chosen.group.id, isNew: false, joinedBy: chosen.joinedBy };
+    }
+    const groupId = await this.repo.create(tx, { ...values, customerId: input.customerId, title: titleOf(input) });
+    batch.created(input.customerId, { id: groupId, vendorGroupKey, ruleKeys: ruleKeys.slice(0, MAX_GROUP_RULE_KEYS), hosts: hosts.slice(0, MAX_GROUP_HOSTS), iocValues: iocValues.slice(0, MAX_GROUP_IOCS), firstSeenAt: input.occurredAt, lastSeenAt: input.occurredAt, lastAlertAt: now });
+    return { groupId, isNew: true, joinedBy: 'NEW' };
   }
 
   private async assignOne(tx: EntityManager, input: AlertGroupInput): Promise<GroupAssignment> {
@@ -78,5 +117,71 @@ export class AlertGrouper {
     }
     const groupId = await this.repo.create(tx, { ...values, customerId: input.customerId, title: titleOf(input) });
     return { groupId, isNew: true, joinedBy: 'NEW' };
+  }
+}
+
+// First seen first, no duplicates, at most `max`: what the repository's merge of a list does.
+function mergeList(list: string[], added: string[], max: number): string[] {
+  return [...new Set([...list, ...added])].slice(0, max);
+}
+
+// The joins of one batch not written yet, and the open groups the batch may join (read once at its
+// start, plus those it created) as they will be once the joins are written.
+class PendingJoins {
+  readonly joins = new Map<string, GroupJoins>();
+  private readonly groups = new Map<string, { customerId: string; group: CandidateGroup }>();
+
+  // A group the batch may join: read at its start, or created by it.
+  created(customerId: string, group: CandidateGroup): void {
+    this.groups.set(group.id, { customerId, group });
+  }
+
+  join(customerId: string, group: CandidateGroup, v: { alertId: string; vendorGroupKey: string | null; ruleKeys: string[]; hosts: string[]; iocValues: string[]; occurredAt: Date; now: Date }): void {
+    const j = this.joins.get(group.id) ?? { groupId: group.id, alertIds: [], addedAt: [], vendorGroupKey: null, ruleKeys: [], hosts: [], iocValues: [], firstSeenAt: v.occurredAt, lastSeenAt: v.occurredAt, lastAlertAt: v.now };
+    j.alertIds.push(v.alertId);
+    j.addedAt.push(v.now);
+    j.vendorGroupKey ??= v.vendorGroupKey;
+    j.ruleKeys.push(...v.ruleKeys);
+    j.hosts.push(...v.hosts);
+    j.iocValues.push(...v.iocValues);
+    if (v.occurredAt < j.firstSeenAt) j.firstSeenAt = v.occurredAt;
+    if (v.occurredAt > j.lastSeenAt) j.lastSeenAt = v.occurredAt;
+    if (v.now > j.lastAlertAt) j.lastAlertAt = v.now;
+    this.joins.set(group.id, j);
+    const g = group;
+    this.groups.set(g.id, {
+      customerId,
+      group: {
+        id: g.id,
+        vendorGroupKey: g.vendorGroupKey ?? v.vendorGroupKey,
+        ruleKeys: mergeList(g.ruleKeys, v.ruleKeys, MAX_GROUP_RULE_KEYS),
+        hosts: mergeList(g.hosts, v.hosts, MAX_GROUP_HOSTS),
+        iocValues: mergeList(g.iocValues, v.iocValues, MAX_GROUP_IOCS),
+        firstSeenAt: v.occurredAt < g.firstSeenAt ? v.occurredAt : g.firstSeenAt,
+        lastSeenAt: v.occurredAt > g.lastSeenAt ? v.occurredAt : g.lastSeenAt,
+        lastAlertAt: v.now > g.lastAlertAt ? v.now : g.lastAlertAt,
+      },
+    });
+  }
+
+  // What the repository's candidates() would answer now (its filter, order and number), from the
+  // groups read at the batch's start as the batch has changed them, plus `found`.
+  overlay(customerId: string, q: { openSince: Date; vendorGroupKey: string | null; ruleKey: string | null; hosts: string[]; iocValues: string[] }, found: CandidateGroup[]): CandidateGroup[] {
+    if (!this.groups.size) return found.slice(0, CANDIDATE_LIMIT);
+    const byId = new Map(found.map((g) => [g.id, g]));
+    for (const [id, { customerId: c, group }] of this.groups) {
+      if (c !== customerId) continue;
+      const matches =
+        group.lastAlertAt > q.openSince &&
+        ((q.vendorGroupKey !== null && group.vendorGroupKey === q.vendorGroupKey) || group.hosts.some((h) => q.hosts.includes(h)) || group.iocValues.some((v) => q.iocValues.includes(v)));
+      if (matches || byId.has(id)) byId.set(id, group);
+    }
+    const rank = (g: CandidateGroup): [number, number, number] => [g.vendorGroupKey === q.vendorGroupKey ? 1 : 0, q.ruleKey !== null && g.ruleKeys.includes(q.ruleKey) ? 1 : 0, g.lastAlertAt.getTime()];
+    return [...byId.values()]
+      .sort((a, b) => {
+        const [x, y] = [rank(a), rank(b)];
+        return y[0] - x[0] || y[1] - x[1] || y[2] - x[2] || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+      })
+      .slice(0, CANDIDATE_LIMIT);
   }
 }

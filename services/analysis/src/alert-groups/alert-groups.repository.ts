@@ -56,6 +56,23 @@ function groupOf(r: Row, now: Date, windowMs: number): AlertGroupEntity {
 const merged = (column: string, param: string, max: number) =>
   `ARRAY(SELECT v FROM unnest(${column} || ${param}::text[]) WITH ORDINALITY AS t(v, n) GROUP BY v ORDER BY min(n) LIMIT ${max})`;
 
+// How many candidate groups one alert is judged against (the most likely first).
+export const CANDIDATE_LIMIT = 20;
+
+// Many alerts joining one group (a batch's), in alert order.
+export interface GroupJoins {
+  groupId: string;
+  alertIds: string[];
+  addedAt: Date[];
+  vendorGroupKey: string | null;
+  ruleKeys: string[];
+  hosts: string[];
+  iocValues: string[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastAlertAt: Date;
+}
+
 const SEVERITY_RANK = `ARRAY['LOW', 'MEDIUM', 'HIGH']`;
 
 @Injectable()
@@ -87,11 +104,34 @@ export class AlertGroupsRepository {
        WHERE customer_id = $1 AND status = 'OPEN' AND last_alert_at > $2
          AND (vendor_group_key = $3 OR hosts && $5::text[] OR ioc_values && $6::text[])
        ORDER BY (vendor_group_key IS NOT DISTINCT FROM $3) DESC, ($4::text = ANY (rule_keys)) DESC NULLS LAST, last_alert_at DESC, id DESC
-       LIMIT 20`,
+       LIMIT ${CANDIDATE_LIMIT}`,
       [q.customerId, q.openSince, q.vendorGroupKey, q.ruleKey, q.hosts, q.iocValues],
     );
     return rows.map((r) => ({
       id: r.id,
+      vendorGroupKey: r.vendor_group_key,
+      ruleKeys: r.rule_keys,
+      hosts: r.hosts,
+      iocValues: r.ioc_values,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      lastAlertAt: r.last_alert_at,
+    }));
+  }
+
+  // The open groups any alert of a batch could join: what candidates() answers for each of them,
+  // of all their customers at once, unordered and unlimited.
+  async openGroupsFor(em: EntityManager, q: { customerIds: string[]; openSince: Date; vendorGroupKeys: string[]; hosts: string[]; iocValues: string[] }): Promise<(CandidateGroup & { customerId: string })[]> {
+    const rows: Row[] = await em.query(
+      `SELECT id, customer_id, vendor_group_key, rule_keys, hosts, ioc_values, first_seen_at, last_seen_at, last_alert_at
+       FROM analysis.alert_group
+       WHERE customer_id = ANY($1::uuid[]) AND status = 'OPEN' AND last_alert_at > $2
+         AND (vendor_group_key = ANY($3::text[]) OR hosts && $4::text[] OR ioc_values && $5::text[])`,
+      [q.customerIds, q.openSince, q.vendorGroupKeys, q.hosts, q.iocValues],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
       vendorGroupKey: r.vendor_group_key,
       ruleKeys: r.rule_keys,
       hosts: r.hosts,
@@ -137,6 +177,28 @@ export class AlertGroupsRepository {
       [v.groupId, v.alertId, v.vendorGroupKey, v.ruleKeys, v.hosts, v.iocValues, v.occurredAt, v.now],
     );
     return rows.length > 0;
+  }
+
+  // join() for many alerts of one group in one statement; answers how many became members (an
+  // alert already a member is not counted twice).
+  async joinMany(em: EntityManager, v: GroupJoins): Promise<number> {
+    const [rows]: [{ added: number }[], number] = await em.query(
+      `WITH m AS (
+         INSERT INTO analysis.alert_group_member (alert_id, group_id, added_at)
+         SELECT a, $1, t FROM unnest($2::uuid[], $3::timestamptz[]) AS u(a, t) ON CONFLICT (alert_id) DO NOTHING RETURNING group_id),
+       n AS (SELECT count(*)::int AS added FROM m)
+       UPDATE analysis.alert_group g SET
+         alert_count = g.alert_count + n.added,
+         first_seen_at = LEAST(g.first_seen_at, $8), last_seen_at = GREATEST(g.last_seen_at, $9), last_alert_at = GREATEST(g.last_alert_at, $10),
+         vendor_group_key = COALESCE(g.vendor_group_key, $4),
+         rule_keys = ${merged('g.rule_keys', '$5', MAX_GROUP_RULE_KEYS)},
+         hosts = ${merged('g.hosts', '$6', MAX_GROUP_HOSTS)},
+         ioc_values = ${merged('g.ioc_values', '$7', MAX_GROUP_IOCS)}
+       FROM n WHERE g.id = $1 AND n.added > 0
+       RETURNING n.added`,
+      [v.groupId, v.alertIds, v.addedAt, v.vendorGroupKey, v.ruleKeys, v.hosts, v.iocValues, v.firstSeenAt, v.lastSeenAt, v.lastAlertAt],
+    );
+    return rows[0]?.added ?? 0;
   }
 
   // Raises, never lowers; one statement.

@@ -60,7 +60,8 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
   let verdicts = new Map<string, NewVerdict>();
   let events: { subject: string; body: any; customerId: string | null }[] = [];
   let groups: string[] = [];
-  let saved: { verdicts: Map<string, NewVerdict>; events: typeof events; groups: string[] } | null = null;
+  // savepoint name -> the state when it was taken
+  const saved = new Map<string, { verdicts: Map<string, NewVerdict>; events: typeof events; groups: string[] }>();
   const tx = {} as EntityManager;
   const repo = {
     findByAlert: jest.fn(async (_tx: EntityManager, alertId: string) => {
@@ -71,24 +72,39 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
       const v = verdicts.get(alertId);
       if (v && v.repeatCount < n) v.repeatCount = n;
     }),
+    repeatCountsByAlert: jest.fn(async (_tx: EntityManager, alertIds: string[]) => new Map(alertIds.filter((id) => verdicts.has(id)).map((id) => [id, verdicts.get(id)!.repeatCount]))),
     insert: jest.fn(async (_tx: EntityManager, v: NewVerdict) => {
       if (verdicts.has(v.alertId)) return false;
       verdicts.set(v.alertId, { ...v });
       return true;
     }),
-    savepoint: jest.fn(async () => {
-      saved = { verdicts: new Map([...verdicts].map(([k, v]) => [k, { ...v }])), events: [...events], groups: [...groups] };
+    insertMany: jest.fn(async (_tx: EntityManager, vs: NewVerdict[]) => {
+      const inserted = new Set<string>();
+      for (const v of vs) {
+        if (verdicts.has(v.alertId)) continue;
+        verdicts.set(v.alertId, { ...v });
+        inserted.add(v.alertId);
+      }
+      return inserted;
     }),
-    rollbackToSavepoint: jest.fn(async () => {
-      verdicts = saved!.verdicts;
-      events = saved!.events;
-      groups = saved!.groups;
+    savepoint: jest.fn(async (_tx: EntityManager, name = 'analyse_alert') => {
+      saved.set(name, { verdicts: new Map([...verdicts].map(([k, v]) => [k, { ...v }])), events: [...events], groups: [...groups] });
     }),
-    releaseSavepoint: jest.fn(async () => {
-      saved = null;
+    rollbackToSavepoint: jest.fn(async (_tx: EntityManager, name = 'analyse_alert') => {
+      const s = saved.get(name)!;
+      verdicts = s.verdicts;
+      events = s.events;
+      groups = s.groups;
+    }),
+    releaseSavepoint: jest.fn(async (_tx: EntityManager, name = 'analyse_alert') => {
+      saved.delete(name);
     }),
   };
-  const outbox = { add: jest.fn(async (_tx: EntityManager, def: { subject: string }, body: unknown, o: { customerId: string | null }) => events.push({ subject: def.subject, body, customerId: o.customerId })) };
+  const push = (def: { subject: string }, body: unknown, o: { customerId: string | null }) => events.push({ subject: def.subject, body, customerId: o.customerId });
+  const outbox = {
+    add: jest.fn(async (_tx: EntityManager, def: { subject: string }, body: unknown, o: { customerId: string | null }) => push(def, body, o)),
+    addMany: jest.fn(async (_tx: EntityManager, def: { subject: string }, items: { body: unknown; customerId: string | null }[]) => items.map((i) => push(def, i.body, i))),
+  };
   const iocs = { match: jest.fn(async () => opts.iocHits ?? []) };
   const reputation = { lookup: jest.fn(async () => opts.reputation ?? null) };
   const assets = {
@@ -106,8 +122,14 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
       groups.push(a.alertId);
       return { groupId: '00000000-0000-4000-8000-00000000000a', isNew: true, joinedBy: 'NEW' };
     }),
+    assignMany: jest.fn<ReturnType<AlertGrouper['assignMany']>, Parameters<AlertGrouper['assignMany']>>(async (_tx, inputs) =>
+      inputs.map((a) => {
+        groups.push(a.alertId);
+        return { groupId: '00000000-0000-4000-8000-00000000000a', isNew: true, joinedBy: 'NEW' as const };
+      }),
+    ),
     raiseSeverity: jest.fn<ReturnType<AlertGrouper['raiseSeverity']>, Parameters<AlertGrouper['raiseSeverity']>>(async () => undefined),
-  } satisfies Pick<AlertGrouper, 'assign' | 'raiseSeverity'>;
+  } satisfies Pick<AlertGrouper, 'assign' | 'assignMany' | 'raiseSeverity'>;
   const suppressionRules = {
     match: jest.fn<ReturnType<SuppressionMatcher['match']>, Parameters<SuppressionMatcher['match']>>(async () => (opts.suppression ? { customerId: CUSTOMER, owner: 'analyst', from: new Date(0), until: new Date(8.64e15), ...opts.suppression } : null)),
   } satisfies Pick<SuppressionMatcher, 'match'>;
@@ -177,9 +199,52 @@ describe('AnalysisService.analyse', () => {
 
   it('keeps going after one alert of a batch fails: the others get their own verdicts', async () => {
     const { sut, ctx } = setup();
-    ctx.iocs.match.mockRejectedValueOnce(new Error('index reload failed'));
-    expect(await sut.analyse(ctx.tx, [alertOf(), alertOf()])).toEqual(['MANUAL_TRIAGE', 'VERDICT']);
+    const bad = alertOf();
+    // fails on this alert every time (a failure once would pass when it goes alert by alert)
+    (ctx.iocs.match as jest.Mock).mockImplementation(async (_c: string, ecs: unknown) => {
+      if (ecs === bad.body.ecs) throw new Error('index reload failed');
+      return [];
+    });
+    expect(await sut.analyse(ctx.tx, [bad, alertOf()])).toEqual(['MANUAL_TRIAGE', 'VERDICT']);
     expect(ctx.verdicts().size).toBe(2);
+    // the batch's writes were rolled back before it went alert by alert: two verdicts, four events
+    expect(ctx.events()).toHaveLength(4);
+    expect(ctx.repo.rollbackToSavepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
+  });
+
+  it('analyses a batch together: one read of known verdicts, groups at once, one verdict INSERT, v1 and v2 in one statement each', async () => {
+    const { sut, ctx } = setup({ matches: [highRule()] });
+    const seen = alertOf();
+    await sut.analyse(ctx.tx, [seen]);
+    ctx.grouper.raiseSeverity.mockClear();
+    const batch = [alertOf(), { ...seen, eventId: randomUUID(), body: { ...seen.body, repeatCount: 2 } }, alertOf()];
+    expect(await sut.analyse(ctx.tx, batch)).toEqual(['VERDICT', 'REPEAT', 'VERDICT']);
+    expect(ctx.repo.repeatCountsByAlert).toHaveBeenCalledTimes(1);
+    expect(ctx.grouper.assignMany).toHaveBeenCalledTimes(1);
+    expect(ctx.grouper.assignMany.mock.calls[0][1].map((i) => i.alertId)).toEqual([batch[0].body.alertId, batch[2].body.alertId]);
+    expect(ctx.repo.insertMany).toHaveBeenCalledTimes(1);
+    expect(ctx.outbox.addMany).toHaveBeenCalledTimes(2);
+    // both verdicts are in one group: its severity raised once
+    expect(ctx.grouper.raiseSeverity).toHaveBeenCalledTimes(1);
+    expect(ctx.verdicts().get(seen.body.alertId)!.repeatCount).toBe(2);
+    expect(ctx.events().filter((e) => e.subject === 'analysis.verdict.issued.v2').map((e) => e.body.alertIds[0])).toEqual([seen.body.alertId, batch[0].body.alertId, batch[2].body.alertId]);
+    expect(ctx.repo.savepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
+    expect(ctx.repo.releaseSavepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
+  });
+
+  it('goes alert by alert when an alert of the batch got its verdict meanwhile (another replica), with the same outcome', async () => {
+    const { sut, ctx } = setup();
+    const [x, y] = [alertOf(), alertOf()];
+    const insertMany = ctx.repo.insertMany.getMockImplementation()!;
+    ctx.repo.insertMany.mockImplementationOnce(async (tx, vs) => {
+      // the other replica's verdict for x lands between the read and the insert
+      await ctx.repo.insert(tx, { ...vs[0], id: randomUUID() });
+      return insertMany(tx, vs);
+    });
+    expect(await sut.analyse(ctx.tx, [x, y])).toEqual(['VERDICT', 'VERDICT']);
+    expect(ctx.repo.rollbackToSavepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
+    expect(ctx.verdicts().size).toBe(2);
+    expect(ctx.events()).toHaveLength(4);
   });
 
   // (the engine itself turns a failing rule off: rules' int spec)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AlertReceivedBody, EventEnvelope, VerdictIssued, VerdictIssuedV2 } from '@kanshi/events';
+import { AlertReceivedBody, EventEnvelope, SOC_SEVERITIES, SocSeverity, VerdictIssued, VerdictIssuedV2 } from '@kanshi/events';
 import { Outbox, PermanentEventError } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { AssetContextService } from '../assets/asset-context.service';
@@ -9,6 +9,7 @@ import { IocMatcher } from '../iocs/ioc-matcher';
 import { ReputationService } from '../reputation/reputation.service';
 import type { FileReputation } from '../reputation/virustotal.client';
 import { AlertGrouper } from '../alert-groups/alert-grouper';
+import type { AlertGroupInput } from '../alert-groups/alert-grouping';
 import { SuppressionMatcher } from '../suppressions/suppression-matcher';
 import { SuppressionsService } from '../suppressions/suppressions.service';
 import { categoriesOf, ecsString, endpointsOf, remainsOnEndpoint, sampleHashes } from './alert-facts';
@@ -22,6 +23,11 @@ import { verdictIssuedV1Body, verdictIssuedV2Body } from './verdict-events';
 export type AlertEnvelope = EventEnvelope<AlertReceivedBody>;
 
 export type AnalysisOutcome = 'VERDICT' | 'SUPPRESSED' | 'MANUAL_TRIAGE' | 'REPEAT' | 'DUPLICATE';
+
+// An alert judged, before its group is known: silenced by a suppression, or its verdict given its group.
+type Judged =
+  | { kind: 'suppressed'; row: NewVerdict; suppressionId: string; occurredAt: Date }
+  | { kind: 'judged'; severity: SocSeverity; group: AlertGroupInput; verdict: (groupId: string) => NewVerdict };
 
 const outcomes = counter('kanshi_analysis_alerts_total', 'Alerts analysed, by outcome (verdict, suppressed, manual triage, repeat, duplicate)', ['outcome']);
 // At most this many distinct sample hashes are looked up per alert (file before process, SHA-256 first).
@@ -47,13 +53,75 @@ export class AnalysisService {
     private readonly suppressions: SuppressionsService,
   ) {}
 
+  // A batch is first analysed together under one savepoint: one read of the alerts' verdicts, the
+  // groups assigned at once, the verdicts and their events written in a statement each. If any
+  // alert of it fails, repeats another of the batch, or meets a verdict written meanwhile, that is
+  // rolled back and the batch goes alert by alert, each under its own savepoint (a failed alert
+  // gets a manual-triage verdict): the outcome is the same either way.
   async analyse(tx: EntityManager, alerts: AlertEnvelope[]): Promise<AnalysisOutcome[]> {
-    const out: AnalysisOutcome[] = [];
-    for (const alert of alerts) {
-      const outcome = await this.analyseOne(tx, alert);
-      outcomes.inc({ outcome });
-      out.push(outcome);
+    let out: AnalysisOutcome[] | null = null;
+    if (alerts.length > 1 && alerts.every((a) => a.customerId) && new Set(alerts.map((a) => a.body.alertId)).size === alerts.length) {
+      await this.repo.savepoint(tx, 'analyse_batch');
+      try {
+        out = await this.analyseTogether(tx, alerts);
+      } catch (err) {
+        this.log.debug({ err }, 'batch analysis failed; analysing alert by alert');
+        out = null;
+      }
+      if (out) await this.repo.releaseSavepoint(tx, 'analyse_batch');
+      else await this.repo.rollbackToSavepoint(tx, 'analyse_batch');
     }
+    if (!out) {
+      out = [];
+      for (const alert of alerts) out.push(await this.analyseOne(tx, alert));
+    }
+    for (const outcome of out) outcomes.inc({ outcome });
+    return out;
+  }
+
+  // null: the batch must go alert by alert (see analyse); the caller rolls back what was written.
+  private async analyseTogether(tx: EntityManager, alerts: AlertEnvelope[]): Promise<AnalysisOutcome[] | null> {
+    const out: AnalysisOutcome[] = new Array<AnalysisOutcome>(alerts.length);
+    const known = await this.repo.repeatCountsByAlert(
+      tx,
+      alerts.map((a) => a.body.alertId),
+    );
+    const suppressed: { index: number; row: NewVerdict; suppressionId: string; occurredAt: Date }[] = [];
+    const judged: { index: number; alert: AlertEnvelope; j: Judged }[] = [];
+    for (const [index, alert] of alerts.entries()) {
+      const a = alert.body;
+      const seen = known.get(a.alertId);
+      if (seen !== undefined) {
+        await this.repo.raiseRepeatCount(tx, a.alertId, a.repeatCount);
+        out[index] = a.repeatCount > seen ? 'REPEAT' : 'DUPLICATE';
+        continue;
+      }
+      const j = await this.judge(tx, alert);
+      if (j.kind === 'suppressed') suppressed.push({ index, row: j.row, suppressionId: j.suppressionId, occurredAt: j.occurredAt });
+      else judged.push({ index, alert, j });
+    }
+    const groups = await this.grouper.assignMany(
+      tx,
+      judged.map((x) => (x.j as Extract<Judged, { kind: 'judged' }>).group),
+    );
+    const highest = new Map<string, SocSeverity>();
+    const rows: NewVerdict[] = [];
+    judged.forEach((x, k) => {
+      const j = x.j as Extract<Judged, { kind: 'judged' }>;
+      const groupId = groups[k].groupId;
+      const before = highest.get(groupId);
+      if (!before || SOC_SEVERITIES.indexOf(j.severity) < SOC_SEVERITIES.indexOf(before)) highest.set(groupId, j.severity);
+      rows.push(j.verdict(groupId));
+    });
+    for (const [groupId, severity] of highest) await this.grouper.raiseSeverity(tx, groupId, severity);
+    const inserted = await this.repo.insertMany(tx, [...suppressed.map((s) => s.row), ...rows]);
+    if (inserted.size !== suppressed.length + rows.length) return null;
+    for (const s of suppressed) {
+      await this.suppressions.recordHit(tx, s.suppressionId, s.row.alertId, s.row.customerId, s.occurredAt);
+      out[s.index] = 'SUPPRESSED';
+    }
+    await this.publishMany(tx, rows);
+    for (const x of judged) out[x.index] = 'VERDICT';
     return out;
   }
 
@@ -86,6 +154,23 @@ export class AnalysisService {
   }
 
   private async decide(tx: EntityManager, alert: AlertEnvelope): Promise<AnalysisOutcome> {
+    const j = await this.judge(tx, alert);
+    if (j.kind === 'suppressed') {
+      if (!(await this.repo.insert(tx, j.row))) return 'DUPLICATE';
+      await this.suppressions.recordHit(tx, j.suppressionId, j.row.alertId, j.row.customerId, j.occurredAt);
+      return 'SUPPRESSED';
+    }
+    const group = await this.grouper.assign(tx, j.group);
+    await this.grouper.raiseSeverity(tx, group.groupId, j.severity);
+    const row = j.verdict(group.groupId);
+    if (!(await this.repo.insert(tx, row))) return 'DUPLICATE';
+    await this.publish(tx, row);
+    return 'VERDICT';
+  }
+
+  // Everything up to the grouping: suppression, enrichment, rules, the severity decision and its
+  // explanation. Writes only what enrichment and rules record (asset bindings, correlations).
+  private async judge(tx: EntityManager, alert: AlertEnvelope): Promise<Judged> {
     const a = alert.body;
     const customerId = alert.customerId!;
     const occurredAt = new Date(a.occurredAt);
@@ -94,10 +179,8 @@ export class AnalysisService {
 
     const suppression = await this.suppressionRules.match(customerId, { product: a.product, ruleName: a.ruleName, ecs: a.ecs }, occurredAt);
     if (suppression) {
-      const stored = await this.repo.insert(tx, this.row(alert, { severity: 'LOW', reasons: [], actions: [], isolationRecommended: false, endpoints: endpoints.map(plainEndpoint), groupId: null, signature: a.ruleName, suppressedBy: suppression.id, decidedAt }));
-      if (!stored) return 'DUPLICATE';
-      await this.suppressions.recordHit(tx, suppression.id, a.alertId, customerId, occurredAt);
-      return 'SUPPRESSED';
+      const row = this.row(alert, { severity: 'LOW', reasons: [], actions: [], isolationRecommended: false, endpoints: endpoints.map(plainEndpoint), groupId: null, signature: a.ruleName, suppressedBy: suppression.id, decidedAt });
+      return { kind: 'suppressed', row, suppressionId: suppression.id, occurredAt };
     }
 
     const hashes = sampleHashes(a.ecs);
@@ -135,7 +218,7 @@ export class AnalysisService {
     });
 
     const hostName = context.endpoints[0]?.hostName ?? null;
-    const group = await this.grouper.assign(tx, {
+    const group: AlertGroupInput = {
       alertId: a.alertId,
       customerId,
       sensorId: a.sensorId,
@@ -146,13 +229,10 @@ export class AnalysisService {
       hostIp: context.endpoints[0]?.ip ?? null,
       iocValues: [...new Set(iocHits.map((h) => h.value))],
       occurredAt,
-    });
-    await this.grouper.raiseSeverity(tx, group.groupId, decision.severity);
-
-    const row = this.row(alert, { severity: decision.severity, ...explanation, endpoints: context.endpoints, groupId: group.groupId, signature: signatureOf(matches, a.ruleName), suppressedBy: null, decidedAt });
-    if (!(await this.repo.insert(tx, row))) return 'DUPLICATE';
-    await this.publish(tx, row);
-    return 'VERDICT';
+    };
+    const verdict = (groupId: string) =>
+      this.row(alert, { severity: decision.severity, ...explanation, endpoints: context.endpoints, groupId, signature: signatureOf(matches, a.ruleName), suppressedBy: null, decidedAt });
+    return { kind: 'judged', severity: decision.severity, group, verdict };
   }
 
   private async manualTriage(tx: EntityManager, alert: AlertEnvelope, error: string): Promise<void> {
@@ -192,6 +272,20 @@ export class AnalysisService {
   }
 
   // v1 beside v2 (STYLE.md's event versioning) until every consumer reads v2.
+  private async publishMany(tx: EntityManager, vs: NewVerdict[]): Promise<void> {
+    if (!vs.length) return;
+    await this.outbox.addMany(
+      tx,
+      VerdictIssued,
+      vs.map((v) => ({ body: verdictIssuedV1Body(v), customerId: v.customerId, occurredAt: v.decidedAt })),
+    );
+    await this.outbox.addMany(
+      tx,
+      VerdictIssuedV2,
+      vs.map((v) => ({ body: verdictIssuedV2Body({ ...v, overrideSeverity: null, overrideRationale: null, overrideBy: null, overrideAt: null }), customerId: v.customerId, occurredAt: v.decidedAt })),
+    );
+  }
+
   private async publish(tx: EntityManager, v: NewVerdict): Promise<void> {
     const opts = { customerId: v.customerId, occurredAt: v.decidedAt };
     await this.outbox.add(tx, VerdictIssued, verdictIssuedV1Body(v), opts);

@@ -68,8 +68,8 @@ export class CorrelationEngine {
     const key = { ruleId: o.ruleId, customerId: o.customerId, groupKey: o.groupKey };
     const expiresAt = new Date(at.getTime() + c.timespanMs);
     const from = new Date(at.getTime() - c.timespanMs);
-    await this.store.lock(tx, key);
     if (c.type === 'temporal_ordered') {
+      await this.store.lock(tx, key);
       const steps = o.steps ?? [];
       for (const step of steps) await this.store.add(tx, key, { step, value: null, at }, expiresAt);
       const last = (c.steps?.length ?? 0) - 1;
@@ -80,7 +80,8 @@ export class CorrelationEngine {
     const distinct = c.type === 'value_count';
     const value = distinct ? (o.value ?? null) : null;
     // value_count counts values: an event without one is not recorded.
-    if (!distinct || value !== null) await this.store.add(tx, key, { step: 0, value, at }, expiresAt);
+    if (!distinct || value !== null) await this.store.lockAndAdd(tx, key, { step: 0, value, at }, expiresAt);
+    else await this.store.lock(tx, key);
     const { count, firstAt } = await this.store.count(tx, key, from, at, distinct);
     return { fired: (!distinct || value !== null) && count >= c.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? at };
   }

@@ -21,6 +21,8 @@ export interface CorrelationStore {
   /** Holds off other observers of the same key (any replica) until `tx` ends. */
   lock(tx: EntityManager | null, key: CorrelationKey): Promise<void>;
   add(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void>;
+  /** lock() then add(), in one round trip where the store can. */
+  lockAndAdd(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void>;
   /** How many entries (or distinct values) the key has with from <= at <= to, and the oldest time. */
   count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }>;
   /** The key's entries with from <= at <= to, oldest first. */
@@ -38,6 +40,10 @@ export class MemoryCorrelationStore implements CorrelationStore {
   }
 
   async lock(): Promise<void> {}
+
+  lockAndAdd(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void> {
+    return this.add(tx, key, entry, expiresAt);
+  }
 
   async add(_tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void> {
     const id = MemoryCorrelationStore.id(key);

@@ -24,6 +24,16 @@ export class CorrelationRepository implements CorrelationStore {
     );
   }
 
+  // The lock first, then the insert, in one statement (the insert reads nothing, so it needs no
+  // snapshot taken after the lock; the count that follows is a statement of its own).
+  async lockAndAdd(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void> {
+    await this.q(tx).query(
+      `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($8, 0)))
+       INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 FROM l`,
+      [key.ruleId, key.customerId, key.groupKey, entry.step, entry.value, entry.at, expiresAt, `correlation|${key.ruleId}|${key.customerId}|${key.groupKey}`],
+    );
+  }
+
   async count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }> {
     const [row]: { n: number; first_at: Date | null }[] = await this.q(tx).query(
       `SELECT ${distinctValues ? 'count(DISTINCT value)' : 'count(*)'}::int AS n, min(at) AS first_at FROM analysis.correlation_entry
