@@ -101,6 +101,7 @@ export class JobQueue {
   private boss?: PgBoss;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  private metricsRefresh: Promise<void> | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -187,6 +188,7 @@ export class JobQueue {
     this.started = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.metricsRefresh;
     // waits for running jobs; past the timeout they are failed, and retried elsewhere
     await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: this.opts.stopTimeoutMs ?? 8000 });
     this.boss = undefined;
@@ -270,7 +272,9 @@ export class JobQueue {
   }
 
   private startMetrics(): void {
-    const refresh = () => this.refreshMetrics().catch((err) => this.log.warn({ err }, 'job queue metrics not refreshed'));
+    // Kept so stop() can wait for it: a refresh still reading the tables after stop() returned
+    // would race whatever comes next (a schema dropped, the pool closed).
+    const refresh = () => (this.metricsRefresh = this.refreshMetrics().catch((err) => this.log.warn({ err }, 'job queue metrics not refreshed')));
     void refresh();
     const timer = setInterval(() => void refresh(), this.opts.metricsIntervalMs ?? 15_000);
     timer.unref();
