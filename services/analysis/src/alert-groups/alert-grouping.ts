@@ -2,6 +2,7 @@
 // open group (if any) an alert joins. The repository supplies the candidates (the customer's open
 // groups sharing the vendor key, a host or an IOC value); this picks one.
 import { canonicalIp } from '../iocs/ioc-values';
+import type { AlertGroupEntity } from './alert-group.entity';
 
 // What the verdict side knows about an alert when it asks for its group.
 export interface AlertGroupInput {
@@ -34,17 +35,8 @@ export interface GroupAssignment {
 }
 
 // An open group as the decision needs it.
-export interface CandidateGroup {
-  id: string;
-  vendorGroupKey: string | null;
-  ruleKeys: string[];
-  hosts: string[];
-  iocValues: string[];
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  // When an alert last joined (the service's clock): the group closes a window after it.
-  lastAlertAt: Date;
-}
+// (lastAlertAt: when an alert last joined, by the service's clock; the group closes a window after it.)
+export type CandidateGroup = Pick<AlertGroupEntity, 'id' | 'vendorGroupKey' | 'ruleKeys' | 'hosts' | 'iocValues' | 'firstSeenAt' | 'lastSeenAt' | 'lastAlertAt'>;
 
 // Caps on what a group lists, so a beaconing group over a thousand hosts stays a small row; the
 // alert count and membership are never capped.

@@ -28,6 +28,20 @@ type Row = {
   created_at: Date;
 };
 
+// An open group as the grouping decision reads it.
+function candidateOf(r: Row): CandidateGroup {
+  return {
+    id: r.id,
+    vendorGroupKey: r.vendor_group_key,
+    ruleKeys: r.rule_keys,
+    hosts: r.hosts,
+    iocValues: r.ioc_values,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    lastAlertAt: r.last_alert_at,
+  };
+}
+
 // A group as read: a stored OPEN group with no alert for the window reads CLOSED, closed a
 // window after its last alert joined.
 function groupOf(r: Row, now: Date, windowMs: number): AlertGroupEntity {
@@ -60,17 +74,10 @@ const merged = (column: string, param: string, max: number) =>
 export const CANDIDATE_LIMIT = 20;
 
 // Many alerts joining one group (a batch's), in alert order.
-export interface GroupJoins {
+export interface GroupJoins extends Omit<CandidateGroup, 'id'> {
   groupId: string;
   alertIds: string[];
   addedAt: Date[];
-  vendorGroupKey: string | null;
-  ruleKeys: string[];
-  hosts: string[];
-  iocValues: string[];
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  lastAlertAt: Date;
 }
 
 const SEVERITY_RANK = `ARRAY['LOW', 'MEDIUM', 'HIGH']`;
@@ -107,16 +114,7 @@ export class AlertGroupsRepository {
        LIMIT ${CANDIDATE_LIMIT}`,
       [q.customerId, q.openSince, q.vendorGroupKey, q.ruleKey, q.hosts, q.iocValues],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      vendorGroupKey: r.vendor_group_key,
-      ruleKeys: r.rule_keys,
-      hosts: r.hosts,
-      iocValues: r.ioc_values,
-      firstSeenAt: r.first_seen_at,
-      lastSeenAt: r.last_seen_at,
-      lastAlertAt: r.last_alert_at,
-    }));
+    return rows.map(candidateOf);
   }
 
   // The open groups any alert of a batch could join: what candidates() answers for each of them,
@@ -129,17 +127,7 @@ export class AlertGroupsRepository {
          AND (vendor_group_key = ANY($3::text[]) OR hosts && $4::text[] OR ioc_values && $5::text[])`,
       [q.customerIds, q.openSince, q.vendorGroupKeys, q.hosts, q.iocValues],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      customerId: r.customer_id,
-      vendorGroupKey: r.vendor_group_key,
-      ruleKeys: r.rule_keys,
-      hosts: r.hosts,
-      iocValues: r.ioc_values,
-      firstSeenAt: r.first_seen_at,
-      lastSeenAt: r.last_seen_at,
-      lastAlertAt: r.last_alert_at,
-    }));
+    return rows.map((r) => ({ ...candidateOf(r), customerId: r.customer_id }));
   }
 
   // A new group holding the alert, in one statement.
