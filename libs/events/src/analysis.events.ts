@@ -39,6 +39,8 @@ export class VerdictActionV2 {
 export class VerdictEndpointV2 {
   @IsOptional() @IsString() hostName: string | null;
   @IsOptional() @IsString() ip: string | null;
+  // The EDR agent id the alert names (ECS agent.id), when it names one (issue 11: the endpoint to isolate).
+  @IsOptional() @IsString() agentId?: string | null;
 }
 
 // The richer verdict (issue 10): reasons with ATT&CK ids, Japanese and English texts and

@@ -59,6 +59,9 @@ export class ContractEntitlementsBody {
   @IsArray() @IsString({ each: true }) monitoredProducts: string[];
   @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => EscalationContact) escalationContacts: EscalationContact[];
   @IsBoolean() isolationPreApproved: boolean;
+  // With isolationPreApproved: isolate at once on an automatic HIGH verdict, not only on an
+  // analyst's confirmed HIGH (issue 11). Optional so that earlier events stay valid (false).
+  @IsOptional() @IsBoolean() isolationOnAutomaticVerdicts?: boolean;
   @IsInt() @Min(1) logRetentionMonths: number;
   @IsIn(Object.values(CONTRACT_EVENT_STATUS)) status: ContractEventStatus;
   @IsISO8601() startDate: string;
