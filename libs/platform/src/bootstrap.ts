@@ -56,7 +56,7 @@ export async function runService(name: string, build: () => Promise<{ app: INest
     log.fatal({ err }, `${name} failed to start`);
     process.exit(1);
   }
-  await app.listen(port, host ?? '127.0.0.1');
+  await app.listen(port, host ?? process.env.LISTEN_HOST ?? '127.0.0.1');
   log.info({ port }, `${name} listening`);
   // Graceful shutdown: stop taking requests and messages, finish what is in hand, drain NATS,
   // close the pool (the platform's lifecycle hooks), then exit 0; a hang past the timeout exits 1.
