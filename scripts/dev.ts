@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const root = path.resolve(distDir(), '..');
-  const infra = await ensureInfra();
+  const infra = await ensureInfra().catch((err: Error) => {
+    console.error(`dev: ${err.message.split('\n')[0]}`);
+    process.exit(1);
+  });
   infra.notes.forEach((n) => console.log(`• ${n}`));
   await migrateAll(infra.databaseUrl, (l) => console.log(`• migrations ${l}`));
   const subgraphs = Object.fromEntries(SERVICES.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`, `http://127.0.0.1:${s.port}/graphql`]));

@@ -11,7 +11,11 @@ import { startSuite } from './suite';
 async function main(): Promise<void> {
   const t0 = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const infra = await ensureInfra();
+  const infra = await ensureInfra().catch((err: Error) => {
+    // One line saying what to install or set (InfraError), never a stack trace.
+    process.stderr.write(`start failed: ${err.message.split('\n')[0]}\n`);
+    process.exit(1);
+  });
   infra.notes.forEach((n) => say(`• ${n}`));
   let stopping = false;
   let suite: Awaited<ReturnType<typeof startSuite>> | undefined;
