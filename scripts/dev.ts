@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import * as path from 'node:path';
-import { devSecret } from './dev-secret';
+import { devSecret, devSubgraphSecret } from './dev-secret';
 import { ensureInfra } from './infra';
 import { migrateAll } from './migrate';
 import { distDir, GATEWAY_PORT, SERVICES } from './services';
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       NATS_URL: infra.natsUrl,
       NATS_NAMESPACE: process.env.NATS_NAMESPACE ?? 'kanshi',
       JWT_SECRET: devSecret(),
+      SUBGRAPH_SECRET: devSubgraphSecret(),
       AUTH_MODE: process.env.AUTH_MODE ?? 'hs256',
       PORT: process.env.PORT ?? String(target.port),
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
-import { devSecret } from './dev-secret';
+import { devSecret, devSubgraphSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
 import { migrateAll } from './migrate';
 import { demoIntakeSensor, intakeCommands, intakeHelp } from './demo-intake';
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       natsNamespace: process.env.NATS_NAMESPACE ?? 'kanshi',
       jwtSecret: secret,
       logDir: path.join(DATA_DIR, 'logs'),
+      env: { SUBGRAPH_SECRET: devSubgraphSecret() },
     });
     say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
     const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, secret);
