@@ -151,6 +151,10 @@ export const platformSchema = {
   NATS_URL: url({ default: 'nats://127.0.0.1:4222', protocols: ['nats:', 'tls:', 'ws:', 'wss:'] }),
   // Prefixes every subject and stream, so test runs and environments can share one NATS.
   NATS_NAMESPACE: str({ default: 'kanshi' }),
+  // JetStream replicas of the streams a service creates: 1 on one server, 3 on a 3-node cluster.
+  NATS_STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+  // The address the HTTP server listens on: loopback on a workstation, 0.0.0.0 in a container.
+  LISTEN_HOST: str({ default: '127.0.0.1' }),
   AUTH_MODE: str({ default: 'hs256', oneOf: ['hs256', 'jwks'] }),
   JWT_SECRET: optionalStr(),
   OIDC_ISSUER: optionalStr(),

@@ -66,10 +66,10 @@ export async function runService(name: string, build: () => Promise<{ app: INest
     log.fatal({ err }, `${name} failed to start`);
     process.exit(1);
   }
-  await app.listen(port, host ?? '127.0.0.1');
+  await app.listen(port, host ?? process.env.LISTEN_HOST ?? '127.0.0.1');
   log.info({ port }, `${name} listening`);
   if (publicPort) {
-    await listenPublic(app as NestFastifyApplication, publicPort, publicHost ?? host ?? '127.0.0.1');
+    await listenPublic(app as NestFastifyApplication, publicPort, publicHost ?? host ?? process.env.LISTEN_HOST ?? '127.0.0.1');
     log.info({ publicPort }, `${name} public routes listening`);
   }
   // Graceful shutdown: stop taking requests and messages, finish what is in hand, drain NATS,
