@@ -217,8 +217,8 @@ export async function run(): Promise<void> {
     ]);
   } finally {
     if (echo) await echo.stop();
-    await app.close();
     for await (const s of bus.jsm.streams.list()) if (s.config.name.startsWith(`${namespace}_`)) await bus.jsm.streams.delete(s.config.name).catch(() => undefined);
+    await app.close();
     await dropDatabase(url).catch(() => undefined);
     await infra.stop();
   }
