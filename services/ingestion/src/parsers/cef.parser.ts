@@ -10,6 +10,7 @@
 import { Ecs, affectedEndpoint, basename, blockedFromText, dotted, joinPath, normalizeIp, normalizeMac, setHost, setUser, str, transport, type Endpoint } from './ecs';
 import { severityFromScale10, severityFromWord, type SeverityLabel } from './severity';
 import { parseTimestamp } from './time';
+import { fireEyeApplianceKey } from './alert-identity';
 import { fail, type EventDraft, type VendorInput, type VendorOutcome } from './types';
 
 export interface CefRecord {
@@ -199,8 +200,12 @@ export function cefRecordToDraft(record: CefRecord, input: VendorInput): EventDr
   ecs.set('event.code', record.signatureId);
   ecs.set('event.action', get('act'));
   ecs.set('rule.id', record.signatureId);
-  ecs.set('rule.name', record.name);
-  ecs.set('rule.category', get('cat'));
+  // The malware named (FireEye's sname, Trend Micro's virus name) is what an analyst searches
+  // for; the event name (malware-callback, Virus found) is then the category.
+  const malwareName = labelled(custom, MALWARE_LABEL_RE);
+  const ruleName = malwareName ?? str(record.name) ?? str(record.signatureId);
+  ecs.set('rule.name', ruleName);
+  ecs.set('rule.category', malwareName ? (get('cat') ?? str(record.name)) : get('cat'));
   ecs.set('message', get('msg'));
   const outcome = get('outcome')?.toLowerCase().replace(/^\//, '');
   if (outcome === 'success' || outcome === 'failure') ecs.set('event.outcome', outcome);
@@ -300,11 +305,17 @@ export function cefRecordToDraft(record: CefRecord, input: VendorInput): EventDr
     kind,
     occurredAt,
     vendorEventId,
+    // A FireEye alert id names one alert of its appliance (the same as in its JSON and mail
+    // notifications); other products' ids (Imperva's alert id gathers many violations) do not.
+    identity:
+      flavor === 'fireeye' && vendorEventId
+        ? { parts: [fireEyeApplianceKey(get('dvchost')), vendorEventId], unique: true }
+        : { parts: [get('deviceExternalId'), get('dvchost'), record.deviceProduct, record.signatureId, vendorEventId], unique: false },
     groupKey: null,
     blocked,
     vendorSeverity: str(record.severity) ?? null,
     severity,
-    ruleName: str(record.name) ?? str(record.signatureId) ?? null,
+    ruleName: ruleName ?? null,
     ecs,
   };
 }
