@@ -154,7 +154,7 @@ describe('FireEye extended JSON notifications', () => {
     expect(field(nx.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
     expect(field(nx.ecs, 'event.url')).toBe('https://cm01.example-customer.jp/event_stream/events_for_bot?ev_id=77401');
 
-    expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'Trojan.IcedID' });
     expect(ex.occurredAt.toISOString()).toBe('2026-11-20T04:11:02.000Z');
     expect(field(ex.ecs, 'kanshi.severity')).toBe('critical');
     expect(field(ex.ecs, 'observer')).toEqual({ vendor: 'FireEye', product: 'Email MPS', ip: ['10.0.0.7'], name: 'ex01.example-customer.jp' });
