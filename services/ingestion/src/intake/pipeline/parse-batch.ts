@@ -123,6 +123,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
   if ('error' in records) return { ...finish(job, out, alertsByKey), error: records.error };
   let lastReceivedMs = NaN;
   let receivedIso = '';
+  // unreadable covering notes of a mail, kept for quarantine unless another record gave an alert
+  const notes: { index: number; record: ParseJobRecord; reason: string }[] = [];
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (record.rejectedReason) {
@@ -134,7 +136,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     const text = record.text ?? decodeDeviceText(bytes ?? Buffer.alloc(0));
     const outcome = parseRecord(job.product, text, { timeZone: job.timeZone, receivedAt });
     if (!outcome.ok) {
-      quarantine(out, i, record, outcome.reason);
+      if (record.note) notes.push({ index: i, record, reason: outcome.reason });
+      else quarantine(out, i, record, outcome.reason);
       continue;
     }
     let alertCount = 0;
@@ -162,6 +165,7 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     out.raw.add(receivedIso, outcome.events[0].occurredAt.toISOString(), alertCount > 0 ? 'alert' : 'event', severity, text, bytes && !storedAsSent(bytes) ? bytes : null);
     out.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
   }
+  if (alertsByKey.size === 0) for (const n of notes) quarantine(out, n.index, n.record, n.reason);
   return finish(job, out, alertsByKey);
 }
 

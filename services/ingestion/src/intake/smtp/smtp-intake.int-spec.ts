@@ -43,7 +43,7 @@ describe('SMTP alert-mail intake', () => {
     const info = await transport.sendMail({ from: 'nx01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'FireEye Alert', text: FIREEYE });
     expect(info.response).toMatch(/^250 /);
     const [alert] = await svc.ds.query(`SELECT vendor_event_id, rule_name FROM ingestion.alert WHERE sensor_id = $1`, [nx.sensorId]);
-    expect(alert).toEqual({ vendor_event_id: '52716', rule_name: 'malware-callback' });
+    expect(alert).toEqual({ vendor_event_id: '52716', rule_name: 'Trojan.QakBot' });
     expect((await rawEvents(nx.sensorId))[0].transport).toBe('smtp');
   });
 

@@ -65,8 +65,11 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
   // The alert is in the body or an attachment, split into records as every body is.
   async mailReceived(sensor: IntakeSensor, mail: IntakeMail): Promise<void> {
     const records: IntakeRecord[] = [];
-    for (const text of extractAlertTexts(mail)) {
-      for (const record of splitBody({ kind: 'mail', text, product: sensor.product })) records.push({ text: record.text, receivedAt: mail.receivedAt });
+    const texts = extractAlertTexts(mail);
+    // beside attachments, the body may be only a note to the reader: kept if nothing gave an alert
+    const note = texts.length > 1 && texts[0].fromBody;
+    for (const { text, fromBody } of texts) {
+      for (const record of splitBody({ kind: 'mail', text, product: sensor.product })) records.push({ text: record.text, receivedAt: mail.receivedAt, note: note && fromBody });
     }
     if (records.length === 0) {
       records.push({ bytes: mail.raw, receivedAt: mail.receivedAt, rejectedReason: 'mail carries no alert text (empty body, no text, JSON or CSV attachment)' });

@@ -87,7 +87,7 @@ describe('SmtpListener', () => {
     });
     expect(mail.receivedAt).toBeInstanceOf(Date);
     expect(mail.raw.toString()).toContain('Subject: FireEye Alert: malware-callback');
-    const [payload] = extractAlertTexts(mail);
+    const [{ text: payload }] = extractAlertTexts(mail);
     expect(JSON.parse(payload)).toEqual(JSON.parse(FIREEYE_JSON));
   });
 
@@ -169,7 +169,7 @@ describe('SmtpListener', () => {
         { filename: 'report.html', content: '<p>report</p>', contentType: 'text/html' },
       ],
     });
-    const texts = extractAlertTexts(stored[0].mail);
+    const texts = extractAlertTexts(stored[0].mail).map((t) => t.text);
     expect(texts).toEqual([
       'See attachments.',
       'time,src,dst,action\n2026-11-20 11:02:33,10.20.30.41,198.51.100.23,blocked',
@@ -236,7 +236,7 @@ describe('SmtpListener', () => {
     expect(mail.text.trim()).toBe(body);
     expect(mail.attachments.map((a) => a.charset)).toEqual(['Shift_JIS', null]);
     expect(mail.raw.equals(raw)).toBe(true);
-    expect(extractAlertTexts(mail)).toEqual([body, csv.trim(), csv.trim()]);
+    expect(extractAlertTexts(mail).map((t) => t.text)).toEqual([body, csv.trim(), csv.trim()]);
   });
 
   it('decodes an ISO-2022-JP mail, the usual encoding of Japanese alert mail', async () => {
@@ -277,7 +277,7 @@ describe('SmtpListener', () => {
     await transport.sendMail({ envelope: { from: 'nx01@example-customer.jp', to: [`nx01+s3cr3t-NX@${DOMAIN}`] }, raw });
     const { mail } = stored[0];
     expect(mail.subject).toBe('日本語 alert');
-    expect(extractAlertTexts(mail)).toEqual(['host: 日本語', 'detail: 日本語']);
+    expect(extractAlertTexts(mail).map((t) => t.text)).toEqual(['host: 日本語', 'detail: 日本語']);
   });
 
   it('offers STARTTLS when given a certificate', async () => {

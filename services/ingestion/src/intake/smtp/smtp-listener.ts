@@ -257,14 +257,14 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
 
 // The alert payloads of a mail, decoded to text: the body (FireEye puts its JSON or text
 // notification there) and every text, JSON or CSV attachment.
-export function extractAlertTexts(mail: Pick<IntakeMail, 'text' | 'attachments'>): string[] {
-  const texts: string[] = [];
+export function extractAlertTexts(mail: Pick<IntakeMail, 'text' | 'attachments'>): { text: string; fromBody: boolean }[] {
+  const texts: { text: string; fromBody: boolean }[] = [];
   const body = (mail.text ?? '').trim();
-  if (body) texts.push(body);
+  if (body) texts.push({ text: body, fromBody: true });
   for (const attachment of mail.attachments) {
     if (!isAlertAttachment(attachment)) continue;
     const text = decodeDeviceText(attachment.content, attachment.charset ?? undefined).trim();
-    if (text) texts.push(text);
+    if (text) texts.push({ text, fromBody: false });
   }
   return texts;
 }
