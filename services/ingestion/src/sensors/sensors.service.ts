@@ -128,6 +128,18 @@ export class SensorsService {
       const addedSenders = (senders ?? []).filter((x) => !s.allowedSenders.includes(x));
       this.assertMayBind(principal, addedIps, addedSenders);
       await this.assertUnclaimed(em, addedIps, addedSenders, s.id);
+      if (input.clientCertFingerprints !== undefined) {
+        const fps = unique(input.clientCertFingerprints.map(normalizeFingerprint));
+        const added = fps.filter((f) => !s.clientCertFingerprints.includes(f));
+        // a certificate identifies a device as an address does: provider staff bind it
+        if (added.length && !principal.hasRole(...IngestionPermissions.bindSensorAddresses.roles)) {
+          throw new IngestionError('BINDING_NEEDS_APPROVAL', 'binding a client certificate to a sensor is decided by provider staff', 'clientCertFingerprints');
+        }
+        const taken = await this.repo.claimedCertificates(em, added, s.id);
+        if (taken.length) throw new IngestionError('CERTIFICATE_TAKEN', `client certificate ${taken.join(', ')} already belongs to another sensor`, 'clientCertFingerprints');
+        s.clientCertFingerprints = fps;
+      }
+      if (input.acceptUdp !== undefined) s.acceptUdp = input.acceptUdp;
       if (input.name !== undefined) s.name = input.name;
       if (ips !== undefined) s.allowedSourceIps = ips;
       if (senders !== undefined) s.allowedSenders = senders;
@@ -198,6 +210,12 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+// AA:BB:... upper case, as node:tls reports fingerprint256
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.replace(/:/g, '').toUpperCase();
+  return hex.match(/.{2}/g)!.join(':');
 }
 
 function unique(values: string[]): string[] {

@@ -9,6 +9,8 @@ import type { SyslogDelivery, SyslogMeta, SyslogRecord } from './syslog-delivery
 // the only one (invalidated when a sensor changes).
 export interface SensorLookup<S extends SensorRef> {
   resolveSensor(remoteAddress: string): Promise<S | null>;
+  // TLS: the sensor a client certificate (its SHA-256 fingerprint) is bound to
+  resolveByCertificate?(fingerprint256: string): Promise<S | null>;
   // the answer when it is at hand (cached), so the UDP hot path makes no promise per datagram
   peekSensor?(remoteAddress: string): { value: S | null } | undefined;
 }
