@@ -124,3 +124,24 @@ describe('binding addresses to sensors', () => {
     expect(viewer.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
 });
+
+describe('ids that are not UUIDs', () => {
+  it('answers BAD_USER_INPUT naming the argument, not an internal error', async () => {
+    const admin = await tokenFor('provider_admin');
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['query($c: ID) { sensors(customerId: $c) { id } }', { c: 'not-a-uuid' }, 'customerId'],
+      ['mutation($id: ID!) { revokeSensor(sensorId: $id) { id } }', { id: '42' }, 'sensorId'],
+      ['mutation($id: ID!) { rotateIngestToken(sensorId: $id) { ingestToken } }', { id: "x' OR 1=1" }, 'sensorId'],
+      [UPDATE, { id: 'nope', i: { name: 'x' } }, 'sensorId'],
+      ['mutation($id: ID!) { replayQuarantined(id: $id) { __typename } }', { id: 'nope' }, 'id'],
+    ];
+    for (const [query, vars, field] of cases) {
+      const r = await gqlRequest(svc.graphql, admin, query, vars);
+      expect(r.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
+    }
+    const refs = await gqlOk<{ _entities: unknown[] }>(svc.graphql, admin, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Sensor { id } ... on Alert { id } } }', {
+      r: [{ __typename: 'Sensor', id: 'nope' }, { __typename: 'Alert', id: 'nope' }],
+    });
+    expect(refs._entities).toEqual([null, null]);
+  });
+});

@@ -15,6 +15,7 @@ import { SensorDirectory } from './sensor-directory.service';
 import { SensorEntity } from './sensor.entity';
 import { SensorsRepository } from './sensors.repository';
 import { UpdateSensorSettingsInput } from './update-sensor-settings.input';
+import { assertUuid, isUuid } from './uuid-arg';
 
 export { hashIngestToken, newIngestToken } from './ingest-token';
 
@@ -38,6 +39,7 @@ export class SensorsService {
 
   list(principal: Principal, customerId?: string): Promise<SensorEntity[]> {
     authorize(principal, IngestionPermissions.readSensors);
+    if (customerId) assertUuid(customerId, 'customerId');
     return this.repo.findVisible(scopeOf(principal), customerId ? [customerId] : undefined);
   }
 
@@ -49,7 +51,8 @@ export class SensorsService {
   }
 
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, SensorEntity>> {
-    const rows = await this.repo.findVisibleByIds(scopeOf(principal), ids);
+    // an entity reference that is no UUID names nothing: null, like another tenant's
+    const rows = await this.repo.findVisibleByIds(scopeOf(principal), ids.filter(isUuid));
     return new Map(rows.map((s) => [s.id, s]));
   }
 
@@ -151,6 +154,7 @@ export class SensorsService {
   }
 
   private async change(principal: Principal, sensorId: string, apply: (s: SensorEntity, em: EntityManager) => Promise<void>): Promise<SensorEntity> {
+    assertUuid(sensorId, 'sensorId');
     const [visible] = await this.repo.findVisibleByIds(scopeOf(principal), [sensorId]);
     if (!visible) throw new IngestionError('SENSOR_NOT_FOUND', `sensor ${sensorId} not found`, 'sensorId');
     const saved = await this.ds.transaction(async (em) => {
