@@ -1,6 +1,7 @@
 // Binding a source address or mail sender to a sensor is provider staff's decision: the other
 // sensor managers may only ask; reserved and SOC addresses are refused to everybody; nothing a
 // tenant is told reveals that another tenant has an address.
+import { randomUUID } from 'node:crypto';
 import { gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
 import { bootIngestion, createCustomer, registerSensor, TestCustomer, TestService } from '../int-spec-helpers';
 
@@ -29,7 +30,7 @@ let sensorA: string;
 const ADDRESS_OF_B = '203.0.113.50';
 
 beforeAll(async () => {
-  partnerId = crypto.randomUUID();
+  partnerId = randomUUID();
   a = await createCustomer(svc, { partnerId });
   b = await createCustomer(svc);
   other = await createCustomer(svc);

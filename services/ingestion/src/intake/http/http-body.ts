@@ -91,7 +91,7 @@ function installIngestGuard(fastify: FastifyInstance, guard: IngestGuard): void 
     }
     reading++;
     counted.add(req);
+    // answered, failed or cut off: the socket's response closes once either way
+    reply.raw.once('close', () => release(req));
   });
-  fastify.addHook('onResponse', async (req) => release(req));
-  fastify.addHook('onRequestAbort', async (req) => release(req));
 }

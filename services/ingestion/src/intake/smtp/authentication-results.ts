@@ -19,7 +19,7 @@ export function parseAuthenticationResults(value: string): { authservId: string;
 }
 
 /** Whether the topmost Authentication-Results is a trusted relay's, with an SPF, DKIM or DMARC pass. */
-export function senderAuthenticated(headerLines: { key: string; line: string }[], trustedAuthservIds: readonly string[]): boolean {
+export function senderAuthenticated(headerLines: ReadonlyArray<{ key: string; line: string }>, trustedAuthservIds: readonly string[]): boolean {
   const top = headerLines.find((h) => h.key.toLowerCase() === 'authentication-results');
   if (!top) return false;
   const value = top.line.slice(top.line.indexOf(':') + 1);

@@ -86,7 +86,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
   // Authentication-Results (the relay's own, RFC 8601), from a trusted authserv-id, with an SPF,
   // DKIM or DMARC pass. A device mailing from the address bound to its sensor is attributed by
   // that address, as its syslog is.
-  senderVerified(sensor: IntakeSensor, headerLines: { key: string; line: string }[], remoteAddress: string): boolean {
+  senderVerified(sensor: IntakeSensor, headerLines: ReadonlyArray<{ key: string; line: string }>, remoteAddress: string): boolean {
     if (!this.senderRelays.has(remoteAddress)) return true;
     if (senderAuthenticated(headerLines, this.trustedAuthservIds)) return true;
     unauthenticated.inc();
