@@ -2,6 +2,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import iconv from 'iconv-lite';
+import pino from 'pino';
+import { rootLogger } from '@kanshi/observability';
 import { gqlOk, tokenFor } from '@kanshi/testing';
 import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../../int-spec-helpers';
 
@@ -100,17 +102,21 @@ describe('SMTP alert-mail intake', () => {
   });
 
   it('never lets the ingest token reach the logs or a quarantined mail', async () => {
+    // every logger of the process writes to the root logger's stream
+    const stream = (rootLogger() as unknown as Record<symbol, { write(chunk: string): unknown }>)[pino.symbols.streamSym];
     const captured: string[] = [];
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (captured.push(String(chunk)), true));
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (captured.push(String(chunk)), true));
+    const write = jest.spyOn(stream, 'write').mockImplementation((chunk: string) => (captured.push(String(chunk)), true));
     try {
       // nothing in it parses: the whole mail goes to quarantine, headers included
       await transport.sendMail({ from: 'cm01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'no alert here', text: 'just a note', headers: { 'Delivered-To': `${nx.sensorId}+${nx.token}@${DOMAIN}` } });
       await transport.sendMail({ from: 'x@example.com', to: `${nx.sensorId}+${nx.token}x@${DOMAIN}`, subject: 'x', text: FIREEYE }).catch(() => undefined);
+      // a refused relayed mail beside a token recipient: logged (a warning), the token must not be
+      await transport.sendMail({ from: 'cm01@example-customer.jp', to: [`alerts@${DOMAIN}`], cc: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'x', text: 'note' }).catch(() => undefined);
+      await transport.sendMail({ from: 'cm01@example-customer.jp', to: `alerts@${DOMAIN}`, subject: 'x', text: FIREEYE }).catch(() => undefined);
     } finally {
-      out.mockRestore();
-      err.mockRestore();
+      write.mockRestore();
     }
+    expect(captured.join('')).toContain('allow-listed sender refused');
     const rows: { raw: Buffer; reason: string }[] = await svc.ds.query(`SELECT raw, reason FROM ingestion.quarantine WHERE sensor_id = $1`, [nx.sensorId]);
     const note = rows.find((r) => r.raw.toString('latin1').includes('just a note'));
     expect(note).toBeDefined();
