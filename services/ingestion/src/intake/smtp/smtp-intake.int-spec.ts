@@ -107,8 +107,8 @@ describe('SMTP alert-mail intake', () => {
     const captured: string[] = [];
     const write = jest.spyOn(stream, 'write').mockImplementation((chunk: string) => (captured.push(String(chunk)), true));
     try {
-      // nothing in it parses: the whole mail goes to quarantine, headers included
-      await transport.sendMail({ from: 'cm01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'no alert here', text: 'just a note', headers: { 'Delivered-To': `${nx.sensorId}+${nx.token}@${DOMAIN}` } });
+      // no alert text at all: the whole mail goes to quarantine, headers included
+      await transport.sendMail({ from: 'cm01@example-customer.jp', to: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'no alert here', text: '', headers: { 'Delivered-To': `${nx.sensorId}+${nx.token}@${DOMAIN}` } });
       await transport.sendMail({ from: 'x@example.com', to: `${nx.sensorId}+${nx.token}x@${DOMAIN}`, subject: 'x', text: FIREEYE }).catch(() => undefined);
       // a refused relayed mail beside a token recipient: logged (a warning), the token must not be
       await transport.sendMail({ from: 'cm01@example-customer.jp', to: [`alerts@${DOMAIN}`], cc: `${nx.sensorId}+${nx.token}@${DOMAIN}`, subject: 'x', text: 'note' }).catch(() => undefined);
@@ -118,7 +118,7 @@ describe('SMTP alert-mail intake', () => {
     }
     expect(captured.join('')).toContain('allow-listed sender refused');
     const rows: { raw: Buffer; reason: string }[] = await svc.ds.query(`SELECT raw, reason FROM ingestion.quarantine WHERE sensor_id = $1`, [nx.sensorId]);
-    const note = rows.find((r) => r.raw.toString('latin1').includes('just a note'));
+    const note = rows.find((r) => r.raw.toString('latin1').includes('Subject: no alert here'));
     expect(note).toBeDefined();
     expect(note!.raw.toString('latin1')).toContain(`${nx.sensorId}+[token]@`);
     for (const r of rows) expect(r.raw.toString('latin1') + r.reason).not.toContain(nx.token.slice(4));

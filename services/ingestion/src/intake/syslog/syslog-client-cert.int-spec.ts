@@ -41,7 +41,7 @@ const fingerprint = (name: string) => new X509Certificate(file(`${name}.pem`)).f
 
 function sendTls(client: string, payload: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: ports.tls, ca: file('ca.pem'), cert: file(`${client}.pem`), key: file(`${client}.key`), servername: '127.0.0.1' }, () => socket.end(payload));
+    const socket = tls.connect({ host: '127.0.0.1', port: ports.tls, ca: file('ca.pem'), cert: file(`${client}.pem`), key: file(`${client}.key`) }, () => socket.end(payload));
     socket.on('close', () => resolve());
     socket.on('error', reject);
   });

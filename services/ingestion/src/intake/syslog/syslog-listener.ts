@@ -294,15 +294,16 @@ export class SyslogListener<S extends SensorRef = SensorRef> {
     socket.once('timeout', destroyWhenIdle);
     // A TLS client presenting a certificate is its certificate's sensor (or nobody's), whatever
     // address it comes from; without one, its source address decides, as for TCP.
-    const fingerprint = transport === 'tls' ? peerFingerprint(socket) : undefined;
-    const lookup = fingerprint && this.options.resolveByCertificate ? this.options.resolveByCertificate(fingerprint) : this.attribution.resolve(meta.remoteAddress);
+    const fingerprint = transport === 'tls' && this.options.resolveByCertificate ? peerFingerprint(socket) : undefined;
+    if (fingerprint) meta.certificate = fingerprint;
+    const lookup = fingerprint ? this.options.resolveByCertificate!(fingerprint) : this.attribution.resolve(meta.remoteAddress);
     this.delivery.track(
       lookup.then(
         (sensor) => {
           if (socket.destroyed) return;
           socket.off('timeout', destroyWhenIdle);
           if (sensor) this.attach(socket, sensor, meta);
-          else this.attribution.refuseConnection(socket, meta);
+          else this.attribution.refuseConnection(socket, meta, fingerprint ? `client certificate ${fingerprint} is bound to no sensor` : undefined);
         },
         (err: Error) => {
           // the sender reconnects and sends again; nothing was read from it
