@@ -138,6 +138,7 @@ export class SensorsService {
         if (added.length && !principal.hasRole(...IngestionPermissions.bindSensorAddresses.roles)) {
           throw new IngestionError('BINDING_NEEDS_APPROVAL', 'binding a client certificate to a sensor is decided by provider staff', 'clientCertFingerprints');
         }
+        if (added.length) await this.repo.lockClaims(em);
         const taken = await this.repo.claimedCertificates(em, added, s.id);
         if (taken.length) throw new IngestionError('CERTIFICATE_TAKEN', `client certificate ${taken.join(', ')} already belongs to another sensor`, 'clientCertFingerprints');
         s.clientCertFingerprints = fps;
