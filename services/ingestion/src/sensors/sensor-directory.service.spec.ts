@@ -12,6 +12,7 @@ const FIREWALL: IntakeSensorRow = {
   previous_token_hash: null,
   previous_token_valid_until: null,
   revoked_at: null,
+  accept_udp: true,
 };
 
 function setup() {
