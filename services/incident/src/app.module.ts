@@ -4,8 +4,11 @@ import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { IncidentConfig } from './config';
 import { IncidentEntity } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
+import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity';
+import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-export const ENTITIES = [IncidentEntity];
+export const ENTITIES = [IncidentEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
 
 @Module({})
 export class AppModule {
@@ -16,6 +19,7 @@ export class AppModule {
         PlatformModule.forService({ service: 'incident', schema: 'incident', config, entities: ENTITIES, publishes: ['INCIDENT'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         IncidentsModule,
+        WebhooksModule,
       ],
     };
   }

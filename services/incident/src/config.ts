@@ -1,5 +1,6 @@
 import { yearEndClosureSetting } from '@kanshi/calendar';
 import { loadPlatformConfig, port } from '@kanshi/config';
+import { NOTIFY_CONFIG } from './notify-config';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadPlatformConfig(
@@ -8,6 +9,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: port(4104),
       // The provider's year-end closure for SLA business days: MM-DD..MM-DD or "none".
       YEAR_END_CLOSURE: yearEndClosureSetting(),
+      ...NOTIFY_CONFIG,
     },
     env,
   );
