@@ -14,3 +14,5 @@ export type { SubgraphKit, TenantIds } from './subgraph-kit';
 export { TENANTS, principalAs, fakeTenantDirectory } from './tenancy-kit';
 export { FakeVirusTotalServer, FAKE_VIRUSTOTAL_API_KEY, startFakeVirusTotal, detectedFileResults } from './fake-virustotal.server';
 export type { FakeVirusTotalCategory, FakeVirusTotalEngineResult, FakeVirusTotalFile, FakeVirusTotalFileInput, FakeVirusTotalOptions, DetectedFileOptions } from './fake-virustotal.server';
+export { LocalSmtpRelay } from './local-smtp-relay';
+export type { RelayedMail } from './local-smtp-relay';

@@ -4,11 +4,13 @@ import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { IncidentConfig } from './config';
 import { IncidentEntity } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
+import { CallTaskEntity } from './notifications/call-task.entity';
+import { NotificationEntity } from './notifications/notification.entity';
 import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity';
 import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
-export const ENTITIES = [IncidentEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
+export const ENTITIES = [IncidentEntity, NotificationEntity, CallTaskEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
 
 @Module({})
 export class AppModule {
