@@ -16,3 +16,5 @@ export { FakeVirusTotalServer, FAKE_VIRUSTOTAL_API_KEY, startFakeVirusTotal, det
 export type { FakeVirusTotalCategory, FakeVirusTotalEngineResult, FakeVirusTotalFile, FakeVirusTotalFileInput, FakeVirusTotalOptions, DetectedFileOptions } from './fake-virustotal.server';
 export { LocalSmtpRelay } from './local-smtp-relay';
 export type { RelayedMail } from './local-smtp-relay';
+export { FakeTwilioServer, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN, twilioCallbackSignature } from './fake-twilio.server';
+export type { FakeTwilioCall, FakeTwilioCallback } from './fake-twilio.server';

@@ -18,6 +18,8 @@ export const NOTIFY_CONFIG = {
   TWILIO_AUTH_TOKEN: optionalStr(),
   TWILIO_FROM: optionalStr(),
   TWILIO_API_URL: url({ default: 'https://api.twilio.com', protocols: ['https:', 'http:'] }),
+  // A call the provider answers with a 5xx or not at all is retried with back-off from this delay.
+  TWILIO_RETRY_DELAY_SECONDS: int({ default: 20, min: 1, max: 600 }),
   // This service's address as the provider reaches it: status callbacks go to <base>/voice/status,
   // the contact's key press to <base>/voice/gather.
   TWILIO_CALLBACK_BASE_URL: optionalStr(),

@@ -2,9 +2,9 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
 import { Clock } from '@kanshi/calendar';
-import { defineJob, JobQueue } from '@kanshi/jobs';
+import { defineJob, JobDefinition, JobQueue } from '@kanshi/jobs';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
-import { callTwiml, TwilioClient, validTwilioSignature } from '../adapters/twilio.client';
+import { callTwiml, TwilioClient, TwilioError, validTwilioSignature } from '../adapters/twilio.client';
 import { IncidentConfig } from '../config';
 import { CallContact, CallLogEntry, CallTaskEntity } from './call-task.entity';
 import { IncidentCorePort } from './incident-core.port';
@@ -16,8 +16,7 @@ import { RecordCallOutcomeInput } from './record-call-outcome.input';
 
 // Every replica ticks; one job per slot steps the calls whose contact has had its time.
 export const CallEscalationTick = defineJob('call-escalation-tick', { retryLimit: 0, expireInSeconds: 120, policy: 'stately' });
-// One automated call to one contact of a task; retried when the provider does not answer.
-export const VoiceCallJob = defineJob<{ callTaskId: string; contactIndex: number }>('voice-call', { retryLimit: 3, retryDelaySeconds: 20, retryBackoff: true, expireInSeconds: 120 });
+export type VoiceCallJobData = { callTaskId: string; contactIndex: number };
 
 const TICK_MS = 30_000;
 const FINAL_UNANSWERED: readonly string[] = ['busy', 'no-answer', 'failed', 'canceled'] satisfies VoiceCallStatus[];
@@ -40,6 +39,8 @@ const describe = (c: CallContact | undefined) => (c ? `${c.name} (${c.phone ?? '
 // someone is reached or the customer acknowledges. Optionally an automated voice call per contact.
 @Injectable()
 export class CallTasksService implements OnModuleInit {
+  // One automated call to one contact of a task; retried when the provider does not answer.
+  readonly voiceJob: JobDefinition<VoiceCallJobData>;
   constructor(
     private readonly ds: DataSource,
     private readonly repo: NotificationsRepository,
@@ -48,12 +49,14 @@ export class CallTasksService implements OnModuleInit {
     private readonly voice: TwilioClient,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: IncidentConfig,
-  ) {}
+  ) {
+    this.voiceJob = defineJob<VoiceCallJobData>('voice-call', { retryLimit: 3, retryDelaySeconds: config.TWILIO_RETRY_DELAY_SECONDS, retryBackoff: true, expireInSeconds: 120 });
+  }
 
   onModuleInit(): void {
     this.jobs.every(CallEscalationTick, TICK_MS);
     this.jobs.work(CallEscalationTick, () => this.stepDue());
-    this.jobs.work(VoiceCallJob, (d, job) => this.placeVoiceCall(d.callTaskId, d.contactIndex, job.retryCount >= job.retryLimit));
+    this.jobs.work(this.voiceJob, (d, job) => this.placeVoiceCall(d.callTaskId, d.contactIndex, job.retryCount >= job.retryLimit));
   }
 
   private get stepMs(): number {
@@ -72,7 +75,7 @@ export class CallTasksService implements OnModuleInit {
       actor: 'system:notifications',
       text: `Call task for ${assignee ?? 'the operator on duty (unassigned)'} (${why}): ${order || 'no contact has a phone number'}; next contact every ${this.config.CALL_ESCALATION_MINUTES} min until someone acknowledges`,
     });
-    if (this.voice.enabled && t.contacts[0]?.phone) await this.jobs.send(VoiceCallJob, { callTaskId: task.id, contactIndex: 0 }, { em });
+    if (this.voice.enabled && t.contacts[0]?.phone) await this.jobs.send(this.voiceJob, { callTaskId: task.id, contactIndex: 0 }, { em });
     return task;
   }
 
@@ -156,7 +159,9 @@ export class CallTasksService implements OnModuleInit {
         await this.core.appendTimeline(em, task.incidentId, { kind: 'CALL_ATTEMPT', actor: 'system:notifications', text: `Automated call to ${describe(contact)} placed (${call.sid})` });
       });
     } catch (err) {
-      if (lastAttempt) {
+      // a 4xx (a number the provider rejects, a refused account) does not get better by retrying
+      const permanent = err instanceof TwilioError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429;
+      if (lastAttempt || permanent) {
         await this.ds.transaction((em) =>
           this.core.appendTimeline(em, task.incidentId, { kind: 'CALL_ATTEMPT', actor: 'system:notifications', text: `Automated call to ${describe(contact)} could not be placed: ${(err as Error).message}; the operator calls` }),
         );
@@ -218,7 +223,7 @@ export class CallTasksService implements OnModuleInit {
     await this.repo.saveCallTask(em, task, entry);
     const contact = task.contacts[next];
     await this.core.appendTimeline(em, task.incidentId, { kind: 'CALL_ESCALATED', actor, text: `Now calling ${describe(contact)}${next === 0 ? ' (the list again from the top)' : ''}` });
-    if (this.voice.enabled && contact?.phone) await this.jobs.send(VoiceCallJob, { callTaskId: task.id, contactIndex: next }, { em });
+    if (this.voice.enabled && contact?.phone) await this.jobs.send(this.voiceJob, { callTaskId: task.id, contactIndex: next }, { em });
   }
 
   private async close(em: EntityManager, task: CallTaskEntity, status: 'REACHED' | 'ACKNOWLEDGED', at: Date, entry: CallLogEntry): Promise<void> {

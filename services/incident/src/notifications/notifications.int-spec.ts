@@ -2,12 +2,14 @@
 // the contacts receive (language, content, Message-ID), once per incident and severity, retried
 // and then escalated to the operator; call tasks stepping down the escalation list on a clock.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntityManager } from 'typeorm';
 import { ManualClock } from '@kanshi/calendar';
 import { EscalationContact } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
 import { TenantDirectory } from '@kanshi/platform';
-import { eventually, LocalSmtpRelay, principalAs, startSubgraph, SubgraphKit, testPlatformEnv } from '@kanshi/testing';
+import { eventually, FakeTwilioServer, LocalSmtpRelay, principalAs, startSubgraph, SubgraphKit, testPlatformEnv } from '@kanshi/testing';
 import { MailAdapter } from '../adapters/mail.adapter';
 import { TwilioClient } from '../adapters/twilio.client';
 import { AppModule } from '../app.module';
@@ -17,6 +19,7 @@ import { IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.por
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { SeverityDecision } from './severity-decision';
+import { VoiceCallbackController } from './voice-callback.controller';
 
 jest.setTimeout(90_000);
 
@@ -49,25 +52,34 @@ const relay = new LocalSmtpRelay();
 const clock = new ManualClock(new Date('2026-12-02T01:00:00Z'));
 const core = new RecordingCore();
 let kit: SubgraphKit;
-let jobs: JobQueue;
 let sut: NotificationsService;
 let calls: CallTasksService;
+const queues: JobQueue[] = [];
+
+// The notification services over the spec's database, on a job queue of their own.
+async function stack(env: Record<string, string> = {}) {
+  const config = loadConfig(testPlatformEnv({ SMTP_URL: relay.url, MAIL_FROM: 'Kanshi SOC <soc@kanshi.test>', MAIL_RETRY_LIMIT: '2', MAIL_RETRY_DELAY_SECONDS: '1', CALL_ESCALATION_MINUTES: '10', ...env }));
+  const jobs = new JobQueue(kit.ds, { schema: `notify_${randomBytes(4).toString('hex')}`, pollIntervalMs: 500, metricsIntervalMs: 3_600_000, stopTimeoutMs: 2000 });
+  const repo = new NotificationsRepository(kit.ds, kit.app.get(TenantDirectory));
+  const c = new CallTasksService(kit.ds, repo, core, jobs, new TwilioClient(config), clock, config);
+  const n = new NotificationsService(kit.ds, repo, core, c, new MailAdapter(config), jobs, clock, config);
+  c.onModuleInit();
+  n.onModuleInit();
+  await jobs.start();
+  queues.push(jobs);
+  return { sut: n, calls: c };
+}
 
 beforeAll(async () => {
   await relay.start();
   kit = await startSubgraph({ service: 'incident', schema: 'incident', loadConfig, module: (config, opts) => AppModule.forRoot(config, opts) });
-  const config = loadConfig(testPlatformEnv({ SMTP_URL: relay.url, MAIL_FROM: 'Kanshi SOC <soc@kanshi.test>', MAIL_RETRY_LIMIT: '2', MAIL_RETRY_DELAY_SECONDS: '1', CALL_ESCALATION_MINUTES: '10' }));
-  jobs = new JobQueue(kit.ds, { schema: `notify_${randomBytes(4).toString('hex')}`, pollIntervalMs: 500, metricsIntervalMs: 3_600_000, stopTimeoutMs: 2000 });
-  const repo = new NotificationsRepository(kit.ds, kit.app.get(TenantDirectory));
-  calls = new CallTasksService(kit.ds, repo, core, jobs, new TwilioClient(config), clock, config);
-  sut = new NotificationsService(kit.ds, repo, core, calls, new MailAdapter(config), jobs, clock, config);
-  calls.onModuleInit();
-  sut.onModuleInit();
-  await jobs.start();
+  ({ sut, calls } = await stack());
 });
 afterAll(async () => {
-  await jobs?.stop();
-  await kit?.ds.query(`DROP SCHEMA IF EXISTS "${jobs.schema}" CASCADE`);
+  for (const jobs of queues) {
+    await jobs.stop();
+    await kit.ds.query(`DROP SCHEMA IF EXISTS "${jobs.schema}" CASCADE`);
+  }
   await kit?.close();
   await relay.stop();
 });
@@ -98,7 +110,7 @@ function decision(customerId: string, over: Partial<SeverityDecision> = {}): Sev
     ...over,
   };
 }
-const decide = (d: SeverityDecision) => kit.ds.transaction((em) => sut.onSeverityDecided(em, d));
+const decide = (d: SeverityDecision, via = sut) => kit.ds.transaction((em) => via.onSeverityDecided(em, d));
 const rows = (incidentId: string) => kit.ds.query(`SELECT id, channel, recipient, status, attempts, severity, error FROM incident.notification WHERE incident_id = $1 ORDER BY created_at, channel, recipient`, [incidentId]);
 const tasks = (incidentId: string) => kit.ds.query(`SELECT * FROM incident.call_task WHERE incident_id = $1 ORDER BY created_at`, [incidentId]);
 
@@ -130,7 +142,7 @@ describe('mail notifications', () => {
     expect(core.textsOf(d.incidentId)).toEqual(
       expect.arrayContaining([
         `NOTIFICATION_QUEUED: Severity MEDIUM: mail to Yamada Taro <${ja.email}> queued (ja)`,
-        expect.stringMatching(new RegExp(`^NOTIFICATION_DELIVERED: Mail to Alice Smith <${en.email.replace(/\./g, '\\.')}> accepted by the relay \\(attempt 1\\): 250`)),
+        expect.stringMatching(new RegExp(`^NOTIFICATION_DELIVERED: Mail to Alice Smith <${en.email!.replace(/\./g, '\\.')}> accepted by the relay \\(attempt 1\\): 250`)),
       ]),
     );
     // MEDIUM: nobody is phoned
@@ -272,5 +284,91 @@ describe('call tasks', () => {
     await expect(calls.recordOutcome(principalAs('customer_admin', { customerId }), { callTaskId: id, outcome: 'REACHED' })).rejects.toMatchObject({ kind: 'FORBIDDEN' });
     await expect(calls.recordOutcome(principalAs('analyst'), { callTaskId: randomUUID(), outcome: 'REACHED' })).rejects.toMatchObject({ kind: 'NOT_FOUND', field: 'callTaskId' });
     await expect(calls.recordOutcome(principalAs('analyst'), { callTaskId: id, outcome: 'REACHED', contactIndex: 3 })).rejects.toMatchObject({ kind: 'BAD_USER_INPUT', field: 'contactIndex' });
+  });
+});
+
+describe('automated voice calls (Twilio-shaped API on a local server)', () => {
+  const twilio = new FakeTwilioServer();
+  let voice: { sut: NotificationsService; calls: CallTasksService };
+  let callbacks: NestFastifyApplication;
+
+  beforeAll(async () => {
+    await twilio.start();
+    // the real callback controller, in front of this stack's CallTasksService
+    const ref = { onVoiceCallback: (...a: Parameters<CallTasksService['onVoiceCallback']>) => voice.calls.onVoiceCallback(...a), callbackBase: () => voice.calls.callbackBase() };
+    const moduleRef = await Test.createTestingModule({ controllers: [VoiceCallbackController], providers: [{ provide: CallTasksService, useValue: ref }] }).compile();
+    callbacks = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await callbacks.listen(0, '127.0.0.1');
+    const base = (await callbacks.getUrl()).replace('[::1]', '127.0.0.1');
+    voice = await stack({
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: '+815000000000',
+      TWILIO_API_URL: twilio.url,
+      TWILIO_CALLBACK_BASE_URL: base,
+      TWILIO_RETRY_DELAY_SECONDS: '1',
+    });
+  });
+  afterAll(async () => {
+    await callbacks?.close();
+    await twilio.stop();
+  });
+
+  it('calls the first contact with the script, steps on no-answer, and an acknowledging key press closes the task', async () => {
+    const contacts = [contact(1, 'Voice One', 'ja'), contact(2, 'Voice Two', 'en')];
+    const customerId = await customerWith('MDR', contacts);
+    const d = decision(customerId, { severity: 'HIGH' });
+    await decide(d, voice.sut);
+    const first = await eventually(async () => {
+      const c = twilio.calls.find((x) => x.to === contacts[0].phone);
+      expect(c).toBeDefined();
+      return c!;
+    });
+    const [req] = twilio.requests.filter((r) => r.path === `/2010-04-01/Accounts/${twilio.accountSid}/Calls.json`).slice(-1);
+    expect(req.authorization).toEqual({ scheme: 'Basic', user: twilio.accountSid, password: twilio.authToken });
+    expect(first).toMatchObject({ from: '+815000000000', statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'] });
+    expect(first.twiml).toContain('<Say language="ja-JP">Kanshi セキュリティオペレーションセンターです。');
+    expect(first.statusCallback).toMatch(/\/voice\/status\?task=[0-9a-f-]+&contact=0$/);
+    await eventually(async () => expect(core.textsOf(d.incidentId)).toContainEqual(`CALL_ATTEMPT: Automated call to Voice One (${contacts[0].phone}) placed (${first.sid})`));
+
+    // a forged callback is refused and changes nothing
+    expect((await twilio.sendStatus(first.sid, 'no-answer', { sign: false })).status).toBe(403);
+    expect((await tasks(d.incidentId))[0].current_index).toBe(0);
+    expect((await twilio.sendStatus(first.sid, 'ringing')).status).toBe(204);
+    expect((await twilio.sendStatus(first.sid, 'no-answer')).status).toBe(204);
+    expect((await tasks(d.incidentId))[0].current_index).toBe(1);
+    const second = await eventually(async () => {
+      const c = twilio.calls.find((x) => x.to === contacts[1].phone);
+      expect(c).toBeDefined();
+      return c!;
+    });
+    expect(second.twiml).toContain('<Say language="en-US">This is the Kanshi Security Operations Center.');
+    expect((await twilio.sendStatus(second.sid, 'in-progress')).status).toBe(204);
+    expect((await twilio.pressDigits(second.sid, '1')).status).toBe(200);
+    const [task] = await tasks(d.incidentId);
+    expect(task).toMatchObject({ status: 'REACHED' });
+    expect(task.log.at(-1)).toMatchObject({ via: 'VOICE', outcome: 'REACHED', reachedWhom: 'Voice Two', contactIndex: 1 });
+    expect(core.firstReports.filter((f) => f.incidentId === d.incidentId).length).toBeGreaterThanOrEqual(1);
+    expect((await twilio.sendStatus(second.sid, 'completed', { duration: 37 })).status).toBe(204);
+    expect(core.textsOf(d.incidentId)).toEqual(
+      expect.arrayContaining([
+        `CALL_ATTEMPT: Automated call to Voice One (${contacts[0].phone}): no-answer (${first.sid})`,
+        `CALL_REACHED: Voice Two (${contacts[1].phone}) acknowledged the automated call (${second.sid})`,
+        `CALL_ATTEMPT: Automated call to Voice Two (${contacts[1].phone}) ended (${second.sid}, 37 s)`,
+      ]),
+    );
+  });
+
+  it('retries a call Twilio answers with a 5xx, and puts a number Twilio rejects on the timeline without retrying', async () => {
+    const contacts = [contact(1, 'Bad Number', 'ja', { phone: '03-1234-5678' })];
+    const customerId = await customerWith('MDR', contacts);
+    const d = decision(customerId, { severity: 'HIGH' });
+    twilio.failNext(1, { kind: 'error', status: 503, json: { code: 20500, message: 'Internal Server Error', status: 503 } });
+    await decide(d, voice.sut);
+    await eventually(
+      async () => expect(core.textsOf(d.incidentId)).toContainEqual(expect.stringMatching(/^CALL_ATTEMPT: Automated call to Bad Number \(03-1234-5678\) could not be placed: voice call refused \(400 21211\): The 'To' number 03-1234-5678 is not a valid phone number\.; the operator calls$/)),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(twilio.requests.filter((r) => new URLSearchParams(r.rawBody).get('To') === '03-1234-5678').map((r) => r.status)).toEqual([503, 400]);
   });
 });

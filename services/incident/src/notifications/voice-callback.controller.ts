@@ -2,8 +2,9 @@ import { Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallTasksService } from './call-tasks.service';
 
-// Twilio's status callbacks and the contact's key press (form-encoded POSTs signed with
-// X-Twilio-Signature over the URL it called, which is TWILIO_CALLBACK_BASE_URL + this path).
+// Twilio's status callbacks and the contact's key press (form-encoded POSTs, parsed by the
+// platform's Fastify adapter, signed with X-Twilio-Signature over the URL it called, which is
+// TWILIO_CALLBACK_BASE_URL + this path, and the parameters).
 @Controller('voice')
 export class VoiceCallbackController {
   constructor(private readonly calls: CallTasksService) {}
@@ -23,7 +24,11 @@ export class VoiceCallbackController {
   }
 
   private async handle(kind: 'status' | 'gather', req: FastifyRequest, signature: string | undefined, reply: FastifyReply): Promise<void> {
-    const params = Object.fromEntries(new URLSearchParams(typeof req.body === 'string' ? req.body : ''));
+    const body = req.body;
+    const params: Record<string, string> =
+      typeof body === 'string'
+        ? Object.fromEntries(new URLSearchParams(body))
+        : Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
     const suffix = req.url.slice(req.url.indexOf('/voice/'));
     if (!(await this.calls.onVoiceCallback(kind, this.calls.callbackBase() + suffix, params, signature))) void reply.status(403);
   }
