@@ -11,6 +11,7 @@ export interface ReportRequestRow {
 }
 
 @Injectable()
+// UPDATE ... RETURNING through TypeORM's PostgreSQL driver answers [rows, affected].
 export class ReportsRepository {
   async insert(em: EntityManager, row: Omit<ReportRequestRow, 'reportId'> & { requestedBy: string; requestedAt: Date }): Promise<void> {
     await em.query(
@@ -20,18 +21,18 @@ export class ReportsRepository {
   }
 
   async markReady(em: EntityManager, requestId: string, reportId: string, at: Date): Promise<ReportRequestRow | null> {
-    const rows: RawRequest[] = await em.query(
+    const [rows] = (await em.query(
       `UPDATE incident.analysis_report_request SET report_id = $2, ready_at = $3 WHERE request_id = $1 RETURNING request_id, incident_id, edition, approved_by, report_id`,
       [requestId, reportId, at],
-    );
+    )) as [RawRequest[], number];
     return rows[0] ? toRow(rows[0]) : null;
   }
 
   async markSent(em: EntityManager, reportId: string, at: Date): Promise<ReportRequestRow | null> {
-    const rows: RawRequest[] = await em.query(
+    const [rows] = (await em.query(
       `UPDATE incident.analysis_report_request SET sent_at = $2 WHERE report_id = $1 RETURNING request_id, incident_id, edition, approved_by, report_id`,
       [reportId, at],
-    );
+    )) as [RawRequest[], number];
     return rows[0] ? toRow(rows[0]) : null;
   }
 }
