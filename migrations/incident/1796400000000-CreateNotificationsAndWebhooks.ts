@@ -28,6 +28,17 @@ export class CreateNotificationsAndWebhooks1796400000000 implements MigrationInt
     )`);
     await q.query(`CREATE INDEX notification_incident_idx ON incident.notification (incident_id, created_at)`);
 
+    // What the customer is told about an incident: the latest deciding verdict's reasons and
+    // actions (English and Japanese) and hosts, kept for decisions that come without a verdict
+    // (an analyst's confirmSeverity).
+    await q.query(`CREATE TABLE incident.notification_context (
+      incident_id uuid PRIMARY KEY,
+      reasons jsonb NOT NULL,
+      actions jsonb NOT NULL,
+      hosts text[] NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`);
+
     // A phone call task for the operator: the escalation list in order, the contact being called,
     // when the next one is due, and every attempt with its outcome.
     await q.query(`CREATE TABLE incident.call_task (
@@ -104,6 +115,7 @@ export class CreateNotificationsAndWebhooks1796400000000 implements MigrationInt
     await q.query(`DROP TABLE incident.webhook_subscription`);
     await q.query(`DROP TABLE incident.voice_call`);
     await q.query(`DROP TABLE incident.call_task`);
+    await q.query(`DROP TABLE incident.notification_context`);
     await q.query(`DROP TABLE incident.notification`);
   }
 }

@@ -6,5 +6,5 @@ export class CallContactObject {
   @Field({ description: 'Name (and role)' }) name: string;
   @Field(() => String, { nullable: true, description: 'Phone number; null when the contact has none' }) phone: string | null;
   @Field(() => String, { nullable: true, description: 'E-mail address' }) email: string | null;
-  @Field({ description: 'The language to speak: ja or en' }) language: ContactLanguageCode;
+  @Field(() => String, { description: 'The language to speak: ja or en' }) language: ContactLanguageCode;
 }

@@ -39,6 +39,6 @@ export class CallTaskObject {
   @Field({ description: 'What to say, in Japanese' }) scriptJa: string;
   @Field({ description: 'What to say, in English' }) scriptEn: string;
   @Field(() => [CallLogEntryObject], { description: 'Calls and outcomes, oldest first' }) log: CallLogEntryObject[];
-  @Field({ nullable: true, description: 'When it was closed' }) closedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was closed' }) closedAt: Date | null;
   @Field({ description: 'When it was opened' }) createdAt: Date;
 }

@@ -27,11 +27,11 @@ export class NotificationObject {
   @Field(() => NotificationChannel, { description: 'E-mail or phone' }) channel: NotificationChannelValue;
   @Field({ description: 'The e-mail address, or the first phone number called' }) recipient: string;
   @Field({ description: 'The contact’s name' }) contactName: string;
-  @Field({ description: 'The language it is in: ja or en' }) language: ContactLanguageCode;
+  @Field(() => String, { description: 'The language it is in: ja or en' }) language: ContactLanguageCode;
   @Field(() => SocSeverityEnum, { description: 'The severity decision it tells of' }) severity: SocSeverity;
   @Field(() => NotificationStatus, { description: 'Where it is' }) status: NotificationStatusValue;
   @Field(() => Int, { description: 'Mails sent or calls made so far' }) attempts: number;
-  @Field({ nullable: true, description: 'When it was delivered (accepted by the relay, a call answered); null until then' }) sentAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was delivered (accepted by the relay, a call answered); null until then' }) sentAt: Date | null;
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed; null when it did not' }) error: string | null;
   @Field({ description: 'When it was created' }) createdAt: Date;
 }

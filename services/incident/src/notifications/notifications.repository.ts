@@ -4,9 +4,11 @@ import { TenantScope } from '@kanshi/auth';
 import { TenantDirectory } from '@kanshi/platform';
 import { CallLogEntry, CallTaskEntity } from './call-task.entity';
 import { NotificationEntity } from './notification.entity';
+import { SeverityDecision } from './severity-decision';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export type NotificationContext = Pick<SeverityDecision, 'reasons' | 'actions' | 'hosts'>;
 export type NewNotification = Pick<NotificationEntity, 'incidentId' | 'customerId' | 'severity' | 'channel' | 'recipient' | 'contactName' | 'language' | 'subject' | 'body'>;
 export type NewCallTask = Pick<CallTaskEntity, 'notificationId' | 'incidentId' | 'customerId' | 'severity' | 'reason' | 'assignee' | 'contacts' | 'nextStepAt' | 'scriptJa' | 'scriptEn'>;
 
@@ -99,6 +101,19 @@ export class NotificationsRepository {
   callTasksByIds(ids: readonly string[]): Promise<CallTaskEntity[]> {
     const valid = ids.filter((id) => UUID.test(id));
     return valid.length ? this.ds.getRepository(CallTaskEntity).findBy({ id: In(valid) }) : Promise.resolve([]);
+  }
+
+  async saveContext(em: EntityManager, incidentId: string, c: NotificationContext): Promise<void> {
+    await em.query(
+      `INSERT INTO incident.notification_context (incident_id, reasons, actions, hosts, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (incident_id) DO UPDATE SET reasons = EXCLUDED.reasons, actions = EXCLUDED.actions, hosts = EXCLUDED.hosts, updated_at = now()`,
+      [incidentId, JSON.stringify(c.reasons), JSON.stringify(c.actions), c.hosts],
+    );
+  }
+
+  async context(em: EntityManager, incidentId: string): Promise<NotificationContext | null> {
+    const rows: NotificationContext[] = await em.query(`SELECT reasons, actions, hosts FROM incident.notification_context WHERE incident_id = $1`, [incidentId]);
+    return rows[0] ?? null;
   }
 
   async insertVoiceCall(em: EntityManager, callSid: string, callTaskId: string, contactIndex: number, status: string): Promise<void> {

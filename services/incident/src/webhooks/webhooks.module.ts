@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from '@kanshi/calendar';
 import { WebhookClient } from '../adapters/webhook.client';
 import { WebhooksConsumer } from './webhooks.consumer';
 import { WebhooksRepository } from './webhooks.repository';
@@ -7,7 +6,7 @@ import { WebhooksResolver } from './webhooks.resolver';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  providers: [WebhooksRepository, WebhooksService, WebhooksResolver, WebhooksConsumer, WebhookClient, { provide: Clock, useClass: SystemClock }],
+  providers: [WebhooksRepository, WebhooksService, WebhooksResolver, WebhooksConsumer, WebhookClient],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}
