@@ -233,6 +233,7 @@ export class CallTasksService implements OnModuleInit {
     if (status === 'REACHED') {
       await this.repo.updateNotification(em, task.notificationId, { status: 'DELIVERED', sentAt: at, error: null });
       await this.core.stopFirstReport(em, task.incidentId, at);
+      await this.core.markNotified(em, task.incidentId, at);
     }
   }
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CustomerTerms } from '../customer-terms/customer-terms';
 import { IncidentSla } from '../incidents/incident-sla';
+import { IncidentWriter } from '../incidents/incident-writer';
+import { IncidentsRepository } from '../incidents/incidents.repository';
 import { DutyRoster } from '../roster/roster.service';
 import { IncidentTimeline } from '../timeline/incident-timeline';
 import { IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.port';
@@ -15,6 +17,8 @@ export class IncidentCoreAdapter extends IncidentCorePort {
     private readonly sla: IncidentSla,
     private readonly customerTerms: CustomerTerms,
     private readonly roster: DutyRoster,
+    private readonly incidents: IncidentsRepository,
+    private readonly writer: IncidentWriter,
   ) {
     super();
   }
@@ -30,6 +34,13 @@ export class IncidentCoreAdapter extends IncidentCorePort {
 
   async stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void> {
     await this.sla.stopFirstReport(em, incidentId, at);
+  }
+
+  async markNotified(em: EntityManager, incidentId: string, at: Date): Promise<void> {
+    const i = await this.incidents.lock(em, incidentId);
+    if (!i || (i.status !== 'NEW' && i.status !== 'TRIAGED')) return;
+    await this.writer.setStatus(em, i, 'NOTIFIED', 'system:notifications', at, 'the customer was notified');
+    await this.writer.save(em, i);
   }
 
   async operatorOnDuty(em: EntityManager, at: Date): Promise<string | null> {

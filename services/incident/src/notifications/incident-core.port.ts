@@ -21,6 +21,9 @@ export abstract class IncidentCorePort {
   abstract appendTimeline(em: EntityManager, incidentId: string, note: TimelineNote): Promise<void>;
   // The first report went out (a mail accepted by the relay, a call answered).
   abstract stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void>;
+  // The customer has been told (a mail accepted, a call answered): a NEW or TRIAGED incident
+  // becomes NOTIFIED.
+  abstract markNotified(em: EntityManager, incidentId: string, at: Date): Promise<void>;
   // The operator on duty at `at` (a subject), or null when the roster names nobody.
   abstract operatorOnDuty(em: EntityManager, at: Date): Promise<string | null>;
 }

@@ -40,6 +40,9 @@ class RecordingCore extends IncidentCorePort {
     this.firstReports.push({ incidentId, at });
     return Promise.resolve();
   }
+  markNotified() {
+    return Promise.resolve();
+  }
   operatorOnDuty() {
     return Promise.resolve('op-tanaka');
   }

@@ -105,6 +105,7 @@ it('notifies a verdict’s customer by mail, then by phone once an analyst confi
   expect(after.notifications.find((n: { channel: string }) => n.channel === 'PHONE')).toMatchObject({ severity: 'HIGH', recipient: '+81300000001', contactName: 'Tanaka', status: 'PENDING' });
   // the HIGH mail was the first report after the decision: that clock stopped
   const { incident: sla } = await kit.ok('analyst', SLA, { id });
+  expect((await kit.ds.query(`SELECT status FROM incident.incident WHERE id = $1`, [id]))[0].status).toBe('NOTIFIED');
   expect(sla.sla.firstReportDueAt).not.toBeNull();
   expect(sla.sla.clocks.find((k: { clock: string }) => k.clock === 'FIRST_REPORT').metAt).not.toBeNull();
   expect(sla.timeline.map((t: { kind: string }) => t.kind)).toEqual(expect.arrayContaining(['NOTIFICATION_QUEUED', 'NOTIFICATION_DELIVERED', 'CALL_TASK_OPENED']));
