@@ -26,3 +26,7 @@ export type { FakeCbAlertInput } from './vendor-server/edr/fake-carbon-black.ser
 export type { FakeMalopInput } from './vendor-server/edr/fake-cybereason.server';
 export type { FakeHxAlertInput } from './vendor-server/edr/fake-fireeye-hx.server';
 export type { FakeWsAlertInput } from './vendor-server/edr/fake-fireeye-ws.server';
+export { LocalSmtpRelay } from './local-smtp-relay';
+export type { RelayedMail } from './local-smtp-relay';
+export { FakeTwilioServer, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN, twilioCallbackSignature } from './fake-twilio.server';
+export type { FakeTwilioCall, FakeTwilioCallback } from './fake-twilio.server';

@@ -6,10 +6,16 @@ import { IncidentConfig } from './config';
 import { IncidentEntity } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IntakeModule } from './intake/intake.module';
+import { CallTaskEntity } from './notifications/call-task.entity';
+import { NotificationEntity } from './notifications/notification.entity';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { ServiceTimeModule } from './service-time.module';
+import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity';
+import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-export const ENTITIES = [IncidentEntity];
+export const ENTITIES = [IncidentEntity, NotificationEntity, CallTaskEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
 
 export interface IncidentBootOptions {
   startMessaging?: boolean;
@@ -31,6 +37,8 @@ export class AppModule {
         IncidentsModule,
         IntakeModule,
         ReportsModule,
+        NotificationsModule,
+        WebhooksModule,
       ],
     };
   }

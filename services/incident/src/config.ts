@@ -1,5 +1,6 @@
 import { yearEndClosureSetting } from '@kanshi/calendar';
 import { int, loadPlatformConfig, port } from '@kanshi/config';
+import { NOTIFY_CONFIG } from './notify-config';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadPlatformConfig(
@@ -10,6 +11,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       YEAR_END_CLOSURE: yearEndClosureSetting(),
       // How often the SLA scheduler looks for due clocks (once across replicas per interval).
       SLA_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),
+      ...NOTIFY_CONFIG,
     },
     env,
   );

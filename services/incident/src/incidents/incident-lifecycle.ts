@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { IncidentStatusValue, SocSeverity } from '@kanshi/events';
+import { IncidentStatusValue, SocSeverity, VerdictIssuedV2Body } from '@kanshi/events';
 import { IncidentEntity } from './incident.entity';
 
 // How a severity was decided: `automatic` for analysis' own verdict (a new incident, or a later
@@ -12,6 +12,9 @@ export interface SeverityDecision {
   actor: string;
   // the previous severity; null for a new incident
   previous: SocSeverity | null;
+  // The verdict that decided it (automatic verdicts, raises, overrides): its reasons and actions
+  // in both languages, for the customer's notification. Absent for an analyst's confirmSeverity.
+  verdict?: VerdictIssuedV2Body;
 }
 
 export interface StatusChange {
@@ -22,6 +25,7 @@ export interface StatusChange {
 
 export type SeverityDecidedHandler = (em: EntityManager, incident: IncidentEntity, decision: SeverityDecision) => Promise<void>;
 export type StatusChangedHandler = (em: EntityManager, incident: IncidentEntity, change: StatusChange) => Promise<void>;
+export type AcknowledgedHandler = (em: EntityManager, incident: IncidentEntity, actor: string, at: Date) => Promise<void>;
 
 // The in-process event point of the incident workflow. Other modules (notifications, isolation)
 // register handlers in their onModuleInit; they run in the transaction of the change, after the
@@ -33,6 +37,7 @@ export type StatusChangedHandler = (em: EntityManager, incident: IncidentEntity,
 export class IncidentLifecycle {
   private readonly severityHandlers: SeverityDecidedHandler[] = [];
   private readonly statusHandlers: StatusChangedHandler[] = [];
+  private readonly acknowledgedHandlers: AcknowledgedHandler[] = [];
 
   onSeverityDecided(handler: SeverityDecidedHandler): void {
     this.severityHandlers.push(handler);
@@ -42,11 +47,20 @@ export class IncidentLifecycle {
     this.statusHandlers.push(handler);
   }
 
+  // The customer acknowledged the incident (the first time).
+  onAcknowledged(handler: AcknowledgedHandler): void {
+    this.acknowledgedHandlers.push(handler);
+  }
+
   async severityDecided(em: EntityManager, incident: IncidentEntity, decision: SeverityDecision): Promise<void> {
     for (const h of this.severityHandlers) await h(em, incident, decision);
   }
 
   async statusChanged(em: EntityManager, incident: IncidentEntity, change: StatusChange): Promise<void> {
     for (const h of this.statusHandlers) await h(em, incident, change);
+  }
+
+  async acknowledged(em: EntityManager, incident: IncidentEntity, actor: string, at: Date): Promise<void> {
+    for (const h of this.acknowledgedHandlers) await h(em, incident, actor, at);
   }
 }

@@ -132,6 +132,7 @@ export class IncidentsService {
       i.acknowledgedAt = now;
       i.acknowledgedBy = principal.subject;
       await this.timeline.append(em, i.id, { kind: 'ACKNOWLEDGED', actor: principal.subject, text: 'acknowledged by the customer', at: now });
+      await this.lifecycle.acknowledged(em, i, principal.subject, now);
     });
   }
 

@@ -78,7 +78,7 @@ export class VerdictIntake {
     const low = await this.intake.low(em, v.verdictId);
     if (low) await this.intake.markRaised(em, v.verdictId, incident.id);
     await this.writer.publishSnapshot(em, incident);
-    await this.lifecycle.severityDecided(em, incident, { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: null });
+    await this.lifecycle.severityDecided(em, incident, { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: null, verdict: v });
     return incident;
   }
 
@@ -106,7 +106,7 @@ export class VerdictIntake {
     let decision: SeverityDecision | null = null;
     const mayLower = v.overridden && !incident.severityConfirmedAt && higher(incident.severity, highest);
     if (higher(highest, incident.severity) || mayLower) {
-      decision = { severity: highest, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: incident.severity };
+      decision = { severity: highest, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: incident.severity, verdict: v };
       incident.severity = highest;
       await this.timeline.append(em, incidentId, { kind: 'SEVERITY', actor: decision.actor, text: `severity ${decision.previous} -> ${highest} after verdict ${v.verdictId} changed`, at: now });
     }
@@ -117,7 +117,7 @@ export class VerdictIntake {
 
   private raise(incident: IncidentEntity, v: VerdictIssuedV2Body, _now: Date): SeverityDecision | null {
     if (!higher(v.severity, incident.severity)) return null;
-    const decision: SeverityDecision = { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: incident.severity };
+    const decision: SeverityDecision = { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: incident.severity, verdict: v };
     incident.severity = v.severity;
     return decision;
   }
