@@ -3,6 +3,7 @@ import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { ReportingConfig } from './config';
 import { ReportEntity } from './reports/report.entity';
+import { ReportDataModule } from './report-data/report-data.module';
 import { ReportsModule } from './reports/reports.module';
 
 export const ENTITIES = [ReportEntity];
@@ -16,6 +17,7 @@ export class AppModule {
         PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         ReportsModule,
+        ReportDataModule,
       ],
     };
   }
