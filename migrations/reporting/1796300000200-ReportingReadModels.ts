@@ -3,8 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 // What reporting knows of other services, kept only from their events (it may not read their
 // schemas): verdicts, incidents, isolations, sensors and their liveness, maintenance windows,
 // work orders, contracts. The analysis and monthly reports are rendered from these tables.
-export class ReportingReadModels1796300000100 implements MigrationInterface {
-  name = 'ReportingReadModels1796300000100';
+export class ReportingReadModels1796300000200 implements MigrationInterface {
+  name = 'ReportingReadModels1796300000200';
 
   async up(q: QueryRunner): Promise<void> {
     // One row per verdict (an analyst's override replaces it: latest by the event's occurredAt).
@@ -112,10 +112,36 @@ export class ReportingReadModels1796300000100 implements MigrationInterface {
       event_at timestamptz NOT NULL
     )`);
     await q.query(`CREATE INDEX customer_contract_customer_idx ON reporting.customer_contract (customer_id)`);
+    // Analysis reports incident asked for (analysis-report.requested): rendered once, mailed once when approved.
+    await q.query(`CREATE TABLE reporting.analysis_report_request (
+      request_id uuid PRIMARY KEY,
+      customer_id uuid NOT NULL,
+      incident_id uuid NOT NULL,
+      edition text NOT NULL CHECK (edition IN ('FIRST', 'DETAILED')),
+      language text NOT NULL CHECK (language IN ('ja', 'en')),
+      approved_by text,
+      recipients jsonb NOT NULL,
+      report_id uuid,
+      message_id text,
+      sent_at timestamptz,
+      requested_at timestamptz NOT NULL
+    )`);
+    // The final monthly report of each customer, month and contact language, made and mailed once.
+    await q.query(`CREATE TABLE reporting.monthly_report_run (
+      customer_id uuid NOT NULL,
+      month text NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+      language text NOT NULL CHECK (language IN ('ja', 'en')),
+      report_id uuid,
+      recipients jsonb,
+      message_id text,
+      mailed_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (customer_id, month, language)
+    )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['customer_contract', 'work_order', 'maintenance_window', 'sensor_liveness_change', 'sensor', 'isolation_outcome', 'incident_snapshot', 'verdict_fact']) {
+    for (const t of ['monthly_report_run', 'analysis_report_request', 'customer_contract', 'work_order', 'maintenance_window', 'sensor_liveness_change', 'sensor', 'isolation_outcome', 'incident_snapshot', 'verdict_fact']) {
       await q.query(`DROP TABLE reporting.${t}`);
     }
   }
