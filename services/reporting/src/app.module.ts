@@ -3,6 +3,7 @@ import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { ReportingConfig } from './config';
 import { ReportEntity } from './reports/report.entity';
+import { RenderingModule } from './rendering/rendering.module';
 import { ReportsModule } from './reports/reports.module';
 
 export const ENTITIES = [ReportEntity];
@@ -15,6 +16,7 @@ export class AppModule {
       imports: [
         PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        RenderingModule,
         ReportsModule,
       ],
     };
