@@ -13,7 +13,7 @@ const report = (n: number, customerId = C1): ReportEntity =>
 function setup(reports: ReportEntity[] = []) {
   const repo = {
     list: jest.fn(async (_scope: TenantScope, _filter: unknown, limit: number) => reports.slice(0, limit)),
-    newestOf: jest.fn(async (_scope: TenantScope, ids: readonly string[]) => reports.filter((r) => ids.includes(r.customerId))),
+    newestOf: jest.fn(async (_scope: TenantScope, ids: readonly string[]) => reports.filter((r) => r.customerId !== null && ids.includes(r.customerId))),
   };
   const sut = new ReportsService(repo as unknown as ReportsRepository);
   return { sut, ctx: { repo } };

@@ -32,7 +32,7 @@ export class ReportsService {
     authorize(principal, ReportsPermissions.readReports);
     const rows = await this.repo.newestOf(scopeOf(principal), customerIds, REPORT_LIST_LIMIT + 1);
     const out = new Map<string, ReportEntity[]>(customerIds.map((id) => [id, []]));
-    for (const r of rows) out.get(r.customerId)?.push(r);
+    for (const r of rows) if (r.customerId) out.get(r.customerId)?.push(r);
     for (const reports of out.values()) if (reports.length > REPORT_LIST_LIMIT) throw tooMany('kind, using Query.reports');
     return out;
   }
