@@ -69,7 +69,7 @@ export class MonthlyReportScheduler implements OnModuleInit {
       const run = await this.repo.lock(em, data.customerId, data.month, data.language);
       if (!run) throw new Error(`no monthly report run for ${data.customerId} ${data.month} ${data.language}`);
       if (run.reportId) return;
-      const report = await this.service.make(em, data.customerId, data.month, data.language);
+      const report = await this.service.make(em, data.customerId, data.month, data.language, { run: true });
       await this.repo.setReport(em, data.customerId, data.month, data.language, report.id);
     });
     await this.ds.transaction(async (em) => {

@@ -60,7 +60,7 @@ export class MonthlyReportsService {
   }
 
   // Renders and keeps a new version of the month's report; provisional while the month is in progress.
-  async make(em: EntityManager | undefined, customerId: string, month: string, language: Lang): Promise<ReportEntity> {
+  async make(em: EntityManager | undefined, customerId: string, month: string, language: Lang, metadata: Record<string, unknown> = {}): Promise<ReportEntity> {
     const now = this.clock.now();
     const provisional = month === this.clock.today().slice(0, 7);
     const m = tokyoMonth(month);
@@ -101,7 +101,7 @@ export class MonthlyReportsService {
       language,
       provisional,
       pdf,
-      metadata: { verdicts: stats.total, incidents: incidents.length, sensors: sensors.length, until: until.toISOString() },
+      metadata: { ...metadata, verdicts: stats.total, incidents: incidents.length, sensors: sensors.length, until: until.toISOString() },
     });
   }
 }

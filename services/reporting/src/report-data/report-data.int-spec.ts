@@ -18,7 +18,7 @@ import {
 import { tokyoMidnight } from '@kanshi/calendar';
 import { eventually } from '@kanshi/testing';
 import { ReportingKit, startReporting } from '../int-spec-helpers';
-import { contractBody, incidentBody, isolationBody, verdictBody } from '../test-support/sample-events';
+import { contractBody, incidentBody, isolationBody, verdictBody } from '../testing/sample-events';
 import { ReportFactsRepository } from './report-facts.repository';
 import { uptimeOf } from './uptime';
 
