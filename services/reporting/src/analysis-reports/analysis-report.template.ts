@@ -91,6 +91,8 @@ const CSS = `
 .note { color: #555; font-size: 8.5pt; }
 ul { margin: 1mm 0 1mm 5mm; padding: 0; }
 p { margin: 1mm 0 2mm; line-height: 1.55; }
+.nowrap, th { white-space: nowrap; }
+table.list { font-size: 8.5pt; }
 `;
 
 export function analysisReportTitle(v: Pick<AnalysisReportView, 'lang' | 'edition' | 'incident'>): string {
@@ -140,24 +142,24 @@ ${v.attackTechniques.length ? html`<h2>${t.attack}</h2><p>${v.attackTechniques.j
 <h2>${t.alerts}</h2>
 ${
   v.relatedAlerts.length
-    ? html`<table><thead><tr><th>${t.decided}</th><th>${t.severity}</th><th>${t.signature}</th><th>${t.sensor}</th><th>${t.product}</th><th>${t.blocked}</th><th class="num">${t.count}</th></tr></thead>
+    ? html`<table class="list"><thead><tr><th>${t.decided}</th><th>${t.severity}</th><th>${t.signature}</th><th>${t.sensor}</th><th>${t.product}</th><th>${t.blocked}</th><th class="num">${t.count}</th></tr></thead>
 <tbody>${v.relatedAlerts.map(
         (a) =>
-          html`<tr><td>${tokyoDateTime(a.decidedAt)}</td><td class="sev-${a.severity}">${severityLabel(a.severity, v.lang)}</td><td>${a.signature ?? '-'}</td><td>${a.sensor}</td><td>${a.product}</td><td>${a.blocked === true ? t.blockedYes : a.blocked === false ? '-' : t.blockedUnknown}</td><td class="num">${formatCount(a.alerts, v.lang)}</td></tr>`,
+          html`<tr><td class="nowrap">${tokyoDateTime(a.decidedAt)}</td><td class="nowrap sev-${a.severity}">${severityLabel(a.severity, v.lang)}</td><td>${a.signature ?? '-'}</td><td class="nowrap">${a.sensor}</td><td>${a.product}</td><td class="nowrap">${a.blocked === true ? t.blockedYes : a.blocked === false ? '-' : t.blockedUnknown}</td><td class="num">${formatCount(a.alerts, v.lang)}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
 <h2>${t.timeline}</h2>
 ${
   v.timeline.length
-    ? html`<table><thead><tr><th>${t.at}</th><th>${t.actor}</th><th>${t.event}</th></tr></thead><tbody>${v.timeline.map((e) => html`<tr><td>${tokyoDateTime(e.at)}</td><td>${e.actor}</td><td>${e.text}</td></tr>`)}</tbody></table>`
+    ? html`<table class="list"><thead><tr><th>${t.at}</th><th>${t.actor}</th><th>${t.event}</th></tr></thead><tbody>${v.timeline.map((e) => html`<tr><td class="nowrap">${tokyoDateTime(e.at)}</td><td class="nowrap">${e.actor}</td><td>${e.text}</td></tr>`)}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
 <h2>${t.isolation}</h2>
 ${
   v.isolations.length
-    ? html`<table><thead><tr><th>${t.at}</th><th>${t.host}</th><th>${t.outcome}</th><th>${t.vendor}</th><th>${t.error}</th></tr></thead><tbody>${v.isolations.map(
-        (o) => html`<tr><td>${tokyoDateTime(o.at)}</td><td>${o.hostName ?? '-'}</td><td>${isolationOutcomeLabel(o.outcome, v.lang)}</td><td>${o.vendor ?? '-'}</td><td>${o.error ?? ''}</td></tr>`,
+    ? html`<table class="list"><thead><tr><th>${t.at}</th><th>${t.host}</th><th>${t.outcome}</th><th>${t.vendor}</th><th>${t.error}</th></tr></thead><tbody>${v.isolations.map(
+        (o) => html`<tr><td class="nowrap">${tokyoDateTime(o.at)}</td><td class="nowrap">${o.hostName ?? '-'}</td><td class="nowrap">${isolationOutcomeLabel(o.outcome, v.lang)}</td><td class="nowrap">${o.vendor ?? '-'}</td><td>${o.error ?? ''}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }`;

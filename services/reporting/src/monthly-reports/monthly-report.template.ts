@@ -146,6 +146,7 @@ const CSS = `
 .sla-MET { color: #1b5e20; }
 h3 { font-size: 11pt; margin: 5mm 0 2mm; }
 .note { color: #555; font-size: 8.5pt; }
+.nowrap, th { white-space: nowrap; }
 `;
 
 export function monthlyReportTitle(v: Pick<MonthlyReportView, 'lang' | 'month'>): string {
@@ -178,7 +179,7 @@ ${v.provisional ? html`<div class="provisional">${t.provisional}</div>` : ''}
 <table class="meta">
 <tr><th>${t.customer}</th><td>${v.customerName}</td></tr>
 <tr><th>${t.period}</th><td>${v.days[0]} – ${lastDay}</td></tr>
-<tr><th>${t.generated}</th><td>${tokyoDateTime(v.generatedAt)}</td></tr>
+<tr><th>${t.generated}</th><td class="nowrap">${tokyoDateTime(v.generatedAt)}</td></tr>
 </table>
 
 <h2>${t.summary}</h2>
@@ -221,7 +222,7 @@ ${countedTable(v.stats.lowBySensor, t.sensor, v.lang)}
 ${
   v.incidents.length
     ? html`<table><thead><tr><th>${t.opened}</th><th>${t.incident}</th><th>${t.severity}</th><th>${t.status}</th><th>${t.sla}</th></tr></thead><tbody>${v.incidents.map(
-        (i) => html`<tr><td>${tokyoDateTime(i.openedAt)}</td><td>${i.title}</td><td class="sev-${i.severity}">${sev(i.severity)}</td><td>${incidentStatusLabel(i.status, v.lang)}</td><td>${slaCell(i.sla, v.lang)}</td></tr>`,
+        (i) => html`<tr><td class="nowrap">${tokyoDateTime(i.openedAt)}</td><td>${i.title}</td><td class="sev-${i.severity}">${sev(i.severity)}</td><td>${incidentStatusLabel(i.status, v.lang)}</td><td>${slaCell(i.sla, v.lang)}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
@@ -248,7 +249,7 @@ ${
 ${
   v.maintenance.length
     ? html`<table><thead><tr><th>${t.starts}</th><th>${t.ends}</th><th>${t.sensor}</th><th>${t.reason}</th></tr></thead><tbody>${v.maintenance.map(
-        (w) => html`<tr><td>${tokyoDateTime(w.startsAt)}</td><td>${tokyoDateTime(w.endsAt)}</td><td>${w.sensorName ?? w.sensorId ?? t.all}</td><td>${w.reason}</td></tr>`,
+        (w) => html`<tr><td class="nowrap">${tokyoDateTime(w.startsAt)}</td><td class="nowrap">${tokyoDateTime(w.endsAt)}</td><td>${w.sensorName ?? w.sensorId ?? t.all}</td><td>${w.reason}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
@@ -256,7 +257,7 @@ ${
 ${
   v.workOrders.length
     ? html`<table><thead><tr><th>${t.planned}</th><th>${t.kind}</th><th>${t.sensor}</th><th>${t.engineer}</th><th>${t.outcome}</th></tr></thead><tbody>${v.workOrders.map(
-        (o) => html`<tr><td>${tokyoDateTime(o.plannedStart)}</td><td>${workOrderKindLabel(o.kind, v.lang)}</td><td>${o.sensorName ?? o.sensorId}</td><td>${o.engineer}</td><td>${o.outcome ?? '-'}</td></tr>`,
+        (o) => html`<tr><td class="nowrap">${tokyoDateTime(o.plannedStart)}</td><td>${workOrderKindLabel(o.kind, v.lang)}</td><td>${o.sensorName ?? o.sensorId}</td><td>${o.engineer}</td><td>${o.outcome ?? '-'}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
@@ -266,7 +267,7 @@ ${
 ${
   v.isolations.length
     ? html`<table><thead><tr><th>${t.at}</th><th>${t.host}</th><th>${t.outcome}</th></tr></thead><tbody>${v.isolations.map(
-        (o) => html`<tr><td>${tokyoDateTime(o.at)}</td><td>${o.hostName ?? o.endpointId}</td><td>${isolationOutcomeLabel(o.outcome, v.lang)}${o.error ? html` (${o.error})` : ''}</td></tr>`,
+        (o) => html`<tr><td class="nowrap">${tokyoDateTime(o.at)}</td><td>${o.hostName ?? o.endpointId}</td><td>${isolationOutcomeLabel(o.outcome, v.lang)}${o.error ? html` (${o.error})` : ''}</td></tr>`,
       )}</tbody></table>`
     : ''
 }`;
