@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
+import { demoReports } from './demo-reports';
 import { devSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
 import { migrateAll } from './migrate';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     for (const [label, claims] of tokens) say(`\n${label}:\n${await signDevToken({ ...claims, sub: claims.sub ?? randomUUID() }, secret)}`);
     say(`\nTry: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ customers { name sensors { name status } incidents { edges { node { title severity } } } } }"}'`);
     say(`And analysis' verdicts on the demo alerts: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ alerts(first: 10) { edges { node { ruleName product verdict { severity isolationRecommended reasons { kind text textJa } recommendedActions { text textJa } } } } } }"}'`);
+    say('\nReports:');
+    for (const line of await demoReports(suite.gatewayUrl, secret, [demo.partnerCustomerId, demo.directCustomerId])) say(`• ${line}`);
     say('\nCtrl-C stops everything.');
     for (const p of suite.processes) {
       p.child.once('exit', (code) => {
