@@ -3,6 +3,7 @@ import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { ReportingConfig } from './config';
 import { ReportEntity } from './reports/report.entity';
+import { RenderFailuresModule } from './render-failures/render-failures.module';
 import { RenderingModule } from './rendering/rendering.module';
 import { ReportsModule } from './reports/reports.module';
 
@@ -17,6 +18,7 @@ export class AppModule {
         PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         RenderingModule,
+        RenderFailuresModule,
         ReportsModule,
       ],
     };
