@@ -3,6 +3,7 @@ import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { ReportingConfig } from './config';
 import { ReportEntity } from './reports/report.entity';
+import { DownloadsModule } from './downloads/downloads.module';
 import { RenderFailuresModule } from './render-failures/render-failures.module';
 import { RenderingModule } from './rendering/rendering.module';
 import { ReportsModule } from './reports/reports.module';
@@ -20,6 +21,7 @@ export class AppModule {
         RenderingModule,
         RenderFailuresModule,
         ReportsModule,
+        ...(opts.schemaOnly ? [] : [DownloadsModule]),
       ],
     };
   }
