@@ -7,6 +7,8 @@ import { ClockModule } from './common/clock.module';
 import { ReportingConfig } from './config';
 import { MonthlyReportsModule } from './monthly-reports/monthly-reports.module';
 import { ReportEntity } from './reports/report.entity';
+import { DownloadsModule } from './downloads/downloads.module';
+import { RenderFailuresModule } from './render-failures/render-failures.module';
 import { RenderingModule } from './rendering/rendering.module';
 import { ReportDataModule } from './report-data/report-data.module';
 import { ReportsModule } from './reports/reports.module';
@@ -25,10 +27,12 @@ export class AppModule {
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         ClockModule.forRoot(clock),
         RenderingModule,
+        RenderFailuresModule,
         ReportsModule,
         ReportDataModule,
         AnalysisReportsModule,
         MonthlyReportsModule,
+        ...(opts.schemaOnly ? [] : [DownloadsModule]),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { RenderFailuresModule } from '../render-failures/render-failures.module';
 import { RenderingModule } from '../rendering/rendering.module';
 import { ReportDataModule } from '../report-data/report-data.module';
 import { ReportsModule } from '../reports/reports.module';
@@ -10,7 +11,7 @@ import { AnalysisReportsResolver } from './analysis-reports.resolver';
 import { AnalysisReportsService } from './analysis-reports.service';
 
 @Module({
-  imports: [ReportDataModule, ReportsModule, RenderingModule, StorageModule, DeliveryModule],
+  imports: [ReportDataModule, ReportsModule, RenderingModule, RenderFailuresModule, StorageModule, DeliveryModule],
   providers: [AnalysisReportsRepository, AnalysisReportsService, AnalysisReportsResolver, AnalysisReportsConsumer],
   exports: [AnalysisReportsService],
 })

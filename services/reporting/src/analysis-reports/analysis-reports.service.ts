@@ -11,6 +11,7 @@ import { TenantDirectory } from '@kanshi/platform';
 import { Lang } from '../common/report-format';
 import { ReportMailer } from '../delivery/report-mailer';
 import { ReportFactsRepository } from '../report-data/report-facts.repository';
+import { RenderFailures } from '../render-failures/render-failures.service';
 import { PdfRenderer } from '../rendering/pdf-renderer';
 import { RenderError } from '../rendering/render.errors';
 import { ReportEntity } from '../reports/report.entity';
@@ -48,10 +49,17 @@ export class AnalysisReportsService implements OnModuleInit {
     private readonly directory: TenantDirectory,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly failures: RenderFailures,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.work(AnalysisReportJob, ({ requestId }) => this.process(requestId));
+    // A request whose every attempt failed is listed for provider staff (failedReportRenders).
+    this.jobs.work(AnalysisReportJob, async ({ requestId }, job) => {
+      const req = await this.repo.find(requestId);
+      await this.failures.track(job, { jobKey: `ANALYSIS:${requestId}`, kind: 'ANALYSIS', customerId: req?.customerId ?? null, subjectId: req?.incidentId ?? null, request: { requestId } }, () =>
+        this.process(requestId),
+      );
+    });
   }
 
   // Through the API: a new version of the incident's report in the edition asked for, in the

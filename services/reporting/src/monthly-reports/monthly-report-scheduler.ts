@@ -7,6 +7,7 @@ import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { Lang } from '../common/report-format';
 import { ReportingConfig } from '../config';
 import { ReportMailer } from '../delivery/report-mailer';
+import { RenderFailures } from '../render-failures/render-failures.service';
 import { ReportFactsRepository } from '../report-data/report-facts.repository';
 import { PdfStorage } from '../storage/pdf-storage';
 import { MONTHLY_REPORT_PLANS } from './monthly-report-plans';
@@ -34,12 +35,16 @@ export class MonthlyReportScheduler implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: ReportingConfig,
+    private readonly failures: RenderFailures,
   ) {}
 
   onModuleInit(): void {
     this.jobs.work(MonthlyReportsRunJob, ({ month }) => this.run(month ?? previousMonth(this.clock.today().slice(0, 7))));
     this.jobs.schedule(MonthlyReportsRunJob, this.config.MONTHLY_REPORT_CRON, { tz: MONTHLY_REPORT_TIME_ZONE });
-    this.jobs.work(MonthlyReportJob, (data) => this.report(data));
+    // A report whose every attempt failed is listed for provider staff (failedReportRenders).
+    this.jobs.work(MonthlyReportJob, (data, job) =>
+      this.failures.track(job, { jobKey: `MONTHLY:${data.customerId}:${data.month}:${data.language}`, kind: 'MONTHLY', customerId: data.customerId, request: data }, () => this.report(data)),
+    );
   }
 
   // Queues one job per customer and language; a customer whose contract began after the month is left out.

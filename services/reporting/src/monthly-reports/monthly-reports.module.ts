@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { RenderFailuresModule } from '../render-failures/render-failures.module';
 import { RenderingModule } from '../rendering/rendering.module';
 import { ReportDataModule } from '../report-data/report-data.module';
 import { ReportsModule } from '../reports/reports.module';
@@ -10,7 +11,7 @@ import { MonthlyReportsResolver } from './monthly-reports.resolver';
 import { MonthlyReportsService } from './monthly-reports.service';
 
 @Module({
-  imports: [ReportDataModule, ReportsModule, RenderingModule, StorageModule, DeliveryModule],
+  imports: [ReportDataModule, ReportsModule, RenderingModule, RenderFailuresModule, StorageModule, DeliveryModule],
   providers: [MonthlyReportsRepository, MonthlyReportsService, MonthlyReportScheduler, MonthlyReportsResolver],
   exports: [MonthlyReportsService, MonthlyReportScheduler],
 })

@@ -28,12 +28,14 @@ export class ReportsRepository {
   }
 
   // One page in keyset order (created_at DESC, id DESC), `first + 1` rows to tell if more follow.
-  async page(scope: TenantScope, filter: { customerId?: string; kind?: ReportKindValue }, first: number, after?: { createdAt: Date; id: string }): Promise<ReportEntity[]> {
+  async page(scope: TenantScope, filter: { customerId?: string; kind?: ReportKindValue }, first: number, after?: { createdAt: string; id: string }): Promise<ReportEntity[]> {
     if (filter.customerId !== undefined && !UUID.test(filter.customerId)) return [];
-    const qb = this.scoped(scope).orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(first + 1);
+    // Milliseconds, as the cursor carries them (a JavaScript Date).
+    const at = `date_trunc('milliseconds', r.created_at)`;
+    const qb = this.scoped(scope).orderBy(at, 'DESC').addOrderBy('r.id', 'DESC').limit(first + 1);
     if (filter.customerId) qb.andWhere('r.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.kind) qb.andWhere('r.kind = :kind', { kind: filter.kind });
-    if (after) qb.andWhere('(r.created_at, r.id) < (:afterAt, :afterId)', { afterAt: after.createdAt, afterId: after.id });
+    if (after) qb.andWhere(`(${at}, r.id) < (:afterAt::timestamptz, :afterId::uuid)`, { afterAt: after.createdAt, afterId: UUID.test(after.id) ? after.id : '00000000-0000-0000-0000-000000000000' });
     return qb.getMany();
   }
 

@@ -1,5 +1,6 @@
 import { TenantScope } from '@kanshi/auth';
 import { principalAs, TENANTS } from '@kanshi/testing';
+import { DownloadUrlSigner } from './download-url-signer';
 import { ReportEntity } from './report.entity';
 import { ReportError } from './reports.errors';
 import { ReportsRepository } from './reports.repository';
@@ -15,7 +16,8 @@ function setup(reports: ReportEntity[] = []) {
     list: jest.fn(async (_scope: TenantScope, _filter: unknown, limit: number) => reports.slice(0, limit)),
     newestOf: jest.fn(async (_scope: TenantScope, ids: readonly string[]) => reports.filter((r) => r.customerId !== null && ids.includes(r.customerId))),
   };
-  const sut = new ReportsService(repo as unknown as ReportsRepository);
+  const signer = { url: jest.fn((r: { id: string }) => `http://dl/reports/${r.id}.pdf?sig`) };
+  const sut = new ReportsService(repo as unknown as ReportsRepository, signer as unknown as DownloadUrlSigner);
   return { sut, ctx: { repo } };
 }
 
