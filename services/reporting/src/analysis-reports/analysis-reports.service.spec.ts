@@ -26,7 +26,7 @@ function setup(opts: { renderFails?: boolean } = {}) {
     find: jest.fn(async (id: string) => requests.get(id) ?? null),
     setReport: jest.fn(async (_em: unknown, id: string, reportId: string) => void (requests.get(id)!.reportId = reportId)),
     setSent: jest.fn(async (_em: unknown, id: string, messageId: string, at: Date) => Object.assign(requests.get(id)!, { messageId, sentAt: at })),
-    report: jest.fn(async () => null),
+    report: jest.fn(async (id: string) => ({ id, title: 'stored' })),
   };
   const snapshot = { incidentId: INCIDENT, version: 2, title: 'Beacon', severity: 'HIGH', status: 'NOTIFIED', openedAt: '2026-11-03T01:00:00Z', verdictIds: [], groupId: null, timeline: [], findings: {} };
   const facts = {
