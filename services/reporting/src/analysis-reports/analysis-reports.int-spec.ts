@@ -17,7 +17,7 @@ let kit: ReportingKit;
 let smtp: SmtpSink;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  kit = await startReporting({ jobs: true, env: { SMTP_URL: smtp.url, REPORT_BROWSERS: '1' } });
+  kit = await startReporting({ jobs: true, env: { SMTP_URL: smtp.url, REPORT_BROWSERS: '1', REPORT_RENDER_TIMEOUT_MS: '120000' } });
 });
 afterAll(async () => {
   await kit?.close();

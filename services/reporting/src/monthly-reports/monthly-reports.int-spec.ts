@@ -23,7 +23,7 @@ let en: { customerId: string };
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  kit = await startReporting({ clock, jobs: true, env: { SMTP_URL: smtp.url, REPORT_BROWSERS: '1' } });
+  kit = await startReporting({ clock, jobs: true, env: { SMTP_URL: smtp.url, REPORT_BROWSERS: '1', REPORT_RENDER_TIMEOUT_MS: '120000' } });
   ja = await kit.createCustomer();
   en = await kit.createCustomer();
   const a = await seedCustomerMonth(kit, ja.customerId);
