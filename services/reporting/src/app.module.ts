@@ -3,6 +3,7 @@ import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { ReportingConfig } from './config';
 import { ReportEntity } from './reports/report.entity';
+import { BillingDocumentsModule } from './billing-documents/billing-documents.module';
 import { DownloadsModule } from './downloads/downloads.module';
 import { RenderFailuresModule } from './render-failures/render-failures.module';
 import { RenderingModule } from './rendering/rendering.module';
@@ -21,6 +22,7 @@ export class AppModule {
         RenderingModule,
         RenderFailuresModule,
         ReportsModule,
+        BillingDocumentsModule,
         ...(opts.schemaOnly ? [] : [DownloadsModule]),
       ],
     };
