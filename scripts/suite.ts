@@ -119,7 +119,9 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     const urlEnv: Record<string, string> = {};
     for (const s of SERVICES) {
       const port = s.port + offset;
-      spawnOne(s.name, port);
+      // Reporting's download server listens on a public port of its own (4206 + offset).
+      const publicPort = 4206 + offset;
+      spawnOne(s.name, port, s.name === 'reporting' ? { PUBLIC_PORT: String(publicPort), PUBLIC_BASE_URL: `http://127.0.0.1:${publicPort}` } : {});
       urlEnv[`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`] = `http://127.0.0.1:${port}/graphql`;
     }
     const timeout = opts.readyTimeoutMs ?? 60000;

@@ -41,9 +41,21 @@ export class ReportVersionsAndPdfs1796300000100 implements MigrationInterface {
       failed_at timestamptz NOT NULL DEFAULT now(),
       resolved_at timestamptz
     )`);
+    // Quotes and invoices to render, as contracts' v2 events carried them (one row per event).
+    await q.query(`CREATE TABLE reporting.billing_document (
+      event_id uuid PRIMARY KEY,
+      kind text NOT NULL CHECK (kind IN ('QUOTE', 'INVOICE')),
+      subject_id uuid NOT NULL,
+      customer_id uuid,
+      partner_id uuid,
+      body jsonb NOT NULL,
+      report_id uuid REFERENCES reporting.report(id),
+      received_at timestamptz NOT NULL DEFAULT now()
+    )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE reporting.billing_document`);
     await q.query(`DROP TABLE reporting.render_failure`);
     await q.query(`DROP TABLE reporting.report_pdf`);
     await q.query(`DROP INDEX reporting.report_subject_idx`);

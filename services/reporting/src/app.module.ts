@@ -7,6 +7,7 @@ import { ClockModule } from './common/clock.module';
 import { ReportingConfig } from './config';
 import { MonthlyReportsModule } from './monthly-reports/monthly-reports.module';
 import { ReportEntity } from './reports/report.entity';
+import { BillingDocumentsModule } from './billing-documents/billing-documents.module';
 import { DownloadsModule } from './downloads/downloads.module';
 import { RenderFailuresModule } from './render-failures/render-failures.module';
 import { RenderingModule } from './rendering/rendering.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ReportDataModule,
         AnalysisReportsModule,
         MonthlyReportsModule,
+        BillingDocumentsModule,
         ...(opts.schemaOnly ? [] : [DownloadsModule]),
       ],
     };
