@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
+import { demoReports } from './demo-reports';
 import { devSecret, devSubgraphSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
 import { MailSink, startMailSink } from './mail-sink';
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
     say('');
     intakeHelp(suite.intake, sensor, intakeCommands(suite.intake, sensor)).forEach(say);
     say(`\nMail sent to customers (notifications): ${mail.dir}`);
+    say('\nReports:');
+    for (const line of await demoReports(suite.gatewayUrl, secret, [demo.partnerCustomerId, demo.directCustomerId])) say(`• ${line}`);
     say('\nCtrl-C stops everything.');
     for (const p of suite.processes) {
       p.child.once('exit', (code) => {
