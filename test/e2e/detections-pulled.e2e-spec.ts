@@ -7,12 +7,12 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createServiceApp } from '@kanshi/platform';
 import { eventually, FakeCrowdStrikeServer, FakeEdrTenant, FakeFireEyeWsServer, testPlatformEnv } from '@kanshi/testing';
-import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../../../ingestion/src/int-spec-helpers';
-import { AppModule } from '../app.module';
-import { loadConfig } from '../config';
-import { CredentialsCipher } from '../connectors/credentials-cipher';
-import { secretContext } from '../connectors/edr-connector.factory';
-import { applianceSecretContext, DetectionPullService, sourceKey } from './detection-pull.service';
+import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../../services/ingestion/src/int-spec-helpers';
+import { AppModule } from '../../services/endpoint-response/src/app.module';
+import { loadConfig } from '../../services/endpoint-response/src/config';
+import { CredentialsCipher } from '../../services/endpoint-response/src/connectors/credentials-cipher';
+import { secretContext } from '../../services/endpoint-response/src/connectors/edr-connector.factory';
+import { applianceSecretContext, DetectionPullService, sourceKey } from '../../services/endpoint-response/src/detections/detection-pull.service';
 
 jest.setTimeout(120_000);
 
