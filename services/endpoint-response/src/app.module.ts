@@ -4,6 +4,7 @@ import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { EndpointResponseConfig } from './config';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { EdrConnectorEntity } from './connectors/edr-connector.entity';
+import { DetectionsModule } from './detections/detections.module';
 import { EndpointEntity } from './endpoints/endpoint.entity';
 import { EndpointsModule } from './endpoints/endpoints.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         EndpointsModule,
         ConnectorsModule,
+        DetectionsModule,
       ],
     };
   }

@@ -23,6 +23,11 @@ const schema = {
   EDR_MAX_CONCURRENCY_CARBON_BLACK: int({ default: 0, min: 0, max: 1_000 }),
   EDR_MAX_CONCURRENCY_CYBEREASON: int({ default: 0, min: 0, max: 1_000 }),
   EDR_MAX_CONCURRENCY_FIREEYE_HX: int({ default: 0, min: 0, max: 1_000 }),
+  // Detections pulled from the EDR consoles and FireEye appliances (docs/endpoint-response.md).
+  DETECTION_PULL_INTERVAL_MS: int({ default: 60_000, min: 1_000, max: 12 * 3600_000 }),
+  // A FireEye appliance's first pull looks back this far; later pulls look back the overlap again.
+  DETECTION_PULL_FIREEYE_LOOKBACK_MS: int({ default: 3600_000, min: 60_000, max: 7 * 86400_000 }),
+  DETECTION_PULL_FIREEYE_OVERLAP_MS: int({ default: 15 * 60_000, min: 0, max: 86400_000 }),
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {

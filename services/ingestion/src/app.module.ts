@@ -6,6 +6,7 @@ import { IngestionConfig } from './config';
 import { EntitlementsModule } from './entitlements/entitlements.module';
 import { IntakeModule } from './intake/intake.module';
 import { LivenessModule } from './liveness/liveness.module';
+import { PulledModule } from './pulled/pulled.module';
 import { QuarantineModule } from './quarantine/quarantine.module';
 import { RawEventsModule } from './raw-events/raw-events.module';
 import { SensorEntity } from './sensors/sensor.entity';
@@ -28,6 +29,7 @@ export class AppModule {
         AlertsModule,
         RawEventsModule,
         QuarantineModule,
+        PulledModule,
       ],
     };
   }

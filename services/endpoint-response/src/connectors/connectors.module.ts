@@ -46,7 +46,7 @@ export function connectorSettingsOf(c: EndpointResponseConfig): ConnectorSetting
     ConnectorsResolver,
     CredentialsRotationService,
   ],
-  exports: [EdrConnectorFactory, ConnectorRuntime],
+  exports: [EdrConnectorFactory, ConnectorRuntime, CredentialsCipher],
 })
 export class ConnectorsModule implements OnModuleInit {
   constructor(

@@ -126,6 +126,16 @@ export class IngestService {
     }
   }
 
+  // Parses and writes `records` in the caller's transaction (an event consumer's, whose inbox makes
+  // a redelivery a no-op); the caller runs afterCommit once it committed.
+  async ingestWithin(em: EntityManager, sensor: IntakeSensor, records: IntakeRecord[], meta: IntakeMeta): Promise<PreparedBatch> {
+    const batch = await this.prepare(sensor, toParseInput(records), meta);
+    if (batch.error) return batch;
+    await this.retention.ensureFor(sensor.retentionMonths, batch.raw.rows.months);
+    await this.write(em, sensor, batch);
+    return batch;
+  }
+
   async afterCommit(sensor: IntakeSensor, batch: PreparedBatch, meta: IntakeMeta): Promise<void> {
     let accepted = 0;
     for (const r of batch.results) if (r.status === 'accepted') accepted++;

@@ -1,6 +1,7 @@
 // What every transport hands the pipeline (ingest.service.ts); the parse worker gets the same
 // records in a form cheap to pass between threads (ParseInput in parse-batch.ts).
-export type IntakeTransport = 'https' | 'udp' | 'tcp' | 'tls' | 'smtp' | 'replay';
+// 'pull': a detection endpoint-response pulled from a vendor API (response.detection.pulled.v1).
+export type IntakeTransport = 'https' | 'udp' | 'tcp' | 'tls' | 'smtp' | 'replay' | 'pull';
 
 // One record as a listener framed it: bytes off a socket (decoded by the parser, Shift_JIS and
 // friends included) or text already decoded (a mail body split into lines or JSON documents).
