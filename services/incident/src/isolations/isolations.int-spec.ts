@@ -4,7 +4,8 @@
 // CONTAINED, FAILED -> call task) and the release flow, through GraphQL where a user acts.
 import { randomUUID } from 'node:crypto';
 import { EndpointChangedBody, EventEnvelope, VerdictIssuedV2Body } from '@kanshi/events';
-import { startSubgraph, SubgraphKit } from '@kanshi/testing';
+import { JobQueue } from '@kanshi/jobs';
+import { LocalSmtpRelay, startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { CustomerTermsRepository } from '../customer-terms/customer-terms.repository';
@@ -14,18 +15,22 @@ import { IsolationOutcomeKind, IsolationsService } from './isolations.service';
 
 jest.setTimeout(90_000);
 
+const relay = new LocalSmtpRelay();
 let kit: SubgraphKit;
 
 beforeAll(async () => {
+  await relay.start();
   kit = await startSubgraph({
     service: 'incident',
     schema: 'incident',
-    loadConfig: (env) => loadConfig({ ...env, SMTP_URL: 'smtp://127.0.0.1:1', MAIL_RETRY_DELAY_SECONDS: '1' }),
+    loadConfig: (env) => loadConfig({ ...env, SMTP_URL: relay.url, MAIL_RETRY_DELAY_SECONDS: '1', JOBS_POLL_INTERVAL_MS: '500' }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
+  await kit.app.get(JobQueue).start();
 });
 afterAll(async () => {
   await kit?.close();
+  await relay.stop();
 });
 
 interface Terms {
@@ -109,7 +114,7 @@ describe('automatic requests by prior agreement', () => {
     const ep = await endpoint(c.customerId, 'WS-FIN-01', { agentId: 'a1b2c3' });
     await endpoint(c.customerId, 'WS-FIN-02', { agentId: 'zzz' });
     const id = await open(verdict(c.customerId, 'HIGH', [{ hostName: null, ip: null, agentId: 'a1b2c3' }]));
-    expect(await isolations(id)).toEqual([expect.objectContaining({ endpoint_id: ep, status: 'REQUESTED', requested_by: 'system:auto-isolation', approved_by: null })]);
+    expect(await isolations(id)).toEqual([expect.objectContaining({ endpoint_id: ep, status: 'REQUESTED', requested_by: 'system:auto-isolation', approved_by: 'contract (prior agreement)' })]);
     const [cmd] = await requested(c.customerId, id);
     expect(cmd.body).toMatchObject({ incidentId: id, endpointId: ep, requestedBy: 'system:auto-isolation' });
   });
