@@ -84,7 +84,7 @@ async function onboard(gatewayUrl: string, ingestUrl: string, admin: string, cus
   await gql(gatewayUrl, admin, `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: createQuote.id });
   const { acceptQuote } = await gql<{ acceptQuote: { id: string } }>(gatewayUrl, admin, `mutation($id: ID!, $s: ContractSetupInput) { acceptQuote(id: $id, termsVersion: "1.1", setup: $s) { id } }`, {
     id: createQuote.id,
-    s: { monitoredProducts: [c.sensor.product], escalationContacts: [{ ...c.contact, language: 'JA' }], isolationPreApproved: c.plan === 'MDR' },
+    s: { monitoredProducts: [c.sensor.product], escalationContacts: [{ ...c.contact, language: 'JA' }], isolationPreApproved: c.plan === 'MDR', isolationOnAutomaticVerdicts: c.plan === 'MDR' },
   });
   const { registerSensor } = await eventually(() =>
     gql<{ registerSensor: { sensor: { id: string }; ingestToken: string } }>(gatewayUrl, admin, `mutation($i: RegisterSensorInput!) { registerSensor(input: $i) { sensor { id } ingestToken } }`, {

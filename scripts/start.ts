@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
+import { demoIncidentLoop } from './demo-incident';
 import { demoReports } from './demo-reports';
 import { devSecret, devSubgraphSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     say('');
     intakeHelp(suite.intake, sensor, intakeCommands(suite.intake, sensor)).forEach(say);
     say(`\nMail sent to customers (notifications): ${mail.dir}`);
+    say('\nIncidents (alert -> verdict -> HIGH incident -> mail and call task -> isolation):');
+    for (const line of await demoIncidentLoop(suite.gatewayUrl, secret)) say(`• ${line}`);
     say('\nReports:');
     for (const line of await demoReports(suite.gatewayUrl, secret, [demo.partnerCustomerId, demo.directCustomerId])) say(`• ${line}`);
     say('\nCtrl-C stops everything.');

@@ -6,6 +6,8 @@ import { IncidentConfig } from './config';
 import { IncidentEntity } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IntakeModule } from './intake/intake.module';
+import { IsolationEntity } from './isolations/isolation.entity';
+import { IsolationsModule } from './isolations/isolations.module';
 import { CallTaskEntity } from './notifications/call-task.entity';
 import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -15,7 +17,7 @@ import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity';
 import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
-export const ENTITIES = [IncidentEntity, NotificationEntity, CallTaskEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
+export const ENTITIES = [IncidentEntity, NotificationEntity, CallTaskEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity, IsolationEntity];
 
 export interface IncidentBootOptions {
   startMessaging?: boolean;
@@ -39,6 +41,7 @@ export class AppModule {
         ReportsModule,
         NotificationsModule,
         WebhooksModule,
+        IsolationsModule,
       ],
     };
   }

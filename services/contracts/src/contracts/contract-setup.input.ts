@@ -41,5 +41,9 @@ export class ContractSetupInput {
   @IsOptional()
   @IsBoolean()
   isolationPreApproved?: boolean;
+  @Field({ nullable: true, description: 'With isolationPreApproved: isolate at once on an automatic HIGH verdict, before an analyst confirms it' })
+  @IsOptional()
+  @IsBoolean()
+  isolationOnAutomaticVerdicts?: boolean;
   @Field(() => Int, { nullable: true, description: 'Months raw logs are kept; 3 by default' }) @IsOptional() @IsInt() logRetentionMonths?: number;
 }

@@ -32,6 +32,7 @@ export class ContractEntity {
   @Column({ name: 'escalation_contacts', type: 'jsonb' }) escalationContacts: EscalationContactValue[];
   // The customer's prior agreement that a high-severity endpoint may be isolated before it confirms.
   @Column({ name: 'isolation_pre_approved', type: 'boolean' }) isolationPreApproved: boolean;
+  @Column({ name: 'isolation_on_automatic_verdicts', type: 'boolean', default: false }) isolationOnAutomaticVerdicts: boolean;
   @Column({ name: 'log_retention_months', type: 'int' }) logRetentionMonths: number;
   @Column({ name: 'contacts_confirmed_at', type: 'timestamptz', nullable: true }) contactsConfirmedAt: Date | null;
   @Column({ name: 'contacts_confirmed_by', type: 'text', nullable: true }) contactsConfirmedBy: string | null;

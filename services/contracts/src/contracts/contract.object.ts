@@ -69,6 +69,7 @@ export class ContractObject {
   @Field(() => [String], { description: 'Sensor products the SOC monitors under the contract (SensorProduct values)' }) monitoredProducts: string[];
   @Field(() => [EscalationContactObject], { description: 'Whom the SOC calls about a serious incident, in calling order' }) escalationContacts: EscalationContactObject[];
   @Field({ description: 'A high-severity endpoint may be isolated before the customer confirms (prior agreement)' }) isolationPreApproved: boolean;
+  @Field({ description: 'With isolationPreApproved: an automatic HIGH verdict isolates at once, before an analyst confirms it' }) isolationOnAutomaticVerdicts: boolean;
   @Field(() => Int, { description: 'Months raw logs are kept' }) logRetentionMonths: number;
   @Field(() => Date, { nullable: true, description: 'When the customer confirmed its escalation contacts (UTC instant); null if not yet' }) contactsConfirmedAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When the contract was activated (UTC instant); null while onboarding' }) activatedAt: Date | null;

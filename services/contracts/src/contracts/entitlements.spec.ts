@@ -5,7 +5,7 @@ import { applySetup, entitlementsOf } from './entitlements';
 
 describe('applySetup', () => {
   it('defaults to no products, no contacts, no isolation before confirmation and 3 months of logs', () => {
-    expect(applySetup(null)).toEqual({ monitoredProducts: [], escalationContacts: [], isolationPreApproved: false, logRetentionMonths: 3 });
+    expect(applySetup(null)).toEqual({ monitoredProducts: [], escalationContacts: [], isolationPreApproved: false, isolationOnAutomaticVerdicts: false, logRetentionMonths: 3 });
   });
 
   it('numbers contacts in calling order and keeps omitted fields', () => {
@@ -14,6 +14,7 @@ describe('applySetup', () => {
     expect(next).toEqual({
       monitoredProducts: ['FIREEYE_NX'],
       isolationPreApproved: true,
+      isolationOnAutomaticVerdicts: false,
       logRetentionMonths: 3,
       escalationContacts: [
         { order: 1, name: 'A', phone: '03-1111-2222', language: 'ja' },

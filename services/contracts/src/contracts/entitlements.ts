@@ -10,16 +10,18 @@ export interface ContractSetup {
   monitoredProducts: string[];
   escalationContacts: EscalationContactValue[];
   isolationPreApproved: boolean;
+  isolationOnAutomaticVerdicts: boolean;
   logRetentionMonths: number;
 }
 
 // Applies a setup input over the current values (or the defaults), checking every field.
 export function applySetup(input: ContractSetupInput | null | undefined, current?: ContractSetup): ContractSetup {
-  const base: ContractSetup = current ?? { monitoredProducts: [], escalationContacts: [], isolationPreApproved: false, logRetentionMonths: DEFAULT_LOG_RETENTION_MONTHS };
+  const base: ContractSetup = current ?? { monitoredProducts: [], escalationContacts: [], isolationPreApproved: false, isolationOnAutomaticVerdicts: false, logRetentionMonths: DEFAULT_LOG_RETENTION_MONTHS };
   const next: ContractSetup = {
     monitoredProducts: base.monitoredProducts,
     escalationContacts: base.escalationContacts,
     isolationPreApproved: base.isolationPreApproved,
+    isolationOnAutomaticVerdicts: base.isolationOnAutomaticVerdicts,
     logRetentionMonths: base.logRetentionMonths,
   };
   if (!input) return next;
@@ -37,6 +39,7 @@ export function applySetup(input: ContractSetupInput | null | undefined, current
     });
   }
   if (input.isolationPreApproved != null) next.isolationPreApproved = input.isolationPreApproved;
+  if (input.isolationOnAutomaticVerdicts != null) next.isolationOnAutomaticVerdicts = input.isolationOnAutomaticVerdicts;
   if (input.logRetentionMonths != null) {
     if (!Number.isSafeInteger(input.logRetentionMonths) || input.logRetentionMonths < 1 || input.logRetentionMonths > 120) {
       throw new ContractsError('BAD_INPUT', 'logRetentionMonths must be between 1 and 120', 'logRetentionMonths');
@@ -63,6 +66,7 @@ export function entitlementsOf(contract: ContractEntity, partnerId: string | nul
     monitoredProducts: contract.monitoredProducts,
     escalationContacts: contract.escalationContacts.map((c) => ({ order: c.order, name: c.name, phone: c.phone, email: c.email, language: c.language })),
     isolationPreApproved: contract.isolationPreApproved,
+    isolationOnAutomaticVerdicts: contract.isolationOnAutomaticVerdicts,
     logRetentionMonths: contract.logRetentionMonths,
     status: CONTRACT_EVENT_STATUS[contract.status],
     startDate: contract.serviceStartDate ?? contract.startDate,

@@ -20,7 +20,7 @@ export const CallTaskReason = enumOf(CALL_TASK_REASONS);
 registerEnumType(CallTaskReason, {
   name: 'CallTaskReason',
   description: 'Why the customer is called',
-  valuesMap: { HIGH_SEVERITY: { description: 'A HIGH severity on a plan that notifies by phone' }, MAIL_FAILED: { description: 'A notification mail could not be delivered' } },
+  valuesMap: { HIGH_SEVERITY: { description: 'A HIGH severity on a plan that notifies by phone' }, MAIL_FAILED: { description: 'A notification mail could not be delivered' }, ISOLATION_FAILED: { description: 'The EDR could not isolate an endpoint the incident asked for' } },
 });
 
 @ObjectType('CallTask', { description: 'Phone calls to a customer’s escalation list, for the operator on duty' })

@@ -69,7 +69,7 @@ export class CallTasksService implements OnModuleInit {
     const assignee = await this.core.operatorOnDuty(em, now);
     const task = await this.repo.insertCallTask(em, { ...t, assignee, nextStepAt: new Date(now.getTime() + this.stepMs) });
     const order = t.contacts.map((c, i) => `${i + 1}. ${describe(c)}`).join(', ');
-    const why = t.reason === 'MAIL_FAILED' ? 'the notification mail could not be delivered' : `severity ${t.severity}`;
+    const why = t.reason === 'MAIL_FAILED' ? 'the notification mail could not be delivered' : t.reason === 'ISOLATION_FAILED' ? 'the endpoint could not be isolated' : `severity ${t.severity}`;
     await this.core.appendTimeline(em, t.incidentId, {
       kind: 'CALL_TASK_OPENED',
       actor: 'system:notifications',

@@ -5,8 +5,8 @@ export const NOTIFICATION_STATUSES = ['PENDING', 'RETRYING', 'DELIVERED', 'FAILE
 export type NotificationStatusValue = (typeof NOTIFICATION_STATUSES)[number];
 export const CALL_TASK_STATUSES = ['OPEN', 'REACHED', 'ACKNOWLEDGED', 'CANCELLED'] as const;
 export type CallTaskStatusValue = (typeof CALL_TASK_STATUSES)[number];
-// Why a call task exists: a HIGH severity, or a mail that could not be delivered.
-export const CALL_TASK_REASONS = ['HIGH_SEVERITY', 'MAIL_FAILED'] as const;
+// Why a call task exists: a HIGH severity, a mail that could not be delivered, an isolation that failed.
+export const CALL_TASK_REASONS = ['HIGH_SEVERITY', 'MAIL_FAILED', 'ISOLATION_FAILED'] as const;
 export type CallTaskReasonValue = (typeof CALL_TASK_REASONS)[number];
 // The seed's service levels: FE alert analysis (and SOC design, which has no alerts) contact by
 // e-mail only; the other plans by phone and e-mail.

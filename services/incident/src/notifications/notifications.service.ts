@@ -158,6 +158,41 @@ export class NotificationsService implements OnModuleInit {
     });
   }
 
+  // An isolation the EDR could not carry out (issue 11 item 4): the operator phones the customer's
+  // contacts in order to agree what to do instead (one task per isolation).
+  async escalateIsolationFailure(em: EntityManager, f: { incidentId: string; customerId: string; severity: NotificationEntity['severity']; isolationId: string; hostName: string; error: string }): Promise<void> {
+    const terms = await this.core.terms(em, f.customerId);
+    const contacts: CallContact[] = (terms?.contacts ?? [])
+      .filter((c) => c.phone)
+      .sort((a, b) => a.order - b.order)
+      .map((c) => ({ name: c.name, phone: c.phone!, email: c.email ?? null, language: c.language }));
+    const first = contacts[0];
+    const subject = `Isolation of ${f.hostName} failed`;
+    const body = `The EDR could not isolate ${f.hostName}: ${f.error}`;
+    const n = await this.repo.insertNotification(em, {
+      incidentId: f.incidentId,
+      customerId: f.customerId,
+      severity: f.severity,
+      channel: 'PHONE',
+      recipient: `isolation-failed:${f.isolationId}`,
+      contactName: first?.name ?? '',
+      language: first?.language ?? 'ja',
+      subject,
+      body,
+    });
+    if (!n) return;
+    await this.calls.open(em, {
+      notificationId: n.id,
+      incidentId: f.incidentId,
+      customerId: f.customerId,
+      severity: f.severity,
+      reason: 'ISOLATION_FAILED',
+      contacts,
+      scriptJa: `端末 ${f.hostName} の隔離に失敗しました（${f.error}）。お客様と対応（ネットワークからの切り離し等）をご相談ください。`,
+      scriptEn: `The isolation of ${f.hostName} failed (${f.error}). Agree with the customer what to do instead (for example unplugging it from the network).`,
+    });
+  }
+
   // Incident.notifications: the incidents' notifications the caller may see, by incident.
   async forIncidents(principal: Principal, incidentIds: readonly string[]): Promise<Map<string, NotificationEntity[]>> {
     authorize(principal, NotificationsPermissions.readNotifications);

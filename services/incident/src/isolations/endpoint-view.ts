@@ -1,0 +1,18 @@
+// One managed endpoint of a customer as the incident service knows it (response.endpoint.changed.v1).
+export interface EndpointView {
+  endpointId: string;
+  customerId: string;
+  version: number;
+  hostName: string;
+  ips: string[];
+  agentId: string | null;
+  isolated: boolean;
+  retired: boolean;
+}
+
+// What a verdict says about an endpoint: any of these may identify it.
+export interface EndpointHint {
+  hostName?: string | null;
+  ip?: string | null;
+  agentId?: string | null;
+}
