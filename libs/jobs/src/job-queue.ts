@@ -59,6 +59,14 @@ export interface SendOptions {
   // at most one job per key in each slot of that many seconds.
   singletonKey?: string;
   singletonSeconds?: number;
+  // Queue the job inside this transaction: it exists exactly when the caller's change commits
+  // (a consumer's handler queues work for the state it writes).
+  em?: { query(text: string, values?: unknown[]): Promise<any> };
+}
+
+export interface WorkOptions {
+  // Jobs of this kind run at once on this replica (one pg-boss worker each); default 1.
+  workers?: number;
 }
 
 export interface JobQueueOptions {
@@ -81,6 +89,7 @@ const GAUGE_STATES = ['created', 'retry', 'active', 'failed'] as const;
 interface Registered {
   job: JobDefinition<object>;
   handler?: JobHandler<object>;
+  workers?: number;
   cron?: { expr: string; tz: string };
   every?: { intervalMs: number; atStart: boolean };
 }
@@ -116,10 +125,11 @@ export class JobQueue {
 
   // Runs `handler` for each job; a throw fails the attempt, which is retried with back-off until
   // the job's retryLimit, then kept in the failed state with the error.
-  work<T extends object>(job: JobDefinition<T>, handler: JobHandler<T>): void {
+  work<T extends object>(job: JobDefinition<T>, handler: JobHandler<T>, opts: WorkOptions = {}): void {
     const r = this.entry(job);
     if (r.handler) throw new Error(`job ${job.name} already has a handler`);
     r.handler = handler as JobHandler<object>;
+    r.workers = Math.max(1, Math.floor(opts.workers ?? 1));
   }
 
   // Recurring on a five-field cron expression in `tz`: one job per firing across all replicas
@@ -142,7 +152,9 @@ export class JobQueue {
     const boss = this.running();
     await this.ensureQueue(job);
     const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter !== undefined ? new Date(Date.now() + opts.startAfter * 1000) : undefined;
-    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds });
+    const em = opts.em;
+    const db = em ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await em.query(text, values)) as unknown[] }) } : undefined;
+    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds, ...(db ? { db } : {}) });
   }
 
   async start(): Promise<void> {
@@ -176,7 +188,7 @@ export class JobQueue {
     const wanted = new Set([...this.registered.values()].filter((r) => r.cron).map((r) => r.job.name));
     for (const s of await boss.getSchedules()) if (!wanted.has(s.name)) await boss.unschedule(s.name);
     for (const r of this.registered.values()) {
-      if (r.handler) await this.startWorker(boss, r.job, r.handler);
+      if (r.handler) for (let i = 0; i < (r.workers ?? 1); i++) await this.startWorker(boss, r.job, r.handler, (r.workers ?? 1) > 1);
       if (r.cron) await boss.schedule(r.job.name, r.cron.expr, {}, { tz: r.cron.tz });
       if (r.every) this.startTicker(r.job, r.every);
     }
@@ -241,8 +253,12 @@ export class JobQueue {
     this.created.add(job.name);
   }
 
-  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>): Promise<void> {
-    await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
+  // eager: after a job the worker looks for the next at once instead of waiting out its polling
+  // interval (queues with several workers, whose bursts should drain at the vendors' pace).
+  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>, eager = false): Promise<void> {
+    let workerId: string | undefined;
+    workerId = await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
+      if (eager && workerId) boss.notifyWorker(workerId);
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {

@@ -2,20 +2,30 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { EndpointResponseConfig } from './config';
+import { EdrConnectorFactory } from './connectors/edr-connector.factory';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { EndpointEntity } from './endpoints/endpoint.entity';
 import { EndpointsModule } from './endpoints/endpoints.module';
+import { InventoryModule } from './inventory/inventory.module';
+import { IsolationLogEntity } from './isolations/isolation-log.entity';
+import { IsolationEntity } from './isolations/isolation.entity';
+import { IsolationsModule } from './isolations/isolations.module';
 
-export const ENTITIES = [EndpointEntity];
+export const ENTITIES = [EndpointEntity, IsolationEntity, IsolationLogEntity];
 
 @Module({})
 export class AppModule {
-  static forRoot(config: EndpointResponseConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean } = {}): DynamicModule {
+  static forRoot(config: EndpointResponseConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean; edrConnectors?: EdrConnectorFactory } = {}): DynamicModule {
+    const { edrConnectors, ...platform } = opts;
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'endpoint-response', schema: 'endpoint_response', config, entities: ENTITIES, publishes: ['RESPONSE'], ...opts }),
+        PlatformModule.forService({ service: 'endpoint-response', schema: 'endpoint_response', config, entities: ENTITIES, publishes: ['RESPONSE'], ...platform }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
+        ConnectorsModule.forRoot(edrConnectors),
         EndpointsModule,
+        InventoryModule,
+        IsolationsModule,
       ],
     };
   }
