@@ -58,6 +58,12 @@ export class EndpointsRepository {
     return Object.assign(e, next);
   }
 
+  // The containment Kanshi drives (not published: only `isolated` is part of the inventory).
+  async setContainment(em: EntityManager, e: EndpointEntity, containment: EndpointEntity['containment']): Promise<void> {
+    await em.getRepository(EndpointEntity).update({ id: e.id }, { containment });
+    e.containment = containment;
+  }
+
   // Last seen moved forward by little: written without a new version (no change published).
   async touchLastSeen(em: EntityManager, id: string, at: Date): Promise<void> {
     await em.getRepository(EndpointEntity).update({ id }, { lastSeenAt: at });

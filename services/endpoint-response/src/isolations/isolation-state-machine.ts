@@ -176,7 +176,13 @@ export class IsolationStateMachine implements OnModuleInit {
     } finally {
       await this.repo.unlease(isolationId);
     }
-    if (again !== null) await this.jobs.send(IsolationStepJob, { isolationId }, { singletonKey: isolationId, startAfter: new Date(Date.now() + again) });
+    if (again === null) return;
+    try {
+      await this.jobs.send(IsolationStepJob, { isolationId }, { singletonKey: isolationId, startAfter: new Date(Date.now() + again) });
+    } catch (err) {
+      // the sweep queues it again (shutting down, or the queue unreachable)
+      this.log.warn({ err, isolationId }, 'could not queue the next isolation step');
+    }
   }
 
   // The sweep: fail what is past its deadline, re-queue what nobody works.
@@ -202,7 +208,7 @@ export class IsolationStateMachine implements OnModuleInit {
         }
         if (e.containment === 'CONTAINED') return 'contained' as const;
         if (e.containment === 'CONTAINING' || e.containment === 'RELEASING') return 'wait' as const;
-        await this.endpoints.change(em, e, { containment: 'CONTAINING' });
+        await this.endpoints.setContainment(em, e, 'CONTAINING');
         await this.repo.update(em, iso.id, { actionAttempts: 1 });
         return 'act' as const;
       });
@@ -243,7 +249,7 @@ export class IsolationStateMachine implements OnModuleInit {
         }
         if (e.containment === 'NORMAL') return { kind: 'released' as const };
         if (e.containment === 'RELEASING' || e.containment === 'CONTAINING') return { kind: 'wait' as const };
-        await this.endpoints.change(em, e, { containment: 'RELEASING' });
+        await this.endpoints.setContainment(em, e, 'RELEASING');
         await this.repo.update(em, iso.id, { releaseAttempts: 1 });
         return { kind: 'act' as const };
       });
@@ -383,10 +389,10 @@ export class IsolationStateMachine implements OnModuleInit {
       const releasing = cur.status === 'RELEASE_REQUESTED';
       const failed = [cur];
       if (e && !releasing && cur.actionAttempts > 0 && e.containment === 'CONTAINING') {
-        await this.endpoints.change(em, e, { containment: 'NORMAL' });
+        await this.endpoints.setContainment(em, e, 'NORMAL');
         failed.push(...(await this.repo.others(em, cur.endpointId, cur.id, ['REQUESTED'])).filter((o) => o.actionAttempts === 0));
       }
-      if (e && releasing && cur.releaseAttempts > 0 && e.containment === 'RELEASING') await this.endpoints.change(em, e, { containment: 'CONTAINED' });
+      if (e && releasing && cur.releaseAttempts > 0 && e.containment === 'RELEASING') await this.endpoints.setContainment(em, e, 'CONTAINED');
       for (const f of failed) {
         const text = f === cur ? error : `failed with isolation ${cur.id}, whose containment it shared: ${error}`;
         await this.repo.update(em, f.id, { status: 'FAILED', failedAt: now, error: text, deadlineAt: null });
