@@ -110,7 +110,7 @@ class BenchConnectors extends EdrConnectorFactory {
   }
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
 // The same containments without Kanshi: contain, wait for the confirmation, read the status once.
 async function baseline(servers: Map<EdrProductCode, BenchEdrServer>, agents: { product: EdrProductCode; agentId: string }[]): Promise<{ totalMs: number; p99: number }> {
