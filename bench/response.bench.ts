@@ -95,14 +95,15 @@ class BenchConnectors extends EdrConnectorFactory {
       await r.arrayBuffer();
       return { accepted: r.status < 300, message: null, exchanges: [{ at: new Date(started).toISOString(), method: 'POST', path: `/hosts/${agentId}/${action}`, status: r.status, summary: `${action} accepted`, durationMs: Date.now() - started }] };
     };
-    return Promise.resolve({
+    const connector: EdrConnector = {
       product,
       findHost: (q) => host(q.agentId!),
       listHosts: () => Promise.resolve([]),
       contain: (agentId) => act(agentId, 'contain'),
       release: (agentId) => act(agentId, 'release'),
       pullDetections: () => Promise.resolve({ detections: [], nextCursor: null }),
-    });
+    };
+    return Promise.resolve(connector);
   }
 
   markUnhealthy(): Promise<void> {
