@@ -50,8 +50,6 @@ export class FakeEdr extends EdrConnectorFactory {
   }
 
   forCustomer(customerId: string, product: EdrProductCode): Promise<EdrConnector> {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const edr = this;
     const key = `${customerId}:${product}`;
     const call = async <T>(work: () => T): Promise<T> => {
       const n = (this.inFlight.get(key) ?? 0) + 1;
@@ -74,12 +72,12 @@ export class FakeEdr extends EdrConnectorFactory {
       }
       return h;
     };
-    const exchange = (method: string, path: string, status: number, summary: string): VendorExchange => ({ at: new Date().toISOString(), method, path, status, summary, durationMs: edr.opts.latencyMs });
+    const exchange = (method: string, path: string, status: number, summary: string): VendorExchange => ({ at: new Date().toISOString(), method, path, status, summary, durationMs: this.opts.latencyMs });
     const act = (agentId: string, action: 'contain' | 'release'): VendorActionResult => {
       const h = host(agentId);
       if (!h) throw new VendorError('NOT_FOUND', `device ${agentId} not found`, 404);
-      edr.actions.push({ customerId, product, agentId, action, at: Date.now() });
-      const confirm = h.confirmAfter !== undefined ? h.confirmAfter : edr.opts.confirmAfterMs;
+      this.actions.push({ customerId, product, agentId, action, at: Date.now() });
+      const confirm = h.confirmAfter !== undefined ? h.confirmAfter : this.opts.confirmAfterMs;
       h.containment = action === 'contain' ? 'PENDING' : 'RELEASE_PENDING';
       h.target = action === 'contain' ? 'CONTAINED' : 'NORMAL';
       h.changeAt = confirm === null ? null : Date.now() + confirm;
