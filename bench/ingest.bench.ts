@@ -82,7 +82,9 @@ interface Sensor {
 
 interface Service {
   child: ChildProcess;
+  // internal port (GraphQL, metrics, health); intakeUrl: the public port (/ingest)
   url: string;
+  intakeUrl: string;
   peakRssBytes(): number;
   // user + system CPU seconds the service used so far (all its threads)
   cpuSeconds(): number;
@@ -109,6 +111,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
     stdio: ['ignore', process.env.BENCH_SERVICE_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${env.PORT}`;
+  const intakeUrl = `http://127.0.0.1:${env.PUBLIC_PORT}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`ingestion exited with ${child.exitCode}`);
@@ -129,7 +132,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { child, url, peakRssBytes, cpuSeconds, stop };
+  return { child, url, intakeUrl, peakRssBytes, cpuSeconds, stop };
 }
 
 async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -468,6 +471,7 @@ export async function run(): Promise<void> {
   const svc = await startService({
     NODE_ENV: 'development',
     PORT: String(httpPort),
+    PUBLIC_PORT: String(await freePort()),
     DATABASE_URL: dbUrl,
     NATS_URL: infra.natsUrl,
     NATS_NAMESPACE: namespace,
@@ -491,7 +495,7 @@ export async function run(): Promise<void> {
 
     // Warm-up (JIT, pools, partitions), not measured.
     await sendSyslog(syslogPort, syslogLoad(sensors, 20_000, 10_000_000));
-    await sendHttps(svc.url, httpsLoad(sensors, 20_000, 20_000_000), []);
+    await sendHttps(svc.intakeUrl, httpsLoad(sensors, 20_000, 20_000_000), []);
     await waitCommitted(svc.url, 'tcp', 20_000);
 
     const tcpBefore = await committedCount(svc.url, 'tcp');
@@ -510,7 +514,7 @@ export async function run(): Promise<void> {
     const https = httpsLoad(sensors, EVENTS, 1_000_000);
     meter = cpuMeter(svc);
     started = performance.now();
-    await sendHttps(svc.url, https, latencies);
+    await sendHttps(svc.intakeUrl, https, latencies);
     const httpsSeconds = (performance.now() - started) / 1000;
     const httpsRate = EVENTS / httpsSeconds;
     const httpsCpu = meter();

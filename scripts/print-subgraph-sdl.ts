@@ -5,12 +5,18 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { definedDomainErrors } from '@kanshi/errors';
+import { StreamName } from '@kanshi/events';
+import { ConsumerHost } from '@kanshi/messaging';
+import { PLATFORM_OPTIONS, PlatformOptions } from '@kanshi/platform';
 import { subgraphReference } from './api-reference';
 import { ServiceName } from './services';
 
 export interface SubgraphPrint {
   sdl: string;
   reference: ReturnType<typeof subgraphReference>;
+  // The JetStream streams the service publishes to and consumes from, as its modules registered
+  // them (the NATS permissions in k8s/ are derived from these).
+  streams: { publishes: StreamName[]; consumes: StreamName[] };
 }
 
 // Schema-only boot of one service (no database, no NATS): prints, as JSON, its subgraph SDL and
@@ -28,7 +34,8 @@ async function main(name: ServiceName): Promise<void> {
   const app = await NestFactory.create(moduleOf(name), new FastifyAdapter(), { logger: false, abortOnError: false });
   await app.init();
   const schema = app.get(GraphQLSchemaHost).schema;
-  const print: SubgraphPrint = { sdl: printSubgraphSchema(schema), reference: subgraphReference(schema, definedDomainErrors()) };
+  const streams = { publishes: [...app.get<PlatformOptions>(PLATFORM_OPTIONS).publishes].sort(), consumes: [...new Set(app.get(ConsumerHost).streams)].sort() };
+  const print: SubgraphPrint = { sdl: printSubgraphSchema(schema), reference: subgraphReference(schema, definedDomainErrors()), streams };
   process.stdout.write(JSON.stringify(print));
   await app.close();
 }

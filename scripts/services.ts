@@ -1,13 +1,19 @@
 // The processes of the suite, their schemas and ports: one list for the runner, the migrator,
-// the compose script, the e2e tests and the benchmarks.
+// the compose script, the e2e tests and the benchmarks. `port` is the internal one (subgraph
+// GraphQL, metrics, health: only the gateway and operators call it); `publicPort` serves the
+// routes for the outside world (sensors' intake, Stripe's webhook, report downloads).
+// (publicPort 0: none)
 export const SERVICES = [
-  { name: 'contracts', schema: 'contracts', port: 4101 },
-  { name: 'ingestion', schema: 'ingestion', port: 4102 },
-  { name: 'analysis', schema: 'analysis', port: 4103 },
-  { name: 'incident', schema: 'incident', port: 4104 },
-  { name: 'endpoint-response', schema: 'endpoint_response', port: 4105 },
-  { name: 'reporting', schema: 'reporting', port: 4106 },
+  { name: 'contracts', schema: 'contracts', port: 4101, publicPort: 4201 },
+  { name: 'ingestion', schema: 'ingestion', port: 4102, publicPort: 4202 },
+  { name: 'analysis', schema: 'analysis', port: 4103, publicPort: 0 },
+  { name: 'incident', schema: 'incident', port: 4104, publicPort: 0 },
+  { name: 'endpoint-response', schema: 'endpoint_response', port: 4105, publicPort: 0 },
+  { name: 'reporting', schema: 'reporting', port: 4106, publicPort: 4206 },
 ] as const;
+
+// The development intake listeners `npm start` turns on (ingestion; 0 would switch one off).
+export const DEV_INTAKE_PORTS = { SYSLOG_UDP_PORT: 5514, SYSLOG_TCP_PORT: 5514, SMTP_PORT: 2525 } as const;
 
 export const GATEWAY_PORT = 4000;
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
-import { devSecret } from './dev-secret';
+import { devSecret, devSubgraphSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
 import { migrateAll } from './migrate';
+import { demoIntakeSensor, intakeCommands, intakeHelp } from './demo-intake';
 import { seedDemo } from './seed';
 import { startSuite } from './suite';
 
@@ -11,7 +12,11 @@ import { startSuite } from './suite';
 async function main(): Promise<void> {
   const t0 = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const infra = await ensureInfra();
+  const infra = await ensureInfra().catch((err: Error) => {
+    // One line saying what to install or set (InfraError), never a stack trace.
+    process.stderr.write(`start failed: ${err.message.split('\n')[0]}\n`);
+    process.exit(1);
+  });
   infra.notes.forEach((n) => say(`• ${n}`));
   let stopping = false;
   let suite: Awaited<ReturnType<typeof startSuite>> | undefined;
@@ -35,10 +40,12 @@ async function main(): Promise<void> {
       natsNamespace: process.env.NATS_NAMESPACE ?? 'kanshi',
       jwtSecret: secret,
       logDir: path.join(DATA_DIR, 'logs'),
+      env: { SUBGRAPH_SECRET: devSubgraphSecret() },
     });
     say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
-    const ingestion = suite.processes.find((p) => p.name === 'ingestion')!;
-    const demo = await seedDemo(suite.gatewayUrl, `http://127.0.0.1:${ingestion.port}`, secret);
+    const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, secret);
+    const seedAdmin = await signDevToken({ sub: 'seed@kanshi.local', role: 'provider_admin' }, secret, 600);
+    const sensor = await demoIntakeSensor(suite.gatewayUrl, seedAdmin, demo.directCustomerId);
     const tokens: [string, Parameters<typeof signDevToken>[0]][] = [
       ['provider_admin', { sub: 'admin@soc.kanshi.local', role: 'provider_admin' }],
       ['analyst', { sub: 'analyst@soc.kanshi.local', role: 'analyst' }],
@@ -52,6 +59,8 @@ async function main(): Promise<void> {
     for (const [label, claims] of tokens) say(`\n${label}:\n${await signDevToken({ ...claims, sub: claims.sub ?? randomUUID() }, secret)}`);
     say(`\nTry: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ customers { name sensors { name status } incidents { edges { node { title severity } } } } }"}'`);
     say(`And analysis' verdicts on the demo alerts: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ alerts(first: 10) { edges { node { ruleName product verdict { severity isolationRecommended reasons { kind text textJa } recommendedActions { text textJa } } } } } }"}'`);
+    say('');
+    intakeHelp(suite.intake, sensor, intakeCommands(suite.intake, sensor)).forEach(say);
     say('\nCtrl-C stops everything.');
     for (const p of suite.processes) {
       p.child.once('exit', (code) => {

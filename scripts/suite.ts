@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { distDir, GATEWAY_PORT, SERVICES } from './services';
+import { DEV_INTAKE_PORTS, distDir, GATEWAY_PORT, SERVICES } from './services';
 
 export interface SuiteOptions {
   databaseUrl: string;
@@ -21,13 +22,18 @@ export interface SuiteOptions {
 
 export interface RunningProcess {
   name: string;
+  // Internal: subgraph GraphQL, metrics, health.
   port: number;
+  // Routes for the outside world (ingestion's /ingest, contracts' /webhooks/stripe), if any.
+  publicPort?: number;
   child: ChildProcess;
   startedMs: number;
 }
 
 export interface Suite {
   gatewayUrl: string;
+  // Where sensors send events: HTTPS (base URL of /ingest), syslog over UDP and TCP, SMTP.
+  intake: { https: string; syslogUdpPort: number; syslogTcpPort: number; smtpPort: number };
   processes: RunningProcess[];
   stop(): Promise<void>;
 }
@@ -73,7 +79,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     ...opts.env,
   };
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
-  const spawnOne = (name: string, port: number, extra: Record<string, string> = {}) => {
+  const spawnOne = (name: string, port: number, extra: Record<string, string> = {}, publicPort?: number) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), entryOf(name)], {
       env: { ...baseEnv, PORT: String(port), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,7 +98,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
         }
       });
     }
-    const p = { name, port, child, startedMs: Date.now() };
+    const p = { name, port, publicPort, child, startedMs: Date.now() };
     processes.push(p);
     return p;
   };
@@ -115,11 +121,30 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
       );
     }
   };
+  // Every intake on its development port (offset like the rest).
+  const intake = {
+    syslogUdpPort: DEV_INTAKE_PORTS.SYSLOG_UDP_PORT + offset,
+    syslogTcpPort: DEV_INTAKE_PORTS.SYSLOG_TCP_PORT + offset,
+    smtpPort: DEV_INTAKE_PORTS.SMTP_PORT + offset,
+  };
+  const ingestionEnv: Record<string, string> = {
+    SYSLOG_HOST: '127.0.0.1',
+    SYSLOG_UDP_PORT: String(intake.syslogUdpPort),
+    SYSLOG_TCP_PORT: String(intake.syslogTcpPort),
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(intake.smtpPort),
+  };
+  // The gateway's credential towards the subgraphs, new for every run unless given.
+  baseEnv.SUBGRAPH_SECRET ??= randomBytes(24).toString('hex');
   try {
     const urlEnv: Record<string, string> = {};
     for (const s of SERVICES) {
       const port = s.port + offset;
-      spawnOne(s.name, port);
+      const publicPort = s.publicPort ? s.publicPort + offset : undefined;
+      const extra: Record<string, string> = publicPort ? { PUBLIC_PORT: String(publicPort) } : {};
+      // Ingestion's intake ports come after the caller's env, unless it set them.
+      if (s.name === 'ingestion') for (const [k, v] of Object.entries(ingestionEnv)) if (opts.env?.[k] === undefined) extra[k] = v;
+      spawnOne(s.name, port, extra, publicPort);
       urlEnv[`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`] = `http://127.0.0.1:${port}/graphql`;
     }
     const timeout = opts.readyTimeoutMs ?? 60000;
@@ -130,5 +155,11 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     await stop();
     throw err;
   }
-  return { gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT + offset}/graphql`, processes, stop };
+  const ingestion = processes.find((p) => p.name === 'ingestion')!;
+  return {
+    gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT + offset}/graphql`,
+    intake: { https: `http://127.0.0.1:${ingestion.publicPort}`, ...intake },
+    processes,
+    stop,
+  };
 }

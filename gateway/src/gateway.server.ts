@@ -1,3 +1,4 @@
+import './telemetry';
 import { ApolloGateway, ServiceEndpointDefinition } from '@apollo/gateway';
 import { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -34,7 +35,7 @@ export async function createGatewayServer(config: GatewayConfig, verifier: JwtVe
   const overrides = subgraphUrlOverrides(env);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }: ServiceEndpointDefinition) => new SubgraphClient(name, overrides[name] ?? url!),
+    buildService: ({ name, url }: ServiceEndpointDefinition) => new SubgraphClient(name, overrides[name] ?? url!, { secret: config.SUBGRAPH_SECRET }),
   });
   const production = config.NODE_ENV === 'production';
   const server = new ApolloServer<GatewayContext>({

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './telemetry';
 import { JwtVerifier } from '@kanshi/auth';
 import { HealthRegistry } from '@kanshi/observability';
 import { createServiceApp, runService } from '@kanshi/platform';
@@ -20,7 +21,9 @@ void runService('gateway', async () => {
   const health = app.get(HealthRegistry);
   for (const { name, url } of subgraphUrls(gw.supergraphSdl)) {
     health.register(`subgraph:${name}`, async () => {
-      const res = await fetch(new URL('/health/live', url));
+      // /health/ready names the subgraph, never its internal host and port.
+      const res = await fetch(new URL('/health/live', url)).catch(() => null);
+      if (!res) throw new Error(`${name} is unreachable`);
       if (!res.ok) throw new Error(`${name} answered ${res.status}`);
     });
   }

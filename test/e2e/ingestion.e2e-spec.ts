@@ -68,7 +68,7 @@ const range = () => ({ from: since, to: new Date(Date.now() + 3600_000).toISOStr
 beforeAll(async () => {
   suite = await bootSuite();
   url = suite.gatewayUrl;
-  intakeUrl = `http://127.0.0.1:${suite.processes.find((p) => p.name === 'ingestion')!.port}`;
+  intakeUrl = suite.intake.https;
   since = new Date(Date.now() - 1000).toISOString();
   const admin = await tokenFor('provider_admin');
   ids.partner = (await gqlOk<{ createPartner: { id: string } }>(url, admin, 'mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id } }', { i: { name: 'E2E 取込パートナー' } })).createPartner.id;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { eventually, gqlOk, gqlRequest, tokenFor } from '@kanshi/testing';
 import { signContract } from '../../scripts/seed';
 import { Suite } from '../../scripts/suite';
-import { bootSuite, PORT_OFFSET } from './suite.fixture';
+import { bootSuite, PORT_OFFSET, SUBGRAPH_SECRET } from './suite.fixture';
 
 jest.setTimeout(120000);
 
@@ -123,15 +123,23 @@ describe('authentication', () => {
     expect(r.errors?.[0]).toMatchObject({ message: 'missing Authorization header (expected "Bearer <token>")', extensions: { code: 'UNAUTHENTICATED' } });
   });
 
+  it('has every subgraph refuse a call without the gateway credential', async () => {
+    for (const p of suite.processes.filter((x) => x.name !== 'gateway')) {
+      const r = await gqlRequest(`http://127.0.0.1:${p.port}/graphql`, await tokenFor('provider_admin'), '{ __typename }');
+      expect([p.name, r.status, r.errors?.[0].extensions?.code]).toEqual([p.name, 401, 'UNAUTHENTICATED']);
+    }
+  });
+
   it('has every subgraph verify the token again when called directly', async () => {
     const ingestion = `http://127.0.0.1:${4102 + PORT_OFFSET}/graphql`;
-    const r = await gqlRequest(ingestion, 'forged', '{ sensors { id } }');
+    const gw = { 'x-kanshi-gateway-secret': SUBGRAPH_SECRET };
+    const r = await gqlRequest(ingestion, 'forged', '{ sensors { id } }', {}, gw);
     expect(r.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     // A direct entity lookup for another tenant's customer reveals nothing either.
     const token = await tokenFor('customer_viewer', { customerId: ids.directCustomer });
     const entities = await gqlRequest<{ _entities: { sensors: unknown[] }[] }>(ingestion, token, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { sensors { name } } } }', {
       r: [{ __typename: 'Customer', id: ids.partnerCustomer }],
-    });
+    }, gw);
     expect(entities.data?._entities).toEqual([{ sensors: [] }]);
   });
 

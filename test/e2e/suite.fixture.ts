@@ -3,8 +3,11 @@ import { isolatedDatabaseUrl, TEST_JWT_SECRET, testNamespace, testNatsUrl } from
 import { startSuite, Suite } from '../../scripts/suite';
 
 // All seven processes from dist/ (built by `npm test`), on ports offset from the dev defaults
-// so a running `npm start` does not get in the way.
-export const PORT_OFFSET = 1000;
+// so a running `npm start` does not get in the way (and, per jest worker, e2e files in parallel).
+export const PORT_OFFSET = 1000 * Number(process.env.JEST_WORKER_ID ?? 1);
+
+// The gateway's credential towards the subgraphs: specs calling a subgraph directly send it.
+export const SUBGRAPH_SECRET = 'e2e-subgraph-secret-e2e-subgraph-secret';
 
 export async function bootSuite(): Promise<Suite> {
   return startSuite({
@@ -14,7 +17,7 @@ export async function bootSuite(): Promise<Suite> {
     natsNamespace: `${testNamespace()}${randomBytes(2).toString('hex')}`,
     jwtSecret: TEST_JWT_SECRET,
     portOffset: PORT_OFFSET,
-    env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    env: { LOG_LEVEL: 'warn', NODE_ENV: 'test', SUBGRAPH_SECRET },
     onLine: process.env.KANSHI_E2E_LOGS ? (name, line) => process.stdout.write(`[${name}] ${line}\n`) : undefined,
     readyTimeoutMs: 90000,
   });

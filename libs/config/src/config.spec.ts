@@ -31,6 +31,14 @@ describe('configuration at boot', () => {
     expect(() => loadPlatformConfig('x', {}, { AUTH_MODE: 'jwks' })).toThrow(/OIDC_ISSUER is required[\s\S]*OIDC_JWKS_URL is required/);
   });
 
+  it('requires the subgraph secret in production and refuses a short one', () => {
+    const prod = { AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://id.example.test/', OIDC_JWKS_URL: 'https://id.example.test/jwks', NODE_ENV: 'production' };
+    expect(() => loadPlatformConfig('x', {}, prod)).toThrow('SUBGRAPH_SECRET is required in production');
+    expect(() => loadPlatformConfig('x', {}, { ...prod, SUBGRAPH_SECRET: 'short' })).toThrow('SUBGRAPH_SECRET must be at least 32 characters long');
+    expect(loadPlatformConfig('x', {}, { ...prod, SUBGRAPH_SECRET: 's'.repeat(32) }).SUBGRAPH_SECRET).toBe('s'.repeat(32));
+    expect(loadPlatformConfig('x', {}, ok).SUBGRAPH_SECRET).toBeUndefined();
+  });
+
   it('does not print the password of a malformed database URL', () => {
     const attempt = () => loadPlatformConfig('x', {}, { ...ok, DATABASE_URL: 'postgres//user:hunter2@db host' });
     expect(attempt).toThrow('DATABASE_URL must be a URL (got "postgres//user:***@db host")');

@@ -151,11 +151,17 @@ export const platformSchema = {
   NATS_URL: url({ default: 'nats://127.0.0.1:4222', protocols: ['nats:', 'tls:', 'ws:', 'wss:'] }),
   // Prefixes every subject and stream, so test runs and environments can share one NATS.
   NATS_NAMESPACE: str({ default: 'kanshi' }),
+  // JetStream replicas of the streams a service creates: 1 on one server, 3 on a 3-node cluster.
+  NATS_STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+  // The address the HTTP server listens on: loopback on a workstation, 0.0.0.0 in a container.
+  LISTEN_HOST: str({ default: '127.0.0.1' }),
   AUTH_MODE: str({ default: 'hs256', oneOf: ['hs256', 'jwks'] }),
   JWT_SECRET: optionalStr(),
   OIDC_ISSUER: optionalStr(),
   OIDC_AUDIENCE: optionalStr(),
   OIDC_JWKS_URL: optionalStr(),
+  // The gateway sends it to every subgraph, which answers nobody else (required in production).
+  SUBGRAPH_SECRET: optionalStr(),
   SHUTDOWN_TIMEOUT_MS: int({ default: 10000, min: 0 }),
   // Job queue (libs/jobs): how often an idle worker looks for due jobs, and how often cron
   // schedules are checked (a scheduled job starts up to this late).
@@ -178,6 +184,8 @@ export function checkPlatformConfig(service: string, c: PlatformConfig): void {
     if (!c.OIDC_ISSUER) problems.push('OIDC_ISSUER is required when AUTH_MODE=jwks');
     if (!c.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL is required when AUTH_MODE=jwks');
   }
+  if (c.SUBGRAPH_SECRET !== undefined && c.SUBGRAPH_SECRET.length < 32) problems.push('SUBGRAPH_SECRET must be at least 32 characters long');
+  if (c.NODE_ENV === 'production' && !c.SUBGRAPH_SECRET) problems.push('SUBGRAPH_SECRET is required in production (the gateway sends it; subgraphs answer only calls that carry it)');
   if (!/^[A-Za-z0-9_-]+$/.test(c.NATS_NAMESPACE)) problems.push(`NATS_NAMESPACE must contain only letters, digits, _ and - (got "${c.NATS_NAMESPACE}")`);
   if (problems.length) throw new ConfigError(service, problems);
 }

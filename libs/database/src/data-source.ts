@@ -40,7 +40,9 @@ export async function migrateSchema(url: string, schema: string): Promise<string
   const ds = createServiceDataSource({ schema, url, entities: [] });
   await ds.initialize();
   try {
-    await ds.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // Only when missing: a service's role in production owns its schema but may not create one.
+    const existing: unknown[] = await ds.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (existing.length === 0) await ds.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const applied = await ds.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {

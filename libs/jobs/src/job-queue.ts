@@ -119,6 +119,18 @@ export class JobQueue {
     if (!/^[a-z_][a-z0-9_]{0,49}$/.test(opts.schema)) throw new Error(`job queue schema "${opts.schema}" must be a lower-case PostgreSQL name of at most 50 characters`);
   }
 
+  // In production a service's PostgreSQL role owns its `<schema>_jobs` schema (created for it by
+  // k8s/postgres/base/grants.sql) but may not create schemas, and pg-boss's installer starts with
+  // CREATE SCHEMA IF NOT EXISTS, which PostgreSQL refuses without that right even when the schema
+  // exists. So an existing, empty schema gets pg-boss's tables from its own construction plan
+  // minus that statement; pg-boss then finds itself installed. A missing schema is left to pg-boss.
+  private async installIntoExistingSchema(client: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void> {
+    const { rows } = (await client.query('SELECT to_regclass($1) AS version_table, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2) AS schema_exists', [`${this.opts.schema}.version`, this.opts.schema])) as { rows: { version_table: string | null; schema_exists: boolean }[] };
+    if (!rows[0].schema_exists || rows[0].version_table) return;
+    const plan = PgBoss.getConstructionPlans(this.opts.schema).replace(/CREATE SCHEMA IF NOT EXISTS \S+/, 'SELECT 1');
+    await client.query(plan);
+  }
+
   get schema(): string {
     return this.opts.schema;
   }
@@ -176,6 +188,7 @@ export class JobQueue {
     const client = await pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock(hashtext($1))', [`kanshi-jobs:${this.opts.schema}`]);
+      await this.installIntoExistingSchema(client);
       await boss.start();
       for (const r of this.registered.values()) await this.ensureQueue(r.job, boss);
     } finally {

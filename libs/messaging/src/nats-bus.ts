@@ -11,9 +11,12 @@ export class NatsBus {
     readonly jsm: JetStreamManager,
     readonly js: JetStreamClient,
     readonly namespace: string,
+    // JetStream replicas of the streams this process creates (NATS_STREAM_REPLICAS): 1 on a single
+    // server, 3 on the production cluster.
+    readonly streamReplicas = 1,
   ) {}
 
-  static async connect(opts: { url: string; name: string; namespace: string }): Promise<NatsBus> {
+  static async connect(opts: { url: string; name: string; namespace: string; streamReplicas?: number }): Promise<NatsBus> {
     const u = new URL(opts.url);
     const nc = await connect({
       servers: `${u.hostname}:${u.port || 4222}`,
@@ -27,7 +30,7 @@ export class NatsBus {
       noAsyncTraces: true,
     });
     const jsm = await nc.jetstreamManager();
-    return new NatsBus(nc, jsm, nc.jetstream(), opts.namespace);
+    return new NatsBus(nc, jsm, nc.jetstream(), opts.namespace, opts.streamReplicas ?? 1);
   }
 
   // A bus that is never connected, for building a service's schema without infrastructure.
@@ -60,7 +63,7 @@ export class NatsBus {
       max_bytes: def.maxBytes ?? -1,
       max_age: def.maxAgeSeconds ? nanos(def.maxAgeSeconds * 1000) : 0,
       discard: DiscardPolicy.Old,
-      num_replicas: 1,
+      num_replicas: this.streamReplicas,
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -71,7 +74,7 @@ export class NatsBus {
         if (!info) {
           await this.jsm.streams.add(config);
           this.log.info({ stream: config.name }, 'stream created');
-        } else if (JSON.stringify(info.config.subjects) !== JSON.stringify(config.subjects) || info.config.max_bytes !== config.max_bytes) {
+        } else if (JSON.stringify(info.config.subjects) !== JSON.stringify(config.subjects) || info.config.max_bytes !== config.max_bytes || info.config.num_replicas !== config.num_replicas) {
           await this.jsm.streams.update(config.name!, config);
           this.log.info({ stream: config.name }, 'stream updated');
         }

@@ -1,5 +1,8 @@
 import { Controller, Get, Global, Header, HttpCode, Injectable, Module, Res, OnApplicationShutdown } from '@nestjs/common';
+import { createLogger } from './logger';
 import { metricsRegistry } from './metrics';
+
+const log = createLogger('health');
 
 export type HealthCheck = () => Promise<void>;
 
@@ -30,7 +33,9 @@ export class HealthRegistry implements OnApplicationShutdown {
           await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
           results[name] = 'ok';
         } catch (err) {
-          results[name] = err instanceof Error ? err.message : String(err);
+          // The answer says which dependency failed, not its internal host and port (the log does).
+          log.warn({ err, check: name }, `readiness check ${name} failed`);
+          results[name] = err instanceof TimeoutError ? 'timeout' : 'failed';
         }
       }),
     );
@@ -38,12 +43,14 @@ export class HealthRegistry implements OnApplicationShutdown {
   }
 }
 
+class TimeoutError extends Error {}
+
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer = setTimeout(() => reject(new TimeoutError(message)), ms);
     }),
   ]);
 }

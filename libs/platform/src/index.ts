@@ -12,3 +12,4 @@ export type { Page, PageArgs } from './pagination';
 export { connectionOf, PageInfoObject } from './connection';
 export { SocSeverityEnum } from './soc-severity.enum';
 export type { ConnectionShape } from './connection';
+export { listenPublic, isPublicPath, GATEWAY_SECRET_HEADER } from './public-port';

@@ -88,7 +88,7 @@ export class PlatformModule {
         {
           provide: NatsBus,
           useFactory: () =>
-            opts.schemaOnly ? NatsBus.offline(opts.config.NATS_NAMESPACE) : NatsBus.connect({ url: opts.config.NATS_URL, name: `kanshi-${opts.service}`, namespace: opts.config.NATS_NAMESPACE }),
+            opts.schemaOnly ? NatsBus.offline(opts.config.NATS_NAMESPACE) : NatsBus.connect({ url: opts.config.NATS_URL, name: `kanshi-${opts.service}`, namespace: opts.config.NATS_NAMESPACE, streamReplicas: opts.config.NATS_STREAM_REPLICAS }),
         },
         { provide: Outbox, useValue: new Outbox(opts.schema) },
         {

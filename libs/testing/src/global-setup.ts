@@ -11,7 +11,11 @@ export const SERVICE_SCHEMAS = ['contracts', 'ingestion', 'analysis', 'incident'
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.KANSHI_TEST_DATABASE_URL) return; // an earlier project of this run set it up
-  const infra = await ensureInfra();
+  const infra = await ensureInfra().catch((err: Error) => {
+    // One line saying what to install or set, not a stack trace.
+    process.stderr.write(`\nKanshi tests need PostgreSQL and NATS: ${err.message.split('\n')[0]}\n`);
+    process.exit(1);
+  });
   (globalThis as { kanshiTestInfra?: typeof infra }).kanshiTestInfra = infra;
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const url = withDatabase(infra.databaseUrl, `kanshi_test_${runId}`);

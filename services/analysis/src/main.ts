@@ -5,6 +5,6 @@ import { loadConfig } from './config';
 
 void runService('analysis', async () => {
   const config = loadConfig();
-  const app = await createServiceApp(AppModule.forRoot(config), { service: 'analysis', port: config.PORT });
+  const app = await createServiceApp(AppModule.forRoot(config), { service: 'analysis', port: config.PORT, gatewaySecret: config.SUBGRAPH_SECRET });
   return { app, port: config.PORT };
 });

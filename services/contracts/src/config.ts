@@ -1,11 +1,17 @@
 import { bool, ConfigError, cron, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
 import { checkRegistrationNumber } from './customers/registration-number';
 
+// Routes for the outside world, served on PUBLIC_PORT only (libs/platform public-port.ts).
+export const PUBLIC_ROUTES = ['/webhooks/stripe'];
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadPlatformConfig(
     'contracts',
     {
       PORT: port(4101),
+      // Stripe's webhook (PUBLIC_ROUTES) listens here, apart from GraphQL, metrics and health on
+      // PORT; 0 switches it off.
+      PUBLIC_PORT: port(4201),
       // The qualified invoice issuer printed on every invoice (the SOC provider).
       INVOICE_ISSUER_NAME: str({ default: 'Kanshi SOC K.K.' }),
       INVOICE_ISSUER_REGISTRATION_NUMBER: str({ default: 'T7123456789012' }),

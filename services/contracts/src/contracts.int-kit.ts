@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 import { Role } from '@kanshi/auth';
 import { EventDefinition } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
-import { createServiceApp } from '@kanshi/platform';
+import { createServiceApp, listenPublic } from '@kanshi/platform';
 import { FakeStripeServer, gqlRequest, GqlResult, isolatedDatabaseUrl, testPlatformEnv, tokenFor } from '@kanshi/testing';
 import { ManualClock } from '@kanshi/calendar';
 import { AppModule } from './app.module';
-import { loadConfig } from './config';
+import { loadConfig, PUBLIC_ROUTES } from './config';
 import { StripeSyncService } from './stripe-sync/stripe-sync.service';
 
 export const STRIPE_API_KEY = 'sk_test_kanshi_contracts_int';
@@ -19,6 +19,7 @@ export const STRIPE_WEBHOOK_SECRET = 'whsec_kanshi_contracts_int';
 
 export interface ContractsKit {
   app: NestFastifyApplication;
+  // The public port, where Stripe posts /webhooks/stripe (GraphQL is on graphqlUrl, the internal port).
   baseUrl: string;
   graphqlUrl: string;
   ds: DataSource;
@@ -49,10 +50,10 @@ export async function startContracts(opts: { now: string; stripe?: boolean; mess
     ...opts.env,
   });
   const config = loadConfig(env);
-  const app = await createServiceApp(AppModule.forRoot(config, { clock, startWorkers: false, startMessaging: opts.messaging ?? false }), { service: 'contracts', port: 0, rawBody: true });
+  const app = await createServiceApp(AppModule.forRoot(config, { clock, startWorkers: false, startMessaging: opts.messaging ?? false }), { service: 'contracts', port: 0, rawBody: true, publicRoutes: PUBLIC_ROUTES, gatewaySecret: config.SUBGRAPH_SECRET });
   await app.listen(0, '127.0.0.1');
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const graphqlUrl = `${baseUrl}/graphql`;
+  const graphqlUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
+  const baseUrl = await listenPublic(app, 0);
   const ds = app.get(DataSource);
   let bus: NatsBus | null = null;
 

@@ -3,9 +3,15 @@ import { availableParallelism } from 'node:os';
 import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
 import { AddressList } from './intake/smtp/address-list';
 
+// Routes for the outside world, served on PUBLIC_PORT only (libs/platform public-port.ts).
+export const PUBLIC_ROUTES = ['/ingest/'];
+
 // Ports of the intake listeners: 0 switches a listener off.
 const schema = {
   PORT: port(4102),
+  // Sensors' HTTPS intake (PUBLIC_ROUTES) listens here, apart from GraphQL, metrics and health
+  // on PORT; 0 switches it off.
+  PUBLIC_PORT: port(4202),
   // HTTPS intake (TLS is terminated in front of the service, like the GraphQL endpoint).
   INGEST_MAX_BODY_BYTES: int({ default: 10 * 1024 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
   // Per-sensor token bucket, in records: the long-run rate and the burst a sensor may send at once.

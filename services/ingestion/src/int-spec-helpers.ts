@@ -9,15 +9,17 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { ContractActivated, ContractEntitlementsBody, CustomerUpserted, EventDefinition, EventEnvelope, PlanCode } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
-import { createServiceApp } from '@kanshi/platform';
+import { createServiceApp, listenPublic } from '@kanshi/platform';
 import { connect } from 'nats';
 import { eventually, gqlOk, testNatsUrl, testPlatformEnv, tokenFor } from '@kanshi/testing';
 import { AppModule } from './app.module';
-import { loadConfig } from './config';
+import { loadConfig, PUBLIC_ROUTES } from './config';
 
 export interface TestService {
   app: NestFastifyApplication;
+  // The public port (sensors' /ingest); GraphQL, metrics and health are on `internalUrl`.
   url: string;
+  internalUrl: string;
   graphql: string;
   ds: DataSource;
   bus: NatsBus;
@@ -26,10 +28,11 @@ export interface TestService {
 
 export async function bootIngestion(env: Record<string, string> = {}, bodyLimitBytes?: number): Promise<TestService> {
   const config = loadConfig(testPlatformEnv({ LIVENESS_CHECK_INTERVAL_MS: '3600000', RETENTION_INTERVAL_MS: '3600000', JOBS_POLL_INTERVAL_MS: '500', LOG_LEVEL: 'warn', ...env }));
-  const app = await createServiceApp(AppModule.forRoot(config, {}), { service: 'ingestion', port: 0, bodyLimitBytes });
+  const app = await createServiceApp(AppModule.forRoot(config, {}), { service: 'ingestion', port: 0, bodyLimitBytes, publicRoutes: PUBLIC_ROUTES, gatewaySecret: config.SUBGRAPH_SECRET });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
+  const publicUrl = await listenPublic(app, 0);
   const bus = app.get(NatsBus);
   const close = async () => {
     // INGESTION_LOGS reserves 2 GB of JetStream storage: free this spec's streams at once.
@@ -41,7 +44,7 @@ export async function bootIngestion(env: Record<string, string> = {}, bodyLimitB
     for (const name of streams) await jsm.streams.delete(name).catch(() => undefined);
     await nc.close();
   };
-  return { app, url: base, graphql: `${base}/graphql`, ds: app.get(DataSource), bus, close };
+  return { app, url: publicUrl, internalUrl: base, graphql: `${base}/graphql`, ds: app.get(DataSource), bus, close };
 }
 
 async function publish<T extends object>(bus: NatsBus, def: EventDefinition<T>, customerId: string | null, body: T, occurredAt = new Date()): Promise<void> {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { createServiceApp, runService } from '@kanshi/platform';
 import { AppModule } from './app.module';
-import { loadConfig } from './config';
+import { loadConfig, PUBLIC_ROUTES } from './config';
 
 void runService('ingestion', async () => {
   const config = loadConfig();
-  const app = await createServiceApp(AppModule.forRoot(config), { service: 'ingestion', port: config.PORT });
-  return { app, port: config.PORT };
+  const app = await createServiceApp(AppModule.forRoot(config), { service: 'ingestion', port: config.PORT, publicRoutes: PUBLIC_ROUTES, gatewaySecret: config.SUBGRAPH_SECRET });
+  return { app, port: config.PORT, publicPort: config.PUBLIC_PORT };
 });
