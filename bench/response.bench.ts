@@ -196,6 +196,7 @@ export async function run(): Promise<void> {
       if (done >= ISOLATIONS) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const recorded: number = (await db.query(`SELECT (extract(epoch FROM max(requested_at)) * 1000)::float8 - $1 AS ms FROM endpoint_response.isolation`, [started])).rows[0].ms;
     const rows: { status: string; ms: number }[] = (
       await db.query(`SELECT status, (extract(epoch FROM coalesce(isolated_at, failed_at)) * 1000)::float8 - $1 AS ms FROM endpoint_response.isolation`, [started])
     ).rows;
@@ -220,7 +221,7 @@ export async function run(): Promise<void> {
         ],
       ),
       '',
-      `Isolated ${isolated.length}/${ISOLATIONS} (failed ${rows.length - isolated.length}); contain calls ${containCalls}, endpoints contained more than once: ${duplicates}; most requests in flight at one EDR server: ${maxInFlight} (limit ${CONCURRENCY}). ${ok ? 'Checks PASS.' : 'Checks FAIL.'}`,
+      `All 500 commands recorded (consumer) ${(recorded / 1000).toFixed(1)} s after the first was published. Isolated ${isolated.length}/${ISOLATIONS} (failed ${rows.length - isolated.length}); contain calls ${containCalls}, endpoints contained more than once: ${duplicates}; most requests in flight at one EDR server: ${maxInFlight} (limit ${CONCURRENCY}). ${ok ? 'Checks PASS.' : 'Checks FAIL.'}`,
     ];
     console.log(lines.join('\n'));
     appendBenchmark('response', lines);

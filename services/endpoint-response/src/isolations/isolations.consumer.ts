@@ -13,7 +13,15 @@ export class IsolationsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.register({ durable: 'endpoint-response-isolation-requested', event: IsolationRequested, handle: (e, { em }) => this.machine.request(em, e) });
+    // A burst of commands (an outbreak) is recorded in few transactions: one per batch.
+    this.host.registerBatch({
+      durable: 'endpoint-response-isolation-requested',
+      event: IsolationRequested,
+      maxBatch: 100,
+      handleBatch: async (events, { em }) => {
+        for (const e of events) await this.machine.request(em, e);
+      },
+    });
     this.host.register({ durable: 'endpoint-response-isolation-release-requested', event: IsolationReleaseRequested, handle: (e, { em }) => this.machine.requestRelease(em, e) });
   }
 }
