@@ -480,6 +480,8 @@ export async function run(): Promise<void> {
     LOG_LEVEL: 'warn',
     SYSLOG_HOST: '127.0.0.1',
     SYSLOG_TCP_PORT: String(syslogPort),
+    // the simulated devices send from loopback addresses of their own
+    INTAKE_ALLOW_LOOPBACK_SOURCES: 'true',
     INGEST_MAX_BODY_BYTES: String(16 * 1024 * 1024),
     INGEST_RATE_PER_SENSOR: '10000000',
     INGEST_BURST_PER_SENSOR: '100000000',

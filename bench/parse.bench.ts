@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { parseRecord } from '../services/ingestion/src/parsers/parse';
+import { doublingRatio, FILL_UNITS, filler, growingRecords } from '../services/ingestion/src/parsers/parse-scaling';
 import type { ParseContext, SensorProduct } from '../services/ingestion/src/parsers/types';
 import { appendBenchmark, table } from './report';
 
@@ -194,5 +195,49 @@ export async function run(): Promise<void> {
     `Run ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores, Node ${process.versions.node}): \`npm run bench -- parse\` times \`parseRecord\` on the main thread for ${LINES_PER_KIND} generated lines of each kind (syslog header included; session ids, ports and serial numbers vary as in real feeds), after a mixed warm-up; process CPU time (not wall time, which also counts other processes' turns on a shared machine), median of ${ROUNDS} rounds. JSON.stringify of the finished ECS document is timed separately. Baseline: the same lines split into key=value pairs (a single regex), CSV fields (\`split(',')\`) or \`Key: value\` pairs with the simplest code, no normalization.`,
     '',
     table(head, rows),
+  ]);
+
+  scaling(root);
+}
+
+// The FortiGate webfilter pattern as it was (a `.*` alternative rescanning the text from every
+// "newly observed domain"): the baseline showing what quadratic looks like on this machine.
+const QUADRATIC_WEB_CATEGORIES = /malicious|phishing|spam url|botnet|command.and.control|newly observed domain.*malicious|crypto.?mining/i;
+
+// Parse time against record size: every product's record grown in one field with each unit of
+// FILL_UNITS, 16 KiB against 32 KiB; the worst unit per record is shown.
+function scaling(root: string): void {
+  const own = (f: string) => readFileSync(path.join(root, 'services', 'ingestion', 'src', 'parsers', '__fixtures__', f), 'utf8');
+  const KIB = 16 * 1024;
+  const rows: string[][] = [];
+  for (const g of growingRecords(own)) {
+    let worst = { unit: '', ratio: 0, nanosSmall: 0, nanosLarge: 0 };
+    for (const unit of FILL_UNITS) {
+      const r = doublingRatio(g, unit, KIB);
+      if (r.ratio > worst.ratio) worst = { unit, ...r };
+    }
+    rows.push([`${g.product} (${g.name})`, JSON.stringify(worst.unit), (worst.nanosSmall / 1e3).toFixed(0), (worst.nanosLarge / 1e3).toFixed(0), worst.ratio.toFixed(2)]);
+  }
+  const regexMs = (bytes: number) => {
+    const text = filler('newly observed domain ', bytes);
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const start = process.hrtime.bigint();
+      QUADRATIC_WEB_CATEGORIES.test(text);
+      best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return best;
+  };
+  const old = [KIB, 2 * KIB, 4 * KIB].map(regexMs);
+  const head = ['record (growing field)', 'worst fill unit', 'µs at 16 KiB', 'µs at 32 KiB', 'ratio (linear: ~2)'];
+  console.log('\nparse time against record size (fastest of 7 alternating rounds, wall time)');
+  for (const r of [head, ...rows]) console.log(r.join('  '));
+  console.log(`baseline, the old FortiGate webfilter regex alone: ${old.map((ms) => ms.toFixed(1)).join(' / ')} ms at 16 / 32 / 64 KiB`);
+  appendBenchmark('parse-scaling', [
+    `Run ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores, Node ${process.versions.node}), second part of \`npm run bench -- parse\`: each product's record with one field grown to 16 KiB and to 32 KiB with each fill unit (${FILL_UNITS.map((u) => `\`${JSON.stringify(u)}\``).join(', ')}); parse time per record, the fastest of 7 alternating rounds after a warm-up; the worst unit per record. A linear parser doubles (the fixed cost per record keeps it under 2); a quadratic one quadruples. The unit spec parse-scaling.spec.ts asserts the same ratio under 3 for every record and unit.`,
+    '',
+    table(head, rows),
+    '',
+    `Baseline from the same run: the FortiGate webfilter category regex as it was (\`newly observed domain.*malicious\` among its alternatives) on a category text of repeated "newly observed domain ": ${old.map((ms) => ms.toFixed(1)).join(' ms, ')} ms at 16, 32 and 64 KiB (ratio ${(old[1] / old[0]).toFixed(1)} then ${(old[2] / old[1]).toFixed(1)} per doubling).`,
   ]);
 }

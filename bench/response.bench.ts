@@ -1,16 +1,15 @@
-// `npm run bench -- response`: 500 isolation requests at once across four local EDR servers (one
-// per product, one MDR customer each) that answer every request in 200 ms and report a host
-// CONTAINED 200 ms after accepting the containment. The endpoint-response service runs in this
-// process on a throwaway database and NATS namespace with its consumers, job queue and relay on;
-// the commands go through JetStream as the incident service would send them. Measured: the time
-// until the last isolation is ISOLATED, and each isolation's time from its command to ISOLATED
-// (p50/p99). Asserted: one containment per endpoint (no duplicate vendor action), no EDR server
-// ever had more requests in flight than EDR_MAX_CONCURRENT_REQUESTS. Baseline in the same run: the
-// same 500 containments as raw HTTP round trips (contain, then one status read once confirmed)
-// under the same per-vendor concurrency, without Kanshi.
-//
-// The EDR servers here are minimal local stand-ins speaking one simple JSON API (not the vendors'
-// own): the vendor adapters and their local servers are another branch's work.
+// `npm run bench -- response`: 500 isolation requests at once across the four local vendor
+// consoles (FakeCrowdStrikeServer, FakeCarbonBlackServer, FakeCybereasonServer,
+// FakeFireEyeHxServer: the vendors' own API shapes, tokens and sessions included), one MDR customer
+// per console, every answer after 200 ms and a containment confirmed 200 ms after it was accepted.
+// The endpoint-response service runs in this process with the real adapters on a throwaway database
+// and NATS namespace, consumers, job queue and relay on; the commands go through JetStream as the
+// incident service sends them. Measured: the time until the last isolation is ISOLATED and each
+// isolation's time from its command to ISOLATED (p50/p99). Asserted: no duplicate vendor action
+// (the consoles' duplicateActions()), no console ever had more requests in flight than the
+// per-vendor limit (EDR_MAX_CONCURRENCY). Baseline in the same run: 500 other hosts contained by
+// the same adapters directly (contain, then status reads until confirmed) under the same limits,
+// without the state machine, the database or the bus.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
@@ -18,122 +17,40 @@ import { dropDatabase, ensureDatabase, migrateSchema, withDatabase } from '@kans
 import { EdrProductCode, EventEnvelope, IsolationCommandBody, IsolationRequested } from '@kanshi/events';
 import { NatsBus } from '@kanshi/messaging';
 import { createServiceApp } from '@kanshi/platform';
-import { VendorServer } from '@kanshi/testing';
+import { FakeEdrServer, FakeEdrTenant } from '@kanshi/testing';
 import { AppModule } from '../services/endpoint-response/src/app.module';
 import { loadConfig } from '../services/endpoint-response/src/config';
-import { EdrConnector, VendorHost } from '../services/endpoint-response/src/connectors/edr-connector';
-import { EdrConnectorFactory } from '../services/endpoint-response/src/connectors/edr-connector.factory';
+import { ConnectorRuntime } from '../services/endpoint-response/src/connectors/connector-runtime';
+import { connectorSettingsOf } from '../services/endpoint-response/src/connectors/connectors.module';
+import { CredentialsCipher } from '../services/endpoint-response/src/connectors/credentials-cipher';
+import { ADAPTERS, credentialsOf } from '../services/endpoint-response/src/connectors/edr-adapters.harness';
+import { secretContext } from '../services/endpoint-response/src/connectors/edr-connector.factory';
 import { ensureInfra } from '../scripts/infra';
 import { appendBenchmark, table } from './report';
 
 const ISOLATIONS = 500;
 const LATENCY_MS = 200;
 const CONFIRM_AFTER_MS = 200;
-const CONCURRENCY = 8;
+const CONCURRENCY = 40;
 const TARGET_S = 30;
-const PRODUCTS: EdrProductCode[] = ['CROWDSTRIKE_FALCON', 'CARBON_BLACK', 'CYBEREASON', 'FIREEYE_HX'];
-
-// One local EDR: hosts by agent id, contain with delayed confirmation, requests in flight counted.
-class BenchEdrServer {
-  readonly server = new VendorServer({ name: 'bench-edr', idempotency: false });
-  readonly contains = new Map<string, number>();
-  private readonly containedAt = new Map<string, number>();
-  inFlight = 0;
-  maxInFlight = 0;
-
-  constructor() {
-    const slow = async <T>(work: () => T): Promise<T> => {
-      this.inFlight++;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      try {
-        await new Promise((r) => setTimeout(r, LATENCY_MS));
-        return work();
-      } finally {
-        this.inFlight--;
-      }
-    };
-    this.server.post('/hosts/:id/contain', (req) =>
-      slow(() => {
-        const id = req.params.id;
-        this.contains.set(id, (this.contains.get(id) ?? 0) + 1);
-        if (!this.containedAt.has(id)) this.containedAt.set(id, Date.now() + CONFIRM_AFTER_MS);
-        return { status: 202, json: { accepted: true } };
-      }),
-    );
-    this.server.get('/hosts/:id', (req) =>
-      slow(() => {
-        const at = this.containedAt.get(req.params.id);
-        return { json: { agentId: req.params.id, hostName: `host-${req.params.id.slice(0, 8)}`, containment: at === undefined ? 'NORMAL' : at <= Date.now() ? 'CONTAINED' : 'PENDING' } };
-      }),
-    );
-  }
-
-  reset(): void {
-    this.contains.clear();
-    this.containedAt.clear();
-    this.maxInFlight = 0;
-  }
-}
-
-// A connector over plain HTTP to a BenchEdrServer.
-class BenchConnectors extends EdrConnectorFactory {
-  constructor(private readonly urls: Map<EdrProductCode, string>) {
-    super();
-  }
-
-  forCustomer(_customerId: string, product: EdrProductCode): Promise<EdrConnector> {
-    const base = this.urls.get(product)!;
-    const host = async (agentId: string): Promise<VendorHost | null> => {
-      const r = await fetch(`${base}/hosts/${agentId}`);
-      if (r.status === 404) return null;
-      const b = (await r.json()) as { agentId: string; hostName: string; containment: VendorHost['containment'] };
-      return { agentId: b.agentId, hostName: b.hostName, ips: [], os: null, lastSeenAt: null, containment: b.containment };
-    };
-    const act = async (agentId: string, action: string) => {
-      const started = Date.now();
-      const r = await fetch(`${base}/hosts/${agentId}/${action}`, { method: 'POST' });
-      await r.arrayBuffer();
-      return { accepted: r.status < 300, message: null, exchanges: [{ at: new Date(started).toISOString(), method: 'POST', path: `/hosts/${agentId}/${action}`, status: r.status, summary: `${action} accepted`, durationMs: Date.now() - started }] };
-    };
-    const connector: EdrConnector = {
-      product,
-      findHost: (q) => host(q.agentId!),
-      listHosts: () => Promise.resolve([]),
-      contain: (agentId) => act(agentId, 'contain'),
-      release: (agentId) => act(agentId, 'release'),
-      pullDetections: () => Promise.resolve({ detections: [], nextCursor: null }),
-    };
-    return Promise.resolve(connector);
-  }
-
-  markUnhealthy(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+const PRODUCTS: EdrProductCode[] = ADAPTERS.map((h) => h.product);
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
-// The same containments without Kanshi: contain, wait for the confirmation, read the status once.
-async function baseline(servers: Map<EdrProductCode, BenchEdrServer>, agents: { product: EdrProductCode; agentId: string }[]): Promise<{ totalMs: number; p99: number }> {
-  for (const s of servers.values()) s.reset();
+// The same containments without Kanshi: the adapters called directly, contain then status reads.
+async function baseline(runtime: ConnectorRuntime, servers: Map<EdrProductCode, FakeEdrServer>, tenants: Map<EdrProductCode, FakeEdrTenant>, agents: { product: EdrProductCode; agentId: string }[]): Promise<{ totalMs: number; p99: number }> {
   const started = Date.now();
   const lat: number[] = [];
   await Promise.all(
-    PRODUCTS.map(async (product) => {
-      const mine = agents.filter((a) => a.product === product);
-      const url = servers.get(product)!.server.url;
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < mine.length) {
-            const a = mine[next++];
-            await (await fetch(`${url}/hosts/${a.agentId}/contain`, { method: 'POST' })).arrayBuffer();
-            await new Promise((r) => setTimeout(r, CONFIRM_AFTER_MS));
-            await (await fetch(`${url}/hosts/${a.agentId}`)).json();
-            lat.push(Date.now() - started);
-          }
-        }),
-      );
+    agents.map(async (a) => {
+      const h = ADAPTERS.find((x) => x.product === a.product)!;
+      const c = h.connector(runtime, `baseline-${a.product}`, credentialsOf(h, servers.get(a.product)!, tenants.get(a.product)!));
+      await c.contain(a.agentId, { isolationId: randomUUID(), incidentId: randomUUID() });
+      for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+        await new Promise((r) => setTimeout(r, delay));
+        if ((await c.findHost({ agentId: a.agentId }))?.containment === 'CONTAINED') break;
+      }
+      lat.push(Date.now() - started);
     }),
   );
   lat.sort((x, y) => x - y);
@@ -146,9 +63,8 @@ export async function run(): Promise<void> {
   const namespace = `benchresponse${randomBytes(3).toString('hex')}`;
   await ensureDatabase(dbUrl);
   await migrateSchema(dbUrl, 'endpoint_response');
-  const servers = new Map<EdrProductCode, BenchEdrServer>(PRODUCTS.map((p) => [p, new BenchEdrServer()]));
-  for (const s of servers.values()) await s.server.start();
-  const urls = new Map<EdrProductCode, string>([...servers].map(([p, s]) => [p, s.server.url]));
+  const servers = new Map<EdrProductCode, FakeEdrServer>(ADAPTERS.map((h) => [h.product, h.server({ latencyMs: LATENCY_MS, confirmAfterMs: CONFIRM_AFTER_MS })]));
+  for (const s of servers.values()) await s.start();
   const bus = await NatsBus.connect({ url: infra.natsUrl, name: 'bench-response', namespace });
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
@@ -162,20 +78,40 @@ export async function run(): Promise<void> {
     LOG_LEVEL: 'warn',
     JOBS_POLL_INTERVAL_MS: '500',
     ISOLATION_POLL_INITIAL_MS: '250',
-    ISOLATION_WORKERS: '64',
-    EDR_MAX_CONCURRENT_REQUESTS: String(CONCURRENCY),
+    ISOLATION_WORKERS: '200',
+    EDR_MAX_CONCURRENCY: String(CONCURRENCY),
   });
-  const app = await createServiceApp(AppModule.forRoot(config, { edrConnectors: new BenchConnectors(urls) }), { service: 'endpoint-response', port: 0 });
+  const app = await createServiceApp(AppModule.forRoot(config), { service: 'endpoint-response', port: 0 });
   try {
     await app.init();
     // one MDR customer per EDR, ISOLATIONS endpoints across them
     const customers = new Map<EdrProductCode, string>(PRODUCTS.map((p) => [p, randomUUID()]));
-    for (const [p, c] of customers) await db.query(`INSERT INTO endpoint_response.tenant_customer (customer_id, partner_id, name) VALUES ($1, NULL, $2)`, [c, `Bench ${p}`]);
-    const agents = Array.from({ length: ISOLATIONS }, (_, i) => ({ product: PRODUCTS[i % PRODUCTS.length], agentId: randomUUID().replace(/-/g, ''), endpointId: randomUUID() }));
+    const tenants = new Map<EdrProductCode, FakeEdrTenant>(PRODUCTS.map((p) => [p, servers.get(p)!.addTenant()]));
+    const cipher = app.get(CredentialsCipher);
+    for (const [p, c] of customers) {
+      const t = tenants.get(p)!;
+      await db.query(`INSERT INTO endpoint_response.tenant_customer (customer_id, partner_id, name) VALUES ($1, NULL, $2)`, [c, `Bench ${p}`]);
+      await db.query(`INSERT INTO endpoint_response.edr_connector (customer_id, product, base_url, client_id, secret_ciphertext, org_key) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        c,
+        p,
+        servers.get(p)!.url,
+        t.clientId,
+        cipher.encrypt(t.secret, secretContext(c, p)),
+        p === 'CARBON_BLACK' ? t.orgKey : null,
+      ]);
+    }
+    const hostsOf = (tag: string) =>
+      Array.from({ length: ISOLATIONS }, (_, i) => {
+        const product = PRODUCTS[i % PRODUCTS.length];
+        const hostName = `${tag}-${String(i).padStart(4, '0')}`;
+        return { product, hostName, agentId: servers.get(product)!.addHost(tenants.get(product)!.id, { hostName }).agentId, endpointId: randomUUID() };
+      });
+    const agents = hostsOf('PC');
+    const baselineAgents = hostsOf('BASE');
     await db.query(
       `INSERT INTO endpoint_response.endpoint (id, customer_id, host_name, edr_product, edr_agent_id, source)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-      [agents.map((a) => a.endpointId), agents.map((a) => customers.get(a.product)!), agents.map((a) => `host-${a.agentId.slice(0, 8)}`), agents.map((a) => a.product), agents.map((a) => a.agentId), agents.map(() => 'EDR')],
+      [agents.map((a) => a.endpointId), agents.map((a) => customers.get(a.product)!), agents.map((a) => a.hostName), agents.map((a) => a.product), agents.map((a) => a.agentId), agents.map(() => 'EDR')],
     );
     await bus.ensureStreams(['INCIDENT']);
 
@@ -203,32 +139,33 @@ export async function run(): Promise<void> {
     const isolated = rows.filter((r) => r.status === 'ISOLATED');
     const lat = isolated.map((r) => r.ms).sort((x, y) => x - y);
     const totalMs = lat.length ? lat[lat.length - 1] : NaN;
-    const duplicates = [...servers.values()].reduce((n, s) => n + [...s.contains.values()].filter((v) => v > 1).length, 0);
-    const containCalls = [...servers.values()].reduce((n, s) => n + [...s.contains.values()].reduce((x, y) => x + y, 0), 0);
-    const maxInFlight = Math.max(...[...servers.values()].map((s) => s.maxInFlight));
-    const requests = [...servers.values()].reduce((n, s) => n + s.server.requests.length, 0);
-    const base = await baseline(servers, agents);
+    const duplicates = [...servers.values()].reduce((n, s) => n + s.duplicateActions().length, 0);
+    const containCalls = [...servers.values()].reduce((n, s) => n + s.actions.filter((x) => x.action === 'contain').length, 0);
+    const peaks = PRODUCTS.map((p) => servers.get(p)!.peakConcurrency);
+    const maxInFlight = Math.max(...peaks);
+    const requests = [...servers.values()].reduce((n, s) => n + s.requests.length, 0);
+    const base = await baseline(new ConnectorRuntime(connectorSettingsOf(config)), servers, tenants, baselineAgents);
 
     const ok = isolated.length === ISOLATIONS && duplicates === 0 && containCalls === ISOLATIONS && maxInFlight <= CONCURRENCY;
     const lines = [
-      `Run ${new Date().toISOString().slice(0, 10)} on this ${cpus().length}-core machine (shared with other work: load average at the end ${loadavg()[0].toFixed(2)}). endpoint-response in the bench's process (consumers, job queue with ${config.ISOLATION_WORKERS} isolation workers, relay), on a throwaway database and NATS namespace; ${ISOLATIONS} \`incident.isolation.requested.v1\` published at once on JetStream (${published - started} ms to publish) for ${ISOLATIONS} endpoints of 4 MDR customers, one per EDR product; four local EDR servers (minimal stand-ins: one JSON API, not the vendors' own; the vendor adapters are another branch) answering every request in ${LATENCY_MS} ms and confirming a containment ${CONFIRM_AFTER_MS} ms after accepting it; at most ${CONCURRENCY} requests in flight per customer's EDR (\`EDR_MAX_CONCURRENT_REQUESTS\`).`,
+      `Run ${new Date().toISOString().slice(0, 10)} on this ${cpus().length}-core machine (shared with other work: load average at the end ${loadavg()[0].toFixed(2)}). endpoint-response in the bench's process (consumers, job queue with ${config.ISOLATION_WORKERS} isolation workers, relay), on a throwaway database and NATS namespace; ${ISOLATIONS} \`incident.isolation.requested.v1\` published at once on JetStream (${published - started} ms to publish) for ${ISOLATIONS} endpoints of 4 MDR customers, one per EDR product; the real adapters against the four local vendor consoles (CrowdStrike, Carbon Black, Cybereason, FireEye HX shapes, one tenant each, token/session logins included) answering every request in ${LATENCY_MS} ms and confirming a containment ${CONFIRM_AFTER_MS} ms after accepting it; at most ${CONCURRENCY} requests in flight per vendor (\`EDR_MAX_CONCURRENCY\`).`,
       '',
       table(
         ['', 'all confirmed', 'p50 per isolation', 'p99 per isolation', 'vendor requests', 'target'],
         [
           [`Kanshi (command on JetStream to ISOLATED)`, `${(totalMs / 1000).toFixed(1)} s`, `${(pct(lat, 50) / 1000).toFixed(2)} s`, `${(pct(lat, 99) / 1000).toFixed(2)} s`, String(requests), `${TARGET_S} s: ${totalMs <= TARGET_S * 1000 ? 'PASS' : 'FAIL'}`],
-          [`baseline: raw HTTP contain + one status read, same concurrency`, `${(base.totalMs / 1000).toFixed(1)} s`, '', `${(base.p99 / 1000).toFixed(2)} s`, String(ISOLATIONS * 2), ''],
+          [`baseline: the same adapters called directly (contain, status reads), same limits`, `${(base.totalMs / 1000).toFixed(1)} s`, '', `${(base.p99 / 1000).toFixed(2)} s`, '', ''],
         ],
       ),
       '',
-      `All 500 commands recorded (consumer) ${(recorded / 1000).toFixed(1)} s after the first was published. Isolated ${isolated.length}/${ISOLATIONS} (failed ${rows.length - isolated.length}); contain calls ${containCalls}, endpoints contained more than once: ${duplicates}; most requests in flight at one EDR server: ${maxInFlight} (limit ${CONCURRENCY}). ${ok ? 'Checks PASS.' : 'Checks FAIL.'}`,
+      `All 500 commands recorded (consumer) ${(recorded / 1000).toFixed(1)} s after the first was published. Isolated ${isolated.length}/${ISOLATIONS} (failed ${rows.length - isolated.length}); contain calls ${containCalls}, endpoints contained more than once: ${duplicates}; most requests in flight per console: ${PRODUCTS.map((p, i) => `${p} ${peaks[i]}`).join(', ')} (limit ${CONCURRENCY}). ${ok ? 'Checks PASS.' : 'Checks FAIL.'}`,
     ];
     console.log(lines.join('\n'));
     appendBenchmark('response', lines);
     if (!ok) throw new Error('response bench checks failed (see above)');
   } finally {
     await app.close();
-    for (const s of servers.values()) await s.server.stop();
+    for (const s of servers.values()) await s.stop();
     for await (const s of bus.jsm.streams.list()) if (s.config.name.startsWith(`${namespace}_`)) await bus.jsm.streams.delete(s.config.name);
     await bus.drain().catch(() => undefined);
     await db.end();

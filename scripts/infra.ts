@@ -81,6 +81,27 @@ async function startNats(notes: string[]): Promise<{ url: string; stop: () => Pr
   };
 }
 
+// Reporting renders PDFs with Debian's Chromium and Japanese fonts; its tests read PDFs with
+// poppler-utils. Installed from Debian's packages when missing (as root with apt-get).
+const REPORT_PACKAGES: [pkg: string, present: (env: NodeJS.ProcessEnv) => boolean][] = [
+  ['chromium', (env) => existsSync(env.REPORT_CHROMIUM_PATH ?? '/usr/bin/chromium')],
+  ['fonts-ipaexfont-gothic', () => existsSync('/usr/share/fonts/opentype/ipaexfont-gothic') || existsSync('/usr/share/fonts/truetype/ipaexfont-gothic')],
+  ['poppler-utils', () => which('pdftotext') !== null],
+];
+
+export function ensureReportRenderer(notes: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const missing = REPORT_PACKAGES.filter(([, present]) => !present(env)).map(([pkg]) => pkg);
+  if (!missing.length) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !which('apt-get')) {
+    notes.push(`Reporting: ${missing.join(', ')} missing (Debian/Ubuntu: sudo apt-get install ${missing.join(' ')}); PDFs cannot be rendered`);
+    return;
+  }
+  notes.push(`Reporting: installing Debian packages ${missing.join(', ')}`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 // Anything that goes wrong is an InfraError whose message is one line saying what to install or set.
 export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise<Infra> {
   try {
@@ -94,6 +115,7 @@ export async function ensureInfra(env: NodeJS.ProcessEnv = process.env): Promise
 async function findOrStart(env: NodeJS.ProcessEnv): Promise<Infra> {
   const notes: string[] = [];
   const stops: (() => Promise<void>)[] = [];
+  ensureReportRenderer(notes, env);
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) notes.push('PostgreSQL: DATABASE_URL from the environment');
   else if (await portOpen('127.0.0.1', 5432)) {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { signDevToken } from '@kanshi/auth';
+import { demoReports } from './demo-reports';
 import { devSecret, devSubgraphSecret } from './dev-secret';
 import { DATA_DIR, ensureInfra } from './infra';
+import { MailSink, startMailSink } from './mail-sink';
 import { migrateAll } from './migrate';
 import { demoIntakeSensor, intakeCommands, intakeHelp } from './demo-intake';
 import { seedDemo } from './seed';
@@ -20,11 +22,13 @@ async function main(): Promise<void> {
   infra.notes.forEach((n) => say(`• ${n}`));
   let stopping = false;
   let suite: Awaited<ReturnType<typeof startSuite>> | undefined;
+  let mail: MailSink | undefined;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nstopping…');
     await suite?.stop();
+    await mail?.stop();
     await infra.stop();
     say('stopped.');
     process.exit(code);
@@ -34,13 +38,16 @@ async function main(): Promise<void> {
   try {
     await migrateAll(infra.databaseUrl, (l) => say(`• migrations ${l}`));
     const secret = devSecret();
+    mail = await startMailSink(path.join(DATA_DIR, 'mail'));
+    say(`• outgoing mail (customer notifications) goes to a local SMTP sink: one .eml file per message in ${mail.dir}`);
     suite = await startSuite({
       databaseUrl: infra.databaseUrl,
       natsUrl: infra.natsUrl,
       natsNamespace: process.env.NATS_NAMESPACE ?? 'kanshi',
       jwtSecret: secret,
       logDir: path.join(DATA_DIR, 'logs'),
-      env: { SUBGRAPH_SECRET: devSubgraphSecret() },
+      // webhooks may go to a receiver on this machine (never a private network address)
+      env: { SUBGRAPH_SECRET: devSubgraphSecret(), SMTP_URL: mail.url, WEBHOOK_ALLOW_LOOPBACK: 'true' },
     });
     say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
     const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, secret);
@@ -61,6 +68,9 @@ async function main(): Promise<void> {
     say(`And analysis' verdicts on the demo alerts: curl -s ${suite.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ alerts(first: 10) { edges { node { ruleName product verdict { severity isolationRecommended reasons { kind text textJa } recommendedActions { text textJa } } } } } }"}'`);
     say('');
     intakeHelp(suite.intake, sensor, intakeCommands(suite.intake, sensor)).forEach(say);
+    say(`\nMail sent to customers (notifications): ${mail.dir}`);
+    say('\nReports:');
+    for (const line of await demoReports(suite.gatewayUrl, secret, [demo.partnerCustomerId, demo.directCustomerId])) say(`• ${line}`);
     say('\nCtrl-C stops everything.');
     for (const p of suite.processes) {
       p.child.once('exit', (code) => {

@@ -142,6 +142,8 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
       const port = s.port + offset;
       const publicPort = s.publicPort ? s.publicPort + offset : undefined;
       const extra: Record<string, string> = publicPort ? { PUBLIC_PORT: String(publicPort) } : {};
+      // Reporting's signed download URLs point at its public port.
+      if (s.name === 'reporting' && publicPort) extra.PUBLIC_BASE_URL = `http://127.0.0.1:${publicPort}`;
       // Ingestion's intake ports come after the caller's env, unless it set them.
       if (s.name === 'ingestion') for (const [k, v] of Object.entries(ingestionEnv)) if (opts.env?.[k] === undefined) extra[k] = v;
       spawnOne(s.name, port, extra, publicPort);

@@ -7,7 +7,7 @@ describe('gateway/supergraph.graphql and docs/api.md', () => {
   let fresh: Composed;
   beforeAll(async () => {
     fresh = await composeAll();
-  }, 60000);
+  }, 240000);
 
   it('is up to date with the six subgraphs (run `npm run compose` when this fails)', () => {
     expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(fresh.supergraph);

@@ -74,19 +74,9 @@ export class EndpointInventoryAndIsolations1796300000000 implements MigrationInt
       updated_at timestamptz NOT NULL
     )`);
     await q.query(`CREATE INDEX customer_contract_customer_idx ON endpoint_response.customer_contract (customer_id)`);
-
-    await q.query(`CREATE TABLE endpoint_response.connector_health (
-      customer_id uuid NOT NULL,
-      edr_product text NOT NULL,
-      healthy boolean NOT NULL,
-      message text,
-      changed_at timestamptz NOT NULL,
-      PRIMARY KEY (customer_id, edr_product)
-    )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE endpoint_response.connector_health`);
     await q.query(`DROP TABLE endpoint_response.customer_contract`);
     await q.query(`DROP TABLE endpoint_response.isolation_log`);
     await q.query(`DROP TABLE endpoint_response.isolation`);

@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { createLogger, gauge, histogram } from '@kanshi/observability';
 
 // How a queue treats several jobs of the same singletonKey (pg-boss policies):
@@ -24,6 +24,13 @@ export interface JobDefinition<T extends object> {
   readonly options: Required<JobOptions>;
   // Carries the payload type only; never set.
   readonly __data?: T;
+}
+
+// pg-boss's executor over the connection of a TypeORM transaction.
+async function transactionDb(em: EntityManager): Promise<{ executeSql(text: string, values: unknown[]): Promise<{ rows: any[] }> }> {
+  if (!em.queryRunner?.isTransactionActive) throw new Error('JobQueue.send with em: the entity manager must be in a transaction');
+  const client = (await em.queryRunner.connect()) as { query(text: string, values: unknown[]): Promise<{ rows: any[] }> };
+  return { executeSql: (text, values) => client.query(text, values) };
 }
 
 const JOB_NAME = /^[a-z][a-z0-9._-]{0,99}$/;
@@ -59,9 +66,8 @@ export interface SendOptions {
   // at most one job per key in each slot of that many seconds.
   singletonKey?: string;
   singletonSeconds?: number;
-  // Queue the job inside this transaction: it exists exactly when the caller's change commits
-  // (a consumer's handler queues work for the state it writes).
-  em?: { query(text: string, values?: unknown[]): Promise<any> };
+  // Queue the job inside this transaction: it exists exactly when the transaction commits.
+  em?: EntityManager;
 }
 
 export interface WorkOptions {
@@ -164,9 +170,8 @@ export class JobQueue {
     const boss = this.running();
     await this.ensureQueue(job);
     const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter !== undefined ? new Date(Date.now() + opts.startAfter * 1000) : undefined;
-    const em = opts.em;
-    const db = em ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await em.query(text, values)) as unknown[] }) } : undefined;
-    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds, ...(db ? { db } : {}) });
+    const db = opts.em ? await transactionDb(opts.em) : undefined;
+    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds, db });
   }
 
   async start(): Promise<void> {

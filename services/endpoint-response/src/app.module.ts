@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { EndpointResponseConfig } from './config';
-import { EdrConnectorFactory } from './connectors/edr-connector.factory';
 import { ConnectorsModule } from './connectors/connectors.module';
+import { EdrConnectorEntity } from './connectors/edr-connector.entity';
+import { EdrConnectorFactory } from './connectors/edr-connector.factory';
 import { EndpointEntity } from './endpoints/endpoint.entity';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { InventoryModule } from './inventory/inventory.module';
@@ -11,10 +12,12 @@ import { IsolationLogEntity } from './isolations/isolation-log.entity';
 import { IsolationEntity } from './isolations/isolation.entity';
 import { IsolationsModule } from './isolations/isolations.module';
 
-export const ENTITIES = [EndpointEntity, IsolationEntity, IsolationLogEntity];
+export const ENTITIES = [EndpointEntity, EdrConnectorEntity, IsolationEntity, IsolationLogEntity];
 
 @Module({})
 export class AppModule {
+  // `edrConnectors`: a test seam (a spec's own factory); by default the vendor adapters built from
+  // the customers' stored credentials.
   static forRoot(config: EndpointResponseConfig, opts: { startMessaging?: boolean; schemaOnly?: boolean; edrConnectors?: EdrConnectorFactory } = {}): DynamicModule {
     const { edrConnectors, ...platform } = opts;
     return {

@@ -1,5 +1,6 @@
 import { yearEndClosureSetting } from '@kanshi/calendar';
-import { loadPlatformConfig, port } from '@kanshi/config';
+import { int, loadPlatformConfig, port } from '@kanshi/config';
+import { NOTIFY_CONFIG } from './notify-config';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadPlatformConfig(
@@ -8,6 +9,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: port(4104),
       // The provider's year-end closure for SLA business days: MM-DD..MM-DD or "none".
       YEAR_END_CLOSURE: yearEndClosureSetting(),
+      // How often the SLA scheduler looks for due clocks (once across replicas per interval).
+      SLA_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),
+      ...NOTIFY_CONFIG,
     },
     env,
   );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
+import { bool, ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
 import { AddressList } from './intake/smtp/address-list';
 
 // Routes for the outside world, served on PUBLIC_PORT only (libs/platform public-port.ts).
@@ -47,6 +47,19 @@ const schema = {
   SMTP_SENDER_RELAYS: str({ default: '127.0.0.0/8, ::1' }),
   SMTP_TLS_CERT_PATH: optionalStr(),
   SMTP_TLS_KEY_PATH: optionalStr(),
+  // Intake hardening (docs/security.md, "Intake"). Sender-based mail attribution needs an
+  // Authentication-Results pass (SPF, DKIM or DMARC) written by one of these authserv-ids (the
+  // SOC's relay), comma-separated; none: sender-based attribution is off, tokens only.
+  MAIL_TRUSTED_AUTHSERV_IDS: str({ default: '' }),
+  // Addresses never bound to a sensor besides the reserved ranges and SMTP_SENDER_RELAYS: the
+  // SOC's own networks (addresses and CIDR blocks).
+  SOC_INTERNAL_ADDRESSES: str({ default: '' }),
+  // Development and tests only: loopback addresses may be bound to sensors (a device simulated
+  // on this machine). Never in production.
+  INTAKE_ALLOW_LOOPBACK_SOURCES: bool(false),
+  // HTTPS bodies read at once across the replica (each up to INGEST_MAX_BODY_BYTES); more wait
+  // for a 503 with Retry-After.
+  INGEST_MAX_CONCURRENT_BODIES: int({ default: 32, min: 1, max: 1024 }),
   // Liveness: how often silent sensors are looked for (a job, once across replicas; the job
   // queue's intervals are whole seconds).
   LIVENESS_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),
@@ -68,10 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     const path = config[name];
     if (path && !readable(path)) problems.push(`${name} ${path} cannot be read`);
   }
-  try {
-    AddressList.parse(config.SMTP_SENDER_RELAYS);
-  } catch (err) {
-    problems.push(`SMTP_SENDER_RELAYS: ${(err as Error).message}`);
+  for (const name of ['SMTP_SENDER_RELAYS', 'SOC_INTERNAL_ADDRESSES'] as const) {
+    try {
+      AddressList.parse(config[name]);
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+    }
   }
   if (problems.length) throw new ConfigError('ingestion', problems);
   return config;

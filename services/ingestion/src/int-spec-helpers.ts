@@ -27,7 +27,7 @@ export interface TestService {
 }
 
 export async function bootIngestion(env: Record<string, string> = {}, bodyLimitBytes?: number): Promise<TestService> {
-  const config = loadConfig(testPlatformEnv({ LIVENESS_CHECK_INTERVAL_MS: '3600000', RETENTION_INTERVAL_MS: '3600000', JOBS_POLL_INTERVAL_MS: '500', LOG_LEVEL: 'warn', ...env }));
+  const config = loadConfig(testPlatformEnv({ LIVENESS_CHECK_INTERVAL_MS: '3600000', RETENTION_INTERVAL_MS: '3600000', JOBS_POLL_INTERVAL_MS: '500', LOG_LEVEL: 'warn', INTAKE_ALLOW_LOOPBACK_SOURCES: 'true', ...env }));
   const app = await createServiceApp(AppModule.forRoot(config, {}), { service: 'ingestion', port: 0, bodyLimitBytes, publicRoutes: PUBLIC_ROUTES, gatewaySecret: config.SUBGRAPH_SECRET });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

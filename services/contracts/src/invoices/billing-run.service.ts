@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { authorize, Principal } from '@kanshi/auth';
-import { InvoiceIssued } from '@kanshi/events';
+import { InvoiceIssued, InvoiceIssuedV2 } from '@kanshi/events';
+import { invoiceIssuedV2 } from '../billing/issued-document-events';
 import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { Clock } from '@kanshi/calendar';
@@ -163,6 +164,17 @@ export class BillingRunService {
             body: { invoiceId: r.id, number: r.number!, period, partnerId: r.partnerId, customerId: r.customerId, total: r.total },
             customerId: r.customerId,
           })),
+        );
+        const linesOf = new Map<string, NewInvoiceLineRow[]>();
+        for (const l of lines) {
+          const list = linesOf.get(l.invoiceId);
+          if (list) list.push(l);
+          else linesOf.set(l.invoiceId, [l]);
+        }
+        await this.outbox.addMany(
+          em,
+          InvoiceIssuedV2,
+          rows.map((r) => ({ body: invoiceIssuedV2(r, linesOf.get(r.id) ?? []), customerId: r.customerId })),
         );
       }
       return rows.length;

@@ -145,6 +145,47 @@ describe('runBilling for January 2025', () => {
     );
   });
 
+  it('publishes every issued invoice whole as invoice.issued.v2: a qualified invoice reporting can print', async () => {
+    const events = (await outboxEvents(kit, 'contracts.invoice.issued.v2')).filter((e) => e.body.period === '2025-01');
+    expect(events).toHaveLength(january.length);
+    for (const i of january) {
+      const e = events.find((x) => x.body.invoiceId === i.id)!;
+      const names = new Map((i.customerSubtotals as { customerId: string; name: string }[]).map((c) => [c.customerId, c.name]));
+      type Line = { customerId: string; description: string; descriptionJa: string; quantity: number; unitPrice: number; amount: number; taxRate: number; servicePeriod: { from: string; to: string } | null };
+      expect(e.body).toMatchObject({
+        number: i.number,
+        period: '2025-01',
+        partnerId: i.partnerId,
+        customerId: i.customerId,
+        language: 'ja',
+        transactionDate: i.transactionDate,
+        dueDate: i.dueDate,
+        issuer: i.issuer,
+        recipient: i.recipient,
+        subtotal: i.subtotal,
+        taxByRate: i.taxByRate,
+        tax: i.tax,
+        total: i.total,
+      });
+      expect(e.body.issuer.registrationNumber).toMatch(/^T\d{13}$/);
+      expect(e.body.lines).toEqual(
+        (i.lines as unknown as Line[]).map((l) =>
+          expect.objectContaining({
+            description: l.description,
+            descriptionJa: l.descriptionJa,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            amount: l.amount,
+            taxRate: l.taxRate,
+            serviceFrom: l.servicePeriod?.from ?? null,
+            serviceTo: l.servicePeriod?.to ?? null,
+            customerName: i.recipient.kind === 'partner' ? names.get(l.customerId) : null,
+          }),
+        ),
+      );
+    }
+  });
+
   it('is idempotent: a second run finds the same invoices, numbers and lines', async () => {
     const linesBefore = (await kit.ds.query(`SELECT count(*)::int AS n FROM contracts.invoice_line`))[0].n;
     const again = await runBilling(kit, '2025-01');

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
-import { InvoiceIssued } from '@kanshi/events';
+import { InvoiceIssued, InvoiceIssuedV2 } from '@kanshi/events';
+import { invoiceIssuedV2 } from '../billing/issued-document-events';
 import { Outbox } from '@kanshi/messaging';
 import { ConnectionShape, pageOf } from '@kanshi/platform';
 import { Clock } from '@kanshi/calendar';
@@ -77,6 +78,7 @@ export class InvoicesService {
         { invoiceId: issued.id, number: issued.number!, period: issued.period, partnerId: issued.partnerId, customerId: issued.customerId, total: issued.total },
         { customerId: issued.customerId },
       );
+      await this.outbox.add(em, InvoiceIssuedV2, invoiceIssuedV2(issued, await this.repo.linesOf([issued.id], em)), { customerId: issued.customerId });
       return issued;
     });
   }

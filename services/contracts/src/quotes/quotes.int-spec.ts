@@ -171,6 +171,43 @@ describe('quote lifecycle', () => {
     ]);
   });
 
+  it('publishes the whole quote as quote.issued.v2 beside v1, for reporting’s PDF', async () => {
+    const customer = await createCustomer(kit);
+    const quote = await createQuote(kit, { customerId: customer.id, plan: 'MDR', endpointCount: 5, startDate: '2026-11-01' });
+    await kit.ok('sales', `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: quote.id });
+    const [v2] = await outboxEvents(kit, 'contracts.quote.issued.v2', customer.id);
+    expect(v2.body).toEqual({
+      quoteId: quote.id,
+      customerId: customer.id,
+      partnerId: null,
+      number: quote.number,
+      language: 'ja',
+      plan: 'MDR',
+      issueDate: kit.clock.today(),
+      validUntil: quote.validUntil,
+      startDate: '2026-11-01',
+      termMonths: quote.termMonths,
+      issuer: { name: 'Kanshi SOC K.K.', registrationNumber: 'T7123456789012' },
+      recipient: { kind: 'customer', id: customer.id, name: customer.name },
+      lines: quote.lines.map((l: { description: string; descriptionJa: string; quantity: number; unitPrice: number; amount: number; taxRate: number; recurring: string; months: number | null }) => ({
+        description: l.description,
+        descriptionJa: l.descriptionJa,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        amount: l.amount,
+        taxRate: l.taxRate,
+        recurring: l.recurring.toLowerCase(),
+        months: l.months,
+      })),
+      subtotal: quote.subtotal,
+      taxByRate: quote.taxByRate,
+      tax: quote.tax,
+      total: quote.total,
+      oneTimeTotal: quote.oneTimeTotal,
+      monthlyTotal: quote.monthlyTotal,
+    });
+  });
+
   it('expires after its validity, and an expired quote cannot be accepted', async () => {
     const customer = await createCustomer(kit);
     const quote = await createQuote(kit, { customerId: customer.id, plan: 'MDR', endpointCount: 5, startDate: '2026-11-01', validDays: 7 });

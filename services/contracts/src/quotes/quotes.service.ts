@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
-import { QuoteIssued } from '@kanshi/events';
+import { QuoteIssued, QuoteIssuedV2 } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { addDays, Clock, toTokyoDate } from '@kanshi/calendar';
 import { formatInvoiceNumber } from '../billing/invoice-number';
+import { quoteIssuedV2 } from '../billing/issued-document-events';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { DocumentNumbersRepository } from '../common/document-numbers.repository';
 import { ContractsConfig } from '../config';
@@ -127,6 +128,9 @@ export class QuotesService {
       quote.sentAt = this.clock.now();
       const saved = await this.repo.save(em, quote);
       await this.outbox.add(em, QuoteIssued, { quoteId: quote.id, customerId: quote.customerId, number: quote.number }, { customerId: quote.customerId });
+      const customer = await this.customers.visibleCustomerOrThrow(principal, quote.customerId);
+      const issuer = { name: this.config.INVOICE_ISSUER_NAME, registrationNumber: this.config.INVOICE_ISSUER_REGISTRATION_NUMBER };
+      await this.outbox.add(em, QuoteIssuedV2, quoteIssuedV2(saved, customer, issuer), { customerId: quote.customerId });
       return saved;
     });
   }

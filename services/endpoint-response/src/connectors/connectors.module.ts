@@ -1,18 +1,73 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnModuleInit, Provider } from '@nestjs/common';
+import { EDR_PRODUCTS } from '@kanshi/events';
+import { defineJob, JobQueue } from '@kanshi/jobs';
+import { PLATFORM_CONFIG } from '@kanshi/platform';
+import { EndpointResponseConfig } from '../config';
+import { ConnectorRuntime } from './connector-runtime';
+import { ConnectorSettings } from './connector-settings';
+import { ConnectorsRepository } from './connectors.repository';
+import { ConnectorsResolver } from './connectors.resolver';
+import { ConnectorsService } from './connectors.service';
+import { CredentialsCipher } from './credentials-cipher';
+import { CredentialsRotationService } from './credentials-rotation.service';
 import { EdrConnectorFactory } from './edr-connector.factory';
-import { UnconfiguredEdrConnectorFactory } from './unconfigured-edr-connector.factory';
 
-// The EDR connectors every module that talks to a customer's EDR uses (isolations, inventory).
-// `factory`: a test seam (a spec's own connectors); by default the configured vendor adapters.
+export const CredentialsRotationJob = defineJob('edr-credentials-rotation', { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 600, policy: 'stately' });
+
+export function connectorSettingsOf(c: EndpointResponseConfig): ConnectorSettings {
+  const per = {
+    CROWDSTRIKE_FALCON: c.EDR_MAX_CONCURRENCY_CROWDSTRIKE_FALCON,
+    CARBON_BLACK: c.EDR_MAX_CONCURRENCY_CARBON_BLACK,
+    CYBEREASON: c.EDR_MAX_CONCURRENCY_CYBEREASON,
+    FIREEYE_HX: c.EDR_MAX_CONCURRENCY_FIREEYE_HX,
+  };
+  return {
+    timeoutMs: c.EDR_HTTP_TIMEOUT_MS,
+    maxRetries: c.EDR_MAX_RETRIES,
+    retryBaseMs: c.EDR_RETRY_BASE_MS,
+    retryMaxMs: c.EDR_RETRY_MAX_MS,
+    maxRateLimitWaits: c.EDR_MAX_RATE_LIMIT_WAITS,
+    maxRetryAfterMs: c.EDR_MAX_RETRY_AFTER_MS,
+    breakerFailures: c.EDR_BREAKER_FAILURES,
+    breakerCooldownMs: c.EDR_BREAKER_COOLDOWN_MS,
+    maxConcurrency: Object.fromEntries(EDR_PRODUCTS.map((p) => [p, per[p] || c.EDR_MAX_CONCURRENCY])) as ConnectorSettings['maxConcurrency'],
+  };
+}
+
+const PROVIDERS: Provider[] = [
+  { provide: CredentialsCipher, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => CredentialsCipher.fromEnvironment(c) },
+  { provide: ConnectorRuntime, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorRuntime(connectorSettingsOf(c)) },
+  ConnectorsRepository,
+  EdrConnectorFactory,
+  ConnectorsService,
+  ConnectorsResolver,
+  CredentialsRotationService,
+];
+
+// EDR connectors: the four adapters, customers' encrypted credentials, the factory the isolation,
+// inventory and detection-pull modules build connectors with (global: every module that talks to
+// a customer's EDR injects EdrConnectorFactory), and the provider staff's GraphQL.
 @Global()
 @Module({})
-export class ConnectorsModule {
+export class ConnectorsModule implements OnModuleInit {
+  constructor(
+    private readonly rotation: CredentialsRotationService,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  // `factory`: a test seam (a spec's own connectors); by default the vendor adapters.
   static forRoot(factory?: EdrConnectorFactory): DynamicModule {
     return {
       module: ConnectorsModule,
-      // until the vendor adapters are wired, no customer has a connector
-      providers: [factory ? { provide: EdrConnectorFactory, useValue: factory } : { provide: EdrConnectorFactory, useClass: UnconfiguredEdrConnectorFactory }],
-      exports: [EdrConnectorFactory],
+      providers: factory ? PROVIDERS.map((p) => (p === EdrConnectorFactory ? { provide: EdrConnectorFactory, useValue: factory } : p)) : PROVIDERS,
+      exports: [EdrConnectorFactory, ConnectorRuntime, ConnectorsRepository],
     };
+  }
+
+  onModuleInit(): void {
+    this.jobs.work(CredentialsRotationJob, async () => {
+      await this.rotation.rotate();
+    });
+    this.jobs.every(CredentialsRotationJob, 6 * 3600_000, { atStart: true });
   }
 }

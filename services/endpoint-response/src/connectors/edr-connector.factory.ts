@@ -1,12 +1,79 @@
+// Builds a customer's connector from its stored, decrypted credentials, and keeps the connector's
+// health: what the isolation, inventory and detection-pull modules use (never a vendor URL or a
+// secret of their own).
+import { Injectable } from '@nestjs/common';
 import { EdrProductCode } from '@kanshi/events';
-import { EdrConnector } from './edr-connector';
+import { createLogger } from '@kanshi/observability';
+import { CarbonBlackConnector } from './carbon-black.connector';
+import { ConnectorRuntime } from './connector-runtime';
+import { ConnectorsRepository } from './connectors.repository';
+import { CredentialsCipher } from './credentials-cipher';
+import { CrowdStrikeConnector } from './crowdstrike.connector';
+import { CybereasonConnector } from './cybereason.connector';
+import { EdrConnector, EdrConnectorOptions, EdrCredentials } from './edr-connector';
+import { EdrConnectorEntity } from './edr-connector.entity';
+import { FireEyeHxConnector } from './fireeye-hx.connector';
+import { VendorError } from './vendor-error';
 
-// Builds a customer's connector for one EDR from its stored (encrypted) credentials, and records
-// that the credentials were refused. The isolation, inventory and count modules depend on this
-// class only; the vendor adapters (issue 12, item 1) provide the implementation.
-export abstract class EdrConnectorFactory {
-  // Throws VendorError (NOT_CONFIGURED / AUTH) when the customer has no usable connector.
-  abstract forCustomer(customerId: string, product: EdrProductCode): Promise<EdrConnector>;
-  // The vendor refused the customer's credentials: provider staff must fix them.
-  abstract markUnhealthy(customerId: string, product: EdrProductCode, message: string): Promise<void>;
+// Every adapter can also check its credentials (testEdrConnector).
+export type VerifiableEdrConnector = EdrConnector & { verify(): Promise<void> };
+
+// What the inventory sync and the detection pull iterate over.
+export interface ConfiguredConnector {
+  customerId: string;
+  product: EdrProductCode;
+  sensorId: string | null;
+  health: EdrConnectorEntity['health'];
+}
+
+const log = createLogger('edr-connectors');
+
+// The additional authenticated data of a connector's secret.
+export function secretContext(customerId: string, product: EdrProductCode): string {
+  return `edr-connector|${customerId}|${product}`;
+}
+
+@Injectable()
+export class EdrConnectorFactory {
+  constructor(
+    private readonly repo: ConnectorsRepository,
+    private readonly cipher: CredentialsCipher,
+    private readonly runtime: ConnectorRuntime,
+  ) {}
+
+  // The customer's connector for `product`; VendorError NOT_CONFIGURED when there is none.
+  async forCustomer(customerId: string, product: EdrProductCode, opts: EdrConnectorOptions = {}): Promise<VerifiableEdrConnector> {
+    const row = await this.repo.find(customerId, product);
+    if (!row) throw new VendorError('NOT_CONFIGURED', `no ${product} connector is configured for customer ${customerId}`);
+    const creds: EdrCredentials = { product, baseUrl: row.baseUrl, clientId: row.clientId, secret: this.cipher.decrypt(row.secretCiphertext, secretContext(customerId, product)), orgKey: row.orgKey ?? undefined };
+    return buildConnector(this.runtime, customerId, creds, opts);
+  }
+
+  // Every configured connector (of one product), by customer.
+  async configured(product?: EdrProductCode): Promise<ConfiguredConnector[]> {
+    return (await this.repo.all(product)).map((r) => ({ customerId: r.customerId, product: r.product, sensorId: r.sensorId, health: r.health }));
+  }
+
+  // The vendor refused the credentials (VendorError AUTH): record its message for provider staff.
+  async markUnhealthy(customerId: string, product: EdrProductCode, message: string): Promise<void> {
+    const row = await this.repo.setHealth(customerId, product, 'UNHEALTHY', message.slice(0, 1000), new Date());
+    if (row) log.warn({ customerId, product, reason: message.slice(0, 300) }, 'EDR connector marked unhealthy');
+  }
+
+  async markHealthy(customerId: string, product: EdrProductCode): Promise<void> {
+    await this.repo.setHealth(customerId, product, 'HEALTHY', null, new Date());
+  }
+}
+
+export function buildConnector(runtime: ConnectorRuntime, customerId: string, creds: EdrCredentials, opts: EdrConnectorOptions = {}): VerifiableEdrConnector {
+  switch (creds.product) {
+    case 'CROWDSTRIKE_FALCON':
+      return new CrowdStrikeConnector(runtime, customerId, creds, opts);
+    case 'CARBON_BLACK':
+      return new CarbonBlackConnector(runtime, customerId, creds, opts);
+    case 'CYBEREASON':
+      return new CybereasonConnector(runtime, customerId, creds, opts);
+    case 'FIREEYE_HX':
+      return new FireEyeHxConnector(runtime, customerId, creds, opts);
+  }
 }

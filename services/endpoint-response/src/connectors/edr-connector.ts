@@ -71,14 +71,12 @@ export interface EdrConnector {
   pullDetections(cursor: string | null): Promise<DetectionPage>;
 }
 
-// Errors adapters throw (the isolation module turns them into FAILED with the message).
-export class VendorError extends Error {
-  constructor(
-    readonly kind: 'AUTH' | 'NOT_FOUND' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'TIMEOUT' | 'CIRCUIT_OPEN' | 'REJECTED',
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-    this.name = 'VendorError';
-  }
+// Options of one connector built by EdrConnectorFactory.forCustomer.
+export interface EdrConnectorOptions {
+  // Called with every HTTP exchange (token requests included), secrets removed: the isolation log.
+  onExchange?: (exchange: VendorExchange) => void;
 }
+
+// VendorError lives in its own file; re-exported here so `import { VendorError } from './edr-connector'` keeps working.
+export { VendorError } from './vendor-error';
+export type { VendorErrorKind } from './vendor-error';

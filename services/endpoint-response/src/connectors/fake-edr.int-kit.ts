@@ -1,9 +1,10 @@
-// An in-memory EDR for specs and the bench until the vendor adapters and their local servers are
-// wired: hosts per customer and product, containment that the EDR confirms after a delay (or
+// An in-memory EDR behind the factory seam, for the state machine's unit spec and the inventory's
+// int spec (the isolation int spec and the bench use the real adapters against the local vendor
+// consoles): hosts per customer and product, containment that the EDR confirms after a delay (or
 // never), wrong credentials, every action counted, and the requests in flight per connector.
 import { EdrProductCode } from '@kanshi/events';
 import { DetectionPage, EdrConnector, VendorActionResult, VendorExchange, VendorHost, VendorError } from './edr-connector';
-import { EdrConnectorFactory } from './edr-connector.factory';
+import { ConfiguredConnector, EdrConnectorFactory } from './edr-connector.factory';
 
 export interface FakeEdrOptions {
   // Each call answers after this long.
@@ -19,7 +20,7 @@ interface FakeHost extends VendorHost {
   confirmAfter: number | null | undefined;
 }
 
-export class FakeEdr extends EdrConnectorFactory {
+export class FakeEdr {
   readonly actions: { customerId: string; product: EdrProductCode; agentId: string; action: 'contain' | 'release'; at: number }[] = [];
   readonly unhealthy: { customerId: string; product: EdrProductCode; message: string }[] = [];
   // The highest number of requests in flight at once per connector (customer:product).
@@ -30,7 +31,6 @@ export class FakeEdr extends EdrConnectorFactory {
   private readonly opts: Required<FakeEdrOptions>;
 
   constructor(opts: FakeEdrOptions = {}) {
-    super();
     this.opts = { latencyMs: opts.latencyMs ?? 5, confirmAfterMs: opts.confirmAfterMs === undefined ? 50 : opts.confirmAfterMs };
   }
 
@@ -96,6 +96,24 @@ export class FakeEdr extends EdrConnectorFactory {
       pullDetections: (): Promise<DetectionPage> => Promise.resolve({ detections: [], nextCursor: null }),
     };
     return Promise.resolve(connector);
+  }
+
+  // What AppModule.forRoot({ edrConnectors }) takes.
+  asFactory(): EdrConnectorFactory {
+    return this as unknown as EdrConnectorFactory;
+  }
+
+  configured(product?: EdrProductCode): Promise<ConfiguredConnector[]> {
+    return Promise.resolve(
+      [...this.hosts.keys()]
+        .map((k) => k.split(':') as [string, EdrProductCode])
+        .filter(([, p]) => !product || p === product)
+        .map(([customerId, p]) => ({ customerId, product: p, sensorId: null, health: this.refused.has(`${customerId}:${p}`) ? ('UNHEALTHY' as const) : ('UNKNOWN' as const) })),
+    );
+  }
+
+  markHealthy(): Promise<void> {
+    return Promise.resolve();
   }
 
   markUnhealthy(customerId: string, product: EdrProductCode, message: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContractEntitlementsBody } from '@kanshi/events';
-import { EDR_PRODUCTS, EdrProductValue } from '../endpoints/edr-products';
 
 // The MDR customers and the EDRs their contracts cover, from contracts' events.
 @Injectable()
@@ -26,14 +25,5 @@ export class CustomerContractsRepository {
       `SELECT DISTINCT customer_id FROM endpoint_response.customer_contract WHERE plan = 'MDR' AND status = 'active' ORDER BY customer_id`,
     );
     return rows.map((r) => r.customer_id);
-  }
-
-  // The EDRs to sync: those an MDR contract in force (onboarding or active) names.
-  async connectorsToSync(): Promise<{ customerId: string; product: EdrProductValue }[]> {
-    const rows: { customer_id: string; product: string }[] = await this.ds.query(
-      `SELECT DISTINCT customer_id, unnest(monitored_products) AS product FROM endpoint_response.customer_contract
-       WHERE plan = 'MDR' AND status IN ('pending_onboarding', 'active') ORDER BY 1, 2`,
-    );
-    return rows.filter((r) => (EDR_PRODUCTS as readonly string[]).includes(r.product)).map((r) => ({ customerId: r.customer_id, product: r.product as EdrProductValue }));
   }
 }

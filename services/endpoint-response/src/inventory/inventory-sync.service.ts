@@ -13,7 +13,6 @@ import { EDR_PRODUCTS, EdrProductValue } from '../endpoints/edr-products';
 import { endpointChangedBody } from '../endpoints/endpoint-changed';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointsRepository } from '../endpoints/endpoints.repository';
-import { CustomerContractsRepository } from './customer-contracts.repository';
 
 // Every ENDPOINT_SYNC_INTERVAL_MS: one sync job per MDR customer's EDR.
 export const InventorySyncJob = defineJob('endpoint-inventory-sync', { retryLimit: 0, expireInSeconds: 300, policy: 'stately' });
@@ -41,7 +40,6 @@ export class InventorySyncService implements OnModuleInit {
   constructor(
     private readonly ds: DataSource,
     private readonly endpoints: EndpointsRepository,
-    private readonly contracts: CustomerContractsRepository,
     private readonly connectors: EdrConnectorFactory,
     private readonly outbox: Outbox,
     private readonly jobs: JobQueue,
@@ -54,9 +52,12 @@ export class InventorySyncService implements OnModuleInit {
     this.jobs.work(ConnectorSyncJob, ({ customerId, product }) => this.syncConnector(customerId, product), { workers: 4 });
   }
 
+  // Every configured connector but those whose credentials the vendor refused (provider staff fix
+  // them with configureEdrConnector, which makes the connector's health UNKNOWN again).
   async syncAll(): Promise<void> {
-    for (const c of await this.contracts.connectorsToSync()) {
-      await this.jobs.send(ConnectorSyncJob, c, { singletonKey: `${c.customerId}:${c.product}` });
+    for (const c of await this.connectors.configured()) {
+      if (c.health === 'UNHEALTHY') continue;
+      await this.jobs.send(ConnectorSyncJob, { customerId: c.customerId, product: c.product }, { singletonKey: `${c.customerId}:${c.product}` });
     }
   }
 

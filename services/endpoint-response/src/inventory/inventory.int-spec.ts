@@ -22,7 +22,7 @@ let count: EndpointCountService;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  kit = await startSubgraph({ service: 'endpoint-response', schema: 'endpoint_response', loadConfig, module: (config, opts) => AppModule.forRoot(config, { ...opts, edrConnectors: edr }) });
+  kit = await startSubgraph({ service: 'endpoint-response', schema: 'endpoint_response', loadConfig, module: (config, opts) => AppModule.forRoot(config, { ...opts, edrConnectors: edr.asFactory() }) });
   bus = kit.app.get(NatsBus);
   await kit.app.get(ConsumerHost).start();
   sync = kit.app.get(InventorySyncService);

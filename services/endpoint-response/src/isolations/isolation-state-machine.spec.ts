@@ -36,7 +36,6 @@ function setup(opts: { timeoutSeconds?: number } = {}) {
       return i && (i.status === 'REQUESTED' || i.status === 'RELEASE_REQUESTED') ? { ...i } : null;
     },
     unlease: async () => undefined,
-    markConnector: jest.fn(async () => undefined),
   };
   const endpointsRepo = {
     lock: async (_em: unknown, id: string) => endpoints.get(id) ?? null,
@@ -55,14 +54,13 @@ function setup(opts: { timeoutSeconds?: number } = {}) {
     ISOLATION_POLL_MAX_MS: 20,
     ISOLATION_INLINE_POLL_MS: 2000,
     ISOLATION_WORKERS: 2,
-    EDR_MAX_CONCURRENT_REQUESTS: 2,
-  } as EndpointResponseConfig;
+  } as unknown as EndpointResponseConfig;
   const edr = new FakeEdr({ latencyMs: 1, confirmAfterMs: 10 });
   const sut = new IsolationStateMachine(
     ds as unknown as DataSource,
     repo as unknown as IsolationsRepository,
     endpointsRepo as unknown as EndpointsRepository,
-    edr,
+    edr.asFactory(),
     outbox as unknown as Outbox,
     jobs as unknown as JobQueue,
     config,
@@ -161,7 +159,6 @@ describe('IsolationStateMachine.step', () => {
     await sut.step(ISO);
     expect(ctx.isolations.get(ISO)).toMatchObject({ status: 'FAILED', error: 'CrowdStrike Falcon refused the credentials: invalid_client' });
     expect(ctx.edr.unhealthy).toEqual([{ customerId: C1, product: 'CROWDSTRIKE_FALCON', message: 'invalid_client' }]);
-    expect(ctx.repo.markConnector).toHaveBeenCalledWith(C1, 'CROWDSTRIKE_FALCON', false, 'invalid_client');
   });
 
   it('fails an isolation past its deadline without calling the EDR', async () => {

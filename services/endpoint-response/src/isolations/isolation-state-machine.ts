@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  EdrProductCode,
   EndpointChanged,
   EndpointIsolated,
   EndpointIsolationFailed,
@@ -15,7 +16,6 @@ import { Outbox } from '@kanshi/messaging';
 import { counter, createLogger, histogram } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { EndpointResponseConfig } from '../config';
-import { ConnectorLimiter } from '../connectors/connector-limiter';
 import { EdrConnector, VendorExchange, VendorHost } from '../connectors/edr-connector';
 import { EdrConnectorFactory } from '../connectors/edr-connector.factory';
 import { EdrProductValue } from '../endpoints/edr-products';
@@ -54,7 +54,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 @Injectable()
 export class IsolationStateMachine implements OnModuleInit {
   private readonly log = createLogger('IsolationStateMachine');
-  readonly limiter: ConnectorLimiter;
+  // What each isolation's connector exchanged with the vendor (token, lookups, actions) and the
+  // isolation log does not have yet.
+  private readonly exchanges = new Map<string, VendorExchange[]>();
 
   constructor(
     private readonly ds: DataSource,
@@ -64,9 +66,7 @@ export class IsolationStateMachine implements OnModuleInit {
     private readonly outbox: Outbox,
     private readonly jobs: JobQueue,
     @Inject(PLATFORM_CONFIG) private readonly config: EndpointResponseConfig,
-  ) {
-    this.limiter = new ConnectorLimiter(config.EDR_MAX_CONCURRENT_REQUESTS);
-  }
+  ) {}
 
   onModuleInit(): void {
     this.jobs.work(IsolationStepJob, ({ isolationId }) => this.step(isolationId), { workers: this.config.ISOLATION_WORKERS });
@@ -174,6 +174,9 @@ export class IsolationStateMachine implements OnModuleInit {
     try {
       again = iso.status === 'REQUESTED' ? await this.contain(iso) : await this.release(iso);
     } finally {
+      // lookups of a poll handed over to a later job: logged now, not kept in memory
+      const left = this.exchangeLines(isolationId);
+      if (left.length) await this.ds.transaction((em) => this.repo.log(em, isolationId, left)).catch((err: unknown) => this.log.warn({ err, isolationId }, 'could not log the EDR exchanges'));
       await this.repo.unlease(isolationId);
     }
     if (again === null) return;
@@ -288,7 +291,7 @@ export class IsolationStateMachine implements OnModuleInit {
     const ctx = { isolationId: iso.id, incidentId: iso.incidentId };
     let result;
     try {
-      result = await this.limiter.run(this.limiterKey(iso), () => (action === 'contain' ? c.contain(iso.agentId!, ctx) : c.release(iso.agentId!, ctx)));
+      result = action === 'contain' ? await c.contain(iso.agentId!, ctx) : await c.release(iso.agentId!, ctx);
     } catch (err) {
       vendorCalls.observe({ product: iso.edrProduct!, call: action }, (Date.now() - started) / 1000);
       return this.transientOrFail(iso, this.failureOf(err));
@@ -298,18 +301,18 @@ export class IsolationStateMachine implements OnModuleInit {
     await this.ds.transaction(async (em) => {
       await this.repo.update(em, iso.id, action === 'contain' ? { actionSentAt: new Date() } : { releaseSentAt: new Date() });
       await this.repo.log(em, iso.id, [
-        ...this.exchangeLines(result.exchanges),
+        ...this.exchangeLines(iso.id, result.exchanges),
         { at: new Date(), kind: 'NOTE', actor: SYSTEM, text: `${action === 'contain' ? 'containment' : 'release'} accepted by ${this.vendorName(iso)}; waiting for it to be confirmed` },
       ]);
     });
-    await this.repo.markConnector(iso.customerId, iso.edrProduct!, true, null).catch(() => undefined);
+    await this.connectors.markHealthy(iso.customerId, iso.edrProduct as EdrProductCode).catch(() => undefined);
     return true;
   }
 
   private async markSent(iso: IsolationEntity, action: 'contain' | 'release'): Promise<void> {
     await this.ds.transaction(async (em) => {
       await this.repo.update(em, iso.id, action === 'contain' ? { actionSentAt: new Date() } : { releaseSentAt: new Date() });
-      await this.repo.log(em, iso.id, [{ at: new Date(), kind: 'NOTE', actor: SYSTEM, text: `${this.vendorName(iso)} already has the ${action} in progress; not asked again` }]);
+      await this.repo.log(em, iso.id, [...this.exchangeLines(iso.id), { at: new Date(), kind: 'NOTE', actor: SYSTEM, text: `${this.vendorName(iso)} already has the ${action} in progress; not asked again` }]);
     });
   }
 
@@ -337,7 +340,7 @@ export class IsolationStateMachine implements OnModuleInit {
   private async findHost(c: EdrConnector, iso: IsolationEntity): Promise<{ host: VendorHost | null } | { failure: VendorFailure }> {
     const started = Date.now();
     try {
-      const host = await this.limiter.run(this.limiterKey(iso), () => c.findHost({ agentId: iso.agentId }));
+      const host = await c.findHost({ agentId: iso.agentId });
       return { host };
     } catch (err) {
       return { failure: this.failureOf(err) };
@@ -348,7 +351,12 @@ export class IsolationStateMachine implements OnModuleInit {
 
   private async connector(iso: IsolationEntity): Promise<{ c: EdrConnector } | { failure: VendorFailure }> {
     try {
-      return { c: await this.connectors.forCustomer(iso.customerId, iso.edrProduct!) };
+      const onExchange = (x: VendorExchange): void => {
+        const list = this.exchanges.get(iso.id) ?? [];
+        list.push(x);
+        this.exchanges.set(iso.id, list);
+      };
+      return { c: await this.connectors.forCustomer(iso.customerId, iso.edrProduct as EdrProductCode, { onExchange }) };
     } catch (err) {
       return { failure: this.failureOf(err) };
     }
@@ -358,7 +366,7 @@ export class IsolationStateMachine implements OnModuleInit {
   // (within the deadline); anything else fails the isolation.
   private async transientOrFail(iso: IsolationEntity, f: VendorFailure): Promise<number | null> {
     if (!['RATE_LIMITED', 'UNAVAILABLE', 'TIMEOUT', 'CIRCUIT_OPEN'].includes(f.kind)) return this.failVendor(iso, f);
-    await this.ds.transaction((em) => this.repo.log(em, iso.id, [...this.exchangeLines(f.exchanges), { at: new Date(), kind: 'NOTE', actor: SYSTEM, text: `${this.vendorName(iso)} did not answer (${f.kind}): ${f.message}; trying again` }]));
+    await this.ds.transaction((em) => this.repo.log(em, iso.id, [...this.exchangeLines(iso.id, f.exchanges), { at: new Date(), kind: 'NOTE', actor: SYSTEM, text: `${this.vendorName(iso)} did not answer (${f.kind}): ${f.message}; trying again` }]));
     return this.config.ISOLATION_POLL_MAX_MS;
   }
 
@@ -367,9 +375,9 @@ export class IsolationStateMachine implements OnModuleInit {
     if (f.kind === 'AUTH') {
       // Wrong or revoked credentials: provider staff are alerted (error log, unhealthy connector).
       this.log.error({ customerId: iso.customerId, product: iso.edrProduct, isolationId: iso.id, vendorMessage: f.message }, `${this.vendorName(iso)} refused the customer's credentials; connector marked unhealthy`);
-      await this.repo.markConnector(iso.customerId, iso.edrProduct!, false, f.message);
-      await this.connectors.markUnhealthy(iso.customerId, iso.edrProduct!, f.message).catch((err: unknown) => this.log.warn({ err }, 'could not mark the connector unhealthy'));
-      return this.fail(iso, `${this.vendorName(iso)} refused the credentials: ${f.message}`, f.exchanges);
+      await this.connectors.markUnhealthy(iso.customerId, iso.edrProduct as EdrProductCode, f.message).catch((err: unknown) => this.log.warn({ err }, 'could not mark the connector unhealthy'));
+      // the adapter's message may already say who refused: the vendor's own words only
+      return this.fail(iso, `${this.vendorName(iso)} refused the credentials: ${f.message.replace(/^.*? refused the credentials: /, '')}`, f.exchanges);
     }
     return this.fail(iso, f.message, f.exchanges);
   }
@@ -396,7 +404,7 @@ export class IsolationStateMachine implements OnModuleInit {
       for (const f of failed) {
         const text = f === cur ? error : `failed with isolation ${cur.id}, whose containment it shared: ${error}`;
         await this.repo.update(em, f.id, { status: 'FAILED', failedAt: now, error: text, deadlineAt: null });
-        await this.repo.log(em, f.id, [...(f === cur ? this.exchangeLines(exchanges) : []), { at: now, kind: 'STATE', actor: SYSTEM, status: 'FAILED', text }]);
+        await this.repo.log(em, f.id, [...(f === cur ? this.exchangeLines(iso.id, exchanges) : []), { at: now, kind: 'STATE', actor: SYSTEM, status: 'FAILED', text }]);
         await this.emit(em, EndpointIsolationFailed, f, now, text);
         outcomes.inc({ outcome: 'failed' });
       }
@@ -426,7 +434,7 @@ export class IsolationStateMachine implements OnModuleInit {
           isolatedAt: now,
           deadlineAt: release ? new Date(now.getTime() + this.config.ISOLATION_CONFIRM_TIMEOUT_SECONDS * 1000) : null,
         });
-        const lines: LogLine[] = [{ at: now, kind: 'STATE', actor: SYSTEM, status: 'ISOLATED', text }];
+        const lines: LogLine[] = [...(i === cur ? this.exchangeLines(cur.id) : []), { at: now, kind: 'STATE', actor: SYSTEM, status: 'ISOLATED', text }];
         if (release) lines.push({ at: now, kind: 'STATE', actor: i.releaseRequestedBy ?? 'incident', status: 'RELEASE_REQUESTED', text: 'release requested while the containment was being made' });
         await this.repo.log(em, i.id, lines);
         await this.emit(em, EndpointIsolated, i, now, null);
@@ -450,7 +458,7 @@ export class IsolationStateMachine implements OnModuleInit {
       }
       const text = note ? `released: ${note}` : `${this.vendorName(cur)} confirmed the release${host ? ` of ${host.hostName}` : ''}`;
       await this.repo.update(em, cur.id, { status: 'RELEASED', releasedAt: now, deadlineAt: null });
-      await this.repo.log(em, cur.id, [{ at: now, kind: 'STATE', actor: SYSTEM, status: 'RELEASED', text }]);
+      await this.repo.log(em, cur.id, [...this.exchangeLines(cur.id), { at: now, kind: 'STATE', actor: SYSTEM, status: 'RELEASED', text }]);
       await this.emit(em, EndpointReleased, cur, now, null);
       outcomes.inc({ outcome: 'released' });
     });
@@ -471,8 +479,12 @@ export class IsolationStateMachine implements OnModuleInit {
     return this.outbox.add(em, def, body, { customerId: i.customerId });
   }
 
-  private exchangeLines(exchanges: VendorExchange[]): LogLine[] {
-    return exchanges.map((x) => ({
+  // The exchanges the isolation's connector made since the last log write (token requests and
+  // lookups included, secrets removed); `fallback` when no connector reported any.
+  private exchangeLines(isolationId: string, fallback: VendorExchange[] = []): LogLine[] {
+    const made = this.exchanges.get(isolationId);
+    this.exchanges.delete(isolationId);
+    return (made?.length ? made : fallback).map((x) => ({
       at: new Date(x.at),
       kind: 'VENDOR' as const,
       actor: SYSTEM,
@@ -506,7 +518,4 @@ export class IsolationStateMachine implements OnModuleInit {
     return iso.edrProduct ? PRODUCT_NAMES[iso.edrProduct as EdrProductValue] : 'the EDR';
   }
 
-  private limiterKey(iso: IsolationEntity): string {
-    return `${iso.customerId}:${iso.edrProduct}`;
-  }
 }

@@ -114,18 +114,10 @@ export class IsolationsRepository {
     return this.ds.getRepository(IsolationLogEntity).createQueryBuilder('l').where('l.isolation_id IN (:...ids)', { ids: isolationIds }).orderBy('l.id').getMany();
   }
 
-  async markConnector(customerId: string, product: EdrProductValue, healthy: boolean, message: string | null, em: EntityManager = this.ds.manager): Promise<void> {
-    await em.query(
-      `INSERT INTO endpoint_response.connector_health (customer_id, edr_product, healthy, message, changed_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (customer_id, edr_product) DO UPDATE SET healthy = EXCLUDED.healthy, message = EXCLUDED.message,
-         changed_at = CASE WHEN connector_health.healthy = EXCLUDED.healthy THEN connector_health.changed_at ELSE EXCLUDED.changed_at END`,
-      [customerId, product, healthy, message],
-    );
-  }
-
   async unhealthyConnectors(): Promise<UnhealthyConnector[]> {
     const rows: { customer_id: string; edr_product: EdrProductValue; message: string | null; changed_at: Date }[] = await this.ds.query(
-      `SELECT customer_id, edr_product, message, changed_at FROM endpoint_response.connector_health WHERE NOT healthy ORDER BY changed_at, customer_id, edr_product`,
+      `SELECT customer_id, product AS edr_product, last_error AS message, checked_at AS changed_at FROM endpoint_response.edr_connector
+       WHERE health = 'UNHEALTHY' ORDER BY checked_at, customer_id, product`,
     );
     return rows.map((r) => ({ customerId: r.customer_id, edrProduct: r.edr_product, message: r.message, since: r.changed_at }));
   }

@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantScope } from '@kanshi/auth';
+import { SocSeverity } from '@kanshi/events';
 import { decodeCursor, TenantDirectory } from '@kanshi/platform';
 import { IncidentEntity } from './incident.entity';
 import { IncidentFilter } from './incident-filter.input';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OPEN = `i.status NOT IN ('RESOLVED', 'CLOSED')`;
+
+export type IncidentOrder = 'NEWEST' | 'SLA_DUE';
+
+export interface IncidentVerdictRow {
+  verdictId: string;
+  incidentId: string;
+  severity: SocSeverity;
+  alertIds: string[];
+}
 
 @Injectable()
 export class IncidentsRepository {
@@ -14,18 +25,27 @@ export class IncidentsRepository {
     private readonly directory: TenantDirectory,
   ) {}
 
-  // Newest first; keyset pagination on (created_at, id).
-  page(scope: TenantScope, filter: IncidentFilter, limit: number, after?: string): Promise<IncidentEntity[]> {
-    const qb = this.ds.getRepository(IncidentEntity).createQueryBuilder('i').orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC').limit(limit);
+  // NEWEST: newest first, keyset on (created_at, id). SLA_DUE (the analysts' queue): open incidents
+  // whose clocks run, the soonest due first (keyset on (next_due_at, id)); paused or met ones last is
+  // not needed: they have no next due time and are left out of that order.
+  page(scope: TenantScope, filter: IncidentFilter, limit: number, after?: string, order: IncidentOrder = 'NEWEST'): Promise<IncidentEntity[]> {
+    const qb = this.ds.getRepository(IncidentEntity).createQueryBuilder('i').limit(limit);
+    if (order === 'SLA_DUE') qb.where('i.next_due_at IS NOT NULL').orderBy('i.next_due_at', 'ASC').addOrderBy('i.id', 'ASC');
+    else qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
     this.directory.applyScope(qb, scope, 'i.customer_id');
     if (filter.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.severity) qb.andWhere('i.severity = :severity', { severity: filter.severity });
     if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
+    if (filter.kind) qb.andWhere('i.kind = :kind', { kind: filter.kind });
+    if (filter.open) qb.andWhere(OPEN);
+    if (filter.assignee) qb.andWhere('(i.tier1_assignee = :assignee OR i.tier2_assignee = :assignee)', { assignee: filter.assignee });
+    if (filter.breached) qb.andWhere('(i.analysis_breached OR i.first_report_breached OR i.detailed_report_breached)');
     if (filter.from) qb.andWhere('i.created_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('i.created_at < :to', { to: filter.to });
     if (after) {
       const c = decodeCursor(after);
-      qb.andWhere('(i.created_at, i.id) < (:afterAt, :afterId)', { afterAt: c.sortKey, afterId: c.id });
+      if (order === 'SLA_DUE') qb.andWhere('(i.next_due_at, i.id) > (:afterAt, :afterId)', { afterAt: c.sortKey, afterId: c.id });
+      else qb.andWhere('(i.created_at, i.id) < (:afterAt, :afterId)', { afterAt: c.sortKey, afterId: c.id });
     }
     return qb.getMany();
   }
@@ -39,8 +59,147 @@ export class IncidentsRepository {
     return qb.getMany();
   }
 
+  // One incident the caller may see, read in the caller's transaction (no lock: the update checks
+  // the version it read). null when missing, malformed or another tenant's.
+  async visible(em: EntityManager, scope: TenantScope, id: string): Promise<IncidentEntity | null> {
+    if (!UUID.test(id)) return null;
+    const qb = em.getRepository(IncidentEntity).createQueryBuilder('i').where('i.id = :id', { id });
+    this.directory.applyScope(qb, scope, 'i.customer_id');
+    return qb.getOne();
+  }
+
+  // For the service's own work (consumers, scheduler): the row locked until the transaction ends.
+  async lock(em: EntityManager, id: string): Promise<IncidentEntity | null> {
+    if (!UUID.test(id)) return null;
+    return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :id', { id }).getOne();
+  }
+
+  // The open incident of an alert group, locked (at most one: a unique partial index).
+  openOfGroup(em: EntityManager, groupId: string): Promise<IncidentEntity | null> {
+    return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.group_id = :groupId', { groupId }).andWhere(OPEN).getOne();
+  }
+
+  // The open availability incident of a sensor, locked.
+  openAvailabilityOf(em: EntityManager, sensorId: string): Promise<IncidentEntity | null> {
+    return em
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where(`i.kind = 'AVAILABILITY' AND i.sensor_id = :sensorId`, { sensorId })
+      .andWhere(OPEN)
+      .getOne();
+  }
+
   insert(em: EntityManager, values: Partial<IncidentEntity>): Promise<IncidentEntity> {
     const repo = em.getRepository(IncidentEntity);
     return repo.save(repo.create(values));
   }
+
+  // Writes every changed column when the row still has the version that was read, and bumps it;
+  // false when someone else wrote in between.
+  async update(em: EntityManager, incident: IncidentEntity, readVersion: number): Promise<boolean> {
+    const { id: _id, createdAt: _c, updatedAt: _u, version: _v, ...values } = incident;
+    const r = await em
+      .createQueryBuilder()
+      .update(IncidentEntity)
+      .set({ ...values, version: () => 'version + 1' })
+      .where('id = :id AND version = :readVersion', { id: incident.id, readVersion })
+      .returning('version, updated_at')
+      .execute();
+    if (!r.affected) return false;
+    const raw = (r.raw as { version: number; updated_at: Date }[])[0];
+    incident.version = raw.version;
+    incident.updatedAt = raw.updated_at;
+    return true;
+  }
+
+  // Incidents with a clock due at `now` not yet reported, locked, skipping rows another replica holds.
+  due(em: EntityManager, now: Date, limit: number): Promise<IncidentEntity[]> {
+    return em
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('i.next_due_at <= :now', { now })
+      .orderBy('i.next_due_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  // The bare indexed due-clock query (the benchmark's baseline).
+  async countDue(now: Date): Promise<number> {
+    const rows: { n: string }[] = await this.ds.query(`SELECT count(*) AS n FROM (SELECT id FROM incident.incident WHERE next_due_at <= $1 LIMIT 500) d`, [now]);
+    return Number(rows[0].n);
+  }
+
+  // --- SLA pauses (the intervals, for reports; the incident row holds the running one) ---
+
+  async startPause(em: EntityManager, incidentId: string, at: Date, reason: string, by: string): Promise<void> {
+    await em.query(`INSERT INTO incident.sla_pause (incident_id, started_at, reason, started_by) VALUES ($1, $2, $3, $4)`, [incidentId, at, reason, by]);
+  }
+
+  async endPause(em: EntityManager, incidentId: string, at: Date): Promise<void> {
+    await em.query(`UPDATE incident.sla_pause SET ended_at = $2 WHERE incident_id = $1 AND ended_at IS NULL`, [incidentId, at]);
+  }
+
+  async pausesOf(incidentIds: readonly string[]): Promise<Map<string, { startedAt: Date; endedAt: Date | null; reason: string }[]>> {
+    const out = new Map<string, { startedAt: Date; endedAt: Date | null; reason: string }[]>(incidentIds.map((id) => [id, []]));
+    if (!incidentIds.length) return out;
+    const rows: { incident_id: string; started_at: Date; ended_at: Date | null; reason: string }[] = await this.ds.query(
+      `SELECT incident_id, started_at, ended_at, reason FROM incident.sla_pause WHERE incident_id = ANY($1::uuid[]) ORDER BY started_at, id`,
+      [incidentIds],
+    );
+    for (const r of rows) out.get(r.incident_id)?.push({ startedAt: new Date(r.started_at), endedAt: r.ended_at ? new Date(r.ended_at) : null, reason: r.reason });
+    return out;
+  }
+
+  // --- verdicts and alerts joined to incidents ---
+
+  async verdict(em: EntityManager, verdictId: string): Promise<IncidentVerdictRow | null> {
+    const rows: RawVerdict[] = await em.query(`SELECT verdict_id, incident_id, severity, alert_ids FROM incident.incident_verdict WHERE verdict_id = $1`, [verdictId]);
+    return rows[0] ? toVerdict(rows[0]) : null;
+  }
+
+  async upsertVerdict(em: EntityManager, row: IncidentVerdictRow, decidedAt: string): Promise<void> {
+    await em.query(
+      `INSERT INTO incident.incident_verdict (verdict_id, incident_id, severity, alert_ids, decided_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (verdict_id) DO UPDATE SET severity = EXCLUDED.severity, alert_ids = EXCLUDED.alert_ids`,
+      [row.verdictId, row.incidentId, row.severity, row.alertIds, decidedAt],
+    );
+  }
+
+  async verdictsOf(em: EntityManager, incidentId: string): Promise<IncidentVerdictRow[]> {
+    const rows: RawVerdict[] = await em.query(
+      `SELECT verdict_id, incident_id, severity, alert_ids FROM incident.incident_verdict WHERE incident_id = $1 ORDER BY decided_at, verdict_id`,
+      [incidentId],
+    );
+    return rows.map(toVerdict);
+  }
+
+  async moveVerdicts(em: EntityManager, fromIncidentId: string, toIncidentId: string): Promise<void> {
+    await em.query(`UPDATE incident.incident_verdict SET incident_id = $2 WHERE incident_id = $1`, [fromIncidentId, toIncidentId]);
+  }
+
+  // Alert ids per incident, in the order their verdicts came (for Incident.alerts).
+  async alertIdsOf(incidentIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(incidentIds.map((id) => [id, []]));
+    if (!incidentIds.length) return out;
+    const rows: { incident_id: string; alert_ids: string[] }[] = await this.ds.query(
+      `SELECT incident_id, alert_ids FROM incident.incident_verdict WHERE incident_id = ANY($1::uuid[]) ORDER BY decided_at, verdict_id`,
+      [incidentIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.incident_id)!;
+      for (const a of r.alert_ids) if (!list.includes(a)) list.push(a);
+    }
+    return out;
+  }
 }
+
+interface RawVerdict {
+  verdict_id: string;
+  incident_id: string;
+  severity: SocSeverity;
+  alert_ids: string[];
+}
+const toVerdict = (r: RawVerdict): IncidentVerdictRow => ({ verdictId: r.verdict_id, incidentId: r.incident_id, severity: r.severity, alertIds: r.alert_ids });

@@ -31,7 +31,7 @@ export class AlertObject {
   @Field({ description: 'When it was last received (repeats)' }) lastReceivedAt: Date;
   @Field({ description: "When it happened, by the device's clock read in its time zone" }) occurredAt: Date;
   @Field(() => SensorProduct, { description: 'The product of the sensor' }) product: SensorProduct;
-  @Field({ description: "The vendor's id of the alert; one alert per sensor and vendor id" }) vendorEventId: string;
+  @Field({ description: "The vendor's id of the alert (FireEye alert id, CrowdStrike composite id, FortiGate device:log id:time...), or the alert's identity when the vendor gives none; an alert is one detection: only a replay of the same record adds to repeatCount" }) vendorEventId: string;
   @Field(() => String, { nullable: true, description: "The vendor's name of the rule or signature that fired; null when the record has none" }) ruleName: string | null;
   @Field(() => String, { nullable: true, description: 'The severity as the vendor wrote it (e.g. majr, 5, high); null when the record has none' }) vendorSeverity: string | null;
   @Field(() => AlertSeverity, { description: "The vendor severity normalized to five levels (not the SOC's severity of an incident)" }) severity: AlertSeverity;

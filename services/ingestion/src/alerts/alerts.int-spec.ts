@@ -70,7 +70,7 @@ describe('alerts query', () => {
       customerId: b.customerId,
       sensor: { id: nx.sensorId, name: 'NX B' },
       product: 'FIREEYE_NX',
-      ruleName: 'malware-callback',
+      ruleName: 'Trojan.QakBot',
       vendorSeverity: 'majr',
       severity: 'HIGH',
       severityScore: 73,

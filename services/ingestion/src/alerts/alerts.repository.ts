@@ -7,7 +7,7 @@ import { ALERT_COLUMNS, AlertColumns } from '../intake/pipeline/stored-columns';
 
 export interface AlertUpserted {
   id: string;
-  vendor_event_id: string;
+  alert_key: string;
   repeat_count: number;
   inserted: boolean;
 }
@@ -53,8 +53,8 @@ export class AlertsRepository {
     private readonly directory: TenantDirectory,
   ) {}
 
-  // A repeat of a known (sensor, vendor event id) adds to its count instead of a row. The rows
-  // come sorted by vendor event id, so two batches touching the same alerts cannot deadlock;
+  // A repeat of a known (sensor, alert key) adds to its count instead of a row. The rows
+  // come sorted by alert key, so two batches touching the same alerts cannot deadlock;
   // the columns arrive as array literals from the parse worker (bytea, read as text here).
   async upsert(em: EntityManager, sensor: { sensorId: string; customerId: string; product: string }, alerts: AlertColumns): Promise<AlertUpserted[]> {
     if (alerts.count === 0) return [];
@@ -65,16 +65,16 @@ export class AlertsRepository {
     // here, a jsonb[] array literal cost PostgreSQL about 360 us of CPU per alert, jsonb parsed
     // one by one about 200 us, json about 160 us.
     return em.query(
-      `INSERT INTO ingestion.alert AS a (id, sensor_id, customer_id, product, vendor_event_id, received_at, last_received_at, occurred_at, rule_name,
+      `INSERT INTO ingestion.alert AS a (id, sensor_id, customer_id, product, alert_key, vendor_event_id, received_at, last_received_at, occurred_at, rule_name,
          vendor_severity, severity, blocked, group_key, host_name, host_ip, source_ip, destination_ip, user_name, file_name, file_hash, ecs, raw, repeat_count)
-       SELECT t.id, $1, $2, $3, t.vid, t.rcv, t.rcv, t.occ, t.rule, t.vsev, t.sev, t.blk, t.grp, t.host, t.hip, t.sip, t.dip, t.usr, t.fname, t.fhash, t.ecs::json, t.raw, t.n
-       FROM unnest(${arr(4, 'uuid')}, ${arr(5, 'text')}, ${arr(6, 'timestamptz')}, ${arr(7, 'timestamptz')}, ${arr(8, 'text')}, ${arr(9, 'text')}, ${arr(10, 'int2')},
-                   ${arr(11, 'bool')}, ${arr(12, 'text')}, ${arr(13, 'text')}, ${arr(14, 'text')}, ${arr(15, 'text')}, ${arr(16, 'text')}, ${arr(17, 'text')},
-                   ${arr(18, 'text')}, ${arr(19, 'text')}, ${arr(20, 'text')}, ${arr(21, 'text')}, ${arr(22, 'int')})
-         AS t(id, vid, rcv, occ, rule, vsev, sev, blk, grp, host, hip, sip, dip, usr, fname, fhash, ecs, raw, n)
-       ON CONFLICT (sensor_id, vendor_event_id) DO UPDATE
+       SELECT t.id, $1, $2, $3, t.akey, t.vid, t.rcv, t.rcv, t.occ, t.rule, t.vsev, t.sev, t.blk, t.grp, t.host, t.hip, t.sip, t.dip, t.usr, t.fname, t.fhash, t.ecs::json, t.raw, t.n
+       FROM unnest(${arr(4, 'uuid')}, ${arr(5, 'text')}, ${arr(6, 'text')}, ${arr(7, 'timestamptz')}, ${arr(8, 'timestamptz')}, ${arr(9, 'text')}, ${arr(10, 'text')}, ${arr(11, 'int2')},
+                   ${arr(12, 'bool')}, ${arr(13, 'text')}, ${arr(14, 'text')}, ${arr(15, 'text')}, ${arr(16, 'text')}, ${arr(17, 'text')}, ${arr(18, 'text')},
+                   ${arr(19, 'text')}, ${arr(20, 'text')}, ${arr(21, 'text')}, ${arr(22, 'text')}, ${arr(23, 'int')})
+         AS t(id, akey, vid, rcv, occ, rule, vsev, sev, blk, grp, host, hip, sip, dip, usr, fname, fhash, ecs, raw, n)
+       ON CONFLICT (sensor_id, alert_key) DO UPDATE
          SET repeat_count = a.repeat_count + EXCLUDED.repeat_count, last_received_at = greatest(a.last_received_at, EXCLUDED.last_received_at)
-       RETURNING a.id, a.vendor_event_id, a.repeat_count, (a.xmax = 0) AS inserted`,
+       RETURNING a.id, a.alert_key, a.repeat_count, (a.xmax = 0) AS inserted`,
       [sensor.sensorId, sensor.customerId, sensor.product, ...ALERT_COLUMNS.map((name) => bytes(c[name]))],
     );
   }

@@ -5,6 +5,7 @@ import { ConnectionShape, pageOf } from '@kanshi/platform';
 import { AlertObject } from './alert.object';
 import { IngestionPermissions } from '../ingestion.permissions';
 import { AlertFilter } from './alerts.args';
+import { isUuid } from '../sensors/uuid-arg';
 import { AlertRow, AlertsRepository } from './alerts.repository';
 
 @Injectable()
@@ -30,7 +31,7 @@ export class AlertsService {
   }
 
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, AlertObject>> {
-    const rows = await this.repo.visibleByIds(scopeOf(principal), ids);
+    const rows = await this.repo.visibleByIds(scopeOf(principal), ids.filter(isUuid));
     return new Map(rows.map((r) => [r.id, toAlert(r)]));
   }
 }

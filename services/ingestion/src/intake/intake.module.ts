@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { IngestionConfig } from '../config';
 import { LivenessModule } from '../liveness/liveness.module';
+import { SensorDirectory } from '../sensors/sensor-directory.service';
 import { SensorsModule } from '../sensors/sensors.module';
 import { StorageModule } from '../storage.module';
 import { installIngestBodyParsers } from './http/http-body';
@@ -24,11 +25,18 @@ export class IntakeModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
+    private readonly sensors: SensorDirectory,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.addContentTypeParser) return;
-    installIngestBodyParsers(fastify, { ingestMaxBytes: this.config.INGEST_MAX_BODY_BYTES, defaultMaxBytes: fastify.initialConfig.bodyLimit ?? 1024 * 1024 });
+    installIngestBodyParsers(fastify, { ingestMaxBytes: this.config.INGEST_MAX_BODY_BYTES, defaultMaxBytes: fastify.initialConfig.bodyLimit ?? 1024 * 1024 }, {
+      authenticate: async (sensorId, authorization) => {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+        return m !== null && (await this.sensors.authenticate(sensorId, m[1])) !== null;
+      },
+      maxConcurrentBodies: this.config.INGEST_MAX_CONCURRENT_BODIES,
+    });
   }
 }

@@ -3,6 +3,8 @@
 export interface SensorRef {
   sensorId: string;
   customerId: string;
+  // false: the sensor refuses syslog over UDP, whose source address anyone can forge
+  acceptUdp?: boolean;
 }
 
 // A dual-stack listener reports IPv4 peers as IPv4-mapped IPv6 (`::ffff:203.0.113.9`); sensors

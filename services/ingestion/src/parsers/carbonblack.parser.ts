@@ -119,6 +119,7 @@ function alertEvent(a: Record<string, unknown>, input: VendorInput): EventDraft 
     kind: 'alert',
     occurredAt,
     vendorEventId: id ?? null,
+    identity: { parts: [id], unique: !!id },
     groupKey: s('threat_id') ?? null,
     blocked,
     vendorSeverity: str(severity) ?? null,

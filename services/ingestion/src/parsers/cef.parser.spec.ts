@@ -45,7 +45,7 @@ describe('CEF syntax', () => {
 describe('Trend Micro CEF', () => {
   it('reads the Apex Central sample: rt with GMT offset, endpoint host, quarantined, 3 -> low', () => {
     const e = parseOne('TREND_MICRO', lines(own('trendmicro-cef.log'))[0]);
-    expect(e).toMatchObject({ kind: 'alert', blocked: true, vendorSeverity: '3', ruleName: 'Virus/Malware detected', vendorEventId: null });
+    expect(e).toMatchObject({ kind: 'alert', blocked: true, vendorSeverity: '3', ruleName: 'TROJ_FRS.VSNTKB26', vendorEventId: null });
     expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:41:07.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(21);
     expect(field(e.ecs, 'host')).toEqual({ name: 'PC-OPS-019', ip: ['10.60.15.19'] });

@@ -134,6 +134,8 @@ function detection(meta: Record<string, unknown>, ev: Record<string, unknown>, i
     kind: 'alert',
     occurredAt,
     vendorEventId: composite ?? detectId ?? null,
+    // CompositeId (customer:agent:detection) names one detection; DetectId when older APIs send only it.
+    identity: { parts: [composite ?? detectId], unique: !!(composite ?? detectId) },
     groupKey: detectId ?? composite ?? null,
     blocked: falconBlocked(ev),
     vendorSeverity: severityName ?? s('Severity') ?? null,

@@ -81,6 +81,8 @@ function malopEvent(m: Record<string, unknown>, input: VendorInput): EventDraft 
     kind: 'alert',
     occurredAt,
     vendorEventId: guid ?? null,
+    // A Malop grows (machines, suspicions): each update is its own alert, grouped by the guid.
+    identity: { parts: [guid, str(pick(m, 'lastUpdateTime', 'malopLastUpdateTime'))], unique: !!guid },
     groupKey: guid ?? null,
     blocked,
     vendorSeverity: severityText ?? null,

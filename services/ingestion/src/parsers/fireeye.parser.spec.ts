@@ -10,7 +10,7 @@ describe('FireEye extended JSON notifications', () => {
       groupKey: null,
       blocked: true,
       vendorSeverity: 'majr',
-      ruleName: 'malware-callback',
+      ruleName: 'Trojan.QakBot',
       raw: record,
     });
     expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:58:26.000Z');
@@ -25,7 +25,8 @@ describe('FireEye extended JSON notifications', () => {
     expect(field(e.ecs, 'host.name')).toBe('pc-ops-027.corp.example');
     expect(field(e.ecs, 'host.ip')).toEqual(['10.60.13.48']);
     expect(field(e.ecs, 'threat.software.name')).toBe('Trojan.QakBot');
-    expect(field(e.ecs, 'rule.name')).toBe('malware-callback');
+    expect(field(e.ecs, 'rule.name')).toBe('Trojan.QakBot');
+    expect(field(e.ecs, 'rule.category')).toBe('malware-callback');
     expect(field(e.ecs, 'event.url')).toBe('https://nx05.example-customer.jp/event_stream/events_for_bot?ma_id=52716');
     expect(field(e.ecs, 'observer')).toMatchObject({ vendor: 'FireEye', product: 'Web MPS', name: 'nx05.example-customer.jp', version: '9.1.0.950877' });
     expect(field(e.ecs, 'fireeye.cnc_services')).toEqual([
@@ -35,7 +36,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads an EX e-mail alert with a malware array: crit -> critical, hashes, Japanese subject and file name', () => {
     const e = parseOne('FIREEYE_EX', own('fireeye-ex-email.json'));
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1207', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1207', blocked: true, vendorSeverity: 'crit', ruleName: 'Trojan.Qakbot' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T00:31:40.000Z'); // "+09" offset
     expect(field(e.ecs, 'event.severity')).toBe(99);
     expect(field(e.ecs, 'kanshi.severity')).toBe('critical');
@@ -51,7 +52,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads the CM camelCase variant: minr -> low, notified is not blocked', () => {
     const e = parseOne('FIREEYE_CM', own('fireeye-cm-camelcase.json'));
-    expect(e).toMatchObject({ vendorEventId: '77120', blocked: false, vendorSeverity: 'minr', ruleName: 'web-infection' });
+    expect(e).toMatchObject({ vendorEventId: '77120', blocked: false, vendorSeverity: 'minr', ruleName: 'Exploit.Kit.Landing' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T03:05:11.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(21);
     expect(field(e.ecs, 'source.ip')).toBe('10.20.30.77');
@@ -66,7 +67,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads HX fields: host, agent id, user, process, malware path and MD5', () => {
     const e = parseOne('FIREEYE_HX', own('fireeye-hx.json'));
-    expect(e).toMatchObject({ vendorEventId: '3310', blocked: true, ruleName: 'MALWARE_DETECTED' });
+    expect(e).toMatchObject({ vendorEventId: '3310', blocked: true, ruleName: 'Gen:Variant.Razy.123456' });
     expect(field(e.ecs, 'host')).toEqual({ name: 'PC-ACCT-011', id: 'Ab12Cd34Ef56Gh78Ij90Kl', ip: ['10.20.31.11'] });
     expect(field(e.ecs, 'user')).toEqual({ name: 'kobayashi', domain: 'CORP' });
     expect(field(e.ecs, 'process.executable')).toBe('C:\\Windows\\System32\\rundll32.exe');
@@ -105,7 +106,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads FireEye CEF through the CEF parser', () => {
     const e = parseOne('FIREEYE_NX', own('fireeye-cef.log').trim());
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '48213', blocked: true, ruleName: 'malware-callback', vendorSeverity: '7' });
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '48213', blocked: true, ruleName: 'Trojan.Emotet', vendorSeverity: '7' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:14:09.000Z');
     expect(field(e.ecs, 'threat.software.name')).toBe('Trojan.Emotet');
     expect(field(e.ecs, 'event.url')).toBe('https://nx01.example-customer.jp/event_stream/events_for_bot?ma_id=48213');
@@ -117,7 +118,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads an EX alert on a phishing URL sent to two recipients: notified, majr -> high', () => {
     const e = parseOne('FIREEYE_EX', own('fireeye-ex-url.json'));
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1318', blocked: false, vendorSeverity: 'majr', ruleName: 'malware-object' });
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1318', blocked: false, vendorSeverity: 'majr', ruleName: 'Phish.URL.Credential' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:47:55.000Z');
     expect(field(e.ecs, 'kanshi.severity')).toBe('high');
     expect(field(e.ecs, 'event.outcome')).toBe('success');
@@ -140,7 +141,7 @@ describe('FireEye extended JSON notifications', () => {
 
   it('reads a CM notification aggregating an NX and an EX alert: one event each, with its sensor product and address', () => {
     const [nx, ex] = parseAll('FIREEYE_CM', own('fireeye-cm-aggregated.json'));
-    expect(nx).toMatchObject({ vendorEventId: '77401', blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
+    expect(nx).toMatchObject({ vendorEventId: '77401', blocked: true, vendorSeverity: 'majr', ruleName: 'Trojan.IcedID' });
     expect(nx.occurredAt.toISOString()).toBe('2026-11-20T04:10:33.000Z');
     expect(field(nx.ecs, 'kanshi.severity')).toBe('high');
     // the observer is the NX that saw it; the CM that forwarded it is kept apart
@@ -153,7 +154,7 @@ describe('FireEye extended JSON notifications', () => {
     expect(field(nx.ecs, 'event.category')).toEqual(['malware', 'intrusion_detection', 'network']);
     expect(field(nx.ecs, 'event.url')).toBe('https://cm01.example-customer.jp/event_stream/events_for_bot?ev_id=77401');
 
-    expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(ex).toMatchObject({ vendorEventId: '77402', blocked: true, vendorSeverity: 'crit', ruleName: 'Trojan.IcedID' });
     expect(ex.occurredAt.toISOString()).toBe('2026-11-20T04:11:02.000Z');
     expect(field(ex.ecs, 'kanshi.severity')).toBe('critical');
     expect(field(ex.ecs, 'observer')).toEqual({ vendor: 'FireEye', product: 'Email MPS', ip: ['10.0.0.7'], name: 'ex01.example-customer.jp' });
@@ -202,7 +203,7 @@ describe('FireEye text notifications (alert e-mail, text-normal and text-concise
     expect({ ...e, raw: null }).toEqual({ ...json, raw: null });
     expect(e.raw).toBe(asMailRecord(text));
 
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '52716', groupKey: null, blocked: true, vendorSeverity: 'majr', ruleName: 'malware-callback' });
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '52716', groupKey: null, blocked: true, vendorSeverity: 'majr', ruleName: 'Trojan.QakBot' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-21T01:58:26.000Z');
     expect(field(e.ecs, 'event')).toMatchObject({ kind: 'alert', severity: 73, outcome: 'failure', action: 'blocked', type: ['denied'] });
     expect(field(e.ecs, 'event.url')).toBe('https://nx05.example-customer.jp/event_stream/events_for_bot?ma_id=52716');
@@ -220,7 +221,7 @@ describe('FireEye text notifications (alert e-mail, text-normal and text-concise
     expect(field(e.ecs, 'network.vlan')).toBeUndefined(); // VLAN 0: untagged
     expect(field(e.ecs, 'host')).toEqual({ name: 'pc-ops-027.corp.example', ip: ['10.60.13.48'], mac: ['00-50-56-3A-9C-48'] });
     expect(field(e.ecs, 'threat.software')).toEqual({ name: 'Trojan.QakBot', type: 'bot-command' });
-    expect(field(e.ecs, 'rule.name')).toBe('malware-callback');
+    expect(field(e.ecs, 'rule.name')).toBe('Trojan.QakBot');
     expect(field(e.ecs, 'fireeye')).toEqual({
       cnc_services: [{ address: '192.0.2.66', port: '8443', protocol: 'tcp', channel: 'GET /t3/gate.php HTTP/1.1::~~Host: 192.0.2.66:8443::~~' }],
       analysis: 'content',
@@ -237,7 +238,7 @@ describe('FireEye text notifications (alert e-mail, text-normal and text-concise
   it('reads an EX text-normal mail: two malware objects, two recipients, local time without a zone in the device zone', () => {
     const text = asMailRecord(own('fireeye-ex-text-normal.txt'));
     const e = parseOne('FIREEYE_EX', text);
-    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1311', blocked: true, vendorSeverity: 'crit', ruleName: 'malware-object' });
+    expect(e).toMatchObject({ kind: 'alert', vendorEventId: '1311', blocked: true, vendorSeverity: 'crit', ruleName: 'Trojan.Formbook' });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T01:02:17.000Z'); // 10:02:17 in Tokyo
     expect(parseOne('FIREEYE_EX', text, context('UTC')).occurredAt.toISOString()).toBe('2026-11-20T10:02:17.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(99);
@@ -282,8 +283,8 @@ describe('FireEye text notifications (alert e-mail, text-normal and text-concise
   it('reads a CM text-concise digest: one event per alert, unknown severity and action left unknown', () => {
     const events = parseAll('FIREEYE_CM', asMailRecord(own('fireeye-cm-text-concise.txt')));
     expect(events.map((e) => [e.vendorEventId, e.ruleName, e.occurredAt.toISOString()])).toEqual([
-      ['77342', 'infection-match', '2026-11-20T03:41:52.000Z'],
-      ['77343', 'malware-callback', '2026-11-20T03:42:05.000Z'],
+      ['77342', 'Backdoor.Cobalt.Beacon', '2026-11-20T03:41:52.000Z'],
+      ['77343', 'Backdoor.Cobalt.Beacon', '2026-11-20T03:42:05.000Z'],
     ]);
     for (const e of events) {
       expect(e).toMatchObject({ kind: 'alert', blocked: null, vendorSeverity: null, groupKey: null });

@@ -16,6 +16,7 @@
 //   numbers 0-10 as in CEF). Every notification is an alert.
 // Blocked: action "blocked" (NX sent resets / dropped the traffic), HX resolution BLOCK or
 //   QUARANTINED -> true; "notified" / "alert" -> false.
+import { fireEyeApplianceKey } from './alert-identity';
 import { Ecs, affectedEndpoint, basename, blockedFromText, normalizeIp, normalizeMac, setHost, setUser, str } from './ecs';
 import { asArray, formatJsonError, isObject, parseJson, pick } from './json-text';
 import { severityFromScale10, severityFromWord, type SeverityLabel } from './severity';
@@ -176,7 +177,11 @@ function fireEyeAlert(doc: Record<string, unknown>, a: Record<string, unknown>, 
   const alertUrl = s(a, 'alert-url', 'alertURL', 'url_link');
   if (alertUrl && /^https?:\/\//i.test(alertUrl)) ecs.set('event.url', alertUrl);
   ecs.set('event.action', action);
-  ecs.set('rule.name', name);
+  // The malware (Trojan.Emotet) is what an analyst searches for; the alert type
+  // (malware-callback) is its category. Without a malware name, the alert type or HX indicator.
+  const ruleName = malwareName ?? name;
+  ecs.set('rule.name', ruleName);
+  ecs.set('rule.category', name);
   ecs.set('rule.id', s(a, 'sid', 'signature-id') ?? s(pick(a, 'indicator'), '_id'));
 
   const categories: string[] = [];
@@ -192,11 +197,13 @@ function fireEyeAlert(doc: Record<string, unknown>, a: Record<string, unknown>, 
     kind: 'alert',
     occurredAt: toDate(occurred, ctx),
     vendorEventId: id ?? null,
+    // An alert id is unique on the appliance that detected it (a CM forwards several).
+    identity: { parts: [fireEyeApplianceKey(device ?? appliance), id], unique: !!id },
     groupKey: null,
     blocked: fireEyeBlocked(action),
     vendorSeverity: severityText ?? null,
     severity: fireEyeSeverity(severityText),
-    ruleName: name ?? null,
+    ruleName: ruleName ?? null,
     ecs,
   };
 }

@@ -137,12 +137,13 @@ describe('FortiWeb', () => {
       vendorEventId: '000012345678',
       blocked: true,
       vendorSeverity: 'High',
-      ruleName: 'Signature Detection: SQL Injection',
+      ruleName: 'SQL Injection (Extended)',
     });
     expect(e.occurredAt.toISOString()).toBe('2026-11-20T02:30:01.000Z');
     expect(field(e.ecs, 'event.severity')).toBe(73);
     expect(field(e.ecs, 'rule.id')).toBe('030000136');
-    expect(field(e.ecs, 'rule.category')).toBe('A03:2021-Injection');
+    expect(field(e.ecs, 'rule.category')).toBe('Signature Detection');
+    expect(field(e.ecs, 'vulnerability.category')).toEqual(['A03:2021-Injection']);
     expect(field(e.ecs, 'url.full')).toBe("https://shop.example.jp/login.php?id=1'+or+'1'='1");
     expect(field(e.ecs, 'source')).toMatchObject({ ip: '203.0.113.9', port: 51234 });
     expect(field(e.ecs, 'host.ip')).toEqual(['10.20.50.10']);

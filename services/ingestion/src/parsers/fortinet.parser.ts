@@ -159,7 +159,10 @@ function fortiBlocked(...actions: Array<string | undefined>): boolean | null {
   return null;
 }
 
-const MALICIOUS_WEB_CATEGORIES = /malicious|phishing|spam url|botnet|command.and.control|newly observed domain.*malicious|crypto.?mining/i;
+// Plain alternatives only, tried at each position once: linear in the category text. (A
+// `newly observed domain.*malicious` alternative, already covered by `malicious`, rescanned the
+// rest of the text from every "newly observed domain": quadratic, 170 ms per 64 KiB record.)
+const MALICIOUS_WEB_CATEGORIES = /malicious|phishing|spam url|botnet|command.and.control|crypto.?mining/i;
 
 /**
  * date + time in the device zone, or with tz="+0900" / FortiWeb timezone="(GMT+9:00)Osaka,...".
@@ -359,6 +362,8 @@ function fortiGate(fields: Fields, input: VendorInput): VendorOutcome {
     kind,
     occurredAt: fortiTime(get, input),
     vendorEventId,
+    // Not unique on their own (old FortiOS has no eventtime nor incidentserialno): the record too.
+    identity: { parts: [devid, get('vd'), logid, get('eventtime') ?? time, get('incidentserialno'), sessionid], unique: false },
     groupKey: get('incidentserialno') ?? null,
     blocked,
     vendorSeverity,
@@ -406,10 +411,13 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
   ecs.set('user_agent.original', get('http_agent'));
   setUser(ecs, 'user', get('user_name') ?? get('user'));
 
-  const ruleName = mainType ? (subType && subType !== mainType ? `${mainType}: ${subType}` : mainType) : (subType ?? get('signature_subclass'));
+  // The signature (or sub-type) an analyst searches for; the main type (Signature Detection,
+  // Custom Policy...) is the category.
+  const ruleName = get('signature_subclass') ?? subType ?? mainType;
   ecs.set('rule.name', ruleName);
   ecs.set('rule.id', get('signature_id'));
-  ecs.set('rule.category', get('owasp_top10'));
+  ecs.set('rule.category', mainType ?? get('owasp_top10'));
+  ecs.set('vulnerability.category', get('owasp_top10') ? [get('owasp_top10')] : undefined);
   ecs.set('rule.ruleset', get('policy'));
   setHost(ecs, { ip: normalizeIp(get('dst')) });
   ecs.set('event.category', kind === 'alert' ? ['web', 'intrusion_detection', 'network'] : type === 'traffic' ? ['web', 'network'] : ['host']);
@@ -435,6 +443,8 @@ function fortiWeb(kv: Map<string, string>, input: VendorInput): VendorOutcome {
     kind,
     occurredAt: fortiTime((k) => str(kv.get(k)), input),
     vendorEventId,
+    // msg_id numbers every log of the appliance; without it, only the identical record is the same alert
+    identity: msgId ? { parts: [get('device_id') ?? get('devid'), msgId], unique: true } : { parts: [get('device_id') ?? get('devid'), logId, time], unique: false },
     groupKey: null,
     blocked,
     vendorSeverity: level ?? pri ?? null,

@@ -214,6 +214,8 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
   const seqno = get('seqno');
   const serial = get('serial');
   const vendorEventId = seqno ? (serial ? `${serial}:${seqno}` : seqno) : null;
+  // seqno numbers the logs of one firewall (its serial), per log type.
+  const identity = { parts: [serial, type, seqno], unique: !!seqno };
 
   if (type !== 'THREAT' && type !== 'TRAFFIC') {
     const severity = type === 'SYSTEM' ? (SEVERITY[get('severity')?.toLowerCase() ?? ''] ?? null) : 'info';
@@ -229,6 +231,7 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
       kind: 'event',
       occurredAt,
       vendorEventId,
+      identity,
       groupKey: null,
       blocked: null,
       vendorSeverity: get('severity') ?? null,
@@ -284,6 +287,7 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
       kind: 'event',
       occurredAt,
       vendorEventId,
+      identity,
       groupKey: null,
       blocked,
       vendorSeverity: null,
@@ -354,6 +358,7 @@ export function parsePaloAltoRecord(input: VendorInput): VendorOutcome {
     kind,
     occurredAt,
     vendorEventId,
+    identity,
     groupKey: null,
     blocked,
     vendorSeverity: sev ?? null,

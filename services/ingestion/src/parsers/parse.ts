@@ -1,5 +1,6 @@
 // Public entry of the vendor parsers: one transport record in, normalized events (or a reason
 // to quarantine it) out. Pure and total: it never throws and never returns an invalid Date.
+import { alertKey } from './alert-identity';
 import { Ecs, clean } from './ecs';
 import { findCef, parseCefRecord } from './cef.parser';
 import { parseCarbonBlackRecord } from './carbonblack.parser';
@@ -145,7 +146,7 @@ function validDate(d: Date | null | undefined): d is Date {
   return d instanceof Date && !Number.isNaN(d.getTime());
 }
 
-function finish(draft: EventDraft, input: VendorInput): NormalizedEvent {
+function finish(draft: EventDraft, input: VendorInput, index: number): NormalizedEvent {
   const occurredAt = validDate(draft.occurredAt)
     ? draft.occurredAt
     : validDate(input.header.timestamp)
@@ -169,6 +170,7 @@ function finish(draft: EventDraft, input: VendorInput): NormalizedEvent {
     kind: draft.kind,
     occurredAt: new Date(occurredAt.getTime()),
     vendorEventId: (clean(draft.vendorEventId) as string | undefined) ?? null,
+    alertKey: draft.kind === 'alert' ? alertKey(input.product, draft.identity, input.message, index) : null,
     groupKey: (clean(draft.groupKey) as string | undefined) ?? null,
     blocked: draft.blocked,
     vendorSeverity: (clean(draft.vendorSeverity) as string | undefined) ?? null,
@@ -209,7 +211,7 @@ export function parseRecord(product: SensorProduct, record: string, ctx: ParseCo
     const outcome = dispatch(input);
     if (!outcome.ok) return { ok: false, reason: outcome.reason.trim() || `${label}: unreadable record` };
     if (!outcome.events.length) return { ok: false, reason: `${label}: no event in the record` };
-    return { ok: true, events: outcome.events.map((d) => finish(d, input)) };
+    return { ok: true, events: outcome.events.map((d, i) => finish(d, input, i)) };
   } catch (e) {
     // A bug, not bad input; keep the record in quarantine with the reason rather than crash intake.
     return { ok: false, reason: `${label}: internal parser error: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };

@@ -4,6 +4,7 @@ import { SENSOR_PRODUCTS } from '../../../../libs/events/src/products';
 import type { SyslogHeader } from './syslog-header.parser';
 import type { Ecs } from './ecs';
 import type { SeverityLabel } from './severity';
+import type { AlertIdentity } from './alert-identity';
 
 // Shared with contracts (monitored products) through the event catalogue.
 export { SENSOR_PRODUCTS };
@@ -20,6 +21,8 @@ export interface NormalizedEvent {
   kind: 'alert' | 'event';
   occurredAt: Date;
   vendorEventId: string | null;
+  /** Alerts only: what makes this alert one detection within its sensor (alert-identity.ts). */
+  alertKey: string | null;
   groupKey: string | null;
   blocked: boolean | null;
   vendorSeverity: string | null;
@@ -36,6 +39,8 @@ export interface EventDraft {
   /** null: fall back to the syslog header time, then to receivedAt. */
   occurredAt: Date | null;
   vendorEventId: string | null;
+  /** The fields identifying the detection (absent: the record itself identifies it). */
+  identity?: AlertIdentity;
   groupKey: string | null;
   blocked: boolean | null;
   vendorSeverity: string | null;

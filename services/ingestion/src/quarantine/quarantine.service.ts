@@ -8,6 +8,7 @@ import { IngestionError } from '../sensors/ingestion.errors';
 import { SensorDirectory } from '../sensors/sensor-directory.service';
 import { QuarantineFilter, ReplayBatchArgs } from './quarantine.args';
 import { QuarantineEntryObject, QuarantineReplayObject, QuarantineReplaySummaryObject, QuarantineStatus } from './quarantine.object';
+import { assertUuid } from '../sensors/uuid-arg';
 import { QuarantineRepository, QuarantineRow } from './quarantine.repository';
 
 const SHOWN_BYTES = 256 * 1024;
@@ -34,6 +35,7 @@ export class QuarantineService {
 
   async replay(principal: Principal, id: string): Promise<QuarantineReplayObject> {
     authorize(principal, IngestionPermissions.replayQuarantine);
+    assertUuid(id, 'id');
     const entry = await this.repo.findById(id);
     if (!entry) throw new IngestionError('QUARANTINE_NOT_FOUND', `quarantine entry ${id} not found`, 'id');
     return this.replayEntry(entry);

@@ -9,6 +9,12 @@ export const IngestionError = defineDomainErrors('IngestionError', {
   SENSOR_REVOKED: 'CONFLICT',
   SOURCE_IP_TAKEN: 'CONFLICT',
   SENDER_TAKEN: 'CONFLICT',
+  CERTIFICATE_TAKEN: 'CONFLICT',
+  // binding an address is provider staff's decision: others request it (requestAddressBinding)
+  BINDING_NEEDS_APPROVAL: 'FORBIDDEN',
+  ADDRESS_RESERVED: 'BAD_USER_INPUT',
+  BINDING_REQUEST_NOT_FOUND: 'NOT_FOUND',
+  BINDING_REQUEST_DECIDED: 'CONFLICT',
   QUARANTINE_NOT_FOUND: 'NOT_FOUND',
   NOT_REPLAYABLE: 'CONFLICT',
   SEARCH_TOO_BROAD: 'BAD_USER_INPUT',

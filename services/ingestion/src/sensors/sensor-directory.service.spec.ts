@@ -12,6 +12,7 @@ const FIREWALL: IntakeSensorRow = {
   previous_token_hash: null,
   previous_token_valid_until: null,
   revoked_at: null,
+  accept_udp: true,
 };
 
 function setup() {
@@ -34,7 +35,7 @@ describe('SensorDirectory by source address', () => {
     const { sut, queries } = setup();
     expect(sut.peekBySourceIp('192.0.2.10')).toBeUndefined();
     const sensor = await sut.bySourceIp('192.0.2.10');
-    expect(sensor).toEqual({ sensorId: FIREWALL.id, customerId: 'customer-a', product: 'FORTIGATE', timeZone: 'Asia/Tokyo', retentionMonths: 6 });
+    expect(sensor).toEqual({ sensorId: FIREWALL.id, customerId: 'customer-a', product: 'FORTIGATE', timeZone: 'Asia/Tokyo', retentionMonths: 6, acceptUdp: true });
     expect(sut.peekBySourceIp('192.0.2.10')).toEqual({ value: sensor });
     expect(await sut.bySourceIp('192.0.2.10')).toEqual(sensor);
     expect(await sut.bySourceIp('192.0.2.99')).toBeNull();

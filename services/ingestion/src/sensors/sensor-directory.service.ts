@@ -68,6 +68,11 @@ export class SensorDirectory {
     return retentionMonths ? { value: intakeSensor(row.value, retentionMonths.value) } : undefined;
   }
 
+  async byCertificate(fingerprint: string): Promise<IntakeSensor | null> {
+    const row = await this.rows.get(`cert:${fingerprint}`, () => this.repo.intakeByCertificate(fingerprint));
+    return row && !row.revoked_at ? this.toIntake(row) : null;
+  }
+
   async bySender(sender: string): Promise<IntakeSensor | null> {
     const row = await this.rows.get(`mail:${sender.toLowerCase()}`, () => this.repo.intakeBySender(sender.toLowerCase()));
     return row && !row.revoked_at ? this.toIntake(row) : null;
@@ -89,7 +94,7 @@ export class SensorDirectory {
 }
 
 function intakeSensor(row: IntakeSensorRow, retentionMonths: number): IntakeSensor {
-  return { sensorId: row.id, customerId: row.customer_id, product: row.product as SensorProduct, timeZone: row.time_zone, retentionMonths };
+  return { sensorId: row.id, customerId: row.customer_id, product: row.product as SensorProduct, timeZone: row.time_zone, retentionMonths, acceptUdp: row.accept_udp !== false };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -19,6 +19,9 @@ export class SensorEntity {
   @Column({ name: 'heartbeat_interval_seconds', type: 'int', default: 300 }) heartbeatIntervalSeconds: number;
   @Column({ name: 'silence_threshold_seconds', type: 'int', default: 900 }) silenceThresholdSeconds: number;
   @Column({ name: 'time_zone', type: 'text', default: 'Asia/Tokyo' }) timeZone: string;
+  // SHA-256 fingerprints (AA:BB:... upper case) of the TLS client certificates that identify it
+  @Column({ name: 'client_cert_fingerprints', type: 'text', array: true, default: () => "'{}'" }) clientCertFingerprints: string[];
+  @Column({ name: 'accept_udp', type: 'boolean', default: true }) acceptUdp: boolean;
   @Column({ type: 'text', default: 'UNKNOWN' }) status: SensorStatus;
   @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true }) statusChangedAt: Date | null;
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt: Date | null;

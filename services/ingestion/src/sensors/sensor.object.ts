@@ -48,6 +48,8 @@ export class SensorObject {
   @Field({ description: 'When its current ingest token was issued (UTC instant)' }) tokenRotatedAt: Date;
   @Field(() => [String], { description: 'Source addresses whose syslog is attributed to this sensor' }) allowedSourceIps: string[];
   @Field(() => [String], { description: 'Mail senders whose alert mail is attributed to this sensor' }) allowedSenders: string[];
+  @Field(() => [String], { description: 'SHA-256 fingerprints (AA:BB:...) of the TLS client certificates whose syslog is attributed to this sensor' }) clientCertFingerprints: string[];
+  @Field({ description: 'false: syslog over UDP (whose source address anyone can forge) is refused for this sensor' }) acceptUdp: boolean;
   @Field(() => Int, { description: 'Seconds between the heartbeats the device is expected to send' }) heartbeatIntervalSeconds: number;
   @Field(() => Int, { description: 'Seconds without an event or heartbeat after which the sensor is DOWN' }) silenceThresholdSeconds: number;
   @Field({ description: 'IANA time zone of the device clock, used to read its timestamps (e.g. Asia/Tokyo)' }) timeZone: string;

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { AddressBindingsRepository } from './address-bindings.repository';
+import { AddressBindingsResolver } from './address-bindings.resolver';
+import { AddressBindingsService } from './address-bindings.service';
 import { SensorDirectory } from './sensor-directory.service';
 import { SensorsRepository } from './sensors.repository';
 import { CustomerSensorsResolver, SensorsResolver } from './sensors.resolver';
@@ -7,7 +10,7 @@ import { SensorsService } from './sensors.service';
 
 @Module({
   imports: [EntitlementsModule],
-  providers: [SensorsRepository, SensorsService, SensorDirectory, SensorsResolver, CustomerSensorsResolver],
+  providers: [SensorsRepository, SensorsService, SensorDirectory, SensorsResolver, CustomerSensorsResolver, AddressBindingsRepository, AddressBindingsService, AddressBindingsResolver],
   exports: [SensorsService, SensorsRepository, SensorDirectory],
 })
 export class SensorsModule {}

@@ -15,9 +15,10 @@ export interface IntakeSensorRow {
   previous_token_hash: string | null;
   previous_token_valid_until: Date | null;
   revoked_at: Date | null;
+  accept_udp: boolean;
 }
 
-const INTAKE_COLUMNS = 'id, customer_id, product, time_zone, token_hash, previous_token_hash, previous_token_valid_until, revoked_at';
+const INTAKE_COLUMNS = 'id, customer_id, product, time_zone, token_hash, previous_token_hash, previous_token_valid_until, revoked_at, accept_udp';
 
 @Injectable()
 export class SensorsRepository {
@@ -92,6 +93,25 @@ export class SensorsRepository {
       [ip],
     );
     return rows[0] ?? null;
+  }
+
+  // The live sensor a TLS client certificate (SHA-256 fingerprint, AA:BB:... upper case) is bound to.
+  async intakeByCertificate(fingerprint: string): Promise<IntakeSensorRow | null> {
+    const rows: IntakeSensorRow[] = await this.ds.query(
+      `SELECT ${INTAKE_COLUMNS} FROM ingestion.sensor WHERE revoked_at IS NULL AND client_cert_fingerprints @> ARRAY[$1::text] ORDER BY created_at LIMIT 1`,
+      [fingerprint],
+    );
+    return rows[0] ?? null;
+  }
+
+  async claimedCertificates(em: EntityManager, fingerprints: string[], exceptId?: string): Promise<string[]> {
+    if (fingerprints.length === 0) return [];
+    const rows: { fp: string }[] = await em.query(
+      `SELECT DISTINCT fp FROM ingestion.sensor, unnest(client_cert_fingerprints) AS fp
+       WHERE revoked_at IS NULL AND client_cert_fingerprints && $1::text[] AND fp = ANY($1::text[]) AND ($2::uuid IS NULL OR id <> $2)`,
+      [fingerprints, exceptId ?? null],
+    );
+    return rows.map((r) => r.fp);
   }
 
   async intakeBySender(sender: string): Promise<IntakeSensorRow | null> {

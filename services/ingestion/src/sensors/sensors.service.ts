@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { SensorRegistered } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { TenantDirectory } from '@kanshi/platform';
+import { PLATFORM_CONFIG, TenantDirectory } from '@kanshi/platform';
+import { IngestionConfig } from '../config';
+import { AddressPolicy } from './address-policy';
 import { EntitlementsRepository } from '../entitlements/entitlements.repository';
 import { IngestionPermissions } from '../ingestion.permissions';
 import { IngestionError } from './ingestion.errors';
@@ -13,6 +15,7 @@ import { SensorDirectory } from './sensor-directory.service';
 import { SensorEntity } from './sensor.entity';
 import { SensorsRepository } from './sensors.repository';
 import { UpdateSensorSettingsInput } from './update-sensor-settings.input';
+import { assertUuid, isUuid } from './uuid-arg';
 
 export { hashIngestToken, newIngestToken } from './ingest-token';
 
@@ -27,10 +30,16 @@ export class SensorsService {
     private readonly entitlements: EntitlementsRepository,
     private readonly sensors: SensorDirectory,
     private readonly outbox: Outbox,
-  ) {}
+    @Inject(PLATFORM_CONFIG) config: IngestionConfig,
+  ) {
+    this.policy = new AddressPolicy(config);
+  }
+
+  private readonly policy: AddressPolicy;
 
   list(principal: Principal, customerId?: string): Promise<SensorEntity[]> {
     authorize(principal, IngestionPermissions.readSensors);
+    if (customerId) assertUuid(customerId, 'customerId');
     return this.repo.findVisible(scopeOf(principal), customerId ? [customerId] : undefined);
   }
 
@@ -42,7 +51,8 @@ export class SensorsService {
   }
 
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, SensorEntity>> {
-    const rows = await this.repo.findVisibleByIds(scopeOf(principal), ids);
+    // an entity reference that is no UUID names nothing: null, like another tenant's
+    const rows = await this.repo.findVisibleByIds(scopeOf(principal), ids.filter(isUuid));
     return new Map(rows.map((s) => [s.id, s]));
   }
 
@@ -57,10 +67,11 @@ export class SensorsService {
     // unless chosen, the threshold follows a longer heartbeat interval
     const silence = input.silenceThresholdSeconds ?? Math.max(DEFAULT_SILENCE_SECONDS, HEARTBEATS_MISSED_BEFORE_DOWN * heartbeat);
     assertSilenceCoversHeartbeats(heartbeat, silence);
+    const allowedSourceIps = unique(input.allowedSourceIps ?? []);
+    const allowedSenders = unique((input.allowedSenders ?? []).map((s) => s.toLowerCase()));
+    this.assertMayBind(principal, allowedSourceIps, allowedSenders);
     const ingestToken = newIngestToken();
     const sensor = await this.ds.transaction(async (em) => {
-      const allowedSourceIps = unique(input.allowedSourceIps ?? []);
-      const allowedSenders = unique((input.allowedSenders ?? []).map((s) => s.toLowerCase()));
       await this.assertUnclaimed(em, allowedSourceIps, allowedSenders);
       const created = await this.repo.insert(em, {
         customerId: input.customerId,
@@ -115,7 +126,24 @@ export class SensorsService {
     return this.change(principal, sensorId, async (s, em) => {
       const ips = input.allowedSourceIps !== undefined ? unique(input.allowedSourceIps) : undefined;
       const senders = input.allowedSenders !== undefined ? unique(input.allowedSenders.map((x) => x.toLowerCase())) : undefined;
-      await this.assertUnclaimed(em, ips ?? [], senders ?? [], s.id);
+      // removing an address is anyone's (it only stops attribution); adding one is a provider decision
+      const addedIps = (ips ?? []).filter((ip) => !s.allowedSourceIps.includes(ip));
+      const addedSenders = (senders ?? []).filter((x) => !s.allowedSenders.includes(x));
+      this.assertMayBind(principal, addedIps, addedSenders);
+      await this.assertUnclaimed(em, addedIps, addedSenders, s.id);
+      if (input.clientCertFingerprints !== undefined) {
+        const fps = unique(input.clientCertFingerprints.map(normalizeFingerprint));
+        const added = fps.filter((f) => !s.clientCertFingerprints.includes(f));
+        // a certificate identifies a device as an address does: provider staff bind it
+        if (added.length && !principal.hasRole(...IngestionPermissions.bindSensorAddresses.roles)) {
+          throw new IngestionError('BINDING_NEEDS_APPROVAL', 'binding a client certificate to a sensor is decided by provider staff', 'clientCertFingerprints');
+        }
+        if (added.length) await this.repo.lockClaims(em);
+        const taken = await this.repo.claimedCertificates(em, added, s.id);
+        if (taken.length) throw new IngestionError('CERTIFICATE_TAKEN', `client certificate ${taken.join(', ')} already belongs to another sensor`, 'clientCertFingerprints');
+        s.clientCertFingerprints = fps;
+      }
+      if (input.acceptUdp !== undefined) s.acceptUdp = input.acceptUdp;
       if (input.name !== undefined) s.name = input.name;
       if (ips !== undefined) s.allowedSourceIps = ips;
       if (senders !== undefined) s.allowedSenders = senders;
@@ -127,6 +155,7 @@ export class SensorsService {
   }
 
   private async change(principal: Principal, sensorId: string, apply: (s: SensorEntity, em: EntityManager) => Promise<void>): Promise<SensorEntity> {
+    assertUuid(sensorId, 'sensorId');
     const [visible] = await this.repo.findVisibleByIds(scopeOf(principal), [sensorId]);
     if (!visible) throw new IngestionError('SENSOR_NOT_FOUND', `sensor ${sensorId} not found`, 'sensorId');
     const saved = await this.ds.transaction(async (em) => {
@@ -140,7 +169,32 @@ export class SensorsService {
     return saved;
   }
 
-  private async assertUnclaimed(em: EntityManager, ips: string[], senders: string[], exceptId?: string): Promise<void> {
+  // Only provider staff bind addresses; reserved and SOC addresses are refused to everybody.
+  assertMayBind(principal: Principal, ips: string[], senders: string[]): void {
+    if (ips.length === 0 && senders.length === 0) return;
+    this.assertBindable(ips, senders);
+    if (!principal.hasRole(...IngestionPermissions.bindSensorAddresses.roles)) {
+      throw new IngestionError(
+        'BINDING_NEEDS_APPROVAL',
+        `binding a source address or mail sender to a sensor is decided by provider staff: ask for it with requestAddressBinding`,
+        ips.length ? 'allowedSourceIps' : 'allowedSenders',
+      );
+    }
+  }
+
+  assertBindable(ips: string[], senders: string[]): void {
+    for (const ip of ips) {
+      const why = this.policy.sourceIpRefusal(ip);
+      if (why) throw new IngestionError('ADDRESS_RESERVED', `${why}: it cannot be bound to a sensor`, 'allowedSourceIps');
+    }
+    for (const sender of senders) {
+      const why = this.policy.senderRefusal(sender);
+      if (why) throw new IngestionError('ADDRESS_RESERVED', `${why}: it cannot be bound to a sensor`, 'allowedSenders');
+    }
+  }
+
+  // Provider staff only (the only ones who bind), so naming the taken address reveals nothing.
+  async assertUnclaimed(em: EntityManager, ips: string[], senders: string[], exceptId?: string): Promise<void> {
     if (ips.length === 0 && senders.length === 0) return;
     await this.repo.lockClaims(em);
     const takenIps = await this.repo.claimedSourceIps(em, ips, exceptId);
@@ -161,6 +215,12 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+// AA:BB:... upper case, as node:tls reports fingerprint256
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.replace(/:/g, '').toUpperCase();
+  return hex.match(/.{2}/g)!.join(':');
 }
 
 function unique(values: string[]): string[] {

@@ -1,16 +1,15 @@
 // Reports through the subgraph against the real database: who sees which, filters, bad input,
 // and a list too long to answer is an error, never a silently cut list.
 import { randomUUID } from 'node:crypto';
-import { startSubgraph, SubgraphKit } from '@kanshi/testing';
-import { AppModule } from '../app.module';
-import { loadConfig } from '../config';
+import { SubgraphKit } from '@kanshi/testing';
+import { startReporting } from '../testing/reporting-kit';
 import { REPORT_LIST_LIMIT } from './reports.service';
 
 jest.setTimeout(60_000);
 
 let kit: SubgraphKit;
 beforeAll(async () => {
-  kit = await startSubgraph({ service: 'reporting', schema: 'reporting', loadConfig, module: (config, opts) => AppModule.forRoot(config, opts) });
+  kit = await startReporting();
 });
 afterAll(() => kit?.close());
 

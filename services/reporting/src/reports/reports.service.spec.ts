@@ -1,5 +1,6 @@
 import { TenantScope } from '@kanshi/auth';
 import { principalAs, TENANTS } from '@kanshi/testing';
+import { DownloadUrlSigner } from './download-url-signer';
 import { ReportEntity } from './report.entity';
 import { ReportError } from './reports.errors';
 import { ReportsRepository } from './reports.repository';
@@ -13,10 +14,12 @@ const report = (n: number, customerId = C1): ReportEntity =>
 function setup(reports: ReportEntity[] = []) {
   const repo = {
     list: jest.fn(async (_scope: TenantScope, _filter: unknown, limit: number) => reports.slice(0, limit)),
-    newestOf: jest.fn(async (_scope: TenantScope, ids: readonly string[]) => reports.filter((r) => ids.includes(r.customerId))),
+    page: jest.fn(async (_scope: TenantScope, _filter: unknown, first: number) => reports.slice(0, first + 1)),
+    newestOf: jest.fn(async (_scope: TenantScope, ids: readonly string[]) => reports.filter((r) => r.customerId !== null && ids.includes(r.customerId))),
   };
-  const sut = new ReportsService(repo as unknown as ReportsRepository);
-  return { sut, ctx: { repo } };
+  const signer = { url: jest.fn((r: { id: string }) => `http://dl/reports/${r.id}.pdf?sig`) };
+  const sut = new ReportsService(repo as unknown as ReportsRepository, signer as unknown as DownloadUrlSigner);
+  return { sut, ctx: { repo, signer } };
 }
 
 describe('ReportsService.list', () => {
@@ -53,5 +56,29 @@ describe('ReportsService.byCustomers', () => {
   it('refuses a customer with more reports than one answer carries', async () => {
     const { sut } = setup(Array.from({ length: REPORT_LIST_LIMIT + 1 }, (_, i) => report(i, C2)));
     await expect(sut.byCustomers(as('analyst'), [C1, C2])).rejects.toMatchObject({ code: 'TOO_MANY_REPORTS' });
+  });
+});
+
+describe('ReportsService.page', () => {
+  it('answers a page and tells whether more follow, within the caller’s scope', async () => {
+    const { sut, ctx } = setup([report(1), report(2), report(3)]);
+    const page = await sut.page(as('customer_viewer', { customerId: C1 }), {}, 2);
+    expect(page.edges.map((e) => e.node.id)).toEqual(['r1', 'r2']);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    expect(ctx.repo.page).toHaveBeenCalledWith({ kind: 'customer', customerId: C1 }, {}, 2, undefined);
+  });
+
+  it('refuses a page size out of range naming first, and a foreign cursor naming after', async () => {
+    const { sut } = setup();
+    await expect(sut.page(as('analyst'), {}, 201)).rejects.toMatchObject({ kind: 'BAD_USER_INPUT', field: 'first' });
+    await expect(sut.page(as('analyst'), {}, 10, 'garbage')).rejects.toMatchObject({ kind: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('ReportsService.downloadUrl', () => {
+  it('signs the URL of a report the caller has read', () => {
+    const { sut, ctx } = setup();
+    expect(sut.downloadUrl(as('customer_viewer', { customerId: C1 }), report(7))).toBe('http://dl/reports/r7.pdf?sig');
+    expect(ctx.signer.url).toHaveBeenCalledWith(report(7));
   });
 });

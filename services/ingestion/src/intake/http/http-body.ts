@@ -8,8 +8,20 @@ export const INGEST_PATH_PREFIX = '/ingest/';
 // Fastify parses bodies before any handler runs, by content type, for every route. Intake needs
 // the bytes exactly as sent, whatever the sensor calls them (JSON, NDJSON, text, none), with its
 // own size limit; GraphQL keeps the default JSON parsing and limit.
-export function installIngestBodyParsers(fastify: FastifyInstance, limits: { ingestMaxBytes: number; defaultMaxBytes: number }): void {
+// What intake checks from the headers alone, before a byte of the body is read (bodies run to
+// INGEST_MAX_BODY_BYTES: an unauthenticated or excess request must not get to spend that memory).
+export interface IngestGuard {
+  // true when the token authenticates the sensor (unknown, revoked and wrong look alike)
+  authenticate(sensorId: string, authorization: string | undefined): Promise<boolean>;
+  // bodies read at once; more are answered 503 with Retry-After
+  maxConcurrentBodies: number;
+}
+
+const INGEST_ROUTE = /^\/ingest\/v1\/sensors\/([^/?]+)\/(events|heartbeat)(?:\?|$)/;
+
+export function installIngestBodyParsers(fastify: FastifyInstance, limits: { ingestMaxBytes: number; defaultMaxBytes: number }, guard?: IngestGuard): void {
   const isIngest = (req: FastifyRequest) => req.url.startsWith(INGEST_PATH_PREFIX);
+  if (guard) installIngestGuard(fastify, guard);
   // HTTP exceptions: answered with their status, not logged as unexpected errors
   const tooLarge = () => new PayloadTooLargeException('Request body is too large');
   const json = fastify.getDefaultJsonParser('error', 'error');
@@ -55,4 +67,31 @@ export async function decompress(body: Buffer, contentEncoding: string | undefin
     }
     return { ok: false, status: 400, error: `body is not valid ${encoding}: ${(err as Error).message}` };
   }
+}
+
+function installIngestGuard(fastify: FastifyInstance, guard: IngestGuard): void {
+  let reading = 0;
+  const counted = new WeakSet<FastifyRequest>();
+  const release = (req: FastifyRequest) => {
+    if (counted.delete(req)) reading--;
+  };
+  // onRequest runs before Fastify reads the body (content type parsers come later)
+  fastify.addHook('onRequest', async (req, reply) => {
+    const route = req.method === 'POST' ? INGEST_ROUTE.exec(req.url) : null;
+    if (!route) return;
+    const authorization = req.headers.authorization;
+    if (!(await guard.authenticate(decodeURIComponent(route[1]), Array.isArray(authorization) ? authorization[0] : authorization))) {
+      reply.header('www-authenticate', 'Bearer realm="kanshi-ingest"').header('connection', 'close');
+      return reply.status(401).send({ error: 'unknown sensor or invalid ingest token' });
+    }
+    if (route[2] !== 'events') return;
+    if (reading >= guard.maxConcurrentBodies) {
+      reply.header('retry-after', '1').header('connection', 'close');
+      return reply.status(503).send({ error: `intake is reading ${guard.maxConcurrentBodies} bodies already; retry after 1 s` });
+    }
+    reading++;
+    counted.add(req);
+    // answered, failed or cut off: the socket's response closes once either way
+    reply.raw.once('close', () => release(req));
+  });
 }

@@ -14,6 +14,9 @@ export interface BodyRecord {
   bytes?: Uint8Array;
   // set when the record is refused before parsing (the body could not be split)
   rejectedReason?: string;
+  // a mail's body beside alert attachments, which may be a person's covering note ("添付のアラートを
+  // ご確認ください。"): quarantined when unreadable only if no record of the batch gave an alert
+  note?: boolean;
 }
 
 // an HTTPS request body as received (decompressed)

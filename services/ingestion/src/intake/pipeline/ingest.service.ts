@@ -168,7 +168,7 @@ export function toParseInput(records: IntakeRecord[]): ParseInput {
     });
     return { kind: 'frames', data, ends, receivedAt };
   }
-  return { kind: 'records', records: records.map((r) => ({ text: r.text, bytes: r.bytes, receivedAt: r.receivedAt.getTime(), rejectedReason: r.rejectedReason })) };
+  return { kind: 'records', records: records.map((r) => ({ text: r.text, bytes: r.bytes, receivedAt: r.receivedAt.getTime(), rejectedReason: r.rejectedReason, note: r.note })) };
 }
 
 // Bytes with an ArrayBuffer of their own, safe to transfer to a worker (a Buffer may be a slice

@@ -10,6 +10,8 @@ export interface IntakeRecord {
   receivedAt: Date;
   // refused before parsing (e.g. a mail without any alert text): quarantined as is
   rejectedReason?: string;
+  // a mail's covering note (BodyRecord.note)
+  note?: boolean;
 }
 
 export interface IntakeMeta {

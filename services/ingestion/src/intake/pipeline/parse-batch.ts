@@ -37,6 +37,8 @@ export interface ParseJob {
 export type RecordResult = { index: number; status: 'accepted'; events: number; alerts: number } | { index: number; status: 'quarantined'; reason: string };
 
 export interface ParsedAlert {
+  // what makes the alert one detection within its sensor (the unique key with the sensor)
+  alertKey: string;
   vendorEventId: string;
   receivedAt: string;
   occurredAt: string;
@@ -121,6 +123,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
   if ('error' in records) return { ...finish(job, out, alertsByKey), error: records.error };
   let lastReceivedMs = NaN;
   let receivedIso = '';
+  // unreadable covering notes of a mail, kept for quarantine unless another record gave an alert
+  const notes: { index: number; record: ParseJobRecord; reason: string }[] = [];
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (record.rejectedReason) {
@@ -132,7 +136,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     const text = record.text ?? decodeDeviceText(bytes ?? Buffer.alloc(0));
     const outcome = parseRecord(job.product, text, { timeZone: job.timeZone, receivedAt });
     if (!outcome.ok) {
-      quarantine(out, i, record, outcome.reason);
+      if (record.note) notes.push({ index: i, record, reason: outcome.reason });
+      else quarantine(out, i, record, outcome.reason);
       continue;
     }
     let alertCount = 0;
@@ -151,8 +156,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
         continue;
       }
       alertCount++;
-      // Without a vendor id, an identical record is the same alert seen again.
-      const key = noNul(event.vendorEventId ?? `sha1:${createHash('sha1').update(event.raw).digest('hex')}:${e}`);
+      // One detection, one alert: only a replay of it (same identity, parsers/alert-identity.ts) counts as a repeat.
+      const key = noNul(event.alertKey ?? `sha1:${createHash('sha1').update(event.raw).digest('hex')}:${e}`);
       const seen = alertsByKey.get(key);
       if (seen) seen.count++;
       else alertsByKey.set(key, toParsedAlert(key, event, receivedIso, score));
@@ -160,6 +165,7 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     out.raw.add(receivedIso, outcome.events[0].occurredAt.toISOString(), alertCount > 0 ? 'alert' : 'event', severity, text, bytes && !storedAsSent(bytes) ? bytes : null);
     out.results.push({ index: i, status: 'accepted', events: outcome.events.length, alerts: alertCount });
   }
+  if (alertsByKey.size === 0) for (const n of notes) quarantine(out, n.index, n.record, n.reason);
   return finish(job, out, alertsByKey);
 }
 
@@ -218,11 +224,12 @@ function pgArray(values: (string | null)[]): Uint8Array {
 }
 
 function alertColumns(job: ParseJob, alerts: ParsedAlert[]): AlertColumns {
-  alerts.sort((x, y) => (x.vendorEventId < y.vendorEventId ? -1 : x.vendorEventId > y.vendorEventId ? 1 : 0));
+  alerts.sort((x, y) => (x.alertKey < y.alertKey ? -1 : x.alertKey > y.alertKey ? 1 : 0));
   const ids = alerts.map(() => randomUUID());
   const col = (f: (a: ParsedAlert) => string | null) => pgArray(alerts.map(f));
   const columns = {
     id: pgArray(ids),
+    alert_key: col((a) => a.alertKey),
     vendor_event_id: col((a) => a.vendorEventId),
     received_at: col((a) => a.receivedAt),
     occurred_at: col((a) => a.occurredAt),
@@ -364,10 +371,12 @@ function ecsJsonWithoutNul(ecs: Record<string, unknown>): string {
   return JSON.stringify(JSON.parse(json, (_k, v: unknown) => (typeof v === 'string' ? noNul(v) : v)));
 }
 
-function toParsedAlert(vendorEventId: string, event: NormalizedEvent, receivedAt: string, severity: number): ParsedAlert {
+function toParsedAlert(alertKey: string, event: NormalizedEvent, receivedAt: string, severity: number): ParsedAlert {
   const ecs = event.ecs;
   return {
-    vendorEventId,
+    alertKey,
+    // the vendor's own id when it gives one (shown to analysts), else the identity
+    vendorEventId: noNul(event.vendorEventId) ?? alertKey,
     receivedAt,
     occurredAt: event.occurredAt.toISOString(),
     ruleName: noNul(event.ruleName),

@@ -14,7 +14,7 @@ export interface RawRows {
   copy: Uint8Array;
 }
 
-// The alerts of a batch (identical ones counted), sorted by vendor event id (the order the
+// The alerts of a batch (identical ones counted), sorted by alert key (the order the
 // upsert locks them in), each column a PostgreSQL array literal; with the alerts.received body
 // of each as it will be if the alert is new (its id is made here).
 export interface AlertColumns {
@@ -26,6 +26,7 @@ export interface AlertColumns {
 
 export const ALERT_COLUMNS = [
   'id',
+  'alert_key',
   'vendor_event_id',
   'received_at',
   'occurred_at',

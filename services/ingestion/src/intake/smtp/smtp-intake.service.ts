@@ -10,8 +10,10 @@ import { splitBody } from '../pipeline/body-records';
 import { IngestService } from '../pipeline/ingest.service';
 import { IntakeRecord } from '../pipeline/intake-record';
 import { AddressList } from './address-list';
+import { senderAuthenticated } from './authentication-results';
 import { extractAlertTexts, IntakeMail, SmtpListener } from './smtp-listener';
 
+const unauthenticated = counter('kanshi_ingest_mail_sender_unauthenticated_total', 'Mail attributed by sender refused: no SPF/DKIM/DMARC pass from a trusted relay in Authentication-Results');
 const senderRefused = counter('kanshi_ingest_mail_sender_refused_total', 'Mail from an allow-listed sender refused: not through a trusted relay nor from the sensor');
 
 // The SMTP listener for alert mail, wired to the intake pipeline: started with the application,
@@ -21,6 +23,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
   private readonly log = createLogger('SmtpIntakeService');
   private listener?: SmtpListener<IntakeSensor>;
   private readonly senderRelays: AddressList;
+  private readonly trustedAuthservIds: string[];
   private listeningPort: number | null = null;
 
   constructor(
@@ -31,6 +34,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
   ) {
     this.senderRelays = AddressList.parse(config.SMTP_SENDER_RELAYS);
+    this.trustedAuthservIds = config.MAIL_TRUSTED_AUTHSERV_IDS.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   }
 
   get port(): number | null {
@@ -49,6 +53,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
       tls: c.SMTP_TLS_CERT_PATH && c.SMTP_TLS_KEY_PATH ? { cert: readFileSync(c.SMTP_TLS_CERT_PATH), key: readFileSync(c.SMTP_TLS_KEY_PATH) } : undefined,
       authenticateRecipient: ({ sensorId, token }) => this.sensors.authenticate(sensorId, token),
       allowSender: (from, remoteAddress) => this.senderSensor(from, remoteAddress),
+      senderVerified: (sensor, mail, remoteAddress) => this.senderVerified(sensor, mail.headerLines, remoteAddress),
       onMail: (sensor, mail) => this.mailReceived(sensor, mail),
       onError: (err, context) => this.log.warn({ err, ...context }, 'SMTP listener recovered from an error'),
     });
@@ -65,13 +70,28 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
   // The alert is in the body or an attachment, split into records as every body is.
   async mailReceived(sensor: IntakeSensor, mail: IntakeMail): Promise<void> {
     const records: IntakeRecord[] = [];
-    for (const text of extractAlertTexts(mail)) {
-      for (const record of splitBody({ kind: 'mail', text, product: sensor.product })) records.push({ text: record.text, receivedAt: mail.receivedAt });
+    const texts = extractAlertTexts(mail);
+    // beside attachments, the body may be only a note to the reader: kept if nothing gave an alert
+    const note = texts.length > 1 && texts[0].fromBody;
+    for (const { text, fromBody } of texts) {
+      for (const record of splitBody({ kind: 'mail', text, product: sensor.product })) records.push({ text: record.text, receivedAt: mail.receivedAt, note: note && fromBody });
     }
     if (records.length === 0) {
       records.push({ bytes: mail.raw, receivedAt: mail.receivedAt, rejectedReason: 'mail carries no alert text (empty body, no text, JSON or CSV attachment)' });
     }
     await this.ingest.ingest(sensor, records, { transport: 'smtp', remoteAddress: mail.remoteAddress });
+  }
+
+  // A mail attributed by its sender through a relay must carry the relay's verdict: the topmost
+  // Authentication-Results (the relay's own, RFC 8601), from a trusted authserv-id, with an SPF,
+  // DKIM or DMARC pass. A device mailing from the address bound to its sensor is attributed by
+  // that address, as its syslog is.
+  senderVerified(sensor: IntakeSensor, headerLines: ReadonlyArray<{ key: string; line: string }>, remoteAddress: string): boolean {
+    if (!this.senderRelays.has(remoteAddress)) return true;
+    if (senderAuthenticated(headerLines, this.trustedAuthservIds)) return true;
+    unauthenticated.inc();
+    this.log.warn({ remoteAddress, sensorId: sensor.sensorId }, 'mail from an allow-listed sender refused: no SPF, DKIM or DMARC pass from a trusted relay (MAIL_TRUSTED_AUTHSERV_IDS) in Authentication-Results');
+    return false;
   }
 
   // The sensor a mail without a token is for: its sender must be allow-listed on the sensor, and
@@ -80,7 +100,9 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
   private async senderSensor(from: string, remoteAddress: string): Promise<IntakeSensor | null> {
     const sensor = await this.sensors.bySender(from);
     if (!sensor) return null;
-    if (this.senderRelays.has(remoteAddress) || (await this.sensors.bySourceIp(remoteAddress))?.sensorId === sensor.sensorId) return sensor;
+    // from the sensor's own (provider-bound) address, or through a relay whose verdict is checked after DATA
+    if ((await this.sensors.bySourceIp(remoteAddress))?.sensorId === sensor.sensorId) return sensor;
+    if (this.senderRelays.has(remoteAddress) && this.trustedAuthservIds.length > 0) return sensor;
     senderRefused.inc();
     this.log.warn({ from, remoteAddress, sensorId: sensor.sensorId }, 'mail from an allow-listed sender refused: it came neither through a trusted relay (SMTP_SENDER_RELAYS) nor from the sensor');
     return null;

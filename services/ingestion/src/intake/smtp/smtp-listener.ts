@@ -61,6 +61,10 @@ export interface SmtpListenerOptions<S extends SensorRef = SensorRef> {
   closeTimeoutMs?: number;
   authenticateRecipient(localPart: RecipientCredentials): Promise<S | null>;
   allowSender(fromAddress: string, remoteAddress: string): Promise<S | null>;
+  // After DATA, for a sensor the mail is attributed to by its sender (no token): whether the
+  // message proves that sender (an Authentication-Results pass from a trusted relay). Absent:
+  // accepted as allowSender decided.
+  senderVerified?(sensor: S, mail: ParsedMail, remoteAddress: string): boolean;
   onMail(sensor: S, mail: IntakeMail): Promise<void>;
   // failures answered with a temporary error (lookups, onMail) and connection errors;
   // defaults to process.emitWarning
@@ -68,9 +72,12 @@ export interface SmtpListenerOptions<S extends SensorRef = SensorRef> {
 }
 
 interface Transaction<S extends SensorRef> {
-  // accepted recipients grouped by the sensor they attribute the mail to
-  sensors: Map<string, { sensor: S; recipients: string[] }>;
+  // accepted recipients grouped by the sensor they attribute the mail to; `bySender` while no
+  // recipient of that sensor carried its token
+  sensors: Map<string, { sensor: S; recipients: string[]; bySender: boolean }>;
   allowedSender?: Promise<S | null>;
+  // the ingest tokens of the recipients, cut out of the stored mail
+  tokens?: Set<string>;
 }
 
 const DEFAULTS = {
@@ -156,9 +163,11 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
     }
     const tx = this.transaction(session.envelope);
     let sensor: S | null;
+    let bySender = false;
     try {
       sensor = await this.recipientSensor(localPart);
       if (!sensor) {
+        bySender = true;
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         // the null sender (bounces) can never be allow-listed
         if (from) {
@@ -168,16 +177,22 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
       }
     } catch (err) {
       tx.allowedSender = undefined;
-      this.reportError(new Error(`recipient check for ${address.address} failed: ${(err as Error).message}`, { cause: err }), {
+      this.reportError(new Error(`recipient check for ${redactRecipient(address.address)} failed: ${(err as Error).message}`, { cause: err }), {
         remoteAddress,
         sessionId: session.id,
       });
       throw smtpError(451, 'Temporary failure checking the recipient, try again later');
     }
     if (!sensor) throw smtpError(535, 'Authentication credentials invalid');
+    // the token never travels further than this check: not in the stored mail, not in logs
     const entry = tx.sensors.get(sensor.sensorId);
-    if (entry) entry.recipients.push(address.address);
-    else tx.sensors.set(sensor.sensorId, { sensor, recipients: [address.address] });
+    if (entry) {
+      entry.recipients.push(redactRecipient(address.address));
+      entry.bySender &&= bySender;
+    } else {
+      tx.sensors.set(sensor.sensorId, { sensor, recipients: [redactRecipient(address.address)], bySender });
+    }
+    if (!bySender) (tx.tokens ??= new Set()).add(localPart.slice(localPart.indexOf('+') + 1));
   }
 
   private recipientSensor(localPart: string): Promise<S | null> {
@@ -233,10 +248,14 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
       throw smtpError(554, `Message could not be parsed: ${(err as Error).message}`);
     }
     const envelopeFrom = envelope.mailFrom ? envelope.mailFrom.address : '';
-    const base = toIntakeMail(parsed, raw, envelopeFrom, receivedAt, remoteAddress);
+    const base = toIntakeMail(parsed, redactTokens(raw, tx.tokens), envelopeFrom, receivedAt, remoteAddress);
+    // a sensor reached by its sender alone needs the message to prove that sender
+    const verify = this.options.senderVerified;
+    const targets = [...tx.sensors.values()].filter((t) => !t.bySender || !verify || verify(t.sensor, parsed, remoteAddress));
+    if (targets.length === 0) throw smtpError(550, 'Sender not authenticated: no SPF, DKIM or DMARC pass from a trusted relay (send to <sensorId>+<token>@ instead)');
     try {
       // one copy per sensor: recipients of two tenants never share a stored mail
-      for (const { sensor, recipients } of tx.sensors.values()) {
+      for (const { sensor, recipients } of targets) {
         await this.options.onMail(sensor, { ...base, recipients });
       }
     } catch (err) {
@@ -246,7 +265,7 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
       });
       throw smtpError(451, 'Temporary failure storing the message, try again later');
     }
-    return `Message accepted for ${tx.sensors.size} sensor(s)`;
+    return `Message accepted for ${targets.length} sensor(s)`;
   }
 
   private reportError(err: Error, context: { remoteAddress?: string; sessionId?: string }): void {
@@ -257,14 +276,14 @@ export class SmtpListener<S extends SensorRef = SensorRef> {
 
 // The alert payloads of a mail, decoded to text: the body (FireEye puts its JSON or text
 // notification there) and every text, JSON or CSV attachment.
-export function extractAlertTexts(mail: Pick<IntakeMail, 'text' | 'attachments'>): string[] {
-  const texts: string[] = [];
+export function extractAlertTexts(mail: Pick<IntakeMail, 'text' | 'attachments'>): { text: string; fromBody: boolean }[] {
+  const texts: { text: string; fromBody: boolean }[] = [];
   const body = (mail.text ?? '').trim();
-  if (body) texts.push(body);
+  if (body) texts.push({ text: body, fromBody: true });
   for (const attachment of mail.attachments) {
     if (!isAlertAttachment(attachment)) continue;
     const text = decodeDeviceText(attachment.content, attachment.charset ?? undefined).trim();
-    if (text) texts.push(text);
+    if (text) texts.push({ text, fromBody: false });
   }
   return texts;
 }
@@ -330,4 +349,24 @@ function normalizeDomain(domain: string): string {
 
 function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode });
+}
+
+// <sensorId>+<token>@domain -> <sensorId>+[token]@domain
+export function redactRecipient(address: string): string {
+  return address.replace(/^([^+@]+)\+[^@]*@/, '$1+[token]@');
+}
+
+// The mail as stored (quarantine keeps it whole when nothing in it parses), without the tokens
+// its headers carry (To, Delivered-To, Received ... for <...>).
+function redactTokens(raw: Buffer, tokens: Set<string> | undefined): Buffer {
+  if (!tokens?.size) return raw;
+  let text = raw.toString('latin1');
+  let changed = false;
+  for (const token of tokens) {
+    if (token && text.includes(token)) {
+      text = text.split(token).join('[token]');
+      changed = true;
+    }
+  }
+  return changed ? Buffer.from(text, 'latin1') : raw;
 }

@@ -9,6 +9,8 @@ import type { SyslogDelivery, SyslogMeta, SyslogRecord } from './syslog-delivery
 // the only one (invalidated when a sensor changes).
 export interface SensorLookup<S extends SensorRef> {
   resolveSensor(remoteAddress: string): Promise<S | null>;
+  // TLS: the sensor a client certificate (its SHA-256 fingerprint) is bound to
+  resolveByCertificate?(fingerprint256: string): Promise<S | null>;
   // the answer when it is at hand (cached), so the UDP hot path makes no promise per datagram
   peekSensor?(remoteAddress: string): { value: S | null } | undefined;
 }
@@ -33,9 +35,11 @@ export class SourceAttribution<S extends SensorRef> {
 
   // A connection can live for weeks: the address is looked up again (through the cache) for
   // every batch, so a sensor deleted or moved to another tenant stops receiving its records.
-  async recheck(address: string, current: S): Promise<S | null> {
+  async recheck(meta: SyslogMeta, current: S): Promise<S | null> {
     try {
-      return await this.resolve(address);
+      // a connection attributed by its client certificate stays the certificate's
+      if (meta.certificate && this.lookup.resolveByCertificate) return await this.lookup.resolveByCertificate(meta.certificate);
+      return await this.resolve(meta.remoteAddress);
     } catch {
       // a failing lookup is transient: the attribution made when the connection opened stands
       return current;
@@ -51,20 +55,20 @@ export class SourceAttribution<S extends SensorRef> {
     this.refuse(meta, Buffer.concat(records.flatMap((record) => [record.bytes, NEWLINE])));
   }
 
-  refuse(meta: SyslogMeta, sample: Buffer): void {
-    this.delivery.reject({ ...meta, reason: `unknown source address ${meta.remoteAddress}`, sample });
+  refuse(meta: SyslogMeta, sample: Buffer, reason = `unknown source address ${meta.remoteAddress}`): void {
+    this.delivery.reject({ ...meta, reason, sample });
   }
 
   // Nothing from an unknown address is attributed to any tenant. Its first bytes are kept with
   // the rejection so an operator can tell which device is knocking.
-  refuseConnection(socket: net.Socket, meta: SyslogMeta): void {
+  refuseConnection(socket: net.Socket, meta: SyslogMeta, reason?: string): void {
     let reported = false;
     const report = (sample: Buffer) => {
       if (reported) return;
       reported = true;
       clearTimeout(timer);
       socket.destroy();
-      this.refuse(meta, sample);
+      this.refuse(meta, sample, reason);
     };
     const timer = setTimeout(() => report(Buffer.alloc(0)), this.unknownSampleWaitMs);
     socket.once('data', (chunk: Buffer) => report(Buffer.from(chunk.subarray(0, DEFAULT_SAMPLE_BYTES))));

@@ -139,7 +139,7 @@ export class SyslogConnection<S extends SensorRef> {
   }
 
   private async deliver(records: SyslogRecord[]): Promise<boolean> {
-    const sensor = await this.attribution.recheck(this.meta.remoteAddress, this.sensor);
+    const sensor = await this.attribution.recheck(this.meta, this.sensor);
     if (!sensor) {
       this.attribution.refuseRecords(this.meta, records);
       this.socket.destroy();

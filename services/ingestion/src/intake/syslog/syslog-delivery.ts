@@ -14,6 +14,8 @@ export type SyslogRecord = IntakeRecord & { bytes: Buffer };
 export interface SyslogMeta extends IntakeMeta {
   transport: SyslogTransport;
   remoteAddress: string;
+  // TLS: the SHA-256 fingerprint of the client certificate that attributed the connection
+  certificate?: string;
 }
 
 export interface SyslogRejection<S extends SensorRef = SensorRef> extends SyslogMeta {

@@ -57,6 +57,7 @@ export class SyslogIntakeService implements OnApplicationBootstrap, OnModuleDest
       batchMaxDelayMs: c.SYSLOG_BATCH_MAX_DELAY_MS,
       // the sensor directory's cache is the only one: a changed sensor is seen at once
       resolveSensor: (address) => this.sensors.bySourceIp(address),
+      resolveByCertificate: (fingerprint) => this.sensors.byCertificate(fingerprint),
       peekSensor: (address) => this.sensors.peekBySourceIp(address),
       onRecords: async (sensor, records, meta) => {
         await this.ingest.ingest(sensor, records, meta);

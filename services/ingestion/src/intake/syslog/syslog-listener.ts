@@ -222,7 +222,8 @@ export class SyslogListener<S extends SensorRef = SensorRef> {
   }
 
   private acceptDatagram(sensor: S | null, msg: Buffer, receivedAt: Date, meta: SyslogMeta): void {
-    if (sensor) this.datagrams.accept(sensor, msg, receivedAt, meta);
+    if (sensor && sensor.acceptUdp === false) this.delivery.reject({ ...meta, reason: `sensor ${sensor.sensorId} refuses syslog over UDP (use TCP or TLS)`, sample: msg, sensor });
+    else if (sensor) this.datagrams.accept(sensor, msg, receivedAt, meta);
     else this.attribution.refuse(meta, msg);
   }
 
@@ -291,13 +292,18 @@ export class SyslogListener<S extends SensorRef = SensorRef> {
     socket.setTimeout(this.idleTimeoutMs);
     const destroyWhenIdle = () => socket.destroy();
     socket.once('timeout', destroyWhenIdle);
+    // A TLS client presenting a certificate is its certificate's sensor (or nobody's), whatever
+    // address it comes from; without one, its source address decides, as for TCP.
+    const fingerprint = transport === 'tls' && this.options.resolveByCertificate ? peerFingerprint(socket) : undefined;
+    if (fingerprint) meta.certificate = fingerprint;
+    const lookup = fingerprint ? this.options.resolveByCertificate!(fingerprint) : this.attribution.resolve(meta.remoteAddress);
     this.delivery.track(
-      this.attribution.resolve(meta.remoteAddress).then(
+      lookup.then(
         (sensor) => {
           if (socket.destroyed) return;
           socket.off('timeout', destroyWhenIdle);
           if (sensor) this.attach(socket, sensor, meta);
-          else this.attribution.refuseConnection(socket, meta);
+          else this.attribution.refuseConnection(socket, meta, fingerprint ? `client certificate ${fingerprint} is bound to no sensor` : undefined);
         },
         (err: Error) => {
           // the sender reconnects and sends again; nothing was read from it
@@ -314,6 +320,11 @@ export class SyslogListener<S extends SensorRef = SensorRef> {
     );
     this.connections.add(conn);
   }
+}
+
+function peerFingerprint(socket: net.Socket): string | undefined {
+  const cert = (socket as tls.TLSSocket).getPeerCertificate?.();
+  return cert && typeof cert.fingerprint256 === 'string' && cert.fingerprint256 ? cert.fingerprint256.toUpperCase() : undefined;
 }
 
 function positive(name: string, value: number): number {

@@ -1,0 +1,29 @@
+import { EntityManager } from 'typeorm';
+import { EscalationContact, PlanCode } from '@kanshi/events';
+
+// What notifications need from the incident core (timeline, SLA clocks, the contract read model,
+// the duty roster). The core provides it (incident-core.adapter.ts); unit specs fake it.
+export interface NotifyTerms {
+  plan: PlanCode;
+  // In the contract's order (EscalationContact.order).
+  contacts: EscalationContact[];
+}
+
+export interface TimelineNote {
+  kind: string;
+  actor: string;
+  text: string;
+}
+
+export abstract class IncidentCorePort {
+  // The customer's active contract terms, or null when it has none.
+  abstract terms(em: EntityManager, customerId: string): Promise<NotifyTerms | null>;
+  abstract appendTimeline(em: EntityManager, incidentId: string, note: TimelineNote): Promise<void>;
+  // The first report went out (a mail accepted by the relay, a call answered).
+  abstract stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void>;
+  // The customer has been told (a mail accepted, a call answered): a NEW or TRIAGED incident
+  // becomes NOTIFIED.
+  abstract markNotified(em: EntityManager, incidentId: string, at: Date): Promise<void>;
+  // The operator on duty at `at` (a subject), or null when the roster names nobody.
+  abstract operatorOnDuty(em: EntityManager, at: Date): Promise<string | null>;
+}

@@ -1,0 +1,168 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { Clock } from '@kanshi/calendar';
+import { defineJob, JobContext, JobDefinition, JobQueue } from '@kanshi/jobs';
+import { PLATFORM_CONFIG } from '@kanshi/platform';
+import { MailAdapter } from '../adapters/mail.adapter';
+import { IncidentConfig } from '../config';
+import { CallContact } from './call-task.entity';
+import { CallTasksService } from './call-tasks.service';
+import { IncidentCorePort } from './incident-core.port';
+import { PHONE_PLANS } from './notification-kinds';
+import { callScript, renderMail } from './notification-messages';
+import { NotificationEntity } from './notification.entity';
+import { NotificationsPermissions } from './notifications.permissions';
+import { NotificationsRepository } from './notifications.repository';
+import { SeverityDecision } from './severity-decision';
+
+export type MailJobData = { notificationId: string };
+
+// The Message-ID every send of one notification carries, so a resend after a crash is the same
+// message to the recipient's mail system.
+export const messageIdOf = (notificationId: string) => `<${notificationId}@kanshi>`;
+
+// Notifications by the contract's contact means when an incident's severity is decided: HIGH by
+// phone and e-mail (e-mail only on the e-mail-only plans), MEDIUM by e-mail, LOW not at all.
+// Each is keyed by incident, severity, channel and recipient, so a redelivered decision notifies
+// nobody twice and a raised severity notifies again. Mails are jobs, retried with back-off; the
+// first one the relay accepts stops the first-report clock; one that never gets through becomes
+// a call task for the operator.
+@Injectable()
+export class NotificationsService implements OnModuleInit {
+  readonly mailJob: JobDefinition<MailJobData>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: NotificationsRepository,
+    private readonly core: IncidentCorePort,
+    private readonly calls: CallTasksService,
+    private readonly mail: MailAdapter,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    @Inject(PLATFORM_CONFIG) config: IncidentConfig,
+  ) {
+    this.mailJob = defineJob<MailJobData>('notification-mail', {
+      retryLimit: config.MAIL_RETRY_LIMIT,
+      retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      expireInSeconds: 300,
+    });
+  }
+
+  onModuleInit(): void {
+    this.jobs.work(this.mailJob, (d, job) => this.deliverMail(d.notificationId, job));
+  }
+
+  // The core's lifecycle hook, inside the transaction that decided the severity: the rows and
+  // their jobs exist exactly when the decision does.
+  async onSeverityDecided(em: EntityManager, d: SeverityDecision): Promise<NotificationEntity[]> {
+    if (d.severity === 'LOW') return [];
+    const terms = await this.core.terms(em, d.customerId);
+    if (!terms) {
+      await this.core.appendTimeline(em, d.incidentId, { kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: `Severity ${d.severity}: the customer has no active contract, nobody was notified` });
+      return [];
+    }
+    const contacts = [...terms.contacts].sort((a, b) => a.order - b.order);
+    const created: NotificationEntity[] = [];
+    const mailable = contacts.filter((c) => c.email);
+    for (const c of mailable) {
+      const m = renderMail(d, c.language, c.name);
+      const n = await this.repo.insertNotification(em, { incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, channel: 'EMAIL', recipient: c.email!, contactName: c.name, language: c.language, subject: m.subject, body: m.text });
+      if (!n) continue;
+      created.push(n);
+      await this.jobs.send(this.mailJob, { notificationId: n.id }, { em });
+      await this.core.appendTimeline(em, d.incidentId, { kind: 'NOTIFICATION_QUEUED', actor: 'system:notifications', text: `Severity ${d.severity}: mail to ${c.name} <${c.email}> queued (${c.language})` });
+    }
+    if (!mailable.length) await this.core.appendTimeline(em, d.incidentId, { kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: `Severity ${d.severity}: no contact has an e-mail address` });
+    if (d.severity === 'HIGH' && (PHONE_PLANS as readonly string[]).includes(terms.plan)) {
+      const phones: CallContact[] = contacts.filter((c) => c.phone).map((c) => ({ name: c.name, phone: c.phone!, email: c.email ?? null, language: c.language }));
+      if (!phones.length) {
+        await this.core.appendTimeline(em, d.incidentId, { kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: 'Severity HIGH: no contact has a phone number to call' });
+        return created;
+      }
+      const first = phones[0];
+      const n = await this.repo.insertNotification(em, { incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, channel: 'PHONE', recipient: first.phone!, contactName: first.name, language: first.language, subject: d.title, body: callScript(d, first.language) });
+      if (n) {
+        created.push(n);
+        await this.calls.open(em, { notificationId: n.id, incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, reason: 'HIGH_SEVERITY', contacts: phones, scriptJa: callScript(d, 'ja'), scriptEn: callScript(d, 'en') });
+      }
+    }
+    return created;
+  }
+
+  // The mail job. Accepted by the relay: delivered, the first-report clock stops. Refused or
+  // unreachable: retried with back-off (the queue's), and after the last attempt the operator
+  // gets a call task. Every attempt is on the timeline.
+  async deliverMail(notificationId: string, job: Pick<JobContext, 'retryCount' | 'retryLimit'>): Promise<void> {
+    const n = await this.repo.find(notificationId);
+    if (!n || n.status === 'DELIVERED' || n.status === 'FAILED') return;
+    const attempt = n.attempts + 1;
+    const of = job.retryLimit + 1;
+    let response: string;
+    try {
+      response = (await this.mail.send({ to: n.recipient, subject: n.subject, text: n.body, messageId: messageIdOf(n.id), language: n.language })).response;
+    } catch (err) {
+      const last = job.retryCount >= job.retryLimit;
+      const error = (err as Error).message;
+      await this.ds.transaction(async (em) => {
+        await this.repo.updateNotification(em, n.id, { status: last ? 'FAILED' : 'RETRYING', attempts: attempt, error });
+        await this.core.appendTimeline(em, n.incidentId, {
+          kind: 'NOTIFICATION_FAILED',
+          actor: 'system:notifications',
+          text: `Mail to ${n.contactName} <${n.recipient}> not accepted (attempt ${attempt} of ${of}): ${error}${last ? '; escalated to the operator by phone' : '; it will be retried'}`,
+        });
+        if (last) await this.escalate(em, n);
+      });
+      if (!last) throw err;
+      return;
+    }
+    await this.ds.transaction(async (em) => {
+      const now = this.clock.now();
+      await this.repo.updateNotification(em, n.id, { status: 'DELIVERED', attempts: attempt, sentAt: now, error: null });
+      await this.core.appendTimeline(em, n.incidentId, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
+      await this.core.stopFirstReport(em, n.incidentId, now);
+      await this.core.markNotified(em, n.incidentId, now);
+    });
+  }
+
+  // A mail that never got through: the operator phones the contacts with what it said.
+  private async escalate(em: EntityManager, failed: NotificationEntity): Promise<void> {
+    const terms = await this.core.terms(em, failed.customerId);
+    const phones: CallContact[] = (terms?.contacts ?? [])
+      .filter((c) => c.phone)
+      .sort((a, b) => a.order - b.order)
+      .map((c) => ({ name: c.name, phone: c.phone!, email: c.email ?? null, language: c.language }));
+    const contacts = phones.length ? phones : [{ name: failed.contactName, phone: null, email: failed.recipient, language: failed.language }];
+    const n = await this.repo.insertNotification(em, {
+      incidentId: failed.incidentId,
+      customerId: failed.customerId,
+      severity: failed.severity,
+      channel: 'PHONE',
+      recipient: `mail-failed:${failed.recipient}`,
+      contactName: contacts[0].name,
+      language: contacts[0].language,
+      subject: failed.subject,
+      body: failed.body,
+    });
+    if (!n) return;
+    await this.calls.open(em, {
+      notificationId: n.id,
+      incidentId: failed.incidentId,
+      customerId: failed.customerId,
+      severity: failed.severity,
+      reason: 'MAIL_FAILED',
+      contacts,
+      scriptJa: `メール「${failed.subject}」が ${failed.recipient} に届きませんでした。電話で内容をお伝えください。\n\n${failed.language === 'ja' ? failed.body : ''}`.trim(),
+      scriptEn: `The mail "${failed.subject}" to ${failed.recipient} could not be delivered. Tell the contact what it says by phone.\n\n${failed.language === 'en' ? failed.body : ''}`.trim(),
+    });
+  }
+
+  // Incident.notifications: the incidents' notifications the caller may see, by incident.
+  async forIncidents(principal: Principal, incidentIds: readonly string[]): Promise<Map<string, NotificationEntity[]>> {
+    authorize(principal, NotificationsPermissions.readNotifications);
+    const out = new Map<string, NotificationEntity[]>(incidentIds.map((id) => [id, []]));
+    for (const n of await this.repo.forIncidents(scopeOf(principal), incidentIds)) out.get(n.incidentId)?.push(n);
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '@kanshi/calendar';
+import { TimelineRepository, TimelineRow } from './timeline.repository';
+
+// What happened on an incident, when, and who did it. The kinds used in this service are listed in
+// TIMELINE_KINDS; other modules may add their own (NOTIFICATION, CALL, ISOLATION, ...).
+export const TIMELINE_KINDS = [
+  'OPENED',
+  'VERDICT',
+  'SEVERITY',
+  'STATUS',
+  'ASSIGNMENT',
+  'ESCALATION',
+  'COMMENT',
+  'FINDINGS',
+  'MERGE',
+  'DISPOSITION',
+  'SLA',
+  'ACKNOWLEDGED',
+  'REPORT',
+] as const;
+
+export interface TimelineEntryInput {
+  // What sort of entry (TIMELINE_KINDS or a module's own upper-case word).
+  kind: string;
+  // Who: a user's sub, or `system:<what>` for the service itself.
+  actor: string;
+  text: string;
+  // Defaults to the service clock's now.
+  at?: Date;
+}
+
+// The seam every module writes the timeline through: `append` writes the entry in the caller's
+// transaction (`em`), so an entry exists exactly when the change it records does.
+@Injectable()
+export class IncidentTimeline {
+  constructor(
+    private readonly repo: TimelineRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  append(em: EntityManager, incidentId: string, entry: TimelineEntryInput): Promise<void> {
+    return this.repo.insert(em, { incidentId, kind: entry.kind, actor: entry.actor, text: entry.text, at: entry.at ?? this.clock.now() });
+  }
+
+  latest(em: EntityManager, incidentId: string, limit = 500): Promise<TimelineRow[]> {
+    return this.repo.latest(em, incidentId, limit);
+  }
+
+  forIncidents(incidentIds: readonly string[], limit = 500): Promise<Map<string, TimelineRow[]>> {
+    return this.repo.forIncidents(incidentIds, limit);
+  }
+
+  moveAll(em: EntityManager, fromIncidentId: string, toIncidentId: string): Promise<void> {
+    return this.repo.moveAll(em, fromIncidentId, toIncidentId);
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface TimelineRow {
+  incidentId: string;
+  at: Date;
+  kind: string;
+  actor: string;
+  text: string;
+}
+
+@Injectable()
+export class TimelineRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async insert(em: EntityManager, row: TimelineRow): Promise<void> {
+    await em.query(`INSERT INTO incident.timeline_entry (incident_id, at, kind, actor, text) VALUES ($1, $2, $3, $4, $5)`, [row.incidentId, row.at, row.kind, row.actor, row.text]);
+  }
+
+  // The latest `limit` entries of one incident, oldest first (what the snapshot event carries).
+  async latest(em: EntityManager, incidentId: string, limit: number): Promise<TimelineRow[]> {
+    const rows: RawRow[] = await em.query(
+      `SELECT * FROM (SELECT id, incident_id, at, kind, actor, text FROM incident.timeline_entry WHERE incident_id = $1 ORDER BY at DESC, id DESC LIMIT $2) t ORDER BY at, id`,
+      [incidentId, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  // Every entry of these incidents, oldest first, grouped by incident (at most `limit` per incident).
+  async forIncidents(incidentIds: readonly string[], limit: number): Promise<Map<string, TimelineRow[]>> {
+    const out = new Map<string, TimelineRow[]>(incidentIds.map((id) => [id, []]));
+    if (!incidentIds.length) return out;
+    const rows: RawRow[] = await this.ds.query(
+      `SELECT t.* FROM unnest($1::uuid[]) AS i(id) CROSS JOIN LATERAL (
+         SELECT * FROM (SELECT id, incident_id, at, kind, actor, text FROM incident.timeline_entry e WHERE e.incident_id = i.id ORDER BY at DESC, id DESC LIMIT $2) x ORDER BY at, id) t`,
+      [incidentIds, limit],
+    );
+    for (const r of rows) out.get(r.incident_id)?.push(toRow(r));
+    return out;
+  }
+
+  // Moves one incident's entries to another (merging two incidents joins their timelines).
+  async moveAll(em: EntityManager, fromIncidentId: string, toIncidentId: string): Promise<void> {
+    await em.query(`UPDATE incident.timeline_entry SET incident_id = $2 WHERE incident_id = $1`, [fromIncidentId, toIncidentId]);
+  }
+}
+
+interface RawRow {
+  incident_id: string;
+  at: Date;
+  kind: string;
+  actor: string;
+  text: string;
+}
+const toRow = (r: RawRow): TimelineRow => ({ incidentId: r.incident_id, at: new Date(r.at), kind: r.kind, actor: r.actor, text: r.text });

@@ -1,0 +1,92 @@
+// Records that grow: for every product, records whose one field is filled with a repeated unit
+// (words, delimiters, quotes, escapes: what makes a backtracking regex go quadratic), so the
+// parse time can be compared at two sizes. Shared by the scaling spec and `npm run bench -- parse`.
+import { parseRecord } from './parse';
+import type { SensorProduct } from './types';
+
+export interface GrowingRecord {
+  product: SensorProduct;
+  name: string;
+  /** The record with `filler` in its growing field. */
+  record(filler: string): string;
+}
+
+// Units repeated into the growing field: plain words, the words of a pattern with a `.*` in
+// it (FortiGate's "newly observed domain ... malicious"), separators and quoting of the formats.
+export const FILL_UNITS = ['newly observed domain ', 'a', ' ', 'x=', '\\\\', '1,', '|', ': ', 'Risk name ', '0x'];
+
+const bare = (line: string) => line.replace(/^<\d+>\w{3} +\d+ [\d:]+ \S+ /, '');
+const quoted = (s: string) => s.replace(/["\\]/g, '');
+const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+
+/** `own` reads a file of parsers/__fixtures__ (the specs and the bench find it differently). */
+export function growingRecords(own: (fixture: string) => string): GrowingRecord[] {
+  const jsonDoc = (name: string) => JSON.parse(own(name)) as Record<string, unknown>;
+  const fgtWeb = lines(own('fortigate-more.log')).find((l) => l.includes('subtype="webfilter"'))!;
+  const fgtIps = lines(own('fortigate-utm.log'))[0];
+  const fortiweb = lines(own('fortiweb.log'))[0];
+  const palo = bare(lines(own('paloalto-threat.log'))[0]);
+  const sep = bare(lines(own('symantec-sep.log'))[0]);
+  const trendCef = bare(lines(own('trendmicro-cef.log'))[0]);
+  const trendLeef = bare(lines(own('trendmicro-leef.log'))[0]);
+  const imperva = bare(lines(own('imperva-securesphere-cef.log'))[0]);
+  const genericCef = lines(own('generic-cef.log'))[0];
+  const fireeye = jsonDoc('fireeye-nx-extended.json');
+  const fireeyeText = own('fireeye-nx-text-normal.txt').trim();
+  const crowdstrike = jsonDoc('crowdstrike-detection-summary.json');
+  const cybereason = jsonDoc('cybereason-malop.json');
+  const carbonblack = jsonDoc('carbonblack-alert-v7.json');
+  return [
+    { product: 'FORTIGATE', name: 'webfilter catdesc', record: (f) => fgtWeb.replace(/catdesc="[^"]*"/, `catdesc="${quoted(f)}"`) },
+    { product: 'FORTIGATE', name: 'IPS msg', record: (f) => fgtIps.replace(/msg="[^"]*"/, `msg="${quoted(f)}"`) },
+    { product: 'FORTIGATE', name: 'bare values', record: (f) => `${fgtIps} ${f.replace(/\s/g, '_')}` },
+    { product: 'FORTIWEB', name: 'msg', record: (f) => fortiweb.replace(/msg="[^"]*"/, `msg="${quoted(f)}"`) },
+    { product: 'PALO_ALTO', name: 'threat name', record: (f) => palo.replace('Microsoft Windows SMBv1', `"${quoted(f).replace(/,/g, ';')}"`) },
+    { product: 'SYMANTEC_SEP', name: 'description', record: (f) => sep.replace('Description: ,', `Description: ${f.replace(/,/g, ';')},`) },
+    { product: 'TREND_MICRO', name: 'CEF virus name', record: (f) => trendCef.replace('cs3=TROJ_FRS.VSNTKB26', `cs3=${f.replace(/=/g, '\\=')}`) },
+    { product: 'TREND_MICRO', name: 'LEEF msg', record: (f) => trendLeef.replace('msg=Realtime', `msg=${f.replace(/[=\t]/g, '_')}`) },
+    { product: 'IMPERVA_SECURESPHERE', name: 'description', record: (f) => imperva.replace('cs5=Signature violation', `cs5=${f.replace(/=/g, '\\=')}`) },
+    { product: 'GENERIC_CEF', name: 'msg', record: (f) => genericCef.replace('msg=Beacon', `msg=${f.replace(/=/g, '\\=')}`) },
+    { product: 'FIREEYE_NX', name: 'JSON malware name', record: (f) => JSON.stringify({ ...fireeye, alert: { ...(fireeye.alert as object), name: f } }) },
+    { product: 'FIREEYE_NX', name: 'text mail', record: (f) => fireeyeText.replace('Analysis: content', `Analysis: ${f.replace(/\n/g, ' ')}`) },
+    { product: 'CROWDSTRIKE_FALCON', name: 'command line', record: (f) => JSON.stringify({ ...crowdstrike, event: { ...(crowdstrike.event as object), CommandLine: f } }) },
+    { product: 'CYBEREASON', name: 'display name', record: (f) => JSON.stringify({ ...cybereason, displayName: f }) },
+    { product: 'CARBON_BLACK', name: 'reason', record: (f) => JSON.stringify({ ...carbonblack, reason: f }) },
+    { product: 'GENERIC_JSON', name: 'message', record: (f) => JSON.stringify({ kind: 'alert', rule: 'R', message: f, severity: 8 }) },
+  ];
+}
+
+/** A filler of about `bytes` made of `unit`. */
+export function filler(unit: string, bytes: number): string {
+  return unit.repeat(Math.max(1, Math.floor(bytes / unit.length)));
+}
+
+const ctx = { timeZone: 'Asia/Tokyo', receivedAt: new Date('2026-11-21T01:00:00Z') };
+
+/** Nanoseconds to parse `record` `times` times. */
+export function parseNanos(product: SensorProduct, record: string, times: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < times; i++) parseRecord(product, record, ctx);
+  return Number(process.hrtime.bigint() - start);
+}
+
+/**
+ * How much longer a record twice as long takes to parse: the fastest of `rounds` timings at 2S
+ * over the fastest at S (a busy machine only ever adds time, so the minimum is the cost), measured
+ * alternately after a warm-up, each timing long enough (about 5 ms) for the clock.
+ */
+export function doublingRatio(g: GrowingRecord, unit: string, bytes: number, rounds = 7): { ratio: number; nanosSmall: number; nanosLarge: number } {
+  const small = g.record(filler(unit, bytes));
+  const large = g.record(filler(unit, bytes * 2));
+  parseNanos(g.product, small, 2);
+  parseNanos(g.product, large, 2);
+  const once = parseNanos(g.product, small, 1);
+  const times = Math.max(1, Math.min(200, Math.round(5e6 / Math.max(once, 1))));
+  let bestSmall = Infinity;
+  let bestLarge = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    bestSmall = Math.min(bestSmall, parseNanos(g.product, small, times) / times);
+    bestLarge = Math.min(bestLarge, parseNanos(g.product, large, times) / times);
+  }
+  return { ratio: bestLarge / bestSmall, nanosSmall: bestSmall, nanosLarge: bestLarge };
+}
