@@ -4,7 +4,7 @@ import 'reflect-metadata';
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[a-z-]+$/.test(name)) {
-    console.error('usage: npm run bench -- <name>   (gateway, billing, ingest, parse, consume, startup, analysis, incident, reporting)');
+    console.error('usage: npm run bench -- <name>   (gateway, billing, ingest, parse, consume, startup, analysis, incident, reporting, response)');
     process.exit(2);
   }
   let mod: { run?: () => Promise<void> };

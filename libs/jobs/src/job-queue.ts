@@ -70,6 +70,11 @@ export interface SendOptions {
   em?: EntityManager;
 }
 
+export interface WorkOptions {
+  // Jobs of this kind run at once on this replica (one pg-boss worker each); default 1.
+  workers?: number;
+}
+
 export interface JobQueueOptions {
   // The queue's own PostgreSQL schema, e.g. `ingestion_jobs`; created at the first start.
   schema: string;
@@ -90,6 +95,7 @@ const GAUGE_STATES = ['created', 'retry', 'active', 'failed'] as const;
 interface Registered {
   job: JobDefinition<object>;
   handler?: JobHandler<object>;
+  workers?: number;
   cron?: { expr: string; tz: string };
   every?: { intervalMs: number; atStart: boolean };
 }
@@ -137,10 +143,11 @@ export class JobQueue {
 
   // Runs `handler` for each job; a throw fails the attempt, which is retried with back-off until
   // the job's retryLimit, then kept in the failed state with the error.
-  work<T extends object>(job: JobDefinition<T>, handler: JobHandler<T>): void {
+  work<T extends object>(job: JobDefinition<T>, handler: JobHandler<T>, opts: WorkOptions = {}): void {
     const r = this.entry(job);
     if (r.handler) throw new Error(`job ${job.name} already has a handler`);
     r.handler = handler as JobHandler<object>;
+    r.workers = Math.max(1, Math.floor(opts.workers ?? 1));
   }
 
   // Recurring on a five-field cron expression in `tz`: one job per firing across all replicas
@@ -199,7 +206,7 @@ export class JobQueue {
     const wanted = new Set([...this.registered.values()].filter((r) => r.cron).map((r) => r.job.name));
     for (const s of await boss.getSchedules()) if (!wanted.has(s.name)) await boss.unschedule(s.name);
     for (const r of this.registered.values()) {
-      if (r.handler) await this.startWorker(boss, r.job, r.handler);
+      if (r.handler) for (let i = 0; i < (r.workers ?? 1); i++) await this.startWorker(boss, r.job, r.handler, (r.workers ?? 1) > 1);
       if (r.cron) await boss.schedule(r.job.name, r.cron.expr, {}, { tz: r.cron.tz });
       if (r.every) this.startTicker(r.job, r.every);
     }
@@ -264,8 +271,12 @@ export class JobQueue {
     this.created.add(job.name);
   }
 
-  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>): Promise<void> {
-    await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
+  // eager: after a job the worker looks for the next at once instead of waiting out its polling
+  // interval (queues with several workers, whose bursts should drain at the vendors' pace).
+  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>, eager = false): Promise<void> {
+    let workerId: string | undefined;
+    workerId = await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
+      if (eager && workerId) boss.notifyWorker(workerId);
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {

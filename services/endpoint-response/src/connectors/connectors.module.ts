@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { EDR_PRODUCTS } from '@kanshi/events';
 import { defineJob, JobQueue } from '@kanshi/jobs';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
@@ -34,25 +34,35 @@ export function connectorSettingsOf(c: EndpointResponseConfig): ConnectorSetting
   };
 }
 
+const PROVIDERS: Provider[] = [
+  { provide: CredentialsCipher, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => CredentialsCipher.fromEnvironment(c) },
+  { provide: ConnectorRuntime, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorRuntime(connectorSettingsOf(c)) },
+  ConnectorsRepository,
+  EdrConnectorFactory,
+  ConnectorsService,
+  ConnectorsResolver,
+  CredentialsRotationService,
+];
+
 // EDR connectors: the four adapters, customers' encrypted credentials, the factory the isolation,
-// inventory and detection-pull modules build connectors with, and the provider staff's GraphQL.
-@Module({
-  providers: [
-    { provide: CredentialsCipher, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => CredentialsCipher.fromEnvironment(c) },
-    { provide: ConnectorRuntime, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorRuntime(connectorSettingsOf(c)) },
-    ConnectorsRepository,
-    EdrConnectorFactory,
-    ConnectorsService,
-    ConnectorsResolver,
-    CredentialsRotationService,
-  ],
-  exports: [EdrConnectorFactory, ConnectorRuntime, CredentialsCipher],
-})
+// inventory and detection-pull modules build connectors with (global: every module that talks to
+// a customer's EDR injects EdrConnectorFactory), and the provider staff's GraphQL.
+@Global()
+@Module({})
 export class ConnectorsModule implements OnModuleInit {
   constructor(
     private readonly rotation: CredentialsRotationService,
     private readonly jobs: JobQueue,
   ) {}
+
+  // `factory`: a test seam (a spec's own connectors); by default the vendor adapters.
+  static forRoot(factory?: EdrConnectorFactory): DynamicModule {
+    return {
+      module: ConnectorsModule,
+      providers: factory ? PROVIDERS.map((p) => (p === EdrConnectorFactory ? { provide: EdrConnectorFactory, useValue: factory } : p)) : PROVIDERS,
+      exports: [EdrConnectorFactory, ConnectorRuntime, ConnectorsRepository, CredentialsCipher],
+    };
+  }
 
   onModuleInit(): void {
     this.jobs.work(CredentialsRotationJob, async () => {

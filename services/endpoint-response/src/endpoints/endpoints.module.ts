@@ -3,5 +3,5 @@ import { EndpointsRepository } from './endpoints.repository';
 import { CustomerEndpointsResolver, EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
 
-@Module({ providers: [EndpointsRepository, EndpointsService, EndpointsResolver, CustomerEndpointsResolver], exports: [EndpointsService] })
+@Module({ providers: [EndpointsRepository, EndpointsService, EndpointsResolver, CustomerEndpointsResolver], exports: [EndpointsService, EndpointsRepository] })
 export class EndpointsModule {}

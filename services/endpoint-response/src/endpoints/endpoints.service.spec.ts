@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AccessError, TenantScope } from '@kanshi/auth';
+import { Outbox } from '@kanshi/messaging';
 import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointError } from './endpoints.errors';
@@ -23,22 +24,33 @@ function setup() {
   };
   const directory = fakeTenantDirectory();
   const ds = { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) };
-  const sut = new EndpointsService(ds as unknown as DataSource, repo as unknown as EndpointsRepository, directory);
-  return { sut, ctx: { repo, endpoints } };
+  const events: { subject: string; body: any; customerId: string | null }[] = [];
+  const outbox = { add: jest.fn(async (_em: unknown, def: { subject: string }, body: unknown, opts: { customerId: string | null }) => void events.push({ subject: def.subject, body, customerId: opts.customerId })) };
+  const sut = new EndpointsService(ds as unknown as DataSource, repo as unknown as EndpointsRepository, directory, outbox as unknown as Outbox);
+  return { sut, ctx: { repo, endpoints, events } };
 }
 
 const input = (over: Partial<RegisterEndpointInput> = {}): RegisterEndpointInput => ({ customerId: C1, hostName: 'pc-001', edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'agent-1', ...over });
 
 describe('EndpointsService.register', () => {
-  it('registers an endpoint with defaults', async () => {
-    const { sut } = setup();
-    expect(await sut.register(as('engineer'), input())).toMatchObject({ customerId: C1, hostName: 'pc-001', ipAddresses: [], os: null, edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'agent-1' });
+  it('registers an endpoint with defaults and publishes it as an inventory change (version 1)', async () => {
+    const { sut, ctx } = setup();
+    const e = await sut.register(as('engineer'), input());
+    expect(e).toMatchObject({ customerId: C1, hostName: 'pc-001', ipAddresses: [], os: null, edrProduct: 'CROWDSTRIKE_FALCON', edrAgentId: 'agent-1', source: 'MANUAL', version: 1 });
+    expect(ctx.events).toEqual([
+      {
+        subject: 'response.endpoint.changed.v1',
+        customerId: C1,
+        body: { endpointId: e.id, version: 1, hostName: 'pc-001', ips: [], os: null, edrProduct: 'CROWDSTRIKE_FALCON', agentId: 'agent-1', lastSeenAt: null, isolated: false, retired: false },
+      },
+    ]);
   });
 
   it.each(['analyst', 'sales', 'partner_admin', 'customer_admin'] as const)('refuses %s and writes nothing', async (role) => {
     const { sut, ctx } = setup();
     await expect(sut.register(as(role, { partnerId: P1, customerId: C1 }), input())).rejects.toMatchObject({ kind: 'FORBIDDEN', message: `role ${role} may not register endpoints` });
     expect(ctx.repo.insert).not.toHaveBeenCalled();
+    expect(ctx.events).toEqual([]);
   });
 
   it('answers an unknown customer with CUSTOMER_NOT_FOUND on customerId', async () => {

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { authorize, Principal, scopeOf } from '@kanshi/auth';
+import { EndpointChanged } from '@kanshi/events';
+import { Outbox } from '@kanshi/messaging';
 import { TenantDirectory } from '@kanshi/platform';
+import { endpointChangedBody } from './endpoint-changed';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointError } from './endpoints.errors';
 import { EndpointsPermissions } from './endpoints.permissions';
@@ -14,6 +17,7 @@ export class EndpointsService {
     private readonly ds: DataSource,
     private readonly repo: EndpointsRepository,
     private readonly directory: TenantDirectory,
+    private readonly outbox: Outbox,
   ) {}
 
   // The caller's endpoints by host name; another tenant's never appear, even when asked for.
@@ -36,7 +40,8 @@ export class EndpointsService {
     return out;
   }
 
-  // Engineers add endpoints by hand while onboarding; EDR inventory sync adds the rest.
+  // Engineers add endpoints by hand while onboarding; EDR inventory sync and alerts add the rest.
+  // Published as response.endpoint.changed.v1 (version 1) like any inventory change.
   async register(principal: Principal, input: RegisterEndpointInput): Promise<EndpointEntity> {
     authorize(principal, EndpointsPermissions.registerEndpoints);
     await this.directory.visibleCustomerOrThrow(principal, input.customerId);
@@ -44,14 +49,21 @@ export class EndpointsService {
       if (await this.repo.agentTaken(em, input.edrProduct, input.edrAgentId)) {
         throw new EndpointError('DUPLICATE_AGENT', `${input.edrProduct} agent ${input.edrAgentId} is already registered`, 'edrAgentId');
       }
-      return this.repo.insert(em, {
+      const e = await this.repo.insert(em, {
         customerId: input.customerId,
         hostName: input.hostName,
         ipAddresses: input.ipAddresses ?? [],
         os: input.os ?? null,
         edrProduct: input.edrProduct,
         edrAgentId: input.edrAgentId,
+        source: 'MANUAL',
+        isolated: false,
+        containment: 'NORMAL',
+        retired: false,
+        version: 1,
       });
+      await this.outbox.add(em, EndpointChanged, endpointChangedBody(e), { customerId: e.customerId });
+      return e;
     });
   }
 }
