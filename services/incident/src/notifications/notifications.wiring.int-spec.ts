@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, VerdictIssuedV2Body } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
-import { eventually, isolatedDatabaseUrl, LocalSmtpRelay, startSubgraph, SubgraphKit } from '@kanshi/testing';
+import { eventually, LocalSmtpRelay, startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { CustomerTermsRepository } from '../customer-terms/customer-terms.repository';
@@ -18,12 +18,10 @@ let kit: SubgraphKit;
 
 beforeAll(async () => {
   await relay.start();
-  const databaseUrl = await isolatedDatabaseUrl();
   kit = await startSubgraph({
     service: 'incident',
     schema: 'incident',
-    // a database of its own: its job queue and SLA scheduler (on the real clock) never touch other specs' incidents
-    loadConfig: (env) => loadConfig({ ...env, DATABASE_URL: databaseUrl, SMTP_URL: relay.url, MAIL_RETRY_DELAY_SECONDS: '1', JOBS_POLL_INTERVAL_MS: '500' }),
+    loadConfig: (env) => loadConfig({ ...env, SMTP_URL: relay.url, MAIL_RETRY_DELAY_SECONDS: '1', JOBS_POLL_INTERVAL_MS: '500' }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
   await kit.app.get(JobQueue).start();
