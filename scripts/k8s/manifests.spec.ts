@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { GATEWAY_PORT, SERVICES } from '../services';
@@ -213,7 +213,10 @@ describe('the prod overlay', () => {
     const config = loadConfig(env);
     expect(config.NODE_ENV).toBe('production');
     // and no ConfigMap key is a typo nobody reads
-    const readers = [readRepoFile(`${configFile}.ts`), readRepoFile('libs/config/src/config.ts')].join('\n');
+    // the service's configuration files (config.ts and any *-config.ts beside it) and the platform's
+    const dir = path.dirname(path.join(REPO, configFile));
+    const configFiles = readdirSync(dir).filter((f) => /(^|-)config\.ts$/.test(f)).map((f) => path.relative(REPO, path.join(dir, f)));
+    const readers = [...configFiles, 'libs/config/src/config.ts'].map(readRepoFile).join('\n');
     for (const key of Object.keys(env)) {
       const read = readers.includes(key) || key.startsWith('SUBGRAPH_URL_') || ['LOG_LEVEL', 'LISTEN_HOST'].includes(key);
       expect({ key, read }).toEqual({ key, read: true });

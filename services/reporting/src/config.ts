@@ -41,11 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const problems: string[] = [];
   if (c.NODE_ENV === 'production' && !c.REPORT_URL_SECRET) problems.push('REPORT_URL_SECRET is required in production');
   if (c.REPORT_URL_SECRET !== undefined && c.REPORT_URL_SECRET.length < 32) problems.push('REPORT_URL_SECRET must be at least 32 characters long');
-  if (c.REPORT_STORAGE === 's3') {
-    for (const name of ['REPORT_S3_ENDPOINT', 'REPORT_S3_BUCKET', 'REPORT_S3_ACCESS_KEY_ID', 'REPORT_S3_SECRET_ACCESS_KEY'] as const) {
-      if (!c[name]) problems.push(`${name} is required when REPORT_STORAGE=s3`);
-    }
-  }
+  // The S3 store is not implemented yet: refuse it at start-up rather than at the first report.
+  if (c.REPORT_STORAGE === 's3') problems.push('REPORT_STORAGE=s3 is not implemented yet; unset it or use REPORT_STORAGE=postgres (the default)');
   if (problems.length) throw new ConfigError('reporting', problems);
   return { ...c, REPORT_URL_SECRET: c.REPORT_URL_SECRET ?? DEV_REPORT_URL_SECRET };
 }

@@ -51,7 +51,7 @@ describe('EDR credential key settings', () => {
   });
 
   it('refuses to boot in production without a key, in one line naming the variable', () => {
-    const prod = env({ NODE_ENV: 'production', AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://idp.example', OIDC_JWKS_URL: 'https://idp.example/jwks' });
+    const prod = env({ NODE_ENV: 'production', AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://idp.example', OIDC_JWKS_URL: 'https://idp.example/jwks', OIDC_AUDIENCE: 'kanshi-api', SUBGRAPH_SECRET: 's'.repeat(40) });
     expect(() => loadConfig(prod)).toThrow(/- EDR_CREDENTIALS_KEY is required in production \(base64 of 32 random bytes: openssl rand -base64 32\)$/);
     const k = key().toString('base64');
     expect(CredentialsCipher.fromEnvironment(loadConfig({ ...prod, EDR_CREDENTIALS_KEY: k })).currentKeyId).toBe(keyIdOf(Buffer.from(k, 'base64')));

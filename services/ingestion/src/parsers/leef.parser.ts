@@ -46,7 +46,17 @@ export function parseLeef(message: string): { ok: true; record: CefRecord } | { 
   const start = findLeef(message);
   if (start < 0) return fail('LEEF: record does not start with "LEEF:<version>|"');
   const text = message.slice(start);
-  const parts = text.split('|');
+  // Only the header is split on "|": up to 7 fields and the rest as one string (an attribute value
+  // full of "|" must not make thousands of pieces to join again).
+  const parts: string[] = [];
+  let from = 0;
+  while (parts.length < 7) {
+    const bar = text.indexOf('|', from);
+    if (bar < 0) break;
+    parts.push(text.slice(from, bar));
+    from = bar + 1;
+  }
+  parts.push(text.slice(from));
   const version = /^LEEF:\s?(\d+(?:\.\d+)?)$/.exec(parts[0].trim());
   if (!version) return fail(`LEEF: bad version field "${parts[0].slice(0, 20)}"`);
   if (parts.length < 5) return fail(`LEEF: header has ${parts.length} fields, expected at least 5 (LEEF:Version|Vendor|Product|Version|EventID)`);
@@ -64,6 +74,7 @@ export function parseLeef(message: string): { ok: true; record: CefRecord } | { 
   } else {
     attributeText = parts.slice(5).join('|');
   }
+  // (parts holds at most 8 pieces, the last the unsplit remainder: these joins are of a few strings)
   const attributes = new Map<string, string>();
   if (delimiter === '\t' && !attributeText.includes('\t') && /\s[A-Za-z0-9_]+=/.test(attributeText)) {
     // Tabs turned into spaces on the way (relays do this): read it the CEF way.

@@ -31,7 +31,9 @@ describe('parseRecord', () => {
     expect(reasonFor('SYMANTEC_SEP', '<54>Nov 20 11:40:12 SEPM01 SymantecServer: ')).toBe('Symantec SEP: syslog header without a message');
   });
 
-  it('answers pathological 64 KiB records quickly', () => {
+  // How long they take is measured where time belongs: parse-scaling.spec.ts (a ratio within one
+  // run) and `npm run bench -- parse`; here, that each gets an answer and none an internal error.
+  it('answers pathological 64 KiB records without an internal error', () => {
     const records: Array<[(typeof SENSOR_PRODUCTS)[number], string]> = [
       ['GENERIC_JSON', `${'['.repeat(32000)}${']'.repeat(32000)}`],
       ['CROWDSTRIKE_FALCON', `${'{"a":'.repeat(13000)}1${'}'.repeat(13000)}`],
@@ -46,9 +48,7 @@ describe('parseRecord', () => {
       ['FIREEYE_NX', `{"alert":[${Array.from({ length: 2000 }, (_, i) => `{"id":"${i}","name":"x"}`).join(',')}]}`],
     ];
     for (const [product, record] of records) {
-      const started = Date.now();
       const out = parseRecord(product, record, ctx);
-      expect(Date.now() - started).toBeLessThan(1500);
       if (!out.ok) expect(out.reason).not.toMatch(/internal parser error/);
     }
   });
