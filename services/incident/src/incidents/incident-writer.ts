@@ -67,7 +67,8 @@ export class IncidentWriter {
   async snapshot(em: EntityManager, i: IncidentEntity): Promise<IncidentUpdatedBody> {
     const verdicts = await this.repo.verdictsOf(em, i.id);
     const alertIds = [...new Set(verdicts.flatMap((v) => v.alertIds))].slice(0, MAX_IDS);
-    const timeline = await this.timeline.latest(em, i.id, TIMELINE_IN_SNAPSHOT);
+    // customer-visible entries only: the event reaches customers' webhooks and the analysis report
+    const timeline = await this.timeline.latest(em, i.id, TIMELINE_IN_SNAPSHOT, true);
     return {
       incidentId: i.id,
       version: i.version,

@@ -15,6 +15,8 @@ export const IncidentError = defineDomainErrors('IncidentError', {
   PAUSE_STATE: 'CONFLICT',
   // An action that needs an open incident (not RESOLVED or CLOSED).
   INCIDENT_FINISHED: 'CONFLICT',
+  // A customer marking a comment INTERNAL (customers write only what the customer side reads).
+  BAD_VISIBILITY: 'BAD_USER_INPUT',
   // writeFindings with no section given.
   NOTHING_TO_WRITE: 'BAD_USER_INPUT',
 });

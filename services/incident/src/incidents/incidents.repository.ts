@@ -79,6 +79,26 @@ export class IncidentsRepository {
     return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.group_id = :groupId', { groupId }).andWhere(OPEN).getOne();
   }
 
+  // Where an alert group's incident went when it was merged away: the group's latest incident
+  // merged into another (CLOSED with `merged_into`), followed along the merge pointers to the
+  // incident that survived, locked. null when the group has no merged incident, or the survivor
+  // is itself finished (then the group opens a new one, as for any finished incident).
+  async survivorOfGroup(em: EntityManager, groupId: string): Promise<IncidentEntity | null> {
+    const rows: { merged_into: string }[] = await em.query(
+      `SELECT merged_into FROM incident.incident WHERE group_id = $1 AND merged_into IS NOT NULL ORDER BY closed_at DESC NULLS LAST, created_at DESC LIMIT 1`,
+      [groupId],
+    );
+    let next = rows[0]?.merged_into ?? null;
+    // merges only go into open incidents, so the chain is short and has no cycle; bounded anyway
+    for (let hop = 0; next && hop < 20; hop++) {
+      const i = await this.lock(em, next);
+      if (!i) return null;
+      if (!i.mergedInto) return i.status === 'RESOLVED' || i.status === 'CLOSED' ? null : i;
+      next = i.mergedInto;
+    }
+    return null;
+  }
+
   // The open availability incident of a sensor, locked.
   openAvailabilityOf(em: EntityManager, sensorId: string): Promise<IncidentEntity | null> {
     return em

@@ -83,7 +83,7 @@ export class IncidentsResolver {
     return this.service.escalateToTier2(principal, args);
   }
 
-  @Mutation(() => IncidentObject, { description: 'Adds a comment to the timeline (customers and staff)' })
+  @Mutation(() => IncidentObject, { description: 'Adds a comment to the timeline (customers and staff); a staff comment is internal unless marked for the customer' })
   @CallableBy(IncidentsPermissions.commentIncidents)
   commentOnIncident(@CurrentPrincipal() principal: Principal, @Args() args: CommentIncidentArgs) {
     return this.service.comment(principal, args);

@@ -68,9 +68,10 @@ export class IncidentsService {
   }
 
   // For Incident.timeline / alerts / sla.pauses of incidents the caller already got (scoped reads).
+  // Customers and partners read only the entries meant for the customer (no INTERNAL ones).
   async timelines(principal: Principal, incidentIds: readonly string[]) {
     authorize(principal, IncidentsPermissions.readIncidents);
-    return this.timeline.forIncidents(incidentIds, 500);
+    return this.timeline.forIncidents(incidentIds, 500, !principal.isProvider);
   }
 
   async alertIds(principal: Principal, incidentIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -176,11 +177,14 @@ export class IncidentsService {
     });
   }
 
-  // Customers and staff; on the timeline.
+  // Customers and staff; on the timeline. A staff comment is INTERNAL unless marked CUSTOMER; a
+  // customer's is always CUSTOMER.
   async comment(principal: Principal, args: CommentIncidentArgs): Promise<IncidentEntity> {
     authorize(principal, IncidentsPermissions.commentIncidents);
+    if (!principal.isProvider && args.visibility === 'INTERNAL') throw new IncidentError('BAD_VISIBILITY', 'a customer’s comment is always visible to the customer side: leave visibility out or give CUSTOMER', 'visibility');
+    const visibility = principal.isProvider ? (args.visibility ?? 'INTERNAL') : 'CUSTOMER';
     return this.change(principal, args.id, undefined, async (em, i, now) => {
-      await this.timeline.append(em, i.id, { kind: 'COMMENT', actor: principal.subject, text: args.text, at: now });
+      await this.timeline.append(em, i.id, { kind: 'COMMENT', actor: principal.subject, text: args.text, at: now, visibility });
     });
   }
 

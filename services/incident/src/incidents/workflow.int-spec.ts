@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@kanshi/calendar';
 import { ContractEntitlementsBody, IncidentResolved, IncidentSeverityConfirmed, IncidentSlaBreached, IncidentUpdated, AnalysisReportRequested } from '@kanshi/events';
-import { gqlRequest, startSubgraph, SubgraphKit, tokenFor } from '@kanshi/testing';
+import { JobQueue } from '@kanshi/jobs';
+import { gqlRequest, isolatedDatabaseUrl, startSubgraph, SubgraphKit, tokenFor } from '@kanshi/testing';
 import { AppModule } from '../app.module';
-import { loadConfig } from '../config';
+import { coreSpecConfig } from '../incident.int-kit';
 import { CustomerTermsRepository } from '../customer-terms/customer-terms.repository';
 import { SlaScheduler } from './sla-scheduler';
 
@@ -15,7 +16,9 @@ jest.setTimeout(90_000);
 const clock = new ManualClock(new Date('2026-12-02T01:00:00Z')); // Wednesday 10:00 JST
 let kit: SubgraphKit;
 beforeAll(async () => {
-  kit = await startSubgraph({ service: 'incident', schema: 'incident', loadConfig, module: (config, opts) => AppModule.forRoot(config, { ...opts, clock }) });
+  kit = await startSubgraph({ service: 'incident', schema: 'incident', loadConfig: coreSpecConfig(await isolatedDatabaseUrl()), module: (config, opts) => AppModule.forRoot(config, { ...opts, clock }) });
+  // severity decisions queue notification mail (the notification specs deliver it)
+  await kit.app.get(JobQueue).start();
 });
 afterAll(() => kit?.close());
 beforeEach(() => clock.set('2026-12-02T01:00:00Z'));
@@ -180,6 +183,36 @@ describe('who may act on which incident', () => {
     }
     expect((await kit.ok('customer_admin', ONE, { id: i.id }, { customerId: theirs.customerId })).incident).toBeNull();
     expect((await kit.ok('analyst', ONE, { id: i.id })).incident.version).toBe(3);
+  });
+
+  it('keeps internal entries from customers and partners: analysts’ comments are internal unless marked for the customer', async () => {
+    const partnerId = randomUUID();
+    const c = await customer('MDR', 'ALWAYS', partnerId);
+    const i = await open(c.customerId);
+    const COMMENT = `mutation($id: ID!, $t: String!, $v: TimelineVisibility) { commentOnIncident(id: $id, text: $t, visibility: $v) { id } }`;
+    await kit.ok('analyst', COMMENT, { id: i.id, t: 'looks like the red team again' });
+    await kit.ok('analyst', COMMENT, { id: i.id, t: 'We are checking pc-001 now', v: 'CUSTOMER' });
+    await kit.ok('analyst', `mutation($id: ID!) { assignIncident(id: $id, tier: 2, assignee: "ana-ito") { id } }`, { id: i.id });
+    await as('customer_admin', 'cust-yamada', COMMENT, { id: i.id, t: 'pc-001 belongs to accounting' }, { customerId: c.customerId });
+    const T = `query($id: ID!) { incident(id: $id) { timeline { kind actor text visibility } } }`;
+    const staff = (await kit.ok('analyst', T, { id: i.id })).incident.timeline;
+    expect(staff.filter((t: { kind: string }) => t.kind === 'COMMENT')).toEqual([
+      { kind: 'COMMENT', actor: expect.any(String), text: 'looks like the red team again', visibility: 'INTERNAL' },
+      { kind: 'COMMENT', actor: expect.any(String), text: 'We are checking pc-001 now', visibility: 'CUSTOMER' },
+      { kind: 'COMMENT', actor: 'cust-yamada', text: 'pc-001 belongs to accounting', visibility: 'CUSTOMER' },
+    ]);
+    expect(staff).toContainEqual(expect.objectContaining({ kind: 'ASSIGNMENT', visibility: 'INTERNAL' }));
+    for (const [role, ids] of [['customer_viewer', { customerId: c.customerId }], ['partner_admin', { partnerId }]] as const) {
+      const seen = (await kit.ok(role, T, { id: i.id }, ids)).incident.timeline;
+      expect(seen.map((t: { text: string }) => t.text)).toEqual(['opened by hand: Emotet on pc-001', 'We are checking pc-001 now', 'pc-001 belongs to accounting']);
+      expect(seen.every((t: { visibility: string }) => t.visibility === 'CUSTOMER')).toBe(true);
+    }
+    // the snapshot event (webhooks, the analysis report) carries only what the customer may read
+    const last = (await updates(c.customerId, i.id)).pop()!;
+    expect(last.body.timeline.map((t: { text: string }) => t.text)).not.toContain('looks like the red team again');
+    expect(last.body.timeline.map((t: { text: string }) => t.text)).toContain('We are checking pc-001 now');
+    const r = await as('customer_admin', 'cust-yamada', COMMENT, { id: i.id, t: 'secret', v: 'INTERNAL' }, { customerId: c.customerId });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'visibility' });
   });
 
   it('lets a partner read its customers’ incidents but not act on them', async () => {

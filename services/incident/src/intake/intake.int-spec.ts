@@ -17,9 +17,10 @@ import {
   VerdictIssuedV2Body,
 } from '@kanshi/events';
 import { ConsumerHost, NatsBus } from '@kanshi/messaging';
-import { eventually, startSubgraph, SubgraphKit } from '@kanshi/testing';
+import { JobQueue } from '@kanshi/jobs';
+import { eventually, isolatedDatabaseUrl, startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../app.module';
-import { loadConfig } from '../config';
+import { coreSpecConfig } from '../incident.int-kit';
 import { IncidentLifecycle, SeverityDecision } from '../incidents/incident-lifecycle';
 
 jest.setTimeout(90_000);
@@ -30,7 +31,9 @@ let bus: NatsBus;
 const decisions: { incidentId: string; decision: SeverityDecision }[] = [];
 
 beforeAll(async () => {
-  kit = await startSubgraph({ service: 'incident', schema: 'incident', loadConfig, module: (config, opts) => AppModule.forRoot(config, { ...opts, clock }) });
+  kit = await startSubgraph({ service: 'incident', schema: 'incident', loadConfig: coreSpecConfig(await isolatedDatabaseUrl()), module: (config, opts) => AppModule.forRoot(config, { ...opts, clock }) });
+  // severity decisions queue notification mail (the notification specs deliver it)
+  await kit.app.get(JobQueue).start();
   bus = kit.app.get(NatsBus);
   kit.app.get(IncidentLifecycle).onSeverityDecided(async (_em, incident, decision) => {
     decisions.push({ incidentId: incident.id, decision });
@@ -103,12 +106,36 @@ describe('verdicts -> incidents', () => {
     expect(rows[0].severity).toBe('HIGH');
     expect(await alertsOf(opened.id)).toEqual([...first.alertIds, ...high.alertIds, ...low.alertIds]);
     expect(decisions.filter((d) => d.incidentId === opened.id).map((d) => d.decision)).toEqual([
-      { severity: 'MEDIUM', automatic: true, actor: 'system:analysis', previous: null },
-      { severity: 'HIGH', automatic: true, actor: 'system:analysis', previous: 'MEDIUM' },
+      { severity: 'MEDIUM', automatic: true, actor: 'system:analysis', previous: null, verdict: expect.objectContaining({ verdictId: first.verdictId }) },
+      { severity: 'HIGH', automatic: true, actor: 'system:analysis', previous: 'MEDIUM', verdict: expect.objectContaining({ verdictId: high.verdictId }) },
     ]);
     const timeline = await kit.ok('analyst', `query($id: ID!) { incident(id: $id) { alerts { id } timeline { kind text } } }`, { id: opened.id });
     expect(timeline.incident.alerts).toHaveLength(3);
-    expect(timeline.incident.timeline.map((t: { kind: string }) => t.kind)).toEqual(['OPENED', 'VERDICT', 'SEVERITY', 'VERDICT']);
+    // this customer has no contract: each decision notes that nobody was notified
+    expect(timeline.incident.timeline.map((t: { kind: string }) => t.kind)).toEqual(['OPENED', 'NOTIFICATION_SKIPPED', 'VERDICT', 'SEVERITY', 'NOTIFICATION_SKIPPED', 'VERDICT']);
+  });
+
+  it('follows the merge pointer: a verdict of a group whose incident was merged away attaches to the surviving incident', async () => {
+    const { customerId } = await kit.createCustomer();
+    const [groupA, groupB] = [randomUUID(), randomUUID()];
+    await publish(VerdictIssuedV2, customerId, verdict({ groupId: groupA, severity: 'MEDIUM' }));
+    await publish(VerdictIssuedV2, customerId, verdict({ groupId: groupB, severity: 'MEDIUM' }));
+    const [a, b] = await eventually(async () => {
+      const rows = await incidentsOf(customerId);
+      expect(rows).toHaveLength(2);
+      return [rows.find((r: { group_id: string }) => r.group_id === groupA), rows.find((r: { group_id: string }) => r.group_id === groupB)];
+    });
+    await kit.ok('analyst', `mutation($s: ID!, $t: ID!) { mergeIncidents(sourceId: $s, targetId: $t, reason: "same host") { id } }`, { s: a.id, t: b.id });
+    const late = verdict({ groupId: groupA, severity: 'HIGH' });
+    await publish(VerdictIssuedV2, customerId, late);
+    await eventually(async () => expect((await kit.ds.query(`SELECT incident_id FROM incident.incident_verdict WHERE verdict_id = $1`, [late.verdictId]))[0]?.incident_id).toBe(b.id));
+    const rows = await incidentsOf(customerId);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r: { id: string }) => r.id === b.id)).toMatchObject({ severity: 'HIGH', status: 'NEW' });
+    expect(rows.find((r: { id: string }) => r.id === a.id)).toMatchObject({ status: 'CLOSED' });
+    const { incident } = await kit.ok('analyst', `query($id: ID!) { incident(id: $id) { alerts { id } timeline { kind text } } }`, { id: b.id });
+    expect(incident.alerts.map((x: { id: string }) => x.id)).toContain(late.alertIds[0]);
+    expect(incident.timeline).toContainEqual({ kind: 'VERDICT', text: expect.stringContaining(`alert group ${groupA}'s incident was merged into this one`) });
   });
 
   it('opens a separate incident for a verdict without a group', async () => {
@@ -160,7 +187,7 @@ describe('verdicts -> incidents', () => {
     await publish(VerdictIssuedV2, customerId, { ...v, severity: 'HIGH', overridden: true, overrideRationale: 'lateral movement seen' });
     await eventually(async () => expect((await incidentsOf(customerId))[0].severity).toBe('HIGH'));
     const [row] = await incidentsOf(customerId);
-    expect(decisions.filter((d) => d.incidentId === row.id).pop()!.decision).toEqual({ severity: 'HIGH', automatic: false, actor: 'system:analysis-override', previous: 'MEDIUM' });
+    expect(decisions.filter((d) => d.incidentId === row.id).pop()!.decision).toEqual({ severity: 'HIGH', automatic: false, actor: 'system:analysis-override', previous: 'MEDIUM', verdict: expect.objectContaining({ verdictId: v.verdictId, overridden: true }) });
     // a LOW verdict overridden upwards opens its incident then
     const low = verdict({ severity: 'LOW' });
     await publish(VerdictIssuedV2, customerId, low);

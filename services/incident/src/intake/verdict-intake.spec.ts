@@ -27,6 +27,11 @@ function setup(suppress: string | null = null) {
     upsertVerdict: jest.fn(async (_em: unknown, row: IncidentVerdictRow) => void verdicts.set(row.verdictId, row)),
     verdictsOf: jest.fn(async (_em: unknown, incidentId: string) => [...verdicts.values()].filter((v) => v.incidentId === incidentId)),
     openOfGroup: jest.fn(async (_em: unknown, g: string) => incidents.find((i) => i.groupId === g && !['RESOLVED', 'CLOSED'].includes(i.status)) ?? null),
+    survivorOfGroup: jest.fn(async (_em: unknown, g: string) => {
+      const merged = incidents.filter((i) => i.groupId === g && i.mergedInto).pop();
+      const survivor = merged ? incidents.find((i) => i.id === merged.mergedInto) : undefined;
+      return survivor && !['RESOLVED', 'CLOSED'].includes(survivor.status) ? survivor : null;
+    }),
     openAvailabilityOf: jest.fn(async (_em: unknown, s: string) => incidents.find((i) => i.kind === 'AVAILABILITY' && i.sensorId === s && !['RESOLVED', 'CLOSED'].includes(i.status)) ?? null),
     lock: jest.fn(async (_em: unknown, id: string) => incidents.find((i) => i.id === id) ?? null),
   };

@@ -62,6 +62,9 @@ export class VerdictIntake {
     }
     const open = v.groupId ? await this.incidents.openOfGroup(em, v.groupId) : null;
     if (open) return this.attach(em, open, v, now);
+    // the group's incident was merged into another one: the verdict follows the merge pointer
+    const survivor = v.groupId ? await this.incidents.survivorOfGroup(em, v.groupId) : null;
+    if (survivor) return this.attach(em, survivor, v, now, ` (alert group ${v.groupId}'s incident was merged into this one)`);
     const incident = await this.opener.open(em, {
       customerId,
       kind: 'SECURITY',
@@ -82,9 +85,9 @@ export class VerdictIntake {
     return incident;
   }
 
-  private async attach(em: EntityManager, incident: IncidentEntity, v: VerdictIssuedV2Body, now: Date): Promise<IncidentEntity> {
+  private async attach(em: EntityManager, incident: IncidentEntity, v: VerdictIssuedV2Body, now: Date, why = ''): Promise<IncidentEntity> {
     await this.incidents.upsertVerdict(em, { verdictId: v.verdictId, incidentId: incident.id, severity: v.severity, alertIds: v.alertIds }, v.decidedAt);
-    await this.timeline.append(em, incident.id, { kind: 'VERDICT', actor: SYSTEM, text: `attached ${verdictText(v)}`, at: now });
+    await this.timeline.append(em, incident.id, { kind: 'VERDICT', actor: SYSTEM, text: `attached ${verdictText(v)}${why}`, at: now });
     const decision = this.raise(incident, v, now);
     if (decision) await this.timeline.append(em, incident.id, { kind: 'SEVERITY', actor: decision.actor, text: `severity raised ${decision.previous} -> ${decision.severity} by verdict ${v.verdictId}`, at: now });
     await this.writer.save(em, incident);

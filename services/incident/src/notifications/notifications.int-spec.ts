@@ -346,6 +346,8 @@ describe('automated voice calls (Twilio-shaped API on a local server)', () => {
       return c!;
     });
     expect(second.twiml).toContain('<Say language="en-US">This is the Kanshi Security Operations Center.');
+    // the call is on the task once the voice job committed (Twilio may call back before that on a loaded machine)
+    await eventually(async () => expect(core.textsOf(d.incidentId)).toContainEqual(`CALL_ATTEMPT: Automated call to Voice Two (${contacts[1].phone}) placed (${second.sid})`));
     expect((await twilio.sendStatus(second.sid, 'in-progress')).status).toBe(204);
     expect((await twilio.pressDigits(second.sid, '1')).status).toBe(200);
     const [task] = await tasks(d.incidentId);

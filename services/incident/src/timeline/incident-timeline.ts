@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '@kanshi/calendar';
 import { TimelineRepository, TimelineRow } from './timeline.repository';
+import { defaultVisibility, TimelineVisibility } from './timeline-visibility';
 
 // What happened on an incident, when, and who did it. The kinds used in this service are listed in
 // TIMELINE_KINDS; other modules may add their own (NOTIFICATION, CALL, ISOLATION, ...).
@@ -29,6 +30,9 @@ export interface TimelineEntryInput {
   text: string;
   // Defaults to the service clock's now.
   at?: Date;
+  // Defaults to the kind's (timeline-visibility.ts): INTERNAL for assignment, escalation, findings
+  // and comments, CUSTOMER for everything else.
+  visibility?: TimelineVisibility;
 }
 
 // The seam every module writes the timeline through: `append` writes the entry in the caller's
@@ -41,15 +45,16 @@ export class IncidentTimeline {
   ) {}
 
   append(em: EntityManager, incidentId: string, entry: TimelineEntryInput): Promise<void> {
-    return this.repo.insert(em, { incidentId, kind: entry.kind, actor: entry.actor, text: entry.text, at: entry.at ?? this.clock.now() });
+    return this.repo.insert(em, { incidentId, kind: entry.kind, actor: entry.actor, text: entry.text, at: entry.at ?? this.clock.now(), visibility: entry.visibility ?? defaultVisibility(entry.kind) });
   }
 
-  latest(em: EntityManager, incidentId: string, limit = 500): Promise<TimelineRow[]> {
-    return this.repo.latest(em, incidentId, limit);
+  // customerView: only the entries a customer may read.
+  latest(em: EntityManager, incidentId: string, limit = 500, customerView = false): Promise<TimelineRow[]> {
+    return this.repo.latest(em, incidentId, limit, customerView);
   }
 
-  forIncidents(incidentIds: readonly string[], limit = 500): Promise<Map<string, TimelineRow[]>> {
-    return this.repo.forIncidents(incidentIds, limit);
+  forIncidents(incidentIds: readonly string[], limit = 500, customerView = false): Promise<Map<string, TimelineRow[]>> {
+    return this.repo.forIncidents(incidentIds, limit, customerView);
   }
 
   moveAll(em: EntityManager, fromIncidentId: string, toIncidentId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+import { TimelineVisibility, TimelineVisibilityEnum } from './timeline-visibility';
 
 @ObjectType('TimelineEntry', { description: 'One thing that happened on an incident' })
 export class TimelineEntryObject {
@@ -7,4 +8,5 @@ export class TimelineEntryObject {
   kind: string;
   @Field({ description: 'Who: a user’s id, or system:<what> for the service itself' }) actor: string;
   @Field({ description: 'What happened, in words' }) text: string;
+  @Field(() => TimelineVisibilityEnum, { description: 'Who may read it: INTERNAL entries are shown to the provider’s staff only' }) visibility: TimelineVisibility;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { TimelineVisibility } from './timeline-visibility';
 
 export interface TimelineRow {
   incidentId: string;
@@ -7,6 +8,7 @@ export interface TimelineRow {
   kind: string;
   actor: string;
   text: string;
+  visibility: TimelineVisibility;
 }
 
 @Injectable()
@@ -14,26 +16,35 @@ export class TimelineRepository {
   constructor(private readonly ds: DataSource) {}
 
   async insert(em: EntityManager, row: TimelineRow): Promise<void> {
-    await em.query(`INSERT INTO incident.timeline_entry (incident_id, at, kind, actor, text) VALUES ($1, $2, $3, $4, $5)`, [row.incidentId, row.at, row.kind, row.actor, row.text]);
+    await em.query(`INSERT INTO incident.timeline_entry (incident_id, at, kind, actor, text, visibility) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      row.incidentId,
+      row.at,
+      row.kind,
+      row.actor,
+      row.text,
+      row.visibility,
+    ]);
   }
 
-  // The latest `limit` entries of one incident, oldest first (what the snapshot event carries).
-  async latest(em: EntityManager, incidentId: string, limit: number): Promise<TimelineRow[]> {
+  // The latest `limit` entries of one incident, oldest first (what the snapshot event carries);
+  // customerView: CUSTOMER entries only.
+  async latest(em: EntityManager, incidentId: string, limit: number, customerView = false): Promise<TimelineRow[]> {
     const rows: RawRow[] = await em.query(
-      `SELECT * FROM (SELECT id, incident_id, at, kind, actor, text FROM incident.timeline_entry WHERE incident_id = $1 ORDER BY at DESC, id DESC LIMIT $2) t ORDER BY at, id`,
-      [incidentId, limit],
+      `SELECT * FROM (SELECT id, incident_id, at, kind, actor, text, visibility FROM incident.timeline_entry WHERE incident_id = $1 AND ($3::boolean IS FALSE OR visibility = 'CUSTOMER') ORDER BY at DESC, id DESC LIMIT $2) t ORDER BY at, id`,
+      [incidentId, limit, customerView],
     );
     return rows.map(toRow);
   }
 
   // Every entry of these incidents, oldest first, grouped by incident (at most `limit` per incident).
-  async forIncidents(incidentIds: readonly string[], limit: number): Promise<Map<string, TimelineRow[]>> {
+  async forIncidents(incidentIds: readonly string[], limit: number, customerView = false): Promise<Map<string, TimelineRow[]>> {
     const out = new Map<string, TimelineRow[]>(incidentIds.map((id) => [id, []]));
     if (!incidentIds.length) return out;
     const rows: RawRow[] = await this.ds.query(
       `SELECT t.* FROM unnest($1::uuid[]) AS i(id) CROSS JOIN LATERAL (
-         SELECT * FROM (SELECT id, incident_id, at, kind, actor, text FROM incident.timeline_entry e WHERE e.incident_id = i.id ORDER BY at DESC, id DESC LIMIT $2) x ORDER BY at, id) t`,
-      [incidentIds, limit],
+         SELECT * FROM (SELECT id, incident_id, at, kind, actor, text, visibility FROM incident.timeline_entry e
+           WHERE e.incident_id = i.id AND ($3::boolean IS FALSE OR e.visibility = 'CUSTOMER') ORDER BY at DESC, id DESC LIMIT $2) x ORDER BY at, id) t`,
+      [incidentIds, limit, customerView],
     );
     for (const r of rows) out.get(r.incident_id)?.push(toRow(r));
     return out;
@@ -51,5 +62,6 @@ interface RawRow {
   kind: string;
   actor: string;
   text: string;
+  visibility: TimelineVisibility;
 }
-const toRow = (r: RawRow): TimelineRow => ({ incidentId: r.incident_id, at: new Date(r.at), kind: r.kind, actor: r.actor, text: r.text });
+const toRow = (r: RawRow): TimelineRow => ({ incidentId: r.incident_id, at: new Date(r.at), kind: r.kind, actor: r.actor, text: r.text, visibility: r.visibility });

@@ -4,7 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { EventEnvelope } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
-import { eventually, startSubgraph, SubgraphKit, VendorRequest, VendorServer } from '@kanshi/testing';
+import { eventually, isolatedDatabaseUrl, startSubgraph, SubgraphKit, VendorRequest, VendorServer } from '@kanshi/testing';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { WebhooksService } from './webhooks.service';
@@ -18,10 +18,12 @@ receiver.post('/hooks/:who', () => ({ status: 204 }));
 
 beforeAll(async () => {
   await receiver.start();
+  const databaseUrl = await isolatedDatabaseUrl();
   kit = await startSubgraph({
     service: 'incident',
     schema: 'incident',
-    loadConfig: (env) => loadConfig({ ...env, WEBHOOK_ALLOW_LOOPBACK: 'true', WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', JOBS_POLL_INTERVAL_MS: '500' }),
+    // a database of its own: its job queue and SLA scheduler (on the real clock) never touch other specs' incidents
+    loadConfig: (env) => loadConfig({ ...env, DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_LOOPBACK: 'true', WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', JOBS_POLL_INTERVAL_MS: '500' }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
   service = kit.app.get(WebhooksService);
