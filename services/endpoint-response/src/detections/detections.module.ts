@@ -2,7 +2,6 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { defineJob, JobQueue } from '@kanshi/jobs';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { EndpointResponseConfig } from '../config';
-import { ConnectorsModule } from '../connectors/connectors.module';
 import { DetectionPullService, PullSource, sourceKey } from './detection-pull.service';
 import { DetectionsRepository } from './detections.repository';
 
@@ -13,8 +12,8 @@ export const DetectionPullJob = defineJob<{ source: PullSource }>('detection-pul
 
 // Detections pulled from the EDR consoles (the connectors' pullDetections) and from customers'
 // FireEye NX/CM appliances (Web Services API), handed to ingestion as response.detection.pulled.v1.
+// The connectors (EdrConnectorFactory, CredentialsCipher) come from the global ConnectorsModule.
 @Module({
-  imports: [ConnectorsModule],
   providers: [DetectionsRepository, DetectionPullService],
   exports: [DetectionPullService, DetectionsRepository],
 })
