@@ -133,6 +133,9 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     SYSLOG_TCP_PORT: String(intake.syslogTcpPort),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(intake.smtpPort),
+    // The suite runs on one machine: its demo and test sensors send from 127.0.0.1, which a
+    // production ingestion refuses to bind to a sensor.
+    INTAKE_ALLOW_LOOPBACK_SOURCES: 'true',
   };
   // The gateway's credential towards the subgraphs, new for every run unless given.
   baseEnv.SUBGRAPH_SECRET ??= randomBytes(24).toString('hex');
