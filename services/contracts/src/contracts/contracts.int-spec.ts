@@ -104,6 +104,7 @@ describe('from quote to active contract', () => {
         { order: 2, name: 'CISO Smith', email: 'smith@customer.example.jp', language: 'en' },
       ],
       isolationPreApproved: true,
+      isolationOnAutomaticVerdicts: false,
       logRetentionMonths: 3,
       status: 'active',
       startDate: '2027-03-16',
