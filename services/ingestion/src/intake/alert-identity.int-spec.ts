@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { eventually } from '@kanshi/testing';
+import { eventually, isolatedDatabaseUrl } from '@kanshi/testing';
 import { bootIngestion, createCustomer, freePort, registerSensor, TestService } from '../int-spec-helpers';
 
 jest.setTimeout(120_000);
@@ -21,6 +21,8 @@ let ports: { tcp: number; smtp: number };
 beforeAll(async () => {
   ports = { tcp: await freePort(), smtp: await freePort() };
   svc = await bootIngestion({
+    // a database of its own: 127.0.0.1 is bound to this spec's sensor, and other specs bind it too
+    DATABASE_URL: await isolatedDatabaseUrl(),
     SYSLOG_HOST: '127.0.0.1',
     SYSLOG_TCP_PORT: String(ports.tcp),
     SMTP_PORT: String(ports.smtp),
