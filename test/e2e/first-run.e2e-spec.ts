@@ -12,7 +12,7 @@ let suite: Suite;
 beforeAll(async () => {
   suite = await bootSuite();
 }, 180_000);
-afterAll(() => suite?.stop());
+afterAll(() => suite?.stop(), 60_000);
 
 it('prints one working command per intake transport', async () => {
   const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, TEST_JWT_SECRET);
