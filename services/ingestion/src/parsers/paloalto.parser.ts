@@ -21,19 +21,24 @@ export function splitCsv(line: string): string[] {
   let i = 0;
   for (;;) {
     if (line[i] === '"') {
+      // slices between quotes, not one character at a time: a long quoted field costs one copy
       let value = '';
       i++;
-      while (i < line.length) {
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
+      for (;;) {
+        const quote = line.indexOf('"', i);
+        if (quote < 0) {
+          value += line.slice(i);
+          i = line.length;
           break;
         }
-        value += line[i++];
+        value += line.slice(i, quote);
+        if (line[quote + 1] === '"') {
+          value += '"';
+          i = quote + 2;
+          continue;
+        }
+        i = quote + 1;
+        break;
       }
       // Anything between the closing quote and the next comma belongs to the field too.
       const comma = line.indexOf(',', i);

@@ -131,8 +131,11 @@ export class LogStreamAdapter implements OnApplicationBootstrap, OnModuleDestroy
     for (;;) {
       const chunk = await this.ds.transaction(async (em) => {
         const rows: BacklogRow[] = await em.query(
-          `SELECT event_id, sensor_id, records, payload, correlation_id FROM ingestion.log_backlog ORDER BY created_at, event_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [BACKLOG_CHUNK],
+          // a batch that aged past the stream's limit since the DELETE above waits for the next round's
+          `SELECT event_id, sensor_id, records, payload, correlation_id FROM ingestion.log_backlog
+            WHERE created_at >= now() - make_interval(secs => $2)
+            ORDER BY created_at, event_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [BACKLOG_CHUNK, BACKLOG_MAX_AGE_SECONDS],
         );
         let done = 0;
         for (const row of rows) {
