@@ -54,12 +54,22 @@ export class DetectionsRepository {
     return row?.cursor ?? null;
   }
 
+  // Creates or replaces the (customer, address) appliance; without a password only an existing one
+  // is updated (its stored password kept): null when there is none.
   async upsertAppliance(a: FireEyeApplianceUpsert): Promise<FireEyeApplianceRow | null> {
+    if (a.passwordCiphertext === null) {
+      const [rows] = (await this.ds.query(
+        `UPDATE endpoint_response.fireeye_appliance SET product = $3, username = $4, sensor_id = $5, health = 'UNKNOWN', last_error = NULL, updated_at = now()
+         WHERE customer_id = $1 AND base_url = $2 RETURNING ${APPLIANCE_COLUMNS}`,
+        [a.customerId, a.baseUrl, a.product, a.username, a.sensorId],
+      )) as [FireEyeApplianceRow[], number];
+      return rows[0] ?? null;
+    }
     const rows = (await this.ds.query(
       `INSERT INTO endpoint_response.fireeye_appliance AS f (customer_id, product, base_url, username, password_ciphertext, sensor_id)
-       SELECT $1, $2, $3, $4, $5, $6 WHERE $5::text IS NOT NULL OR EXISTS (SELECT 1 FROM endpoint_response.fireeye_appliance WHERE customer_id = $1 AND base_url = $3)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (customer_id, base_url) DO UPDATE SET product = EXCLUDED.product, username = EXCLUDED.username,
-         password_ciphertext = COALESCE($5, f.password_ciphertext), sensor_id = EXCLUDED.sensor_id, health = 'UNKNOWN', last_error = NULL, updated_at = now()
+         password_ciphertext = EXCLUDED.password_ciphertext, sensor_id = EXCLUDED.sensor_id, health = 'UNKNOWN', last_error = NULL, updated_at = now()
        RETURNING ${APPLIANCE_COLUMNS}`,
       [a.customerId, a.product, a.baseUrl, a.username, a.passwordCiphertext, a.sensorId],
     )) as FireEyeApplianceRow[];
