@@ -13,6 +13,9 @@ const log = createLogger('connector-events');
 export class ConnectorEvents {
   private readonly configuredListeners: ConnectorConfiguredListener[] = [];
 
+  // `enabled`: EDR_REFRESH_ON_CONFIGURE (off: a configured connector waits for the periodic jobs).
+  constructor(private readonly enabled = true) {}
+
   onConfigured(listener: ConnectorConfiguredListener): void {
     this.configuredListeners.push(listener);
   }
@@ -20,6 +23,7 @@ export class ConnectorEvents {
   // After the configuration is committed. A listener's failure is logged: the periodic jobs still
   // pick the connector up.
   async configured(customerId: string, product: EdrProductCode): Promise<void> {
+    if (!this.enabled) return;
     for (const l of this.configuredListeners) {
       await l({ customerId, product }).catch((err: unknown) => log.warn({ customerId, product, err }, 'a connector-configured listener failed; the periodic job will catch up'));
     }

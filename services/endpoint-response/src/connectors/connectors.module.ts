@@ -39,7 +39,7 @@ const PROVIDERS: Provider[] = [
   { provide: CredentialsCipher, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => CredentialsCipher.fromEnvironment(c) },
   { provide: ConnectorRuntime, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorRuntime(connectorSettingsOf(c)) },
   ConnectorsRepository,
-  ConnectorEvents,
+  { provide: ConnectorEvents, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorEvents(c.EDR_REFRESH_ON_CONFIGURE) },
   EdrConnectorFactory,
   ConnectorsService,
   ConnectorsResolver,

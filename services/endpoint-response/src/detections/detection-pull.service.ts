@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DetectionPulled, EdrProductCode } from '@kanshi/events';
+import { ConnectorUnhealthy, DetectionPulled, EdrProductCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
@@ -140,8 +140,16 @@ export class DetectionPullService {
   }
 
   // The appliance refused the credentials: UNHEALTHY with its message, not pulled until reconfigured.
+  // Provider staff are alerted once per turn (response.connector.unhealthy.v1 -> incident's staff mail).
   async applianceRefused(a: FireEyeApplianceRow, message: string): Promise<void> {
-    await this.repo.setApplianceHealth(a.id, 'UNHEALTHY', message.slice(0, 1000), new Date());
+    const at = new Date();
+    const lastError = message.slice(0, 1000);
+    await this.ds.transaction(async (em) => {
+      const previous = await this.repo.turnApplianceUnhealthy(em, a.id, lastError, at);
+      if (previous && previous !== 'UNHEALTHY') {
+        await this.outbox.add(em, ConnectorUnhealthy, { kind: 'FIREEYE_APPLIANCE', connectorId: a.id, product: a.product, baseUrl: a.baseUrl, message: lastError, at: at.toISOString() }, { customerId: a.customerId });
+      }
+    });
   }
 
   private client(a: FireEyeApplianceRow): FireEyeWsClient {

@@ -88,6 +88,16 @@ export class DetectionsRepository {
     return row ?? null;
   }
 
+  // UNHEALTHY with the appliance's message, in the caller's transaction; the health it had before.
+  async turnApplianceUnhealthy(em: EntityManager, id: string, lastError: string, at: Date): Promise<FireEyeApplianceRow['health'] | null> {
+    const [rows] = (await em.query(
+      `WITH prev AS (SELECT id, health FROM endpoint_response.fireeye_appliance WHERE id = $1 FOR UPDATE)
+       UPDATE endpoint_response.fireeye_appliance f SET health = 'UNHEALTHY', last_error = $2, checked_at = $3 FROM prev WHERE f.id = prev.id RETURNING prev.health AS previous`,
+      [id, lastError, at],
+    )) as [{ previous: FireEyeApplianceRow['health'] }[], number];
+    return rows[0]?.previous ?? null;
+  }
+
   async setApplianceHealth(id: string, health: FireEyeApplianceRow['health'], lastError: string | null, at: Date): Promise<void> {
     await this.ds.query(`UPDATE endpoint_response.fireeye_appliance SET health = $2, last_error = $3, checked_at = $4 WHERE id = $1`, [id, health, lastError, at]);
   }

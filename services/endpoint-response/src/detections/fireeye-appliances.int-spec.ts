@@ -133,6 +133,12 @@ describe('pulling an appliance', () => {
     expect(a).toMatchObject({ health: 'UNHEALTHY', lastError: `FireEye ${fe.url} refused the credentials: Authentication failed: invalid user name or password` });
     expect((await kit.app.get(DetectionPullService).sources()).some((s) => s.kind === 'fireeye-ws' && s.applianceId === id)).toBe(false);
     expect(await kit.outbox(PULLED, customerId)).toEqual([]);
+    // provider staff are alerted once (incident mails them), not again while it stays unhealthy
+    expect(await pull(id)).toBe(0);
+    const alerts = await kit.outbox('response.connector.unhealthy.v1', customerId);
+    expect(alerts.map((e) => e.body)).toEqual([
+      { kind: 'FIREEYE_APPLIANCE', connectorId: id, product: 'FIREEYE_NX', baseUrl: fe.url, message: `FireEye ${fe.url} refused the credentials: Authentication failed: invalid user name or password`, at: expect.any(String) },
+    ]);
     const t = (await kit.ok('engineer', TEST, { id })).testFireEyeAppliance;
     expect(t).toEqual({ ok: false, health: 'UNHEALTHY', message: `AUTH: FireEye ${fe.url} refused the credentials: Authentication failed: invalid user name or password` });
     // provider staff fix the password: healthy and pulled again
