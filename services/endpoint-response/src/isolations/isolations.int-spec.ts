@@ -31,7 +31,8 @@ beforeAll(async () => {
     service: 'endpoint-response',
     schema: 'endpoint_response',
     loadConfig: (env) =>
-      loadConfig({ ...env, ISOLATION_CONFIRM_TIMEOUT_SECONDS: '20', ISOLATION_POLL_INITIAL_MS: '50', ISOLATION_POLL_MAX_MS: '200', ISOLATION_INLINE_POLL_MS: '1000', JOBS_POLL_INTERVAL_MS: '500', EDR_MAX_RETRIES: '1', EDR_RETRY_BASE_MS: '20' }),
+      // EDR_REFRESH_ON_CONFIGURE off: the spec registers its endpoints itself and checks every exchange of an isolation (a sync at once would log in first)
+      loadConfig({ ...env, EDR_REFRESH_ON_CONFIGURE: 'false', ISOLATION_CONFIRM_TIMEOUT_SECONDS: '20', ISOLATION_POLL_INITIAL_MS: '50', ISOLATION_POLL_MAX_MS: '200', ISOLATION_INLINE_POLL_MS: '1000', JOBS_POLL_INTERVAL_MS: '500', EDR_MAX_RETRIES: '1', EDR_RETRY_BASE_MS: '20' }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
   bus = kit.app.get(NatsBus);
