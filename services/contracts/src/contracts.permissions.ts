@@ -21,6 +21,8 @@ export const ContractsPermissions = definePermissions({
 
   readContracts: { action: 'read contracts', roles: ROLES },
   acceptQuotes: { action: 'accept quotes', roles: ['provider_admin', 'sales', 'partner_admin', 'customer_admin'] },
+  // Raw logs kept beyond the plan's 3 months are a priced change: provider staff make it (or a quote).
+  extendLogRetention: { action: "keep raw logs longer than the plan's 3 months (a priced change)", roles: ['provider_admin', 'sales'] },
   changeContracts: { action: 'change contracts', roles: ['provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin'] },
   confirmContacts: { action: 'confirm contacts', roles: ['provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin'] },
   activateContracts: { action: 'activate contracts', roles: PROVIDER_ROLES },

@@ -126,14 +126,16 @@ describe('from quote to active contract', () => {
 
     await kit.ok('sales', `mutation($id: ID!) { confirmEscalationContacts(id: $id) { id } }`, { id: contract.id });
     expect((await readContract(contract.id)).onboarding.contactsConfirmed).toBe(true);
-    const { updateContract } = await kit.ok(
-      'customer_admin',
-      `mutation($id: ID!, $i: ContractSetupInput!) { updateContract(id: $id, input: $i) { logRetentionMonths onboarding { contactsConfirmed } escalationContacts { name } } }`,
-      { id: contract.id, i: { escalationContacts: [{ name: '新しい窓口', email: 'new@customer.example.jp' }], logRetentionMonths: 6 } },
-      { customerId: customer.id },
-    );
+    const update = `mutation($id: ID!, $i: ContractSetupInput!) { updateContract(id: $id, input: $i) { logRetentionMonths onboarding { contactsConfirmed } escalationContacts { name } } }`;
+    // keeping raw logs beyond the plan's 3 months is a priced change: not the customer's own to make
+    const longer = await kit.gql('customer_admin', update, { id: contract.id, i: { logRetentionMonths: 120 } }, { customerId: customer.id });
+    expect(longer.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining("keep raw logs longer than the plan's 3 months") });
+    expect((await readContract(contract.id)).logRetentionMonths).toBe(3);
+    const { updateContract: byCustomer } = await kit.ok('customer_admin', update, { id: contract.id, i: { escalationContacts: [{ name: '新しい窓口', email: 'new@customer.example.jp' }] } }, { customerId: customer.id });
+    expect(byCustomer).toEqual({ logRetentionMonths: 3, onboarding: { contactsConfirmed: false }, escalationContacts: [{ name: '新しい窓口' }] });
+    const { updateContract } = await kit.ok('sales', update, { id: contract.id, i: { logRetentionMonths: 6 } });
     expect(updateContract).toEqual({ logRetentionMonths: 6, onboarding: { contactsConfirmed: false }, escalationContacts: [{ name: '新しい窓口' }] });
-    expect((await outboxEvents(kit, ContractChanged.subject, customer.id)).map((e) => e.body.logRetentionMonths)).toEqual([3, 6]);
+    expect((await outboxEvents(kit, ContractChanged.subject, customer.id)).map((e) => e.body.logRetentionMonths)).toEqual([3, 3, 6]);
   });
 
   it('refuses a wrong terms version and a foreign quote, writing nothing', async () => {
@@ -166,7 +168,7 @@ describe('from quote to active contract', () => {
     expect(contact.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'escalationContacts.0' });
     const retention = await kit.gql('sales', accept, { id: quote.id, s: { logRetentionMonths: 0 } });
     expect(retention.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'logRetentionMonths' });
-    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('DRAFT');
+    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('SENT');
   });
 });
 

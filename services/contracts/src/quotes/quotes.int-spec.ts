@@ -135,7 +135,7 @@ describe('createQuote', () => {
       expect(quote.approvalReasons).toEqual(["a discount of 100% is above the partner's limit of 0%"]);
       const send = await kit.gql('partner_admin', SEND, { id: quote.id }, partner);
       expect(send.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'id' }, message: expect.stringContaining('needs provider approval before it is sent') });
-      expect((await kit.gql('customer_admin', ACCEPT, { id: quote.id }, { customerId })).errors?.[0].message).toMatch(/is a draft: it can be accepted once it is sent/);
+      expect((await kit.gql('partner_admin', ACCEPT, { id: quote.id }, partner)).errors?.[0].message).toMatch(/is a draft: it can be accepted once it is sent/);
       // neither the partner nor sales may approve it
       expect((await kit.gql('partner_admin', APPROVE, { id: quote.id }, partner)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
       expect((await kit.gql('sales', APPROVE, { id: quote.id })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -144,7 +144,22 @@ describe('createQuote', () => {
       const approved = (await kit.ok('provider_admin', APPROVE, { id: quote.id })).approveQuote;
       expect(approved).toMatchObject({ status: 'DRAFT', approvedAt: expect.any(String) });
       expect((await kit.ok('partner_admin', SEND, { id: quote.id }, partner)).sendQuote.status).toBe('SENT');
-      expect((await kit.ok('customer_admin', ACCEPT, { id: quote.id }, { customerId })).acceptQuote.id).toEqual(expect.any(String));
+      const { acceptQuote: contract } = await kit.ok('partner_admin', `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id prices { monthlyFee } } }`, { id: quote.id }, partner);
+
+      // the partner's customer sees neither the partner's quote nor the prices the partner pays
+      const asCustomer = { customerId };
+      expect((await kit.ok('customer_admin', `query($id: ID!) { quote(id: $id) { id } }`, { id: quote.id }, asCustomer)).quote).toBeNull();
+      expect((await kit.ok('customer_admin', `{ quotes { id } }`, {}, asCustomer)).quotes).toEqual([]);
+      expect((await kit.gql('customer_admin', ACCEPT, { id: quote.id }, asCustomer)).errors?.[0].message).toBe(`quote ${quote.id} not found`);
+      const seen = (await kit.ok('customer_admin', `query($id: ID!) { contract(id: $id) { id prices { monthlyFee } quote { id } } }`, { id: contract.id }, asCustomer)).contract;
+      expect(seen).toEqual({ id: contract.id, prices: null, quote: null });
+      expect(contract.prices).not.toBeNull();
+    });
+
+    it("a direct customer sees its own quote and prices", async () => {
+      const direct = await createCustomer(kit);
+      const q = await createQuote(kit, { customerId: direct.id, plan: 'MDR', endpointCount: 5, startDate: '2026-11-01' });
+      expect((await kit.ok('customer_admin', `query($id: ID!) { quote(id: $id) { id lines { unitPrice } } }`, { id: q.id }, { customerId: direct.id })).quote.lines).toEqual([{ unitPrice: 1500 }]);
     });
 
     it('custom lines at 0 yen, or above the limit in all, need approval; within the limits the partner sends alone', async () => {
