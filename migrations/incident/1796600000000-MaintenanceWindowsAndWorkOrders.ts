@@ -21,6 +21,9 @@ export class MaintenanceWindowsAndWorkOrders1796600000000 implements MigrationIn
       cancelled_by text,
       suppressed_count int NOT NULL DEFAULT 0,
       last_suppressed_at timestamptz,
+      -- when the end (or the cancellation) of a window that suppressed something was checked for
+      -- sensors still DOWN
+      ended_checked_at timestamptz,
       created_by text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
@@ -28,6 +31,7 @@ export class MaintenanceWindowsAndWorkOrders1796600000000 implements MigrationIn
     )`);
     await q.query(`CREATE INDEX maintenance_window_live_idx ON incident.maintenance_window (customer_id, ends_at) WHERE cancelled_at IS NULL`);
     await q.query(`CREATE INDEX maintenance_window_customer_idx ON incident.maintenance_window (customer_id, starts_at)`);
+    await q.query(`CREATE INDEX maintenance_window_unchecked_idx ON incident.maintenance_window (ends_at) WHERE suppressed_count > 0 AND ended_checked_at IS NULL`);
 
     await q.query(`CREATE TABLE incident.work_order (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -55,12 +59,13 @@ export class MaintenanceWindowsAndWorkOrders1796600000000 implements MigrationIn
     await q.query(`CREATE INDEX work_order_customer_idx ON incident.work_order (customer_id, planned_start)`);
     await q.query(`CREATE INDEX work_order_sensor_idx ON incident.work_order (sensor_id, planned_start)`);
 
-    // ingestion.sensor.version-changed.v1: the version a sensor reports, and since when.
-    await q.query(`ALTER TABLE incident.sensor ADD COLUMN product_version text, ADD COLUMN product_version_seen_at timestamptz`);
+    // ingestion.sensor.version-changed.v1: the version a sensor reports, and since when; and its
+    // liveness as the last sensor.liveness-changed said (a sensor still DOWN when a window ends).
+    await q.query(`ALTER TABLE incident.sensor ADD COLUMN product_version text, ADD COLUMN product_version_seen_at timestamptz, ADD COLUMN liveness text, ADD COLUMN liveness_at timestamptz`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE incident.sensor DROP COLUMN product_version, DROP COLUMN product_version_seen_at`);
+    await q.query(`ALTER TABLE incident.sensor DROP COLUMN product_version, DROP COLUMN product_version_seen_at, DROP COLUMN liveness, DROP COLUMN liveness_at`);
     await q.query(`DROP TABLE incident.work_order`);
     await q.query(`DROP TABLE incident.maintenance_window`);
   }

@@ -10,6 +10,7 @@ import { ConsumerHost, NatsBus, parseEnvelope } from '@kanshi/messaging';
 import { JobQueue } from '@kanshi/jobs';
 import { eventually, isolatedDatabaseUrl, startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../app.module';
+import { MaintenanceEndedCheck } from '../intake/maintenance-ended';
 import { coreSpecConfig } from '../incident.int-kit';
 
 jest.setTimeout(90_000);
@@ -198,6 +199,52 @@ describe('maintenance windows and availability incidents', () => {
     await down(customerId, sensorId);
     await eventually(async () => expect(await incidentsOf(customerId)).toMatchObject([{ kind: 'AVAILABILITY', status: 'NEW' }]));
     expect(await suppressed(w.id)).toBe(1);
+  });
+});
+
+describe('a sensor still down when its window is over', () => {
+  const suppressed = async (id: string) => (await kit.ok('engineer', ONE, { id })).maintenanceWindow.suppressedCount as number;
+  const timelineOf = async (incidentId: string): Promise<string[]> => (await kit.ds.query(`SELECT text FROM incident.timeline_entry WHERE incident_id = $1 ORDER BY at`, [incidentId])).map((r: { text: string }) => r.text);
+
+  it('gets its availability incident when the window ends, or is cancelled; a sensor up again does not', async () => {
+    const { customerId, sensorId } = await customerWithSensor();
+    const recovered = randomUUID();
+    await publish(SensorRegistered, customerId, { sensorId: recovered, product: 'FORTIGATE', name: 'fg-recovered' });
+    await eventually(async () => expect(await kit.ds.query(`SELECT 1 FROM incident.sensor WHERE sensor_id = $1`, [recovered])).toHaveLength(1));
+    const { createMaintenanceWindow: w } = await kit.ok('engineer', CREATE, { i: { customerId, reason: 'DEVICE_REPLACEMENT', startsAt: '2026-12-02T00:30:00Z', endsAt: '2026-12-02T01:30:00Z' } });
+    for (const s of [sensorId, recovered]) await publish(SensorLivenessChanged, customerId, { sensorId: s, status: 'DOWN', lastSeenAt: '2026-12-02T00:40:00.000Z' });
+    await eventually(async () => expect(await suppressed(w.id)).toBe(2));
+    await publish(SensorLivenessChanged, customerId, { sensorId: recovered, status: 'UP', lastSeenAt: '2026-12-02T01:10:00.000Z' });
+    await eventually(async () => expect(await kit.ds.query(`SELECT liveness FROM incident.sensor WHERE sensor_id = $1`, [recovered])).toEqual([{ liveness: 'UP' }]));
+    const check = kit.app.get(MaintenanceEndedCheck);
+    // still inside the window: nothing
+    await check.tick();
+    expect(await incidentsOf(customerId)).toEqual([]);
+    try {
+      clock.set('2026-12-02T01:30:00Z');
+      await check.tick();
+      const [i] = await eventually(async () => {
+        const rows = await incidentsOf(customerId);
+        expect(rows).toMatchObject([{ kind: 'AVAILABILITY', status: 'NEW' }]);
+        return rows;
+      });
+      expect((await kit.ds.query(`SELECT sensor_id FROM incident.incident WHERE id = $1`, [i.id]))[0].sensor_id).toBe(sensorId);
+      expect(await timelineOf(i.id)).toContainEqual(expect.stringContaining(`is still down after maintenance window ${w.id}`));
+      // checked once: a later run opens nothing more (even once the incident is resolved by hand)
+      await kit.ok('analyst', `mutation($id: ID!) { resolveIncident(id: $id, summary: "replaced") { id } }`, { id: i.id });
+      await check.tick();
+      expect(await incidentsOf(customerId)).toHaveLength(1);
+    } finally {
+      clock.set('2026-12-02T01:00:00Z');
+    }
+
+    const other = await customerWithSensor();
+    const { createMaintenanceWindow: c } = await kit.ok('engineer', CREATE, { i: { customerId: other.customerId, sensorId: other.sensorId, reason: 'VERSION_UPGRADE', ...covering } });
+    await publish(SensorLivenessChanged, other.customerId, { sensorId: other.sensorId, status: 'DOWN', lastSeenAt: null });
+    await eventually(async () => expect(await suppressed(c.id)).toBe(1));
+    await kit.ok('engineer', CANCEL, { id: c.id });
+    await check.tick();
+    await eventually(async () => expect(await incidentsOf(other.customerId)).toMatchObject([{ kind: 'AVAILABILITY' }]));
   });
 });
 

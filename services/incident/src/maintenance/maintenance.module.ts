@@ -10,6 +10,6 @@ import { MaintenanceService } from './maintenance.service';
 @Module({
   imports: [SensorsModule],
   providers: [MaintenanceRepository, MaintenanceService, MaintenanceGate, MaintenanceWindowsResolver, WorkOrdersResolver],
-  exports: [MaintenanceGate],
+  exports: [MaintenanceGate, MaintenanceRepository],
 })
 export class MaintenanceModule {}

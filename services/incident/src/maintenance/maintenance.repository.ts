@@ -83,7 +83,8 @@ export class MaintenanceRepository {
 
   async saveWindow(em: EntityManager, w: MaintenanceWindow, now: Date): Promise<MaintenanceWindow> {
     const rows = updated<RawWindow>(await em.query(
-      `UPDATE incident.maintenance_window SET reason = $2, starts_at = $3, ends_at = $4, note = $5, work_order_id = $6, cancelled_at = $7, cancelled_by = $8, updated_at = $9
+      `UPDATE incident.maintenance_window SET reason = $2, starts_at = $3, ends_at = $4, note = $5, work_order_id = $6, cancelled_at = $7, cancelled_by = $8, updated_at = $9,
+         ended_checked_at = CASE WHEN ends_at = $4 THEN ended_checked_at END
        WHERE id = $1 RETURNING *`,
       [w.id, w.reason, w.startsAt, w.endsAt, w.note, w.workOrderId, w.cancelledAt, w.cancelledBy, now],
     ));
@@ -125,6 +126,21 @@ export class MaintenanceRepository {
       [customerId, sensorId, at],
     ));
     return rows[0] ? toWindow(rows[0]) : null;
+  }
+
+  // Windows that suppressed something and have ended (or were cancelled) since, not yet checked for
+  // sensors still DOWN; locked, so overlapping checks take different ones.
+  async endedUnchecked(em: EntityManager, now: Date, limit: number): Promise<MaintenanceWindow[]> {
+    const rows: RawWindow[] = await em.query(
+      `SELECT * FROM incident.maintenance_window WHERE suppressed_count > 0 AND ended_checked_at IS NULL AND (ends_at <= $1 OR cancelled_at IS NOT NULL)
+       ORDER BY ends_at, id LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED`,
+      [now],
+    );
+    return rows.map(toWindow);
+  }
+
+  async markEndChecked(em: EntityManager, id: string, at: Date): Promise<void> {
+    await em.query(`UPDATE incident.maintenance_window SET ended_checked_at = $2 WHERE id = $1`, [id, at]);
   }
 
   async insertWorkOrder(

@@ -31,6 +31,20 @@ export class SensorsRepository {
     );
   }
 
+  // The sensor's liveness as its last liveness change said (a sensor not registered here yet is skipped).
+  async setLiveness(em: EntityManager, sensorId: string, status: 'UP' | 'DOWN', at: Date): Promise<void> {
+    await em.query(`UPDATE incident.sensor SET liveness = $2, liveness_at = $3 WHERE sensor_id = $1`, [sensorId, status, at]);
+  }
+
+  // The customer's sensors (or the one) whose last liveness change was DOWN.
+  async downOf(em: EntityManager, customerId: string, sensorId: string | null): Promise<string[]> {
+    const rows: { sensor_id: string }[] = await em.query(
+      `SELECT sensor_id FROM incident.sensor WHERE customer_id = $1 AND ($2::uuid IS NULL OR sensor_id = $2) AND liveness = 'DOWN' ORDER BY sensor_id`,
+      [customerId, sensorId],
+    );
+    return rows.map((r) => r.sensor_id);
+  }
+
   async versionOf(em: EntityManager, sensorId: string): Promise<string | null> {
     const rows: { product_version: string | null }[] = await em.query(`SELECT product_version FROM incident.sensor WHERE sensor_id = $1`, [sensorId]);
     return rows[0]?.product_version ?? null;
