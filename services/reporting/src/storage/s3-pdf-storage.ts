@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { createLogger } from '@kanshi/observability';
+import { ReportStorageKind } from '../reports/report.entity';
 import { PdfStorage } from './pdf-storage';
 import { S3Client, S3Error } from './s3-client';
 import { StorageError } from './storage.errors';
@@ -17,7 +18,11 @@ export class S3PdfStorage extends PdfStorage {
   readonly kind = 's3' as const;
   private readonly log = createLogger('S3PdfStorage');
 
-  constructor(private readonly client: S3Client) {
+  // `earlier`: where rows written before the switch to S3 (storage = 'postgres') are read from.
+  constructor(
+    private readonly client: S3Client,
+    private readonly earlier?: PdfStorage,
+  ) {
     super();
   }
 
@@ -33,7 +38,8 @@ export class S3PdfStorage extends PdfStorage {
     }
   }
 
-  async get(report: { id: string; storageKey: string | null }): Promise<Buffer | null> {
+  async get(report: { id: string; storageKey: string | null; storage?: ReportStorageKind }): Promise<Buffer | null> {
+    if (report.storage && report.storage !== 's3') return this.earlier ? this.earlier.get(report) : null;
     if (!report.storageKey) return null;
     try {
       return await this.client.getObject(report.storageKey);

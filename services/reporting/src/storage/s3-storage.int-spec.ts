@@ -4,7 +4,7 @@
 // metadata stay in PostgreSQL, the signed download URL serves it (checked against the sha256),
 // a regenerated report keeps the earlier version's object, a tampered object is refused, and a
 // store that refuses the service's secret neither loses the request nor fails silently.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ManualClock } from '@kanshi/calendar';
 import { eventually, FakeS3Server } from '@kanshi/testing';
 import { ReportingKit, startReporting } from '../int-spec-helpers';
@@ -125,6 +125,24 @@ describe('PDFs in an S3-compatible store', () => {
     expect(tampered.body.toString()).toBe('the report cannot be read');
     s3.deleteObject(BUCKET, row.storage_key);
     expect((await download(url)).status).toBe(500);
+  });
+});
+
+describe('switching an installation from PostgreSQL to S3', () => {
+  it('still serves a report stored in PostgreSQL before the switch', async () => {
+    const id = randomUUID();
+    const pdf = Buffer.from(`%PDF-1.4\n% kept in PostgreSQL before the switch ${id}\n%%EOF\n`);
+    await kit.ds.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO reporting.report (id, customer_id, kind, title, language, period, subject_ref, version, provisional, metadata, sha256, size_bytes, storage, storage_key)
+         VALUES ($1::uuid, $2, 'MONTHLY', '月次報告書 2026年09月', 'ja', '2026-09', $3, 1, false, '{}', $4, $5, 'postgres', $1::text)`,
+        [id, customer.customerId, `${customer.customerId}/2026-09`, sha256(pdf), pdf.length],
+      );
+      await em.query(`INSERT INTO reporting.report_pdf (report_id, pdf) VALUES ($1, $2)`, [id, pdf]);
+    });
+    const got = await download((await listed()).find((r) => r.id === id)!.downloadUrl);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(pdf)).toBe(true);
   });
 });
 

@@ -26,6 +26,7 @@ import { S3PdfStorage } from './s3-pdf-storage';
             pathStyle: c.REPORT_S3_PATH_STYLE,
             timeoutMs: c.REPORT_S3_TIMEOUT_MS,
           }),
+          new PostgresPdfStorage(ds),
         );
       },
     },
