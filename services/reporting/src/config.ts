@@ -37,6 +37,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       REPORT_MAIL_FROM: str({ default: 'Kanshi SOC <soc@kanshi.example>' }),
       // The monthly reports of the month just closed, in Asia/Tokyo time: 00:30 on the 1st.
       MONTHLY_REPORT_CRON: cron({ default: '30 0 1 * *' }),
+      // At start and hourly: the month just closed for customers it was not run for (a 1st on
+      // which no replica was up, or whose run never started), so a missed run is caught up.
+      MONTHLY_REPORT_CATCH_UP: bool(true),
     },
     env,
   );
