@@ -6,7 +6,7 @@
 // store that refuses the service's secret neither loses the request nor fails silently.
 import { createHash, randomUUID } from 'node:crypto';
 import { ManualClock } from '@kanshi/calendar';
-import { eventually, FakeS3Server } from '@kanshi/testing';
+import { eventually, FakeS3Server, isolatedDatabaseUrl } from '@kanshi/testing';
 import { ReportingKit, startReporting } from '../int-spec-helpers';
 import { applied, seedCustomerMonth } from '../testing/month-of-facts';
 import { pdfText } from '../testing/pdf-text';
@@ -28,6 +28,9 @@ beforeAll(async () => {
     clock,
     jobs: true,
     env: {
+      // A database of its own: this replica's job queue must not take other specs' report jobs
+      // (it would keep their PDFs in this spec's bucket).
+      DATABASE_URL: await isolatedDatabaseUrl(),
       PUBLIC_PORT: '0',
       REPORT_STORAGE: 's3',
       REPORT_S3_ENDPOINT: s3.url,
