@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractActivated, ReportSent, VerdictIssuedV2 } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
-import { ConsumerHost, NatsBus, OutboxRelay } from '@kanshi/messaging';
+import { ConsumerHost, OutboxRelay } from '@kanshi/messaging';
 import { eventually, isolatedDatabaseUrl, startSubgraph, SubgraphKit, testNamespace } from '@kanshi/testing';
 import { AppModule as IncidentAppModule } from '../../services/incident/src/app.module';
 import { loadConfig as loadIncidentConfig } from '../../services/incident/src/config';

@@ -81,7 +81,7 @@ it('retries a render that fails, lists it for provider staff after the last atte
   expect(job).toEqual({ state: 'failed', retry_count: 6 });
   // Surfaced to provider staff only.
   expect((await kit.ok('analyst', FAILED)).failedReportRenders.some((f: { jobKey: string }) => f.jobKey === failure.jobKey)).toBe(true);
-  expect((await kit.gql('customer_admin', FAILED, {}, customer)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect((await kit.gql('customer_admin', FAILED, {}, { customerId: customer.customerId })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   // Nothing was made or sent, and the request is still there.
   expect(await kit.ds.query(`SELECT 1 FROM reporting.report WHERE subject_id = $1`, [incident.incidentId])).toEqual([]);
   expect(smtp.messages).toEqual([]);
