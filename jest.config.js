@@ -11,7 +11,7 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,gateway,scripts,tools,test}/**/*.spec.ts'] },
     // A service boots in a hook; on a busy machine that outlasts jest's 5 s default.
-    { ...base, displayName: 'int', testTimeout: 60_000, testMatch: ['<rootDir>/{libs,services,gateway,scripts}/**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
-    { ...base, displayName: 'e2e', testTimeout: 120_000, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
+    { ...base, displayName: 'int', setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-slow-hooks.ts'], testMatch: ['<rootDir>/{libs,services,gateway,scripts}/**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
+    { ...base, displayName: 'e2e', setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-slow-hooks.ts'], testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
   ],
 };
