@@ -27,7 +27,9 @@ export async function startReporting(opts: { env?: Record<string, string>; clock
   const kit = await startSubgraph({
     service: 'reporting',
     schema: 'reporting',
-    loadConfig: (e) => loadConfig({ ...e, JOBS_POLL_INTERVAL_MS: '500', JOBS_CRON_CHECK_SECONDS: '1', ...opts.env }),
+    // The catch-up spans every customer in the database: off unless a spec (on a database of its own) turns it on.
+    // Downloads on a random port: specs run side by side (and beside `npm start` on 4206).
+    loadConfig: (e) => loadConfig({ ...e, PUBLIC_PORT: '0', JOBS_POLL_INTERVAL_MS: '500', JOBS_CRON_CHECK_SECONDS: '1', MONTHLY_REPORT_CATCH_UP: 'false', ...opts.env }),
     module: (config, o) => AppModule.forRoot(config, { ...o, clock: opts.clock }),
   });
   const bus = kit.app.get(NatsBus);

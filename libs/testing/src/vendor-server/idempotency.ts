@@ -7,7 +7,7 @@
 export interface SavedAnswer {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 export type IdempotencyLookup =

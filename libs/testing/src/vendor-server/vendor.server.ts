@@ -34,6 +34,8 @@ export interface VendorRequest<Q = FlatParams, B = unknown> {
   headers: Record<string, string>;
   authorization: ParsedAuthorization | undefined;
   rawBody: string;
+  /** The body's bytes as received (binary uploads such as S3 objects; rawBody is their UTF-8 reading). */
+  rawBytes: Buffer;
   /** `bodyOnParseError` (undefined by default) when the query or body could not be parsed. */
   body: B | undefined;
   /** Why the query or body could not be parsed; the server answers 400 unless a hook answers first. */
@@ -51,6 +53,8 @@ export interface VendorResponse {
   /** Sent as `application/json` unless `headers` set a Content-Type. */
   json?: unknown;
   text?: string;
+  /** Binary content (sent as `application/octet-stream` unless `headers` set a Content-Type). */
+  bytes?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -307,7 +311,7 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
       req.socket.destroy();
       return;
     }
-    const entry = this.record(req, raw.toString('utf8'));
+    const entry = this.record(req, raw);
     this.emit('request', entry);
     // A listener may have taken the server down: the request never reaches the vendor.
     if (this.downMode !== undefined) {
@@ -328,7 +332,8 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
     res.end(outcome.answer.body);
   }
 
-  private record(req: IncomingMessage, rawBody: string): VendorRequest<Q, B> {
+  private record(req: IncomingMessage, rawBytes: Buffer): VendorRequest<Q, B> {
+    const rawBody = rawBytes.toString('utf8');
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://vendor.invalid');
     const headers: Record<string, string> = {};
@@ -366,6 +371,7 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
       headers,
       authorization: parseAuthorization(headers.authorization),
       rawBody,
+      rawBytes,
       body,
       bodyError,
       idempotencyKey: headers[idempotencyHeader.toLowerCase()],
@@ -483,8 +489,11 @@ export class VendorServer<Q = FlatParams, B = unknown> extends EventEmitter {
 
   private serialize(response: VendorResponse): SavedAnswer {
     const headers: Record<string, string> = {};
-    let body = '';
-    if (response.json !== undefined) {
+    let body: string | Buffer = '';
+    if (response.bytes !== undefined) {
+      headers['Content-Type'] = 'application/octet-stream';
+      body = response.bytes;
+    } else if (response.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(response.json, null, this.options.jsonIndent);
     } else if (response.text !== undefined) {

@@ -14,6 +14,7 @@ import { ReportFactsRepository } from '../report-data/report-facts.repository';
 import { RenderFailures } from '../render-failures/render-failures.service';
 import { PdfRenderer } from '../rendering/pdf-renderer';
 import { RenderError } from '../rendering/render.errors';
+import { StorageError } from '../storage/storage.errors';
 import { ReportEntity } from '../reports/report.entity';
 import { ReportStore } from '../reports/report-store';
 import { PdfStorage } from '../storage/pdf-storage';
@@ -82,6 +83,10 @@ export class AnalysisReportsService implements OnModuleInit {
     try {
       return (await this.process(requestId))!;
     } catch (err) {
+      if (StorageError.is(err)) {
+        await this.jobs.send(AnalysisReportJob, { requestId }, { singletonKey: requestId });
+        throw new AnalysisReportError('STORAGE_RETRYING', `the report could not be stored now (${err.message}); it is retried and will appear in reports`);
+      }
       if (!RenderError.is(err)) throw err;
       await this.jobs.send(AnalysisReportJob, { requestId }, { singletonKey: requestId });
       throw new AnalysisReportError('RENDER_RETRYING', `the report could not be rendered now (${err.message}); it is retried and will appear in reports`);

@@ -11,7 +11,7 @@ import { RenderFailures } from '../render-failures/render-failures.service';
 import { ReportFactsRepository } from '../report-data/report-facts.repository';
 import { PdfStorage } from '../storage/pdf-storage';
 import { MONTHLY_REPORT_PLANS } from './monthly-report-plans';
-import { MonthlyReportJob, MonthlyReportsRunJob } from './monthly-report.job';
+import { MonthlyReportJob, MonthlyReportsCatchUpJob, MonthlyReportsRunJob } from './monthly-report.job';
 import { previousMonth, tokyoMonth } from './monthly-report.view';
 import { MonthlyReportsRepository } from './monthly-reports.repository';
 import { MonthlyReportsService } from './monthly-reports.service';
@@ -45,13 +45,30 @@ export class MonthlyReportScheduler implements OnModuleInit {
     this.jobs.work(MonthlyReportJob, (data, job) =>
       this.failures.track(job, { jobKey: `MONTHLY:${data.customerId}:${data.month}:${data.language}`, kind: 'MONTHLY', customerId: data.customerId, request: data }, () => this.report(data)),
     );
+    if (!this.config.MONTHLY_REPORT_CATCH_UP) return;
+    this.jobs.work(MonthlyReportsCatchUpJob, () => this.catchUp());
+    this.jobs.every(MonthlyReportsCatchUpJob, 3600_000, { atStart: true });
   }
 
-  // Queues one job per customer and language; a customer whose contract began after the month is left out.
-  async run(month: string): Promise<number> {
+  // The month just closed, for the eligible customers the run has not been queued for: nothing
+  // when the 1st's run went through (or an earlier catch-up did), so it is cheap to run hourly.
+  async catchUp(): Promise<number> {
+    const month = previousMonth(this.clock.today().slice(0, 7));
+    const done = await this.repo.customersRun(month);
+    const missing = (await this.facts.customersOnPlans(MONTHLY_REPORT_PLANS)).filter((c) => !done.has(c));
+    if (!missing.length) return 0;
+    const queued = await this.run(month, new Set(missing));
+    if (queued) this.log.warn({ month, customers: missing.length, queued }, 'the monthly run had not covered every customer for the month just closed (its schedule was missed); caught up');
+    return queued;
+  }
+
+  // Queues one job per customer and language; a customer whose contract began after the month is
+  // left out. `only`: just these customers (the catch-up).
+  async run(month: string, only?: Set<string>): Promise<number> {
     const lastDay = tokyoMonth(month).days;
     let queued = 0;
     for (const customerId of await this.facts.customersOnPlans(MONTHLY_REPORT_PLANS)) {
+      if (only && !only.has(customerId)) continue;
       const profile = await this.facts.profile(customerId);
       if (!profile || (profile.startDate && profile.startDate > `${month}-${String(lastDay).padStart(2, '0')}`)) continue;
       const languages = [...new Set(profile.contacts.filter((c) => c.email).map((c) => c.language))];

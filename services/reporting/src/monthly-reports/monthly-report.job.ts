@@ -19,3 +19,13 @@ export const MonthlyReportsRunJob = defineJob<{ month?: string }>('monthly-repor
   expireInSeconds: 3600,
   policy: 'stately',
 });
+
+// At every start and hourly (MONTHLY_REPORT_CATCH_UP): the month just closed for the customers the
+// monthly run has not queued it for, so a 1st on which no replica was up is not lost.
+export const MonthlyReportsCatchUpJob = defineJob<Record<string, never>>('monthly-reports-catch-up', {
+  retryLimit: 3,
+  retryDelaySeconds: 300,
+  retryBackoff: true,
+  expireInSeconds: 3600,
+  policy: 'stately',
+});

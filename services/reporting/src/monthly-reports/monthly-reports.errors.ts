@@ -9,4 +9,6 @@ export const MonthlyReportError = defineDomainErrors('MonthlyReportError', {
   NOT_ON_A_MONTHLY_REPORT_PLAN: 'BAD_USER_INPUT',
   // The renderer failed: the report is retried in the background and appears in `reports` once made.
   RENDER_RETRYING: 'UNAVAILABLE',
+  // The PDF store (S3) refused or did not answer: the report is retried in the background likewise.
+  STORAGE_RETRYING: 'UNAVAILABLE',
 });

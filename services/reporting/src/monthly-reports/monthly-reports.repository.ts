@@ -19,6 +19,12 @@ export class MonthlyReportsRepository {
     await this.ds.query(`INSERT INTO reporting.monthly_report_run (customer_id, month, language) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [customerId, month, language]);
   }
 
+  // The customers the monthly run was queued for in `month` (any language).
+  async customersRun(month: string): Promise<Set<string>> {
+    const rows: { customer_id: string }[] = await this.ds.query(`SELECT DISTINCT customer_id FROM reporting.monthly_report_run WHERE month = $1`, [month]);
+    return new Set(rows.map((r) => r.customer_id));
+  }
+
   async lock(em: EntityManager, customerId: string, month: string, language: string): Promise<MonthlyReportRun | null> {
     const [r] = await em.query(`SELECT * FROM reporting.monthly_report_run WHERE customer_id = $1 AND month = $2 AND language = $3 FOR UPDATE`, [customerId, month, language]);
     return r ? { customerId: r.customer_id, month: r.month, language: r.language, reportId: r.report_id, mailedAt: r.mailed_at } : null;

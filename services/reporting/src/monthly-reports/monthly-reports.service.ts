@@ -10,6 +10,7 @@ import { ReportFactsRepository } from '../report-data/report-facts.repository';
 import { uptimeOf } from '../report-data/uptime';
 import { PdfRenderer } from '../rendering/pdf-renderer';
 import { RenderError } from '../rendering/render.errors';
+import { StorageError } from '../storage/storage.errors';
 import { ReportEntity } from '../reports/report.entity';
 import { ReportStore } from '../reports/report-store';
 import { MONTHLY_REPORT_PLANS } from './monthly-report-plans';
@@ -43,6 +44,10 @@ export class MonthlyReportsService {
     try {
       return await this.make(undefined, customerId, month, language);
     } catch (err) {
+      if (StorageError.is(err)) {
+        await this.jobs.send(MonthlyReportJob, { customerId, month, language, deliver: false }, { singletonKey: `${customerId}/${month}/${language}/api` });
+        throw new MonthlyReportError('STORAGE_RETRYING', `the report could not be stored now (${err.message}); it is retried and will appear in reports`);
+      }
       if (!RenderError.is(err)) throw err;
       await this.jobs.send(MonthlyReportJob, { customerId, month, language, deliver: false }, { singletonKey: `${customerId}/${month}/${language}/api` });
       throw new MonthlyReportError('RENDER_RETRYING', `the report could not be rendered now (${err.message}); it is retried and will appear in reports`);

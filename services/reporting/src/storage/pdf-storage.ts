@@ -9,5 +9,6 @@ export abstract class PdfStorage {
   abstract keyOf(report: { id: string; customerId: string | null; ownerPartnerId: string | null }): string;
   abstract put(em: EntityManager, reportId: string, key: string, pdf: Buffer): Promise<void>;
   // null when the bytes are gone (never for a committed row unless someone deleted them).
-  abstract get(report: { id: string; storageKey: string | null }): Promise<Buffer | null>;
+  // `storage`: where the row says its bytes are (a row written before a switch of REPORT_STORAGE).
+  abstract get(report: { id: string; storageKey: string | null; storage?: ReportStorageKind }): Promise<Buffer | null>;
 }

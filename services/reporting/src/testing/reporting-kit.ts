@@ -8,7 +8,7 @@ export async function startReporting(env: Record<string, string> = {}): Promise<
   const kit = await startSubgraph({
     service: 'reporting',
     schema: 'reporting',
-    loadConfig: (e) => loadConfig({ ...e, PUBLIC_PORT: '0', REPORT_BROWSERS: '1', ...env }),
+    loadConfig: (e) => loadConfig({ ...e, PUBLIC_PORT: '0', REPORT_BROWSERS: '1', MONTHLY_REPORT_CATCH_UP: 'false', ...env }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
   return Object.assign(kit, { downloadBase: `http://127.0.0.1:${kit.app.get(DownloadServer).port}` });
