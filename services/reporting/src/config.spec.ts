@@ -1,5 +1,6 @@
 import { ConfigError } from '@kanshi/config';
 import { loadConfig } from './config';
+import { defaultBrowsers } from './rendering/pdf-renderer.options';
 
 const ok = { JWT_SECRET: 'a'.repeat(32) };
 
@@ -17,5 +18,11 @@ describe('reporting configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.problems).toEqual(['REPORT_STORAGE=s3 is not implemented yet; unset it or use REPORT_STORAGE=postgres (the default)']);
+  });
+
+  it('keeps one warm browser per core but one unless REPORT_BROWSERS says otherwise', () => {
+    expect([1, 2, 4, 8].map((cores) => defaultBrowsers(cores))).toEqual([1, 1, 3, 7]);
+    expect(loadConfig(ok).REPORT_BROWSERS).toBe(defaultBrowsers());
+    expect(loadConfig({ ...ok, REPORT_BROWSERS: '3' }).REPORT_BROWSERS).toBe(3);
   });
 });

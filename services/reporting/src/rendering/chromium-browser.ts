@@ -4,16 +4,25 @@ import { join } from 'node:path';
 import puppeteer, { Browser, HTTPRequest, Page } from 'puppeteer-core';
 
 // The flags every renderer browser runs with: headless, no sandbox (containers), nothing that
-// talks to the network on its own.
+// talks to the network on its own, and as few processes as a browser that shows one page of
+// inline HTML needs (measured in docs/benchmarks.md "reporting"): the GPU process folded into the
+// browser process, one renderer process at most, and none of the extra renderers a full headless
+// Chromium starts by itself (a spare renderer kept ready for the next site, the omnibox pop-up's
+// WebUI preloaded for a window that is never shown). The zygote stays: every page.pdf starts a
+// print compositor process, and without a zygote to fork it from, that start costs ~0.25 CPU s.
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
+  '--in-process-gpu',
+  '--renderer-process-limit=1',
   '--disable-dev-shm-usage',
+  '--disable-extensions',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  '--disable-features=SpareRendererForSitePerProcess,PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxAimPopup,Translate,MediaRouter,OptimizationHints',
 ];
 
 // One Chromium process of the pool with its one reusable page. The page runs no JavaScript,
@@ -30,6 +39,8 @@ export class ChromiumBrowser {
   private constructor(
     readonly browser: Browser,
     private readonly userDataDir: string,
+    // The tab Chromium opens at launch: the first page used, so no second renderer is started.
+    private initialPage: Page | undefined,
   ) {
     browser.on('disconnected', () => {
       this.closed = true;
@@ -50,7 +61,8 @@ export class ChromiumBrowser {
         handleSIGHUP: false,
         timeout: 30_000,
       });
-      return new ChromiumBrowser(browser, userDataDir);
+      const [initialPage] = await browser.pages();
+      return new ChromiumBrowser(browser, userDataDir, initialPage);
     } catch (err) {
       await rm(userDataDir, { recursive: true, force: true });
       throw err;
@@ -68,7 +80,9 @@ export class ChromiumBrowser {
   // The reusable page, made on first use (or after recyclePage).
   async openPage(): Promise<Page> {
     if (this.page && !this.page.isClosed()) return this.page;
-    const page = await this.browser.newPage();
+    const initial = this.initialPage;
+    this.initialPage = undefined;
+    const page = initial && !initial.isClosed() ? initial : await this.browser.newPage();
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (req: HTTPRequest) => {
