@@ -8,7 +8,8 @@
 // newPage, setContent, pdf, close per report) on the same documents.
 // Figures: p50/p99 wall time per report, throughput, CPU seconds per report (node + every
 // Chromium process, from /proc/<pid>/stat: what a report costs on a quiet machine), peak PSS of
-// node plus all its Chromium descendants (/proc/<pid>/smaps_rollup, sampled every 200 ms) and,
+// node plus all its Chromium descendants (/proc/<pid>/smaps_rollup, sampled every 200 ms; the
+// sampling's own CPU is left out) and,
 // for reference only, the summed RSS of the same processes (counts shared pages once per process).
 // A short profile splits one browser's render into setContent and printing.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -92,21 +93,26 @@ interface Measured<T> {
   cpuSeconds: number;
 }
 
-// Runs `work` while sampling the tree's summed PSS and RSS every 200 ms; CPU from before to after.
+// Runs `work` while sampling the tree's summed PSS and RSS every 200 ms; CPU from before to after,
+// less what the sampling itself cost this process (it reads every process's /proc/<pid>/stat).
 async function measured<T>(work: () => Promise<T>): Promise<Measured<T>> {
   let peakPss = 0;
   let peakRss = 0;
+  let samplingMicros = 0;
   const sample = () => {
+    const before = process.cpuUsage();
     const { pids, procs } = tree();
     peakPss = Math.max(peakPss, pids.reduce((s, p) => s + pssOf(p), 0));
     peakRss = Math.max(peakRss, pids.reduce((s, p) => s + (procs.get(p)?.rss ?? 0), 0));
+    const used = process.cpuUsage(before);
+    samplingMicros += used.user + used.system;
   };
   const cpu0 = treeCpuSeconds();
   const timer = setInterval(sample, 200);
   try {
     const result = await work();
     sample();
-    return { result, peakPss, peakRss, cpuSeconds: treeCpuSeconds() - cpu0 };
+    return { result, peakPss, peakRss, cpuSeconds: treeCpuSeconds() - cpu0 - samplingMicros / 1e6 };
   } finally {
     clearInterval(timer);
   }

@@ -5,17 +5,16 @@ import puppeteer, { Browser, HTTPRequest, Page } from 'puppeteer-core';
 
 // The flags every renderer browser runs with: headless, no sandbox (containers), nothing that
 // talks to the network on its own, and as few processes as a browser that shows one page of
-// inline HTML needs (measured in docs/benchmarks.md "reporting"): the GPU process folded into the
-// browser process, one renderer process at most, and none of the extra renderers a full headless
-// Chromium starts by itself (a spare renderer kept ready for the next site, the omnibox pop-up's
-// WebUI preloaded for a window that is never shown). The zygote stays: every page.pdf starts a
-// print compositor process, and without a zygote to fork it from, that start costs ~0.25 CPU s.
+// inline HTML needs (measured in docs/benchmarks.md "reporting"): the GPU process folded into
+// the browser process, and none of the extra renderers a full headless Chromium starts by itself
+// (a spare renderer kept ready for the next site, the omnibox pop-up's WebUI preloaded for a
+// window that is never shown). The zygote stays: every page.pdf starts a print compositor
+// process, and without a zygote to fork it from, that start costs ~0.25 CPU s more.
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--in-process-gpu',
-  '--renderer-process-limit=1',
   '--disable-dev-shm-usage',
   '--disable-extensions',
   '--disable-background-networking',

@@ -106,7 +106,7 @@ export function busyMonthInput(seed: number, lang: 'ja' | 'en' = 'ja', month = '
       snapshot: {
         incidentId,
         version: 3,
-        kind: r() < 0.9 ? 'SECURITY' : 'AVAILABILITY',
+        kind: r() < 0.9 ? ('SECURITY' as const) : ('AVAILABILITY' as const),
         severity,
         status: pick(['NOTIFIED', 'CONTAINED', 'RESOLVED', 'CLOSED', 'CLOSED'] as const),
         title: `${pick(TITLES)} (${pick(sensors).name})`,
