@@ -126,26 +126,40 @@ export function busyMonthInput(seed: number, lang: 'ja' | 'en' = 'ja', month = '
   const uptime: SensorUptime[] = sensors.map((s) => {
     const outages = r() < 0.3 ? 1 + Math.floor(r() * 3) : 0;
     const downMs = outages * Math.floor(r() * 4 * 3_600_000);
-    return { sensorId: s.id, name: s.name, product: s.product, observedMs, downMs, outages, uptimePercent: Math.round((1 - downMs / observedMs) * 10_000) / 100 };
+    return { sensorId: s.id, name: s.name, product: s.product, productVersion: `${7 + Math.floor(r() * 4)}.${Math.floor(r() * 10)}.${Math.floor(r() * 20)}`, observedMs, downMs, outages, uptimePercent: Math.round((1 - downMs / observedMs) * 10_000) / 100 };
   });
   const maintenance: MaintenanceWindowFact[] = Array.from({ length: 10 }, (_, i) => {
     const s = i % 4 === 0 ? null : pick(sensors);
     const startsAt = at(r() * (m.days - 1));
-    return { windowId: uuid(r), sensorId: s?.id ?? null, sensorName: s?.name ?? null, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), reason: `${pick(['OS', 'シグネチャ', 'ファームウェア'])} の更新 & 再起動 <計画停止>` };
+    return {
+      windowId: uuid(r),
+      sensorId: s?.id ?? null,
+      sensorName: s?.name ?? null,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+      reason: pick(['VERSION_UPGRADE', 'DEVICE_REPLACEMENT', 'OTHER']),
+      note: r() < 0.5 ? `${pick(['OS', 'シグネチャ', 'ファームウェア'])} の更新 & 再起動 <計画停止>` : null,
+    };
   });
   const workOrders: WorkOrderFact[] = Array.from({ length: 14 }, () => {
     const s = pick(sensors);
     const plannedStart = at(r() * (m.days - 1));
+    const upgrade = r() < 0.8;
     return {
       workOrderId: uuid(r),
       sensorId: s.id,
       sensorName: s.name,
-      kind: r() < 0.8 ? 'VERSION_UPGRADE' : 'HARDWARE_REPLACEMENT',
+      kind: upgrade ? 'VERSION_UPGRADE' : 'HARDWARE_REPLACEMENT',
       plannedStart,
       plannedEnd: new Date(plannedStart.getTime() + 2 * 3_600_000),
       engineer: pick(ENGINEERS),
-      outcome: pick(['完了', '完了', '延期（部品待ち）', null]),
+      outcome: pick(['DONE', 'DONE', 'FAILED', 'CANCELLED', null]),
       completedAt: null,
+      fromVersion: upgrade ? '9.0.3' : null,
+      toVersion: upgrade ? '10.0.1' : null,
+      oldSerial: upgrade ? null : `SN-${uuid(r).slice(0, 8)}`,
+      newSerial: upgrade ? null : `SN-${uuid(r).slice(0, 8)}`,
+      notes: r() < 0.3 ? '再起動 1 回 <手順書どおり>' : null,
     };
   });
   const isolations: IsolationOutcomeFact[] = Array.from({ length: 40 }, (_, i) => {
