@@ -38,7 +38,9 @@ export class ChromiumBrowser {
   private constructor(
     readonly browser: Browser,
     private readonly userDataDir: string,
-    // The tab Chromium opens at launch: the first page used, so no second renderer is started.
+    // The tab Chromium opens at launch: closed once the first page of our own is open, so its
+    // renderer does not stay around for nothing. (Rendering on it instead raced with Chromium's
+    // start-up under load: "Target closed" on the first setContent.)
     private initialPage: Page | undefined,
   ) {
     browser.on('disconnected', () => {
@@ -79,9 +81,10 @@ export class ChromiumBrowser {
   // The reusable page, made on first use (or after recyclePage).
   async openPage(): Promise<Page> {
     if (this.page && !this.page.isClosed()) return this.page;
+    const page = await this.browser.newPage();
     const initial = this.initialPage;
     this.initialPage = undefined;
-    const page = initial && !initial.isClosed() ? initial : await this.browser.newPage();
+    if (initial && !initial.isClosed()) await initial.close().catch(() => undefined);
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (req: HTTPRequest) => {
