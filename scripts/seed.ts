@@ -90,6 +90,7 @@ export async function signContract(gatewayUrl: string, token: string, customerId
   const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, token, `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, {
     i: { customerId, plan, serviceHours, startDate: todayInTokyo() },
   });
+  await gql(gatewayUrl, token, `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: createQuote.id });
   const { acceptQuote } = await gql<{ acceptQuote: { id: string } }>(gatewayUrl, token, `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }`, { id: createQuote.id });
   return acceptQuote.id;
 }

@@ -79,6 +79,8 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     NATS_NAMESPACE: opts.natsNamespace,
     JWT_SECRET: opts.jwtSecret,
     AUTH_MODE: 'hs256',
+    // a service without NODE_ENV is in production (no HS256): the local suite is development
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
     ...opts.env,
   };
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
