@@ -1,147 +1,118 @@
-// `npm run bench -- reporting`: monthly-like reports of a busy customer (13+ A4 pages: cover,
-// summary, six SVG charts, top signatures, a 300-row alert table, incidents, sensors' up-time,
-// maintenance, isolations, comparison with the previous month) rendered through Kanshi's warm
-// pool (PdfRenderer, REPORT_BROWSERS browsers, one document per browser at a time), then the
-// baseline from the same run: bare Puppeteer (launch, setContent, pdf, close per report).
-// Figures: p50/p99 time per report, throughput, and peak RSS of this process plus every
-// Chromium process (the browsers' process trees, summed from /proc).
+// `npm run bench -- reporting`: 100 monthly reports of busy customers rendered the way the product
+// renders them: a month of facts (services/reporting/src/testing/busy-month.ts: 24 sensors, tens
+// of thousands of verdicts, ~120 incidents with SLA clocks, outages, maintenance, isolations)
+// through buildMonthlyReportView and monthlyReportDocument (the real template: charts, tables,
+// header and footer on every page) into PdfRenderer's warm pool. Each pool size in
+// REPORTING_BENCH_POOLS (default: 1 and 2 browsers) renders the 100 reports, as many at a time as
+// it has browsers; then the baseline from the same run: bare Puppeteer with its defaults (launch,
+// newPage, setContent, pdf, close per report) on the same documents.
+// Figures: p50/p99 wall time per report, throughput, CPU seconds per report (node + every
+// Chromium process, from /proc/<pid>/stat: what a report costs on a quiet machine), peak PSS of
+// node plus all its Chromium descendants (/proc/<pid>/smaps_rollup, sampled every 200 ms; the
+// sampling's own CPU is left out) and,
+// for reference only, the summed RSS of the same processes (counts shared pages once per process).
+// A short profile splits one browser's render into setContent and printing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_FLAGS } from '../services/reporting/src/rendering/chromium-browser';
-import { documentShell } from '../services/reporting/src/rendering/document-shell';
-import { escapeHtml, html, trustedHtml } from '../services/reporting/src/rendering/html';
-import { SafeHtml } from '../services/reporting/src/rendering/safe-html';
-import { PdfRenderer } from '../services/reporting/src/rendering/pdf-renderer';
+import { buildMonthlyReportView } from '../services/reporting/src/monthly-reports/monthly-report.view';
+import { monthlyReportDocument } from '../services/reporting/src/monthly-reports/monthly-report.template';
+import { ChromiumBrowser } from '../services/reporting/src/rendering/chromium-browser';
+import { PdfRenderer, printOptions } from '../services/reporting/src/rendering/pdf-renderer';
+import { defaultBrowsers } from '../services/reporting/src/rendering/pdf-renderer.options';
+import { RenderOptions } from '../services/reporting/src/rendering/render-options';
+import { busyMonthInput } from '../services/reporting/src/testing/busy-month';
+import { pdfFonts, pdfInfo } from '../services/reporting/src/testing/pdf-text';
 import { appendBenchmark, table } from './report';
 
 const REPORTS = Number(process.env.REPORTING_BENCH_REPORTS ?? 100);
-const BASELINE_REPORTS = Number(process.env.REPORTING_BENCH_BASELINE_REPORTS ?? 30);
-const BROWSERS = Number(process.env.REPORT_BROWSERS ?? 2);
+const BASELINE_REPORTS = Number(process.env.REPORTING_BENCH_BASELINE_REPORTS ?? 20);
+const POOLS = (process.env.REPORTING_BENCH_POOLS ?? '1,2').split(',').map(Number);
+const PROFILE_REPORTS = Number(process.env.REPORTING_BENCH_PROFILE_REPORTS ?? 10);
 const CHROMIUM = process.env.REPORT_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-// A small deterministic generator, so every run renders the same 100 reports.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+interface Proc {
+  ppid: number;
+  cpuTicks: number; // utime + stime + cutime + cstime (its own and its reaped children's)
+  rss: number;
 }
 
-function barChart(title: string, data: { label: string; value: number }[], color: string): SafeHtml {
-  const w = 640;
-  const rowH = 22;
-  const max = Math.max(1, ...data.map((d) => d.value));
-  const bars = data
-    .map((d, i) => {
-      const len = Math.round((d.value / max) * (w - 220));
-      return `<text x="0" y="${i * rowH + 15}" font-size="11">${escapeHtml(d.label)}</text><rect x="160" y="${i * rowH + 4}" width="${len}" height="14" fill="${color}"/><text x="${166 + len}" y="${i * rowH + 15}" font-size="11">${d.value.toLocaleString('ja-JP')}</text>`;
-    })
-    .join('');
-  return trustedHtml(`<figure><figcaption>${escapeHtml(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${data.length * rowH + 8}" viewBox="0 0 ${w} ${data.length * rowH + 8}">${bars}</svg></figure>`);
-}
-
-function lineChart(title: string, series: number[][], colors: string[]): SafeHtml {
-  const w = 640;
-  const h = 220;
-  const max = Math.max(1, ...series.flat());
-  const paths = series
-    .map((s, k) => `<polyline fill="none" stroke="${colors[k]}" stroke-width="2" points="${s.map((v, i) => `${40 + (i * (w - 60)) / (s.length - 1)},${h - 20 - (v / max) * (h - 40)}`).join(' ')}"/>`)
-    .join('');
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="40" x2="${w - 20}" y1="${h - 20 - f * (h - 40)}" y2="${h - 20 - f * (h - 40)}" stroke="#ddd"/><text x="0" y="${h - 16 - f * (h - 40)}" font-size="10">${Math.round(f * max)}</text>`).join('');
-  return trustedHtml(`<figure><figcaption>${escapeHtml(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${grid}${paths}</svg></figure>`);
-}
-
-function pieChart(title: string, data: { label: string; value: number }[]): SafeHtml {
-  const total = data.reduce((a, d) => a + d.value, 0) || 1;
-  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-  let angle = -Math.PI / 2;
-  const slices = data
-    .map((d, i) => {
-      const a = (d.value / total) * Math.PI * 2;
-      const [x1, y1] = [110 + 100 * Math.cos(angle), 110 + 100 * Math.sin(angle)];
-      angle += a;
-      const [x2, y2] = [110 + 100 * Math.cos(angle), 110 + 100 * Math.sin(angle)];
-      return `<path d="M110,110 L${x1.toFixed(1)},${y1.toFixed(1)} A100,100 0 ${a > Math.PI ? 1 : 0} 1 ${x2.toFixed(1)},${y2.toFixed(1)} Z" fill="${colors[i % colors.length]}"/><rect x="240" y="${i * 20 + 10}" width="12" height="12" fill="${colors[i % colors.length]}"/><text x="258" y="${i * 20 + 21}" font-size="11">${escapeHtml(d.label)} ${d.value}</text>`;
-    })
-    .join('');
-  return trustedHtml(`<figure><figcaption>${escapeHtml(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="520" height="230">${slices}</svg></figure>`);
-}
-
-const SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'];
-const SENSORS = ['FG-TOKYO-01', 'FG-OSAKA-02', 'PA-HQ-CORE', 'SEP-MANAGER', 'TM-APEX-ONE', 'NX-2500-DMZ', 'CS-FALCON', 'DEF-ENDPOINT'];
-const CATEGORIES = ['マルウェア', '不正アクセス', '情報漏えい', 'スキャン', 'C2通信', 'ポリシー違反'];
-
-// A monthly report of a busy customer, different per seed.
-export function monthlyLikeReport(seed: number): string {
-  const r = rng(seed);
-  const n = (m: number) => Math.floor(r() * m);
-  const signatures = Array.from({ length: 20 }, (_, i) => ({ label: `ET MALWARE Win32/Emotet CnC Beacon ${i} <script>`, value: 50 + n(2000) }));
-  const rows = Array.from(
-    { length: 300 },
-    (_, i) =>
-      html`<tr><td>${`2026-11-${String(1 + (i % 30)).padStart(2, '0')} ${String(n(24)).padStart(2, '0')}:${String(n(60)).padStart(2, '0')}`}</td><td>${SEVERITIES[n(3)]}</td><td>${SENSORS[n(8)]}</td><td>${signatures[n(20)].label}</td><td>10.${n(255)}.${n(255)}.${n(255)}</td><td>203.0.113.${n(255)}</td><td class="num">${n(500)}</td></tr>`,
-  );
-  const days = (scale: number) => Array.from({ length: 30 }, () => n(scale));
-  const body = html`
-    <section><h1>月次報告書 2026年11月</h1><p>株式会社サンプル商事 御中</p><p>対象期間: 2026-11-01 〜 2026-11-30（Asia/Tokyo）</p>
-      <h2>サマリー</h2><table><tr><th>アラート総数</th><td class="num">${(10000 + n(50000)).toLocaleString('ja-JP')}</td><th>インシデント</th><td class="num">${n(40)}</td></tr>
-      <tr><th>SLA遵守率</th><td class="num">${(95 + r() * 5).toFixed(1)}%</td><th>隔離</th><td class="num">${n(12)}</td></tr></table></section>
-    <section class="page-break"><h2>重要度別アラート件数</h2>${barChart('重要度別', SEVERITIES.map((s) => ({ label: s, value: n(20000) })), '#d62728')}
-      ${lineChart('日別アラート件数', [days(2000), days(1200), days(600)], ['#d62728', '#ff7f0e', '#1f77b4'])}</section>
-    <section class="page-break"><h2>センサー別</h2>${barChart('センサー別', SENSORS.map((s) => ({ label: s, value: n(10000) })), '#1f77b4')}
-      ${pieChart('カテゴリ別', CATEGORIES.map((c) => ({ label: c, value: n(3000) })))}</section>
-    <section class="page-break"><h2>上位シグネチャ</h2>${barChart('上位20シグネチャ', signatures, '#2ca02c')}</section>
-    <section class="page-break"><h2>アラート一覧（抜粋300件）</h2><table><thead><tr><th>日時</th><th>重要度</th><th>センサー</th><th>シグネチャ</th><th>送信元</th><th>宛先</th><th class="num">件数</th></tr></thead><tbody>${rows}</tbody></table></section>
-    <section class="page-break"><h2>インシデントとSLA</h2><table><thead><tr><th>番号</th><th>重要度</th><th>検知</th><th>通知</th><th>SLA</th></tr></thead><tbody>${Array.from({ length: 25 }, (_, i) => html`<tr><td>INC-${1000 + i}</td><td>${SEVERITIES[n(2)]}</td><td>2026-11-${String(1 + n(29)).padStart(2, '0')}</td><td>${n(50)}分</td><td>${r() > 0.05 ? '遵守' : '超過'}</td></tr>`)}</tbody></table>
-      ${lineChart('LOWアラートの推移', [days(5000)], ['#7f7f7f'])}</section>
-    <section class="page-break"><h2>センサー稼働率</h2><table>${SENSORS.map((s) => html`<tr><td>${s}</td><td class="num">${(99 + r()).toFixed(2)}%</td></tr>`)}</table>
-      <h2>メンテナンス</h2><p>2026-11-14 02:00〜04:00 FG-TOKYO-01 ファームウェア更新</p><h2>隔離</h2><p>端末 PC-${n(999)} を 2026-11-08 に隔離、11-09 に解除</p>
-      <h2>前月比較</h2>${barChart('前月比', [{ label: '10月', value: n(40000) }, { label: '11月', value: n(40000) }], '#9467bd')}</section>`;
-  return documentShell({ lang: 'ja', title: '月次報告書', body });
-}
-
-// RSS (bytes) of a process and all its descendants, from /proc.
-function treeRss(rootPids: number[]): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+function processes(): Map<number, Proc> {
+  const out = new Map<number, Proc>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      rss.set(Number(d), Number(fields[21]) * 4096);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(d), { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), rss: Number(f[21]) * 4096 });
     } catch {
       // gone meanwhile
     }
   }
-  let total = 0;
-  const seen = new Set<number>();
-  const stack = [...rootPids];
-  while (stack.length) {
-    const p = stack.pop()!;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    total += rss.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
+  return out;
 }
 
-// Peak RSS of this process and its children (every Chromium it launched) while `work` runs.
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = 0;
-  const sample = () => (peak = Math.max(peak, treeRss([process.pid])));
-  const timer = setInterval(sample, 100);
+// This process and all its descendants (every Chromium it launched and their children).
+function tree(): { pids: number[]; procs: Map<number, Proc> } {
+  const procs = processes();
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const pids: number[] = [];
+  const stack = [process.pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    pids.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return { pids, procs };
+}
+
+// CPU seconds the tree has used so far. A process's reaped children count through its cutime /
+// cstime, so browsers closed during a phase still count once node has reaped them.
+function treeCpuSeconds(): number {
+  const { pids, procs } = tree();
+  return pids.reduce((s, p) => s + (procs.get(p)?.cpuTicks ?? 0), 0) / CLOCK_TICKS;
+}
+
+function pssOf(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Measured<T> {
+  result: T;
+  peakPss: number;
+  peakRss: number;
+  cpuSeconds: number;
+}
+
+// Runs `work` while sampling the tree's summed PSS and RSS every 200 ms; CPU from before to after,
+// less what the sampling itself cost this process (it reads every process's /proc/<pid>/stat).
+async function measured<T>(work: () => Promise<T>): Promise<Measured<T>> {
+  let peakPss = 0;
+  let peakRss = 0;
+  let samplingMicros = 0;
+  const sample = () => {
+    const before = process.cpuUsage();
+    const { pids, procs } = tree();
+    peakPss = Math.max(peakPss, pids.reduce((s, p) => s + pssOf(p), 0));
+    peakRss = Math.max(peakRss, pids.reduce((s, p) => s + (procs.get(p)?.rss ?? 0), 0));
+    const used = process.cpuUsage(before);
+    samplingMicros += used.user + used.system;
+  };
+  const cpu0 = treeCpuSeconds();
+  const timer = setInterval(sample, 200);
   try {
     const result = await work();
     sample();
-    return { result, peak };
+    return { result, peakPss, peakRss, cpuSeconds: treeCpuSeconds() - cpu0 - samplingMicros / 1e6 };
   } finally {
     clearInterval(timer);
   }
@@ -151,66 +122,127 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function timeAll(count: number, workers: number, one: (i: number) => Promise<Buffer>): Promise<{ times: number[]; wallMs: number; pages: number }> {
+// `count` renders, `workers` at a time; each one's wall time from its start to its PDF.
+async function timeAll(count: number, workers: number, one: (i: number) => Promise<Buffer>): Promise<{ times: number[]; wallMs: number }> {
   const times: number[] = [];
   let next = 0;
-  let bytes = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        const pdf = await one(i);
+        await one(i);
         times.push(performance.now() - t0);
-        bytes += pdf.length;
       }
     }),
   );
-  return { times: times.sort((a, b) => a - b), wallMs: performance.now() - started, pages: bytes };
+  return { times: times.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
-async function barePuppeteer(doc: string): Promise<Buffer> {
+interface Doc {
+  html: string;
+  options: RenderOptions;
+}
+
+// What someone would write with Puppeteer and nothing else: its default launch (plus
+// --no-sandbox, which a container needs), a new page, setContent, pdf with the same header.
+async function barePuppeteer(doc: Doc): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'kanshi-bench-bare-'));
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir: dir, args: CHROMIUM_FLAGS });
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir: dir, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
-    await page.setContent(doc, { waitUntil: 'load' });
-    return Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
+    await page.setContent(doc.html, { waitUntil: 'load' });
+    const { tagged: _t, outline: _o, ...defaults } = printOptions(doc.options);
+    return Buffer.from(await page.pdf(defaults));
   } finally {
     await browser.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export async function run(): Promise<void> {
-  const docs = Array.from({ length: Math.max(REPORTS, BASELINE_REPORTS) }, (_, i) => monthlyLikeReport(i + 1));
-  const { execFileSync } = await import('node:child_process');
-  const renderer = new PdfRenderer({ chromiumPath: CHROMIUM, browsers: BROWSERS, timeoutMs: 120_000, maxRendersPerBrowser: 1000 });
-  let pagesPerReport = 0;
+// One pooled browser's render split into its two steps, on the renderer's own page and options.
+async function profile(docs: Doc[]): Promise<{ setContent: number[]; print: number[]; cpu: number }> {
+  const browser = await ChromiumBrowser.launch(CHROMIUM);
+  const setContent: number[] = [];
+  const print: number[] = [];
   try {
-    // Warm: one report per browser before timing.
-    const warm = await Promise.all(Array.from({ length: BROWSERS }, (_, i) => renderer.render(docs[i])));
-    const info = execFileSync('pdfinfo', ['-'], { input: warm[0] }).toString();
-    pagesPerReport = Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
-  } catch {
-    // pdfinfo without stdin support: count page objects instead
+    const page = await browser.openPage();
+    await page.setContent(docs[0].html, { waitUntil: 'load' });
+    await page.pdf(printOptions(docs[0].options));
+    const cpu0 = treeCpuSeconds();
+    for (const doc of docs) {
+      const t0 = performance.now();
+      await page.setContent(doc.html, { waitUntil: 'load' });
+      const t1 = performance.now();
+      await page.pdf(printOptions(doc.options));
+      setContent.push(t1 - t0);
+      print.push(performance.now() - t1);
+    }
+    return { setContent: setContent.sort((a, b) => a - b), print: print.sort((a, b) => a - b), cpu: (treeCpuSeconds() - cpu0) / docs.length };
+  } finally {
+    await browser.close();
   }
-  const kanshi = await withPeakRss(() => timeAll(REPORTS, BROWSERS, (i) => renderer.render(docs[i])));
-  await renderer.close();
-  const bare = await withPeakRss(() => timeAll(BASELINE_REPORTS, BROWSERS, (i) => barePuppeteer(docs[i])));
+}
 
-  const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const rows = [
-    [`Kanshi pool (${BROWSERS} warm browsers)`, String(REPORTS), s(pct(kanshi.result.times, 50)), s(pct(kanshi.result.times, 99)), `${((REPORTS * 60_000) / kanshi.result.wallMs).toFixed(1)}/min`, mb(kanshi.peak)],
-    [`bare Puppeteer (launch, setContent, pdf, close; ${BROWSERS} at a time)`, String(BASELINE_REPORTS), s(pct(bare.result.times, 50)), s(pct(bare.result.times, 99)), `${((BASELINE_REPORTS * 60_000) / bare.result.wallMs).toFixed(1)}/min`, mb(bare.peak)],
-  ];
+const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
+export async function run(): Promise<void> {
+  const docs: Doc[] = Array.from({ length: Math.max(REPORTS, BASELINE_REPORTS) }, (_, i) => monthlyReportDocument(buildMonthlyReportView(busyMonthInput(i + 1))));
+  const loadBefore = load();
+  const rows: string[][] = [];
+  let sample: Buffer | undefined;
+  for (const browsers of POOLS) {
+    const renderer = new PdfRenderer({ chromiumPath: CHROMIUM, browsers, timeoutMs: 120_000, maxRendersPerBrowser: 1000 });
+    try {
+      // Warm: a report on every browser before timing.
+      const warm = await Promise.all(Array.from({ length: browsers }, (_, i) => renderer.render(docs[i].html, docs[i].options)));
+      sample ??= warm[0];
+      const m = await measured(() => timeAll(REPORTS, browsers, (i) => renderer.render(docs[i].html, docs[i].options)));
+      rows.push([
+        `Kanshi pool, ${browsers} warm browser${browsers > 1 ? 's' : ''}${browsers === defaultBrowsers() ? ' (default here)' : ''}`,
+        String(REPORTS),
+        s(pct(m.result.times, 50)),
+        s(pct(m.result.times, 99)),
+        `${((REPORTS * 60_000) / m.result.wallMs).toFixed(1)}/min`,
+        `${(m.cpuSeconds / REPORTS).toFixed(2)} s`,
+        mb(m.peakPss),
+        mb(m.peakRss),
+      ]);
+    } finally {
+      await renderer.close();
+    }
+  }
+  const prof = await profile(docs.slice(0, PROFILE_REPORTS));
+  const bareAtOnce = defaultBrowsers();
+  const bare = await measured(() => timeAll(BASELINE_REPORTS, bareAtOnce, (i) => barePuppeteer(docs[i])));
+  rows.push([
+    `bare Puppeteer (launch, setContent, pdf, close; ${bareAtOnce} at a time)`,
+    String(BASELINE_REPORTS),
+    s(pct(bare.result.times, 50)),
+    s(pct(bare.result.times, 99)),
+    `${((BASELINE_REPORTS * 60_000) / bare.result.wallMs).toFixed(1)}/min`,
+    `${(bare.cpuSeconds / BASELINE_REPORTS).toFixed(2)} s`,
+    mb(bare.peakPss),
+    mb(bare.peakRss),
+  ]);
+
+  const info = sample ? await pdfInfo(sample) : {};
+  const fonts = sample ? await pdfFonts(sample) : '';
+  const embedded = [...new Set(fonts.split('\n').filter((l) => / yes /.test(l) && !/Type 3/.test(l)).map((l) => l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, '')))];
+  const type3 = fonts.split('\n').filter((l) => /Type 3/.test(l)).length;
   const out = [
-    `Monthly-like report of a busy customer: ${pagesPerReport || '13+'} A4 pages, 6 SVG charts, a 300-row table, Japanese text (${Math.round(docs[0].length / 1024)} KB of HTML).`,
-    `Targets: p50 < 1.5 s warm, peak RSS (node + Chromium) < 1.5 GB. ${new Date().toISOString().slice(0, 10)}, ${process.platform}, Node ${process.version}.`,
+    `The real monthly report (buildMonthlyReportView + monthlyReportDocument) of a busy customer (busy-month.ts): ${info.Pages ?? '?'} A4 pages, 4 SVG charts, an incident table of ~120 rows with SLA clocks, 11 more tables, header and footer on every page, Japanese text; ${Math.round(docs[0].html.length / 1024)} KB of HTML, ${Math.round((sample?.length ?? 0) / 1024)} KB of PDF; fonts embedded: ${embedded.join(', ') || 'none'}${type3 ? `, ${type3} Type 3 fonts` : ', no Type 3 fonts'}.`,
+    `Targets: p50 < 1.5 s warm, peak memory (node + Chromium) < 1.5 GB. ${new Date().toISOString().slice(0, 10)}, ${process.platform}, ${availableParallelism()} cores, Node ${process.version}; load average ${loadBefore} before, ${load()} after.`,
     '',
-    table(['renderer', 'reports', 'p50 / report', 'p99 / report', 'throughput', 'peak RSS incl. Chromium'], rows),
+    table(['renderer', 'reports', 'p50 / report', 'p99 / report', 'throughput', 'CPU / report (node + Chromium)', 'peak PSS (node + Chromium)', 'peak summed RSS (over-counts shared pages)'], rows),
+    '',
+    `Where a pooled render's time goes (one browser, ${PROFILE_REPORTS} reports, median): setContent ${s(pct(prof.setContent, 50))} (parse, style), page.pdf ${s(pct(prof.print, 50))} (layout for print, paint, PDF with fonts subset); ${prof.cpu.toFixed(2)} CPU s per report.`,
   ];
   console.log(out.join('\n'));
   appendBenchmark('reporting', out);

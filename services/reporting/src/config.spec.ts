@@ -1,5 +1,6 @@
 import { ConfigError } from '@kanshi/config';
 import { loadConfig } from './config';
+import { defaultBrowsers } from './rendering/pdf-renderer.options';
 
 const ok = { JWT_SECRET: 'a'.repeat(32), NODE_ENV: 'development' };
 const s3 = { REPORT_STORAGE: 's3', REPORT_S3_ENDPOINT: 'http://127.0.0.1:9000', REPORT_S3_BUCKET: 'kanshi-reports', REPORT_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE', REPORT_S3_SECRET_ACCESS_KEY: 'secret' };
@@ -46,5 +47,11 @@ describe('reporting configuration', () => {
 
   it('ignores the S3 settings while PDFs are kept in PostgreSQL', () => {
     expect(problems({ ...ok, REPORT_S3_BUCKET: 'Bad_Name' })).toEqual([]);
+  });
+
+  it('keeps one warm browser per core but one unless REPORT_BROWSERS says otherwise', () => {
+    expect([1, 2, 4, 8].map((cores) => defaultBrowsers(cores))).toEqual([1, 1, 3, 7]);
+    expect(loadConfig(ok).REPORT_BROWSERS).toBe(defaultBrowsers());
+    expect(loadConfig({ ...ok, REPORT_BROWSERS: '3' }).REPORT_BROWSERS).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
 import { bool, ConfigError, cron, int, loadPlatformConfig, optionalStr, port, str, url } from '@kanshi/config';
+import { defaultBrowsers } from './rendering/pdf-renderer.options';
 
 // The dev-only signing key of download URLs; production must set REPORT_URL_SECRET.
 export const DEV_REPORT_URL_SECRET = 'kanshi-dev-report-url-secret-not-for-production';
@@ -16,7 +17,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       REPORT_URL_TTL_SECONDS: int({ default: 900, min: 10, max: 7 * 24 * 3600 }),
       // Rendering: Debian's Chromium driven by puppeteer-core, a pool of warm browsers.
       REPORT_CHROMIUM_PATH: str({ default: '/usr/bin/chromium' }),
-      REPORT_BROWSERS: int({ default: 2, min: 1, max: 16 }),
+      // Warm browsers in the pool; unset: one per core but one, at least one (defaultBrowsers).
+      REPORT_BROWSERS: int({ default: defaultBrowsers(), min: 1, max: 16 }),
       REPORT_RENDER_TIMEOUT_MS: int({ default: 30_000, min: 1000, max: 600_000 }),
       // A browser is replaced after this many renders (bounds Chromium's memory growth).
       REPORT_BROWSER_MAX_RENDERS: int({ default: 200, min: 1 }),

@@ -86,8 +86,8 @@ const T = {
 
 const CSS = `
 .meta th { width: 28%; }
-.sev-HIGH { color: #b00020; font-weight: bold; }
-.sev-MEDIUM { color: #b36b00; font-weight: bold; }
+.sev-HIGH { color: #b00020; }
+.sev-MEDIUM { color: #b36b00; }
 .note { color: #555; font-size: 8.5pt; }
 ul { margin: 1mm 0 1mm 5mm; padding: 0; }
 p { margin: 1mm 0 2mm; line-height: 1.55; }

@@ -1,6 +1,7 @@
 import { SOC_SEVERITIES, SocSeverity } from '@kanshi/events';
 import { documentShell } from '../rendering/document-shell';
 import { html, HtmlValue } from '../rendering/html';
+import { RenderOptions } from '../rendering/render-options';
 import {
   formatCount,
   formatDuration,
@@ -145,11 +146,11 @@ const T = {
 
 const CSS = `
 .meta th { width: 28%; }
-.provisional { border: 2px solid #b00020; color: #b00020; padding: 2mm 3mm; margin-bottom: 4mm; font-weight: bold; }
+.provisional { border: 2px solid #b00020; color: #b00020; padding: 2mm 3mm; margin-bottom: 4mm; }
 .chart { margin: 2mm 0 4mm; }
-.sev-HIGH { color: #b00020; font-weight: bold; }
-.sev-MEDIUM { color: #b36b00; font-weight: bold; }
-.sla-BREACHED { color: #b00020; font-weight: bold; }
+.sev-HIGH { color: #b00020; }
+.sev-MEDIUM { color: #b36b00; }
+.sla-BREACHED { color: #b00020; }
 .sla-MET { color: #1b5e20; }
 h3 { font-size: 11pt; margin: 5mm 0 2mm; }
 .note { color: #555; font-size: 8.5pt; }
@@ -280,4 +281,10 @@ ${
     : ''
 }`;
   return documentShell({ lang: v.lang, title: monthlyReportTitle(v), css: CSS, body });
+}
+
+// What the service hands PdfRenderer for a monthly report: the document, and the title and
+// customer on every page's header (the provisional mark too, while the month is in progress).
+export function monthlyReportDocument(v: MonthlyReportView): { html: string; options: RenderOptions } {
+  return { html: monthlyReportHtml(v), options: { provisional: v.provisional, headerText: `${monthlyReportTitle(v)} — ${v.customerName}` } };
 }

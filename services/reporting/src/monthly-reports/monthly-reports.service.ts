@@ -14,7 +14,7 @@ import { StorageError } from '../storage/storage.errors';
 import { ReportEntity } from '../reports/report.entity';
 import { ReportStore } from '../reports/report-store';
 import { MONTHLY_REPORT_PLANS } from './monthly-report-plans';
-import { monthlyReportHtml, monthlyReportTitle } from './monthly-report.template';
+import { monthlyReportDocument, monthlyReportTitle } from './monthly-report.template';
 import { buildMonthlyReportView, previousMonth, tokyoMonth } from './monthly-report.view';
 import { MonthlyReportJob } from './monthly-report.job';
 import { MonthlyReportError } from './monthly-reports.errors';
@@ -97,7 +97,8 @@ export class MonthlyReportsService {
       isolations,
     });
     const title = monthlyReportTitle(view);
-    const pdf = await this.renderer.render(monthlyReportHtml(view), { provisional, headerText: `${title} — ${view.customerName}` });
+    const doc = monthlyReportDocument(view);
+    const pdf = await this.renderer.render(doc.html, doc.options);
     return this.store.saveVersion(em, {
       customerId,
       kind: 'MONTHLY',

@@ -4,16 +4,24 @@ import { join } from 'node:path';
 import puppeteer, { Browser, HTTPRequest, Page } from 'puppeteer-core';
 
 // The flags every renderer browser runs with: headless, no sandbox (containers), nothing that
-// talks to the network on its own.
+// talks to the network on its own, and as few processes as a browser that shows one page of
+// inline HTML needs (measured in docs/benchmarks.md "reporting"): the GPU process folded into
+// the browser process, and none of the extra renderers a full headless Chromium starts by itself
+// (a spare renderer kept ready for the next site, the omnibox pop-up's WebUI preloaded for a
+// window that is never shown). The zygote stays: every page.pdf starts a print compositor
+// process, and without a zygote to fork it from, that start costs ~0.25 CPU s more.
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
+  '--in-process-gpu',
   '--disable-dev-shm-usage',
+  '--disable-extensions',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  '--disable-features=SpareRendererForSitePerProcess,PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxAimPopup,Translate,MediaRouter,OptimizationHints',
 ];
 
 // One Chromium process of the pool with its one reusable page. The page runs no JavaScript,
@@ -30,6 +38,10 @@ export class ChromiumBrowser {
   private constructor(
     readonly browser: Browser,
     private readonly userDataDir: string,
+    // The tab Chromium opens at launch: closed once the first page of our own is open, so its
+    // renderer does not stay around for nothing. (Rendering on it instead raced with Chromium's
+    // start-up under load: "Target closed" on the first setContent.)
+    private initialPage: Page | undefined,
   ) {
     browser.on('disconnected', () => {
       this.closed = true;
@@ -50,7 +62,8 @@ export class ChromiumBrowser {
         handleSIGHUP: false,
         timeout: 30_000,
       });
-      return new ChromiumBrowser(browser, userDataDir);
+      const [initialPage] = await browser.pages();
+      return new ChromiumBrowser(browser, userDataDir, initialPage);
     } catch (err) {
       await rm(userDataDir, { recursive: true, force: true });
       throw err;
@@ -69,6 +82,9 @@ export class ChromiumBrowser {
   async openPage(): Promise<Page> {
     if (this.page && !this.page.isClosed()) return this.page;
     const page = await this.browser.newPage();
+    const initial = this.initialPage;
+    this.initialPage = undefined;
+    if (initial && !initial.isClosed()) await initial.close().catch(() => undefined);
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (req: HTTPRequest) => {
