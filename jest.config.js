@@ -10,7 +10,8 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,gateway,scripts,tools,test}/**/*.spec.ts'] },
-    { ...base, displayName: 'int', testMatch: ['<rootDir>/{libs,services,gateway,scripts}/**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
+    // A service boots in a hook; on a busy machine that outlasts jest's 5 s default.
+    { ...base, displayName: 'int', setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-slow-hooks.ts'], testMatch: ['<rootDir>/{libs,services,gateway,scripts}/**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
+    { ...base, displayName: 'e2e', setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-slow-hooks.ts'], testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts' },
   ],
 };

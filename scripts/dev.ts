@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       JWT_SECRET: devSecret(),
       SUBGRAPH_SECRET: devSubgraphSecret(),
       AUTH_MODE: process.env.AUTH_MODE ?? 'hs256',
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
       PORT: process.env.PORT ?? String(target.port),
     },
   });

@@ -1,6 +1,7 @@
 import { signDevToken } from '@kanshi/auth';
 import { toTokyoDate } from '@kanshi/calendar';
 import { OptionCode, PlanCode, ServiceHours } from '@kanshi/events';
+import { addDemoDetection, DEMO_EDR_HOSTS, DEMO_EDR_VICTIM, DemoEdrConsole } from './demo-edr';
 
 // Demo data through the public API, so every service learns it the way it would in production.
 // Idempotent: running it again finds what is there.
@@ -9,6 +10,18 @@ export interface DemoData {
   partnerId: string;
   partnerCustomerId: string;
   directCustomerId: string;
+  // The MDR customer whose endpoint the demo isolates, and where its EDR lives.
+  mdr: DemoMdr;
+}
+
+export interface DemoMdr {
+  customerId: string;
+  sensorId: string;
+  edrUrl: string;
+  hostName: string;
+  agentId: string;
+  // Whether this start added the demo detection (false when an earlier start already isolated).
+  detectionAdded: boolean;
 }
 
 export async function gql<T = Record<string, unknown>>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -62,6 +75,12 @@ const FIREEYE_JSON = JSON.stringify({
   alert: { id: 90001, name: 'MALWARE-CALLBACK', occurred: '2026-11-20T02:00:00Z', severity: 'majr', action: 'notified', src: { ip: '10.1.2.12', host: 'TOTO-PC-0012' }, dst: { ip: '203.0.113.50', port: 443 }, explanation: { 'malware-detected': { malware: { name: 'Demo.Trojan' } } } },
 });
 
+// The MDR customer's Falcon sensor's first event: an audit event of the console (no alert).
+const FALCON_AUDIT_EVENT = JSON.stringify({
+  metadata: { customerIDString: 'hokuto-logistics', offset: 1, eventType: 'AuthActivityAuditEvent', eventCreationTime: 1795140000000, version: '1.0' },
+  event: { UserId: 'it-admin@hokuto-logistics.example', UserIp: '203.0.113.40', OperationName: 'userAuthenticate', ServiceName: 'CrowdStrike Authentication', Success: true, UTCTimestamp: 1795140000 },
+});
+
 function todayInTokyo(): string {
   return toTokyoDate(new Date(), 'now');
 }
@@ -71,6 +90,7 @@ export async function signContract(gatewayUrl: string, token: string, customerId
   const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, token, `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }`, {
     i: { customerId, plan, serviceHours, startDate: todayInTokyo() },
   });
+  await gql(gatewayUrl, token, `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: createQuote.id });
   const { acceptQuote } = await gql<{ acceptQuote: { id: string } }>(gatewayUrl, token, `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }`, { id: createQuote.id });
   return acceptQuote.id;
 }
@@ -101,7 +121,7 @@ async function onboard(gatewayUrl: string, ingestUrl: string, admin: string, cus
   await eventually(() => gql(gatewayUrl, admin, `mutation($id: ID!) { activateContract(id: $id) { id status } }`, { id: acceptQuote.id }), 30000);
 }
 
-export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: string): Promise<DemoData> {
+export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: string, edr: DemoEdrConsole): Promise<DemoData> {
   const admin = await signDevToken({ sub: 'seed@kanshi.local', role: 'provider_admin' }, secret, 600);
   const engineer = await signDevToken({ sub: 'seed-engineer@kanshi.local', role: 'engineer' }, secret, 600);
   const { partners } = await gql<{ partners: { id: string; name: string }[] }>(gatewayUrl, admin, '{ partners { id name } }');
@@ -157,5 +177,52 @@ export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: st
       }),
     );
   }
-  return { partnerId: partner.id, partnerCustomerId, directCustomerId };
+  const mdrCustomerId = await ensureCustomer({
+    name: '北斗物流株式会社',
+    nameKana: 'ホクトブツリュウ',
+    partnerId: null,
+    plan: 'MDR',
+    serviceHours: 'ALWAYS',
+    options: [],
+    endpointCount: DEMO_EDR_HOSTS.length,
+    sensor: { product: 'CROWDSTRIKE_FALCON', name: 'CrowdStrike Falcon (北斗物流)', sourceIp: '192.0.2.30', firstEvent: FALCON_AUDIT_EVENT },
+    contact: { name: '情報システム課 高橋', phone: '+81-3-0000-0003', email: 'security@hokuto-logistics.example' },
+  });
+  const mdr = await seedMdrEdr(gatewayUrl, admin, engineer, mdrCustomerId, edr);
+  return { partnerId: partner.id, partnerCustomerId, directCustomerId, mdr };
+}
+
+// The MDR customer's EDR: its connector (re)configured against this start's local console through
+// `configureEdrConnector` (the secret stored encrypted, as for any customer), the endpoints learned
+// by the inventory sync, then the demo detection on the console, which the detection pull hands
+// to ingestion as an alert of the customer's Falcon sensor. The rest is the product's own loop:
+// verdict HIGH -> incident -> mail and call task -> isolation (pre-approved) -> ISOLATED.
+async function seedMdrEdr(gatewayUrl: string, admin: string, engineer: string, customerId: string, edr: DemoEdrConsole): Promise<DemoMdr> {
+  const { sensors } = await gql<{ sensors: { id: string; product: string }[] }>(gatewayUrl, admin, `query($c: ID) { sensors(customerId: $c) { id product } }`, { c: customerId });
+  const sensor = sensors.find((s) => s.product === 'CROWDSTRIKE_FALCON');
+  if (!sensor) throw new Error('the demo MDR customer has no CrowdStrike Falcon sensor');
+  type Ep = { hostName: string; edrAgentId: string | null; isolated: boolean };
+  const endpointsOf = async () => (await gql<{ endpoints: Ep[] }>(gatewayUrl, admin, `query($c: ID) { endpoints(customerId: $c) { hostName edrAgentId isolated } }`, { c: customerId })).endpoints;
+  // A second start: what Kanshi isolated before is contained on this start's console too.
+  const before = await endpointsOf();
+  const tenant = edr.tenant(new Set(before.filter((e) => e.isolated && e.edrAgentId).map((e) => e.edrAgentId!)));
+  await eventually(() =>
+    gql(gatewayUrl, engineer, `mutation($i: ConfigureEdrConnectorInput!) { configureEdrConnector(input: $i) { product } }`, {
+      i: { customerId, product: 'CROWDSTRIKE_FALCON', baseUrl: edr.url, clientId: tenant.clientId, secret: tenant.secret, sensorId: sensor.id },
+    }),
+  );
+  // configureEdrConnector syncs the inventory at once.
+  await eventually(async () => {
+    const known = new Set((await endpointsOf()).map((e) => e.edrAgentId));
+    const missing = DEMO_EDR_HOSTS.filter((h) => !known.has(h.agentId));
+    if (missing.length) throw new Error(`the inventory sync has not learned ${missing.map((h) => h.hostName).join(', ')} from the demo EDR console yet`);
+  }, 60000);
+  const { isolations } = await gql<{ isolations: { status: string }[] }>(gatewayUrl, admin, `query($c: ID) { isolations(customerId: $c) { status } }`, { c: customerId });
+  const detectionAdded = isolations.length === 0;
+  if (detectionAdded) {
+    // The incident service learns the endpoints from the inventory's events: a moment for them to land.
+    await new Promise((r) => setTimeout(r, 2000));
+    addDemoDetection(edr);
+  }
+  return { customerId, sensorId: sensor.id, edrUrl: edr.url, hostName: DEMO_EDR_VICTIM.hostName, agentId: DEMO_EDR_VICTIM.agentId, detectionAdded };
 }

@@ -17,6 +17,9 @@ export const DEV_INTAKE_PORTS = { SYSLOG_UDP_PORT: 5514, SYSLOG_TCP_PORT: 5514, 
 
 export const GATEWAY_PORT = 4000;
 
+// The demo's local EDR console (a CrowdStrike Falcon API the demo MDR customer's connector points at).
+export const DEV_EDR_CONSOLE_PORT = 4301;
+
 export type ServiceName = (typeof SERVICES)[number]['name'];
 
 // dist/ holds the compiled processes, whether the caller runs from dist/scripts or from the

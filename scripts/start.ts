@@ -51,7 +51,8 @@ async function main(): Promise<void> {
       env: { SUBGRAPH_SECRET: devSubgraphSecret(), SMTP_URL: mail.url, WEBHOOK_ALLOW_LOOPBACK: 'true' },
     });
     say(`• six services and the gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (logs in ${path.join(DATA_DIR, 'logs')})`);
-    const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, secret);
+    say(`• the demo MDR customer's EDR: a local CrowdStrike Falcon console on ${suite.edrConsole.url} (its API as endpoint-response's connector speaks it)`);
+    const demo = await seedDemo(suite.gatewayUrl, suite.intake.https, secret, suite.edrConsole);
     const seedAdmin = await signDevToken({ sub: 'seed@kanshi.local', role: 'provider_admin' }, secret, 600);
     const sensor = await demoIntakeSensor(suite.gatewayUrl, seedAdmin, demo.directCustomerId);
     const tokens: [string, Parameters<typeof signDevToken>[0]][] = [
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       ['partner_admin (さくらネットワークス)', { sub: 'admin@sakura-net.example', role: 'partner_admin', partnerId: demo.partnerId }],
       ['customer_admin (東都製作所, partner customer)', { sub: 'it@toto-mfg.example', role: 'customer_admin', customerId: demo.partnerCustomerId }],
       ['customer_viewer (みなと銀行, direct customer)', { sub: 'soc@minato-bank.example', role: 'customer_viewer', customerId: demo.directCustomerId }],
+      ['customer_admin (北斗物流, MDR customer)', { sub: 'security@hokuto-logistics.example', role: 'customer_admin', customerId: demo.mdr.customerId }],
     ];
     say(`\nKanshi is up: ${suite.gatewayUrl}\n\nTokens (valid 12 h; send as "Authorization: Bearer <token>"):`);
     for (const [label, claims] of tokens) say(`\n${label}:\n${await signDevToken({ ...claims, sub: claims.sub ?? randomUUID() }, secret)}`);
@@ -70,8 +72,8 @@ async function main(): Promise<void> {
     say('');
     intakeHelp(suite.intake, sensor, intakeCommands(suite.intake, sensor)).forEach(say);
     say(`\nMail sent to customers (notifications): ${mail.dir}`);
-    say('\nIncidents (alert -> verdict -> HIGH incident -> mail and call task -> isolation):');
-    for (const line of await demoIncidentLoop(suite.gatewayUrl, secret)) say(`• ${line}`);
+    say(`\nIncidents (MDR customer 北斗物流: EDR detection on ${demo.mdr.hostName} pulled from the console -> verdict -> HIGH incident -> mail and call task -> isolation):`);
+    for (const line of (await demoIncidentLoop(suite.gatewayUrl, secret, demo.mdr)).lines) say(`• ${line}`);
     say('\nReports:');
     for (const line of await demoReports(suite.gatewayUrl, secret, [demo.partnerCustomerId, demo.directCustomerId])) say(`• ${line}`);
     say('\nCtrl-C stops everything.');

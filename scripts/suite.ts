@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEV_INTAKE_PORTS, distDir, GATEWAY_PORT, SERVICES } from './services';
+import { DemoEdrConsole, startDemoEdrConsole } from './demo-edr';
+import { DEV_EDR_CONSOLE_PORT, DEV_INTAKE_PORTS, distDir, GATEWAY_PORT, SERVICES } from './services';
 
 export interface SuiteOptions {
   databaseUrl: string;
@@ -34,6 +35,8 @@ export interface Suite {
   gatewayUrl: string;
   // Where sensors send events: HTTPS (base URL of /ingest), syslog over UDP and TCP, SMTP.
   intake: { https: string; syslogUdpPort: number; syslogTcpPort: number; smtpPort: number };
+  // The demo's local EDR console (CrowdStrike Falcon API) on DEV_EDR_CONSOLE_PORT (offset like the rest).
+  edrConsole: DemoEdrConsole;
   processes: RunningProcess[];
   stop(): Promise<void>;
 }
@@ -76,9 +79,12 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     NATS_NAMESPACE: opts.natsNamespace,
     JWT_SECRET: opts.jwtSecret,
     AUTH_MODE: 'hs256',
+    // a service without NODE_ENV is in production (no HS256): the local suite is development
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
     ...opts.env,
   };
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
+  const edrConsole = await startDemoEdrConsole(DEV_EDR_CONSOLE_PORT + offset);
   const spawnOne = (name: string, port: number, extra: Record<string, string> = {}, publicPort?: number) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), entryOf(name)], {
       env: { ...baseEnv, PORT: String(port), ...extra },
@@ -120,6 +126,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
         ),
       );
     }
+    await edrConsole.stop();
   };
   // Every intake on its development port (offset like the rest).
   const intake = {
@@ -137,6 +144,8 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     // production ingestion refuses to bind to a sensor.
     INTAKE_ALLOW_LOOPBACK_SOURCES: 'true',
   };
+  // The demo console is on this machine: its detections are pulled every 5 s (60 s in production).
+  const endpointResponseEnv: Record<string, string> = { DETECTION_PULL_INTERVAL_MS: '5000' };
   // The gateway's credential towards the subgraphs, new for every run unless given.
   baseEnv.SUBGRAPH_SECRET ??= randomBytes(24).toString('hex');
   try {
@@ -149,6 +158,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
       if (s.name === 'reporting' && publicPort) extra.PUBLIC_BASE_URL = `http://127.0.0.1:${publicPort}`;
       // Ingestion's intake ports come after the caller's env, unless it set them.
       if (s.name === 'ingestion') for (const [k, v] of Object.entries(ingestionEnv)) if (opts.env?.[k] === undefined) extra[k] = v;
+      if (s.name === 'endpoint-response') for (const [k, v] of Object.entries(endpointResponseEnv)) if (opts.env?.[k] === undefined) extra[k] = v;
       spawnOne(s.name, port, extra, publicPort);
       urlEnv[`SUBGRAPH_URL_${s.name.toUpperCase().replace(/-/g, '_')}`] = `http://127.0.0.1:${port}/graphql`;
     }
@@ -164,6 +174,7 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
   return {
     gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT + offset}/graphql`,
     intake: { https: `http://127.0.0.1:${ingestion.publicPort}`, ...intake },
+    edrConsole,
     processes,
     stop,
   };

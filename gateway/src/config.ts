@@ -12,7 +12,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       MAX_QUERY_COST: int({ default: 20000, min: 10 }),
       MAX_BATCH_OPERATIONS: int({ default: 10, min: 1, max: 100 }),
       BODY_LIMIT_BYTES: int({ default: 1024 * 1024, min: 1024 }),
-      INTROSPECTION: bool(env.NODE_ENV !== 'production'),
+      // development and tests only, unless asked for (a missing NODE_ENV is production)
+      INTROSPECTION: bool(env.NODE_ENV === 'development' || env.NODE_ENV === 'test'),
     },
     env,
   );

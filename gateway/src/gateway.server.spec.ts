@@ -5,7 +5,7 @@ import { createGatewayServer, subgraphUrls } from './gateway.server';
 const SECRET = 'gateway-spec-secret-gateway-spec-secret';
 
 async function serverFor(env: Record<string, string>) {
-  const config = loadConfig({ JWT_SECRET: SECRET, ...env });
+  const config = loadConfig({ JWT_SECRET: SECRET, NODE_ENV: 'test', ...env });
   return createGatewayServer(config, new JwtVerifier({ mode: 'hs256', secret: SECRET }), env);
 }
 
@@ -19,7 +19,7 @@ async function errorsOf(server: Awaited<ReturnType<typeof serverFor>>['server'],
 describe('gateway schema exposure', () => {
   it('in production refuses introspection and gives no field suggestions', async () => {
     // NODE_ENV=production requires JWKS auth; the spec builds the server directly with a verifier.
-    const config = loadConfig({ AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://id.example.test/', OIDC_JWKS_URL: 'https://id.example.test/jwks', NODE_ENV: 'production', SUBGRAPH_SECRET: 'g'.repeat(32) });
+    const config = loadConfig({ AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://id.example.test/', OIDC_JWKS_URL: 'https://id.example.test/jwks', OIDC_AUDIENCE: 'kanshi-api', NODE_ENV: 'production', SUBGRAPH_SECRET: 'g'.repeat(32) });
     const gw = await createGatewayServer(config, new JwtVerifier({ mode: 'hs256', secret: SECRET }), {});
     try {
       expect((await errorsOf(gw.server, '{ __schema { types { name } } }'))[0]).toMatch(/introspection is not allowed/i);

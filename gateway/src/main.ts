@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './telemetry';
-import { JwtVerifier } from '@kanshi/auth';
+import { authSettingsOf, JwtVerifier } from '@kanshi/auth';
 import { HealthRegistry } from '@kanshi/observability';
 import { createServiceApp, runService } from '@kanshi/platform';
 import { loadConfig } from './config';
@@ -9,11 +9,7 @@ import { GatewayModule } from './gateway.module';
 
 void runService('gateway', async () => {
   const config = loadConfig();
-  const verifier = new JwtVerifier(
-    config.AUTH_MODE === 'jwks'
-      ? { mode: 'jwks', jwksUrl: config.OIDC_JWKS_URL!, issuer: config.OIDC_ISSUER!, audience: config.OIDC_AUDIENCE }
-      : { mode: 'hs256', secret: config.JWT_SECRET! },
-  );
+  const verifier = new JwtVerifier(authSettingsOf(config));
   const app = await createServiceApp(GatewayModule, { service: 'gateway', port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES, correlationContext: false });
   const gw = await createGatewayServer(config, verifier);
   gw.register(app.getHttpAdapter().getInstance());

@@ -31,6 +31,9 @@ beforeAll(async () => {
     (await create<{ createQuote: { id: string } }>('mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }', { customerId, plan: 'FE_SECURITY_MONITORING', startDate }, token)).createQuote.id;
   ids.directQuote = await quote(ids.direct, sales);
   ids.partnerQuote = await quote(ids.partnerCustomer, partnerToken);
+  // only a sent quote can be accepted
+  await gqlOk(url, sales, 'mutation($id: ID!) { sendQuote(id: $id) { id } }', { id: ids.directQuote });
+  await gqlOk(url, partnerToken, 'mutation($id: ID!) { sendQuote(id: $id) { id } }', { id: ids.partnerQuote });
   const accept = async (id: string, token: string) => (await gqlOk<{ acceptQuote: { id: string } }>(url, token, 'mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }', { id })).acceptQuote.id;
   ids.directContract = await accept(ids.directQuote, await tokenFor('customer_admin', { customerId: ids.direct }));
   ids.partnerContract = await accept(ids.partnerQuote, partnerToken);

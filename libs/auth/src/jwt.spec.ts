@@ -84,13 +84,32 @@ describe('production tokens (RS256 against an OIDC issuer JWKS)', () => {
     expect(p).toMatchObject({ subject: 'user-7', role: 'partner_admin', partnerId: PARTNER, isPartner: true });
   });
 
+  it('rejects a token minted for another API (audience)', async () => {
+    const v = new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/', audience: 'kanshi-api' });
+    const other = await new SignJWT({ role: 'analyst' }).setProtectedHeader({ alg: 'RS256', kid: 'key-1' }).setSubject('user-7').setIssuer('https://id.example.test/').setAudience('mail-api').setExpirationTime('5m').sign(privateKey);
+    await expect(v.verify(other)).rejects.toThrow("the token's aud claim is not accepted");
+  });
+
+  it('rejects a token without an expiry, and one that lives longer than allowed', async () => {
+    const v = new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/', audience: 'kanshi-api', maxLifetimeSeconds: 3600 });
+    const base = () => new SignJWT({ role: 'analyst' }).setProtectedHeader({ alg: 'RS256', kid: 'key-1' }).setSubject('user-7').setIssuer('https://id.example.test/').setAudience('kanshi-api');
+    await expect(v.verify(await base().sign(privateKey))).rejects.toThrow('the token has no exp claim');
+    await expect(v.verify(await base().setIssuedAt().setExpirationTime('2h').sign(privateKey))).rejects.toThrow('the token lives longer than the 3600 s accepted');
+    await expect(v.verify(await base().setIssuedAt().setExpirationTime('50m').sign(privateKey))).resolves.toMatchObject({ role: 'analyst' });
+  });
+
+  it('refuses to fetch keys over plain http from another machine, or without an audience', () => {
+    expect(() => new JwtVerifier({ mode: 'jwks', jwksUrl: 'http://id.example.test/jwks', issuer: 'https://id.example.test/', audience: 'kanshi-api' })).toThrow('OIDC_JWKS_URL must be an https URL');
+    expect(() => new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/', audience: '' })).toThrow('an audience is required');
+  });
+
   it('rejects a token from another issuer', async () => {
     const v = new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/', audience: 'kanshi-api' });
     await expect(v.verify(await issue({ role: 'analyst' }, 'https://evil.example.test/'))).rejects.toThrow("the token's iss claim is not accepted");
   });
 
   it('rejects an HS256 token even if it carries valid-looking claims', async () => {
-    const v = new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/' });
+    const v = new JwtVerifier({ mode: 'jwks', jwksUrl, issuer: 'https://id.example.test/', audience: 'kanshi-api' });
     const forged = await new SignJWT({ role: 'provider_admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer('https://id.example.test/').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
     await expect(v.verify(forged)).rejects.toThrow(AuthenticationError);
   });

@@ -1,6 +1,8 @@
 import { ConfigError, cronProblem, loadPlatformConfig, port } from './config';
 
-const ok = { JWT_SECRET: 'a'.repeat(32) };
+const ok = { JWT_SECRET: 'a'.repeat(32), NODE_ENV: 'development' };
+
+const jwks = { AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://id.example.test/', OIDC_JWKS_URL: 'https://id.example.test/jwks', OIDC_AUDIENCE: 'kanshi-api' };
 
 describe('configuration at boot', () => {
   it('applies defaults and parses numbers', () => {
@@ -25,14 +27,32 @@ describe('configuration at boot', () => {
   });
 
   it('requires a long enough JWT secret in development and refuses hs256 in production', () => {
-    expect(() => loadPlatformConfig('x', {}, {})).toThrow('JWT_SECRET is required when AUTH_MODE=hs256');
-    expect(() => loadPlatformConfig('x', {}, { JWT_SECRET: 'short' })).toThrow('JWT_SECRET must be at least 32 characters long');
+    expect(() => loadPlatformConfig('x', {}, { NODE_ENV: 'development' })).toThrow('JWT_SECRET is required when AUTH_MODE=hs256');
+    expect(() => loadPlatformConfig('x', {}, { NODE_ENV: 'development', JWT_SECRET: 'short' })).toThrow('JWT_SECRET must be at least 32 characters long');
     expect(() => loadPlatformConfig('x', {}, { ...ok, NODE_ENV: 'production' })).toThrow('AUTH_MODE must be jwks in production');
-    expect(() => loadPlatformConfig('x', {}, { AUTH_MODE: 'jwks' })).toThrow(/OIDC_ISSUER is required[\s\S]*OIDC_JWKS_URL is required/);
+    expect(() => loadPlatformConfig('x', {}, { AUTH_MODE: 'jwks' })).toThrow(/OIDC_ISSUER is required[\s\S]*OIDC_JWKS_URL is required[\s\S]*OIDC_AUDIENCE is required/);
+  });
+
+  it('treats a missing NODE_ENV as production: no HS256 development tokens unless development is asked for', () => {
+    expect(() => loadPlatformConfig('x', {}, { JWT_SECRET: 'a'.repeat(32) })).toThrow('AUTH_MODE must be jwks in production');
+    expect(loadPlatformConfig('x', {}, { ...jwks, SUBGRAPH_SECRET: 's'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+
+  it('in JWKS mode requires the audience and an https key set URL (plain http only to this machine outside production)', () => {
+    const { OIDC_AUDIENCE: _, ...noAudience } = jwks;
+    expect(() => loadPlatformConfig('x', {}, { ...noAudience, NODE_ENV: 'test' })).toThrow('OIDC_AUDIENCE is required when AUTH_MODE=jwks');
+    expect(() => loadPlatformConfig('x', {}, { ...jwks, NODE_ENV: 'test', OIDC_JWKS_URL: 'http://id.example.test/jwks' })).toThrow('OIDC_JWKS_URL must be an https URL (got http://id.example.test)');
+    expect(loadPlatformConfig('x', {}, { ...jwks, NODE_ENV: 'test', OIDC_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).OIDC_JWKS_URL).toBe('http://127.0.0.1:8080/jwks');
+    expect(() => loadPlatformConfig('x', {}, { ...jwks, SUBGRAPH_SECRET: 's'.repeat(32), OIDC_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toThrow('OIDC_JWKS_URL must be an https URL (got http://127.0.0.1:8080)');
+  });
+
+  it('bounds the token lifetime it accepts (a day by default)', () => {
+    expect(loadPlatformConfig('x', {}, ok).JWT_MAX_LIFETIME_SECONDS).toBe(86400);
+    expect(() => loadPlatformConfig('x', {}, { ...ok, JWT_MAX_LIFETIME_SECONDS: '0' })).toThrow('JWT_MAX_LIFETIME_SECONDS must be at least 60');
   });
 
   it('requires the subgraph secret in production and refuses a short one', () => {
-    const prod = { AUTH_MODE: 'jwks', OIDC_ISSUER: 'https://id.example.test/', OIDC_JWKS_URL: 'https://id.example.test/jwks', NODE_ENV: 'production' };
+    const prod = { ...jwks, NODE_ENV: 'production' };
     expect(() => loadPlatformConfig('x', {}, prod)).toThrow('SUBGRAPH_SECRET is required in production');
     expect(() => loadPlatformConfig('x', {}, { ...prod, SUBGRAPH_SECRET: 'short' })).toThrow('SUBGRAPH_SECRET must be at least 32 characters long');
     expect(loadPlatformConfig('x', {}, { ...prod, SUBGRAPH_SECRET: 's'.repeat(32) }).SUBGRAPH_SECRET).toBe('s'.repeat(32));

@@ -143,9 +143,29 @@ export function parseConfig<S extends Schema>(service: string, schema: S, env: N
   return out as Parsed<S>;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Why a JWKS URL is refused, or null: keys fetched over plain HTTP could be swapped by anyone on
+ * the path, so only https is accepted (plain http only to this machine, for development and tests).
+ */
+export function jwksUrlProblem(jwksUrl: string, production: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(jwksUrl);
+  } catch {
+    return `OIDC_JWKS_URL is not a URL (got "${jwksUrl}")`;
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && !production && LOOPBACK_HOSTS.has(url.hostname)) return null;
+  return `OIDC_JWKS_URL must be an https URL (got ${url.protocol}//${url.host})${production ? '' : '; plain http is accepted only for 127.0.0.1 or localhost outside production'}`;
+}
+
 // The variables every service reads; each service adds its own.
 export const platformSchema = {
-  NODE_ENV: str({ default: 'development', oneOf: ['development', 'test', 'production'] }),
+  // Unset means production: development conveniences (HS256 tokens, GraphQL introspection) must be
+  // asked for (npm start, npm run dev and the tests set development or test themselves).
+  NODE_ENV: str({ default: 'production', oneOf: ['development', 'test', 'production'] }),
   DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/kanshi', protocols: ['postgres:', 'postgresql:'] }),
   DATABASE_POOL_SIZE: int({ default: 10, min: 1, max: 200 }),
   NATS_URL: url({ default: 'nats://127.0.0.1:4222', protocols: ['nats:', 'tls:', 'ws:', 'wss:'] }),
@@ -160,6 +180,8 @@ export const platformSchema = {
   OIDC_ISSUER: optionalStr(),
   OIDC_AUDIENCE: optionalStr(),
   OIDC_JWKS_URL: optionalStr(),
+  // The longest a bearer token may live (exp - iat); tokens without exp are refused.
+  JWT_MAX_LIFETIME_SECONDS: int({ default: 24 * 3600, min: 60, max: 30 * 24 * 3600 }),
   // The gateway sends it to every subgraph, which answers nobody else (required in production).
   SUBGRAPH_SECRET: optionalStr(),
   SHUTDOWN_TIMEOUT_MS: int({ default: 10000, min: 0 }),
@@ -183,6 +205,11 @@ export function checkPlatformConfig(service: string, c: PlatformConfig): void {
   } else {
     if (!c.OIDC_ISSUER) problems.push('OIDC_ISSUER is required when AUTH_MODE=jwks');
     if (!c.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL is required when AUTH_MODE=jwks');
+    else {
+      const problem = jwksUrlProblem(c.OIDC_JWKS_URL, c.NODE_ENV === 'production');
+      if (problem) problems.push(problem);
+    }
+    if (!c.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is required when AUTH_MODE=jwks (tokens minted for another API must not be accepted)');
   }
   if (c.SUBGRAPH_SECRET !== undefined && c.SUBGRAPH_SECRET.length < 32) problems.push('SUBGRAPH_SECRET must be at least 32 characters long');
   if (c.NODE_ENV === 'production' && !c.SUBGRAPH_SECRET) problems.push('SUBGRAPH_SECRET is required in production (the gateway sends it; subgraphs answer only calls that carry it)');

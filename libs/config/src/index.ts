@@ -1,2 +1,2 @@
-export { ConfigError, parseConfig, loadPlatformConfig, checkPlatformConfig, platformSchema, str, optionalStr, int, port, bool, url, cron, cronProblem } from './config';
+export { ConfigError, parseConfig, loadPlatformConfig, checkPlatformConfig, platformSchema, str, optionalStr, int, port, bool, url, cron, cronProblem, jwksUrlProblem } from './config';
 export type { Field, Schema, Parsed, PlatformConfig } from './config';

@@ -18,3 +18,11 @@ export class CustomerRef {
 export class AlertRef {
   @Field(() => ID, { description: "The alert's id" }) id: string;
 }
+
+// The Sensor entity is owned by the ingestion subgraph; incident points at sensors (maintenance
+// windows, work orders) through this key-only stub. Descriptions are ingestion's own, word for word.
+@ObjectType('Sensor', { description: "A device that sends a customer's alerts and logs to Kanshi (HTTPS, syslog or alert mail). Provider staff see every sensor, a partner its customers', a customer its own." })
+@Directive('@key(fields: "id")')
+export class SensorRef {
+  @Field(() => ID, { description: "The sensor's id; also the path segment of its HTTPS ingest URL" }) id: string;
+}

@@ -91,26 +91,49 @@ export class AnalysisReportRequestedBody {
 }
 
 // Maintenance windows (version upgrades, device replacement): availability incidents are
-// suppressed inside one; reports list them. `cancelled` withdraws a window.
+// suppressed inside one; reports list them. `cancelled` withdraws a window. A window is the
+// customer's (`sensorId` null: every sensor of it) or one sensor's; the customer is the envelope's.
+export const MAINTENANCE_REASONS = ['VERSION_UPGRADE', 'DEVICE_REPLACEMENT', 'OTHER'] as const;
+export type MaintenanceReasonValue = (typeof MAINTENANCE_REASONS)[number];
+
 export class MaintenanceWindowChangedBody {
   @IsUUID() windowId: string;
   @IsOptional() @IsUUID() sensorId: string | null;
   @IsISO8601() startsAt: string;
   @IsISO8601() endsAt: string;
+  // One of MAINTENANCE_REASONS from the incident service (older events: free text).
   @IsString() reason: string;
   @IsBoolean() cancelled: boolean;
+  // Added with issue 11 item 5: the engineer's note, and the work order that made the window.
+  @IsOptional() @IsString() note?: string | null;
+  @IsOptional() @IsUUID() workOrderId?: string | null;
 }
 
-// An upgrade or hardware replacement work order (planned window, engineer, outcome).
+export const WORK_ORDER_KINDS = ['VERSION_UPGRADE', 'HARDWARE_REPLACEMENT'] as const;
+export type WorkOrderKindValue = (typeof WORK_ORDER_KINDS)[number];
+export const WORK_ORDER_OUTCOMES = ['DONE', 'FAILED', 'CANCELLED'] as const;
+export type WorkOrderOutcomeValue = (typeof WORK_ORDER_OUTCOMES)[number];
+
+// An upgrade or hardware replacement work order (planned window, engineer, outcome), published
+// when it is recorded and again when its outcome is (consumers keep the latest by event time).
 export class WorkOrderRecordedBody {
   @IsUUID() workOrderId: string;
   @IsUUID() sensorId: string;
-  @IsIn(['VERSION_UPGRADE', 'HARDWARE_REPLACEMENT']) kind: 'VERSION_UPGRADE' | 'HARDWARE_REPLACEMENT';
+  @IsIn(WORK_ORDER_KINDS) kind: WorkOrderKindValue;
   @IsISO8601() plannedStart: string;
   @IsISO8601() plannedEnd: string;
   @IsString() engineer: string;
+  // DONE, FAILED or CANCELLED once recorded (older events: free text); null while planned.
   @IsOptional() @IsString() outcome: string | null;
   @IsOptional() @IsISO8601() completedAt: string | null;
+  // Added with issue 11 item 5: versions of an upgrade, serials of a replacement, the outcome's
+  // notes, and the maintenance window the work order made.
+  @IsOptional() @IsString() fromVersion?: string | null;
+  @IsOptional() @IsString() toVersion?: string | null;
+  @IsOptional() @IsString() oldSerial?: string | null;
+  @IsOptional() @IsString() newSerial?: string | null;
+  @IsOptional() @IsString() notes?: string | null;
+  @IsOptional() @IsUUID() windowId?: string | null;
 }
 
 // response.isolate / response.release: the incident service asks endpoint-response to act.

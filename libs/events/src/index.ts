@@ -6,7 +6,7 @@ export * from './incident.events';
 export * from './response.events';
 export * from './reporting.events';
 export { EVENT_CATALOGUE } from './catalogue';
-export { AlertRef, CustomerRef } from './federation.stubs';
+export { AlertRef, CustomerRef, SensorRef } from './federation.stubs';
 export { SENSOR_PRODUCTS } from './products';
 export type { SensorProductCode } from './products';
 export { SOC_SEVERITIES, SOC_SEVERITY_MEANINGS, ALERT_SEVERITIES, ALERT_SEVERITY_FLOOR, alertSeverityOfScore } from './severity';

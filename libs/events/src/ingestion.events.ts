@@ -51,8 +51,20 @@ export class SensorFirstEventReceivedBody {
   @IsISO8601() at: string;
 }
 
+// The product version a sensor reports in its events (ECS observer.version: a CEF or LEEF header's
+// device version, FireEye's version, ...) changed: published when ingestion first sees a version
+// different from the one it knew (`previousVersion` null for the first one).
+export class SensorVersionChangedBody {
+  @IsUUID() sensorId: string;
+  @IsIn(SENSOR_PRODUCTS) product: SensorProductCode;
+  @IsString() version: string;
+  @IsOptional() @IsString() previousVersion: string | null;
+  @IsISO8601() seenAt: string;
+}
+
 export const AlertReceived = defineEvent('ingestion.alert.received.v1', 'INGESTION', AlertReceivedBody);
 export const LogsReceived = defineEvent('ingestion.log.received.v1', 'INGESTION_LOGS', LogsReceivedBody);
 export const SensorLivenessChanged = defineEvent('ingestion.sensor.liveness-changed.v1', 'INGESTION', SensorLivenessChangedBody);
 export const SensorRegistered = defineEvent('ingestion.sensor.registered.v1', 'INGESTION', SensorRegisteredBody);
+export const SensorVersionChanged = defineEvent('ingestion.sensor.version-changed.v1', 'INGESTION', SensorVersionChangedBody);
 export const SensorFirstEventReceived = defineEvent('ingestion.sensor.first-event-received.v1', 'INGESTION', SensorFirstEventReceivedBody);

@@ -60,9 +60,25 @@ export class EndpointsCountedBody {
   @IsInt() @Min(0) count: number;
 }
 
+// A customer's EDR connector or FireEye appliance whose vendor refused the stored credentials
+// (wrong or revoked): published once when it turns UNHEALTHY, so provider staff are alerted; it
+// stays unhealthy (not pulled, not synced, isolations FAILED) until they reconfigure it.
+export const CONNECTOR_KINDS = ['EDR_CONNECTOR', 'FIREEYE_APPLIANCE'] as const;
+export class ConnectorUnhealthyBody {
+  @IsIn(CONNECTOR_KINDS) kind: (typeof CONNECTOR_KINDS)[number];
+  // The connector's or appliance's id in endpoint-response.
+  @IsUUID() connectorId: string;
+  @IsIn(SENSOR_PRODUCTS) product: SensorProductCode;
+  @IsString() @MaxLength(2048) baseUrl: string;
+  // The vendor's message, as stored in lastError.
+  @IsString() @MaxLength(1000) message: string;
+  @IsISO8601() at: string;
+}
+
 export const EndpointIsolated = defineEvent('response.isolation.isolated.v1', 'RESPONSE', IsolationOutcomeBody);
 export const EndpointIsolationFailed = defineEvent('response.isolation.failed.v1', 'RESPONSE', IsolationOutcomeBody);
 export const EndpointReleased = defineEvent('response.isolation.released.v1', 'RESPONSE', IsolationOutcomeBody);
 export const EndpointsCounted = defineEvent('response.endpoints.counted.v1', 'RESPONSE', EndpointsCountedBody);
 export const EndpointChanged = defineEvent('response.endpoint.changed.v1', 'RESPONSE', EndpointChangedBody);
 export const DetectionPulled = defineEvent('response.detection.pulled.v1', 'RESPONSE', DetectionPulledBody);
+export const ConnectorUnhealthy = defineEvent('response.connector.unhealthy.v1', 'RESPONSE', ConnectorUnhealthyBody);

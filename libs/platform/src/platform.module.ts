@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
-import { AuthGuard, JwtVerifier } from '@kanshi/auth';
+import { AuthGuard, JwtVerifier, authSettingsOf } from '@kanshi/auth';
 import { PlatformConfig } from '@kanshi/config';
 import { createServiceDataSource } from '@kanshi/database';
 import { StreamName } from '@kanshi/events';
@@ -130,11 +130,7 @@ export class PlatformModule {
         {
           provide: JwtVerifier,
           useFactory: () =>
-            new JwtVerifier(
-              opts.config.AUTH_MODE === 'jwks'
-                ? { mode: 'jwks', jwksUrl: opts.config.OIDC_JWKS_URL!, issuer: opts.config.OIDC_ISSUER!, audience: opts.config.OIDC_AUDIENCE }
-                : { mode: 'hs256', secret: opts.config.JWT_SECRET! },
-            ),
+            new JwtVerifier(authSettingsOf(opts.config)),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(opts.schemaOnly ? [] : [PlatformLifecycle]),

@@ -138,7 +138,9 @@ export const CONTRACT_FIELDS = `id customerId quoteId plan status startDate endD
   onboarding { sensorsRegistered firstEventsReceived contactsConfirmed complete missing }
   termsAcceptances { termsVersion sha256 acceptedBy acceptedByRole acceptedAt }`;
 
+// Sends the quote (only a sent quote can be accepted; sending a sent one changes nothing), then accepts it.
 export async function acceptQuote(kit: ContractsKit, quoteId: string, setup: Record<string, unknown> | null = null, role: Role = 'sales', ids = {}) {
+  await kit.ok(role === 'customer_admin' ? 'sales' : role, `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: quoteId }, role === 'customer_admin' ? {} : ids);
   const { acceptQuote } = await kit.ok<{ acceptQuote: any }>(
     role,
     `mutation($id: ID!, $v: String!, $s: ContractSetupInput) { acceptQuote(id: $id, termsVersion: $v, setup: $s) { ${CONTRACT_FIELDS} } }`,
@@ -184,4 +186,9 @@ export async function outboxEvents(kit: ContractsKit, subject: string, customerI
     customerId ? [subject, customerId] : [subject],
   );
   return rows.map((r) => ({ eventId: r.payload.eventId, customerId: r.payload.customerId, body: r.payload.body, published: r.published_at !== null }));
+}
+
+// Sends a draft quote as sales (only a sent quote can be accepted).
+export async function sendQuote(kit: ContractsKit, quoteId: string): Promise<void> {
+  await kit.ok('sales', `mutation($id: ID!) { sendQuote(id: $id) { id } }`, { id: quoteId });
 }

@@ -11,13 +11,18 @@ export const ContractsPermissions = definePermissions({
   createCustomers: { action: 'create customers', roles: ['provider_admin', 'sales', 'partner_admin'] },
   readPartners: { action: 'read partners', roles: ROLES },
   createPartners: { action: 'create partners', roles: ['provider_admin', 'sales'] },
-  setPartnerPricing: { action: 'set partner prices', roles: ['provider_admin', 'sales'] },
+  // partner prices, discounts and quote limits are the provider's commercial decision
+  setPartnerPricing: { action: 'set partner prices', roles: ['provider_admin'] },
 
   readQuotes: { action: 'read quotes', roles: ROLES },
   manageQuotes: { action: 'manage quotes', roles: ['provider_admin', 'sales', 'partner_admin'] },
+  // a partner's discount or custom lines beyond its limits
+  approveQuotes: { action: 'approve quotes', roles: ['provider_admin'] },
 
   readContracts: { action: 'read contracts', roles: ROLES },
   acceptQuotes: { action: 'accept quotes', roles: ['provider_admin', 'sales', 'partner_admin', 'customer_admin'] },
+  // Raw logs kept beyond the plan's 3 months are a priced change: provider staff make it (or a quote).
+  extendLogRetention: { action: "keep raw logs longer than the plan's 3 months (a priced change)", roles: ['provider_admin', 'sales'] },
   changeContracts: { action: 'change contracts', roles: ['provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin'] },
   confirmContacts: { action: 'confirm contacts', roles: ['provider_admin', 'sales', 'engineer', 'partner_admin', 'customer_admin'] },
   activateContracts: { action: 'activate contracts', roles: PROVIDER_ROLES },

@@ -1,4 +1,4 @@
-import { ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
+import { bool, ConfigError, int, loadPlatformConfig, optionalStr, port, str } from '@kanshi/config';
 import { credentialKeyProblems } from './connectors/credentials-cipher';
 
 const schema = {
@@ -25,6 +25,8 @@ const schema = {
   EDR_MAX_CONCURRENCY_FIREEYE_HX: int({ default: 0, min: 0, max: 1_000 }),
   // Detections pulled from the EDR consoles and FireEye appliances (docs/endpoint-response.md).
   DETECTION_PULL_INTERVAL_MS: int({ default: 60_000, min: 1_000, max: 12 * 3600_000 }),
+  // A connector just configured is synced and pulled at once (not at the next period).
+  EDR_REFRESH_ON_CONFIGURE: bool(true),
   // A FireEye appliance's first pull looks back this far; later pulls look back the overlap again.
   DETECTION_PULL_FIREEYE_LOOKBACK_MS: int({ default: 3600_000, min: 60_000, max: 7 * 86400_000 }),
   DETECTION_PULL_FIREEYE_OVERLAP_MS: int({ default: 15 * 60_000, min: 0, max: 86400_000 }),

@@ -13,6 +13,7 @@ import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { ServiceTimeModule } from './service-time.module';
+import { StaffAlertsModule } from './staff-alerts/staff-alerts.module';
 import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity';
 import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -42,6 +43,7 @@ export class AppModule {
         NotificationsModule,
         WebhooksModule,
         IsolationsModule,
+        StaffAlertsModule,
       ],
     };
   }

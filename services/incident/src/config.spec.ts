@@ -1,6 +1,6 @@
 import { loadConfig } from './config';
 
-const env = { JWT_SECRET: 'a'.repeat(32) };
+const env = { JWT_SECRET: 'a'.repeat(32), NODE_ENV: 'development' };
 
 describe('incident configuration', () => {
   it('closes December 29 - January 3 unless YEAR_END_CLOSURE says otherwise', () => {

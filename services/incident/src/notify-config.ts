@@ -6,6 +6,9 @@ export const NOTIFY_CONFIG = {
   // The provider's outgoing relay; `npm start` points it at a local sink (scripts/mail-sink.ts).
   SMTP_URL: url({ default: 'smtp://127.0.0.1:25', protocols: ['smtp:', 'smtps:'] }),
   MAIL_FROM: str({ default: 'Kanshi SOC <soc@kanshi.invalid>' }),
+  // Where alerts to provider staff go (a customer's EDR connector or FireEye appliance whose
+  // credentials the vendor refused): the SOC's operations mailbox.
+  STAFF_ALERT_EMAIL: str({ default: 'soc-operations@kanshi.invalid' }),
   // A mail the relay does not accept is retried this many times with back-off, then escalated
   // to the operator as a call task.
   MAIL_RETRY_LIMIT: int({ default: 5, min: 0, max: 20 }),

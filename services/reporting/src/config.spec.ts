@@ -1,7 +1,7 @@
 import { ConfigError } from '@kanshi/config';
 import { loadConfig } from './config';
 
-const ok = { JWT_SECRET: 'a'.repeat(32) };
+const ok = { JWT_SECRET: 'a'.repeat(32), NODE_ENV: 'development' };
 
 describe('reporting configuration', () => {
   it('keeps PDFs in PostgreSQL by default', () => {

@@ -8,7 +8,7 @@ const HASH = 'f'.repeat(64);
 const reputation = (over: Partial<FileReputation> = {}): FileReputation => ({ ...notFoundReputation(HASH), found: true, malicious: 5, totalEngines: 70, detectionRatio: '5/70', ...over });
 
 function setup(env: Record<string, string> = {}, answers: FileReportOutcome[] = [{ kind: 'found', reputation: reputation() }]) {
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_API_KEY: 'key', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_API_KEY: 'key', ...env });
   const repo = { cached: jest.fn().mockResolvedValue(null), store: jest.fn().mockResolvedValue(undefined), claimSlot: jest.fn<Promise<QuotaClaim>, unknown[]>().mockResolvedValue({ ok: true }) };
   const client = { fileReport: jest.fn(() => Promise.resolve(answers.length > 1 ? answers.shift()! : answers[0])) };
   const jobs = { work: jest.fn(), send: jest.fn().mockResolvedValue('job-1') };
@@ -124,9 +124,9 @@ describe('ReputationService', () => {
 
 describe('configuration', () => {
   it('names a daily quota below the per-minute one', () => {
-    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_REQUESTS_PER_MINUTE: '10', VIRUSTOTAL_REQUESTS_PER_DAY: '5' })).toThrow(
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_REQUESTS_PER_MINUTE: '10', VIRUSTOTAL_REQUESTS_PER_DAY: '5' })).toThrow(
       'VIRUSTOTAL_REQUESTS_PER_DAY (5) must be 0 or at least VIRUSTOTAL_REQUESTS_PER_MINUTE (10)',
     );
-    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_URL: 'ftp://vt' })).toThrow('VIRUSTOTAL_URL must use https: or http:');
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), VIRUSTOTAL_URL: 'ftp://vt' })).toThrow('VIRUSTOTAL_URL must use https: or http:');
   });
 });

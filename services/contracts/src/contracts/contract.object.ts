@@ -75,6 +75,6 @@ export class ContractObject {
   @Field(() => Date, { nullable: true, description: 'When the contract was activated (UTC instant); null while onboarding' }) activatedAt: Date | null;
   @Field(() => CalendarDateScalar, { nullable: true, description: 'Billing starts on this day' }) serviceStartDate: string | null;
   @Field(() => Date, { nullable: true, description: 'When it was terminated (UTC instant); null unless terminated' }) terminatedAt: Date | null;
-  @Field(() => ContractPricesObject, { description: 'The prices sold, kept whatever the catalogue later says' }) prices: ContractPricesObject;
+  // `prices` is resolved by ContractsResolver (hidden from a partner's customers)
   @Field({ description: 'When the contract was made (UTC instant)' }) createdAt: Date;
 }

@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ContractActivated, ContractChanged, ContractTerminated, SensorFirstEventReceived, SensorRegistered } from '@kanshi/events';
 import { eventually } from '@kanshi/testing';
-import { acceptQuote, CONTRACT_FIELDS, ContractsKit, createCustomer, createPartner, createQuote, outboxEvents, startContracts } from '../contracts.int-kit';
+import { acceptQuote, CONTRACT_FIELDS, ContractsKit, createCustomer, createPartner, createQuote, outboxEvents, sendQuote, startContracts } from '../contracts.int-kit';
 
 let kit: ContractsKit;
 const NOW = '2027-03-01T10:00:00+09:00';
@@ -126,20 +126,23 @@ describe('from quote to active contract', () => {
 
     await kit.ok('sales', `mutation($id: ID!) { confirmEscalationContacts(id: $id) { id } }`, { id: contract.id });
     expect((await readContract(contract.id)).onboarding.contactsConfirmed).toBe(true);
-    const { updateContract } = await kit.ok(
-      'customer_admin',
-      `mutation($id: ID!, $i: ContractSetupInput!) { updateContract(id: $id, input: $i) { logRetentionMonths onboarding { contactsConfirmed } escalationContacts { name } } }`,
-      { id: contract.id, i: { escalationContacts: [{ name: '新しい窓口', email: 'new@customer.example.jp' }], logRetentionMonths: 6 } },
-      { customerId: customer.id },
-    );
+    const update = `mutation($id: ID!, $i: ContractSetupInput!) { updateContract(id: $id, input: $i) { logRetentionMonths onboarding { contactsConfirmed } escalationContacts { name } } }`;
+    // keeping raw logs beyond the plan's 3 months is a priced change: not the customer's own to make
+    const longer = await kit.gql('customer_admin', update, { id: contract.id, i: { logRetentionMonths: 120 } }, { customerId: customer.id });
+    expect(longer.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining("keep raw logs longer than the plan's 3 months") });
+    expect((await readContract(contract.id)).logRetentionMonths).toBe(3);
+    const { updateContract: byCustomer } = await kit.ok('customer_admin', update, { id: contract.id, i: { escalationContacts: [{ name: '新しい窓口', email: 'new@customer.example.jp' }] } }, { customerId: customer.id });
+    expect(byCustomer).toEqual({ logRetentionMonths: 3, onboarding: { contactsConfirmed: false }, escalationContacts: [{ name: '新しい窓口' }] });
+    const { updateContract } = await kit.ok('sales', update, { id: contract.id, i: { logRetentionMonths: 6 } });
     expect(updateContract).toEqual({ logRetentionMonths: 6, onboarding: { contactsConfirmed: false }, escalationContacts: [{ name: '新しい窓口' }] });
-    expect((await outboxEvents(kit, ContractChanged.subject, customer.id)).map((e) => e.body.logRetentionMonths)).toEqual([3, 6]);
+    expect((await outboxEvents(kit, ContractChanged.subject, customer.id)).map((e) => e.body.logRetentionMonths)).toEqual([3, 3, 6]);
   });
 
   it('refuses a wrong terms version and a foreign quote, writing nothing', async () => {
     const partner = await createPartner(kit);
     const direct = await createCustomer(kit);
     const quote = await createQuote(kit, { customerId: direct.id, plan: 'MDR', endpointCount: 5, startDate: '2027-04-01' });
+    await sendQuote(kit, quote.id);
     const accept = `mutation($id: ID!, $v: String!) { acceptQuote(id: $id, termsVersion: $v) { id } }`;
 
     const wrong = await kit.gql('sales', accept, { id: quote.id, v: '1.0' });
@@ -151,12 +154,13 @@ describe('from quote to active contract', () => {
 
     expect(await kit.ds.query(`SELECT id FROM contracts.contract WHERE quote_id = $1`, [quote.id])).toEqual([]);
     expect(await kit.ds.query(`SELECT id FROM contracts.terms_acceptance WHERE customer_id = $1`, [direct.id])).toEqual([]);
-    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('DRAFT');
+    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('SENT');
   });
 
   it('refuses bad contract settings naming the field', async () => {
     const customer = await createCustomer(kit);
     const quote = await createQuote(kit, { customerId: customer.id, plan: 'MDR', endpointCount: 5, startDate: '2027-04-01' });
+    await sendQuote(kit, quote.id);
     const accept = `mutation($id: ID!, $s: ContractSetupInput) { acceptQuote(id: $id, termsVersion: "1.1", setup: $s) { id } }`;
     const product = await kit.gql('sales', accept, { id: quote.id, s: { monitoredProducts: ['FIREEYE_NX', 'TOASTER'] } });
     expect(product.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'monitoredProducts.1' });
@@ -164,7 +168,7 @@ describe('from quote to active contract', () => {
     expect(contact.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'escalationContacts.0' });
     const retention = await kit.gql('sales', accept, { id: quote.id, s: { logRetentionMonths: 0 } });
     expect(retention.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'logRetentionMonths' });
-    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('DRAFT');
+    expect((await kit.ok('sales', `query($id: ID!) { quote(id: $id) { status } }`, { id: quote.id })).quote.status).toBe('SENT');
   });
 });
 
@@ -207,6 +211,7 @@ describe('publishing new terms', () => {
 
     kit.clock.set('2032-04-01T09:00:00+09:00');
     const quote = await createQuote(kit, { customerId: customer.id, plan: 'MDR', endpointCount: 5, startDate: '2032-05-01' });
+    await sendQuote(kit, quote.id);
     const old = await kit.gql('sales', `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }`, { id: quote.id });
     expect(old.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'termsVersion' });
     const { acceptQuote: fresh } = await kit.ok('sales', `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "2.0") { termsAcceptances { termsVersion sha256 } } }`, { id: quote.id });

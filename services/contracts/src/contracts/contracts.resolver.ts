@@ -13,7 +13,7 @@ import { TermsAcceptanceEntity } from '../terms/terms.entity';
 import { TermsAcceptanceObject } from '../terms/terms.object';
 import { ContractSetupInput } from './contract-setup.input';
 import { ContractEntity, CustomerSensorEntity } from './contract.entity';
-import { ContractObject, OnboardingObject } from './contract.object';
+import { ContractObject, ContractPricesObject, OnboardingObject } from './contract.object';
 import { ContractsService } from './contracts.service';
 import { OnboardingChecklist, onboardingChecklist } from './onboarding';
 
@@ -95,6 +95,16 @@ export class ContractsResolver {
   @ResolveField(() => QuoteObject, { nullable: true, description: 'The quote the contract was made from; null when not visible to the caller' })
   quote(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.quotes.visibleByIds(principal, ids)).load(contract.quoteId);
+  }
+
+  @ResolveField(() => ContractPricesObject, {
+    nullable: true,
+    description: "The prices sold, kept whatever the catalogue later says; null for a partner's customer (it pays the partner what the partner charges, not the partner's prices)",
+  })
+  async prices(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
+    if (!principal.isCustomer) return contract.prices;
+    const customer = await requestLoader<CustomerEntity>(ctx.req, 'customer', (ids) => this.customers.visibleByIds(principal, ids)).load(contract.customerId);
+    return customer && customer.partnerId === null ? contract.prices : null;
   }
 
   @ResolveField(() => OnboardingObject, { description: 'The onboarding checklist' })

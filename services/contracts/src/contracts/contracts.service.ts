@@ -15,7 +15,7 @@ import { TermsService } from '../terms/terms.service';
 import { ContractSetupInput } from './contract-setup.input';
 import { ContractEntity, CustomerSensorEntity } from './contract.entity';
 import { ContractsRepository } from './contracts.repository';
-import { applySetup, entitlementsOf, sameContacts } from './entitlements';
+import { applySetup, DEFAULT_LOG_RETENTION_MONTHS, entitlementsOf, sameContacts } from './entitlements';
 import { OnboardingChecklist, onboardingChecklist } from './onboarding';
 
 @Injectable()
@@ -53,6 +53,7 @@ export class ContractsService {
   async acceptQuote(principal: Principal, quoteId: string, termsVersion: string, setupInput?: ContractSetupInput | null): Promise<ContractEntity> {
     authorize(principal, ContractsPermissions.acceptQuotes);
     const setup = applySetup(setupInput);
+    if (setup.logRetentionMonths > DEFAULT_LOG_RETENTION_MONTHS) authorize(principal, ContractsPermissions.extendLogRetention);
     return this.ds.transaction(async (em) => {
       const quote = await this.quotes.lockForAcceptance(em, principal, quoteId);
       const terms = await this.terms.currentOrThrow(em, termsVersion);
@@ -85,6 +86,7 @@ export class ContractsService {
       const contract = await this.lockedOrThrow(em, principal, id);
       if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'a terminated contract cannot be changed', 'id');
       const next = applySetup(input, contract);
+      if (next.logRetentionMonths > Math.max(DEFAULT_LOG_RETENTION_MONTHS, contract.logRetentionMonths)) authorize(principal, ContractsPermissions.extendLogRetention);
       // Changed contacts must be confirmed again before they count for onboarding.
       if (!sameContacts(next.escalationContacts, contract.escalationContacts)) {
         contract.contactsConfirmedAt = null;

@@ -61,4 +61,12 @@ export class SetPartnerPricingInput {
   @ValidateNested({ each: true })
   @Type(() => WholesalePriceInput)
   wholesalePrices?: WholesalePriceInput[];
+  @Field(() => Int, { nullable: true, description: "The largest discount (basis points of the quote's lines, 1000 = 10%) the partner may give in its own quotes without provider approval; unchanged when omitted (0 until set)" })
+  @IsOptional()
+  @IsInt()
+  quoteDiscountLimitBps?: number;
+  @Field(() => Int, { nullable: true, description: "The most the partner's own quotes may charge in custom lines (JPY, in all) without provider approval; unchanged when omitted (0 until set). Custom lines at 0 yen always need approval." })
+  @IsOptional()
+  @IsInt()
+  quoteCustomLinesLimit?: number;
 }

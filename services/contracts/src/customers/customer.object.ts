@@ -38,6 +38,8 @@ export class PartnerObject {
   @Field({ description: 'Company name' }) name: string;
   @Field({ nullable: true, description: 'Company name in katakana; null when not given' }) nameKana?: string;
   @Field({ description: 'Discount off the catalogue in basis points (1000 = 10%)' }) discountBps: number;
+  @Field(() => Int, { description: "The largest discount (basis points) the partner may give in its own quotes without provider approval" }) quoteDiscountLimitBps: number;
+  @Field(() => Int, { description: "The most the partner's own quotes may charge in custom lines (JPY, in all) without provider approval" }) quoteCustomLinesLimit: number;
   @Field({ nullable: true, description: 'Qualified invoice issuer registration number (T + 13 digits); null when not given' }) invoiceRegistrationNumber?: string;
   @Field({ nullable: true, description: 'Where partner invoices are mailed; null when not given' }) billingEmail?: string;
   @Field({ nullable: true, description: 'Japanese postal code (123-4567); null when not given' }) postalCode?: string;

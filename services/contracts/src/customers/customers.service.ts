@@ -82,10 +82,23 @@ export class CustomersService {
     authorize(principal, ContractsPermissions.setPartnerPricing);
     assertUuid(partnerId, 'partnerId', 'partner');
     const pricing = await this.pricingFrom(input);
+    const limits: Partial<Pick<PartnerEntity, 'quoteDiscountLimitBps' | 'quoteCustomLinesLimit'>> = {};
+    if (input.quoteDiscountLimitBps != null) {
+      if (!Number.isSafeInteger(input.quoteDiscountLimitBps) || input.quoteDiscountLimitBps < 0 || input.quoteDiscountLimitBps > 10_000) {
+        throw new ContractsError('BAD_INPUT', 'quoteDiscountLimitBps must be between 0 and 10000 (100%)', 'quoteDiscountLimitBps');
+      }
+      limits.quoteDiscountLimitBps = input.quoteDiscountLimitBps;
+    }
+    if (input.quoteCustomLinesLimit != null) {
+      if (!Number.isSafeInteger(input.quoteCustomLinesLimit) || input.quoteCustomLinesLimit < 0) {
+        throw new ContractsError('BAD_INPUT', 'quoteCustomLinesLimit must be whole yen, 0 or more', 'quoteCustomLinesLimit');
+      }
+      limits.quoteCustomLinesLimit = input.quoteCustomLinesLimit;
+    }
     return this.ds.transaction(async (em) => {
       const partner = await this.repo.partnerForUpdate(em, partnerId);
       if (!partner) throw new ContractsError('NOT_FOUND', `partner ${partnerId} not found`);
-      return this.repo.savePartner(em, Object.assign(partner, pricing));
+      return this.repo.savePartner(em, Object.assign(partner, pricing, limits));
     });
   }
 

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { bigintNumber } from '../common/bigint.transformer';
 import { PartnerPricing } from '../pricing/contract-prices';
 
 export type WholesalePrices = Record<string, { initialFee?: number; monthlyFee?: number; perEndpointMonthlyFee?: number }>;
@@ -10,6 +11,10 @@ export class PartnerEntity {
   @Column({ name: 'name_kana', type: 'text', nullable: true }) nameKana: string | null;
   // Partner pricing: a discount in basis points off the catalogue (1000 = 10%), or wholesale prices per plan.
   @Column({ name: 'discount_bps', type: 'int', default: 0 }) discountBps: number;
+  // What a partner may put in its own quotes without provider approval: a discount up to this many
+  // basis points of the quote, and custom lines up to this many yen in all (none by default).
+  @Column({ name: 'quote_discount_limit_bps', type: 'int', default: 0 }) quoteDiscountLimitBps: number;
+  @Column({ name: 'quote_custom_lines_limit', type: 'bigint', default: 0, transformer: bigintNumber }) quoteCustomLinesLimit: number;
   @Column({ name: 'wholesale_prices', type: 'jsonb', default: () => "'{}'::jsonb" }) wholesalePrices: WholesalePrices;
   @Column({ name: 'invoice_registration_number', type: 'text', nullable: true }) invoiceRegistrationNumber: string | null;
   @Column({ name: 'billing_email', type: 'text', nullable: true }) billingEmail: string | null;

@@ -42,6 +42,10 @@ export class QuoteEntity {
   @Column({ type: 'text' }) status: StoredQuoteStatus;
   @Column({ name: 'pdf_report_id', type: 'uuid', nullable: true }) pdfReportId: string | null;
   @Column({ name: 'created_by' }) createdBy: string;
+  // Why a partner's quote waits for provider approval before it can be sent (empty: it does not).
+  @Column({ name: 'approval_reasons', type: 'text', array: true, default: () => "'{}'" }) approvalReasons: string[];
+  @Column({ name: 'approved_at', type: 'timestamptz', nullable: true }) approvedAt: Date | null;
+  @Column({ name: 'approved_by', type: 'text', nullable: true }) approvedBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true }) acceptedAt: Date | null;

@@ -63,4 +63,6 @@ export class QuoteObject {
   @Field({ description: 'When the quote was created (UTC instant)' }) createdAt: Date;
   @Field(() => Date, { nullable: true, description: 'When it was sent to the customer (UTC instant); null while a draft' }) sentAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When it was accepted (UTC instant); null unless accepted' }) acceptedAt: Date | null;
+  @Field(() => [String], { description: "Why this partner's quote needs provider approval before it can be sent (its discount or custom lines exceed the partner's limits); empty when it needs none" }) approvalReasons: string[];
+  @Field(() => Date, { nullable: true, description: 'When provider staff approved it (UTC instant); null unless approved' }) approvedAt: Date | null;
 }

@@ -115,6 +115,81 @@ describe('createQuote', () => {
     expect(linesOf(mdr)).toEqual([['MDR:ENDPOINT_MONTHLY', 10, 1_000, 10_000]]);
   });
 
+  describe("a partner's own discounts and custom lines", () => {
+    const SEND = `mutation($id: ID!) { sendQuote(id: $id) { status approvalReasons approvedAt } }`;
+    const APPROVE = `mutation($id: ID!) { approveQuote(id: $id) { status approvalReasons approvedAt } }`;
+    const ACCEPT = `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id } }`;
+    const LIMITS = `mutation($p: ID!, $i: SetPartnerPricingInput!) { setPartnerPricing(partnerId: $p, input: $i) { quoteDiscountLimitBps quoteCustomLinesLimit } }`;
+    let partner: { partnerId: string };
+    let customerId: string;
+    beforeAll(async () => {
+      partner = { partnerId: (await createPartner(kit)).id };
+      customerId = (await kit.ok('partner_admin', `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { name: '再販先株式会社' } }, partner)).createCustomer.id;
+    });
+    const partnerQuote = (extra: Record<string, unknown>) =>
+      kit.ok('partner_admin', `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id status approvalReasons approvedAt total } }`, { i: { customerId, plan: 'MDR', endpointCount: 10, termMonths: 12, startDate: '2026-11-01', ...extra } }, partner).then((r) => r.createQuote);
+
+    it('a 100% discount cannot be sent, let alone accepted, until provider_admin approves it', async () => {
+      const quote = await partnerQuote({ discount: { percent: 100 } });
+      expect(quote.total).toBe(0);
+      expect(quote.approvalReasons).toEqual(["a discount of 100% is above the partner's limit of 0%"]);
+      const send = await kit.gql('partner_admin', SEND, { id: quote.id }, partner);
+      expect(send.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'id' }, message: expect.stringContaining('needs provider approval before it is sent') });
+      expect((await kit.gql('partner_admin', ACCEPT, { id: quote.id }, partner)).errors?.[0].message).toMatch(/is a draft: it can be accepted once it is sent/);
+      // neither the partner nor sales may approve it
+      expect((await kit.gql('partner_admin', APPROVE, { id: quote.id }, partner)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await kit.gql('sales', APPROVE, { id: quote.id })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(await kit.ds.query(`SELECT id FROM contracts.contract WHERE quote_id = $1`, [quote.id])).toEqual([]);
+
+      const approved = (await kit.ok('provider_admin', APPROVE, { id: quote.id })).approveQuote;
+      expect(approved).toMatchObject({ status: 'DRAFT', approvedAt: expect.any(String) });
+      expect((await kit.ok('partner_admin', SEND, { id: quote.id }, partner)).sendQuote.status).toBe('SENT');
+      const { acceptQuote: contract } = await kit.ok('partner_admin', `mutation($id: ID!) { acceptQuote(id: $id, termsVersion: "1.1") { id prices { monthlyFee } } }`, { id: quote.id }, partner);
+
+      // the partner's customer sees neither the partner's quote nor the prices the partner pays
+      const asCustomer = { customerId };
+      expect((await kit.ok('customer_admin', `query($id: ID!) { quote(id: $id) { id } }`, { id: quote.id }, asCustomer)).quote).toBeNull();
+      expect((await kit.ok('customer_admin', `{ quotes { id } }`, {}, asCustomer)).quotes).toEqual([]);
+      expect((await kit.gql('customer_admin', ACCEPT, { id: quote.id }, asCustomer)).errors?.[0].message).toBe(`quote ${quote.id} not found`);
+      const seen = (await kit.ok('customer_admin', `query($id: ID!) { contract(id: $id) { id prices { monthlyFee } quote { id } } }`, { id: contract.id }, asCustomer)).contract;
+      expect(seen).toEqual({ id: contract.id, prices: null, quote: null });
+      expect(contract.prices).not.toBeNull();
+    });
+
+    it("a direct customer sees its own quote and prices", async () => {
+      const direct = await createCustomer(kit);
+      const q = await createQuote(kit, { customerId: direct.id, plan: 'MDR', endpointCount: 5, startDate: '2026-11-01' });
+      expect((await kit.ok('customer_admin', `query($id: ID!) { quote(id: $id) { id lines { unitPrice } } }`, { id: q.id }, { customerId: direct.id })).quote.lines).toEqual([{ unitPrice: 1500 }]);
+    });
+
+    it('custom lines at 0 yen, or above the limit in all, need approval; within the limits the partner sends alone', async () => {
+      const free = await partnerQuote({ customLines: [{ description: 'MDR for 500 more endpoints', quantity: 1, unitPrice: 0 }] });
+      expect(free.approvalReasons).toEqual(['custom lines at 0 yen']);
+      const onsite = await partnerQuote({ customLines: [{ description: 'On-site setup', quantity: 1, unitPrice: 80_000 }] });
+      expect(onsite.approvalReasons).toEqual(["custom lines of 80000 yen are above the partner's limit of 0 yen"]);
+
+      // sales may not change a partner's terms; provider_admin sets its limits
+      expect((await kit.gql('sales', LIMITS, { p: partner.partnerId, i: { quoteDiscountLimitBps: 1000 } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      const bad = await kit.gql('provider_admin', LIMITS, { p: partner.partnerId, i: { quoteDiscountLimitBps: 10_001 } });
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quoteDiscountLimitBps' });
+      expect((await kit.ok('provider_admin', LIMITS, { p: partner.partnerId, i: { quoteDiscountLimitBps: 1000, quoteCustomLinesLimit: 100_000 } })).setPartnerPricing).toEqual({ quoteDiscountLimitBps: 1000, quoteCustomLinesLimit: 100_000 });
+
+      const within = await partnerQuote({ discount: { percent: 10 }, customLines: [{ description: 'On-site setup', quantity: 1, unitPrice: 80_000 }] });
+      expect(within.approvalReasons).toEqual([]);
+      expect((await kit.ok('partner_admin', SEND, { id: within.id }, partner)).sendQuote.status).toBe('SENT');
+      const beyond = await partnerQuote({ discount: { percent: 10.5 } });
+      expect(beyond.approvalReasons).toEqual(["a discount of 10.5% is above the partner's limit of 10%"]);
+      // approval is asked of quotes that need it only
+      const none = await kit.gql('provider_admin', APPROVE, { id: within.id });
+      expect(none.errors?.[0].message).toMatch(/within its partner's limits and needs no approval/);
+    });
+
+    it("sales' own quotes for a partner's customer need no approval", async () => {
+      const { createQuote: q } = await kit.ok('sales', `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id approvalReasons } }`, { i: { customerId, plan: 'MDR', endpointCount: 10, startDate: '2026-11-01', discount: { percent: 30 } } });
+      expect(q.approvalReasons).toEqual([]);
+    });
+  });
+
   it('refuses a partner quoting for a customer that is not its own, as if it did not exist', async () => {
     const partner = await createPartner(kit);
     const direct = await createCustomer(kit);

@@ -36,10 +36,16 @@ export class QuotesResolver {
     return this.service.create(principal, input);
   }
 
-  @Mutation(() => QuoteObject, { description: 'Issues the quote to the customer (reporting renders its PDF)' })
+  @Mutation(() => QuoteObject, { description: "Issues the quote to the customer (reporting renders its PDF); a partner's quote beyond its limits must be approved first" })
   @CallableBy(ContractsPermissions.manageQuotes)
   sendQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft quote to send' }) id: string) {
     return this.service.send(principal, id);
+  }
+
+  @Mutation(() => QuoteObject, { description: "Approves a partner's draft whose discount or custom lines exceed the partner's limits, so it can be sent (provider_admin)" })
+  @CallableBy(ContractsPermissions.approveQuotes)
+  approveQuote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'The draft quote to approve' }) id: string) {
+    return this.service.approve(principal, id);
   }
 
   @Mutation(() => QuoteObject, { description: 'Withdraws a draft or sent quote; it can no longer be accepted' })

@@ -13,9 +13,9 @@ import { CONTRACTS_CONFIG } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
 import { ContractsPermissions } from '../contracts.permissions';
 import { CustomersService } from '../customers/customers.service';
-import { partnerPricingOf } from '../customers/partner.entity';
+import { PartnerEntity, partnerPricingOf } from '../customers/partner.entity';
 
-import { computeQuote, QuoteCustomLineInput, QuoteDiscount } from '../pricing/quote-calculator';
+import { computeQuote, QuoteCustomLineInput, QuoteDiscount, QuoteLine } from '../pricing/quote-calculator';
 import { CreateQuoteInput } from './create-quote.input';
 import { QuoteEntity, QuoteStatus } from './quote.entity';
 import { QuotesRepository } from './quotes.repository';
@@ -84,6 +84,8 @@ export class QuotesService {
       pricing,
       { taxRounding: this.config.TAX_ROUNDING },
     );
+    // a partner's own quote: a discount or custom lines beyond its limits wait for provider approval
+    const approvalReasons = principal.isPartner && partner ? partnerApprovalReasons(partner, result.lines) : [];
     return this.ds.transaction(async (em) => {
       const year = Number(today.slice(0, 4));
       const sequence = await this.numbers.allocate(em, this.config.QUOTE_NUMBER_PREFIX, year);
@@ -112,6 +114,7 @@ export class QuotesService {
         partnerPricing: pricing,
         status: 'DRAFT',
         createdBy: principal.subject,
+        approvalReasons,
       });
     });
   }
@@ -124,6 +127,9 @@ export class QuotesService {
       const status = this.statusOf(quote);
       if (status === QuoteStatus.SENT) return quote;
       if (status !== QuoteStatus.DRAFT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()} and cannot be sent`, 'id');
+      if (quote.approvalReasons.length > 0 && !quote.approvedAt) {
+        throw new ContractsError('BAD_INPUT', `quote ${quote.number} needs provider approval before it is sent (${quote.approvalReasons.join('; ')})`, 'id');
+      }
       quote.status = 'SENT';
       quote.sentAt = this.clock.now();
       const saved = await this.repo.save(em, quote);
@@ -132,6 +138,21 @@ export class QuotesService {
       const issuer = { name: this.config.INVOICE_ISSUER_NAME, registrationNumber: this.config.INVOICE_ISSUER_REGISTRATION_NUMBER };
       await this.outbox.add(em, QuoteIssuedV2, quoteIssuedV2(saved, customer, issuer), { customerId: quote.customerId });
       return saved;
+    });
+  }
+
+  // Provider approval of a partner's draft whose discount or custom lines exceed the partner's limits.
+  async approve(principal: Principal, id: string): Promise<QuoteEntity> {
+    authorize(principal, ContractsPermissions.approveQuotes);
+    return this.ds.transaction(async (em) => {
+      const quote = await this.lockedOrThrow(em, principal, id);
+      const status = this.statusOf(quote);
+      if (quote.approvalReasons.length === 0) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is within its partner's limits and needs no approval`, 'id');
+      if (quote.approvedAt) return quote;
+      if (status !== QuoteStatus.DRAFT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()}; only a draft is approved`, 'id');
+      quote.approvedAt = this.clock.now();
+      quote.approvedBy = principal.subject;
+      return this.repo.save(em, quote);
     });
   }
 
@@ -147,13 +168,14 @@ export class QuotesService {
     });
   }
 
-  // For acceptQuote: the quote locked, still open, and valid today. A missing, foreign, expired,
-  // withdrawn or already accepted quote is bad input on `id`.
+  // For acceptQuote: the quote locked, sent, and valid today. A missing, foreign, draft (never
+  // sent), expired, withdrawn or already accepted quote is bad input on `id`.
   async lockForAcceptance(em: EntityManager, principal: Principal, id: string): Promise<QuoteEntity> {
     const quote = await this.lockedOrThrow(em, principal, id);
     const status = this.statusOf(quote);
     if (status === QuoteStatus.EXPIRED) throw new ContractsError('BAD_INPUT', `quote ${quote.number} expired on ${quote.validUntil}`, 'id');
-    if (status !== QuoteStatus.DRAFT && status !== QuoteStatus.SENT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()}`, 'id');
+    if (status === QuoteStatus.DRAFT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is a draft: it can be accepted once it is sent (sendQuote)`, 'id');
+    if (status !== QuoteStatus.SENT) throw new ContractsError('BAD_INPUT', `quote ${quote.number} is ${status.toLowerCase()}`, 'id');
     return quote;
   }
 
@@ -172,4 +194,24 @@ export class QuotesService {
     if (!quote) throw new ContractsError('BAD_INPUT', `quote ${id} not found`, 'id');
     return quote;
   }
+}
+
+/**
+ * Why a partner's own quote needs provider approval: its discount is above the partner's limit
+ * (as a share of the quote's lines before the discount), or it has custom lines at 0 yen or above
+ * the partner's limit in all. Empty when it needs none.
+ */
+export function partnerApprovalReasons(partner: Pick<PartnerEntity, 'quoteDiscountLimitBps' | 'quoteCustomLinesLimit'>, lines: readonly QuoteLine[]): string[] {
+  const reasons: string[] = [];
+  const discount = -lines.filter((l) => l.code === 'DISCOUNT').reduce((n, l) => n + l.amount, 0);
+  const base = lines.filter((l) => l.code !== 'DISCOUNT').reduce((n, l) => n + l.amount, 0);
+  if (discount > 0) {
+    const bps = base > 0 ? Math.ceil((discount * 10000) / base) : 10000;
+    if (bps > partner.quoteDiscountLimitBps) reasons.push(`a discount of ${bps / 100}% is above the partner's limit of ${partner.quoteDiscountLimitBps / 100}%`);
+  }
+  const custom = lines.filter((l) => l.code === 'CUSTOM');
+  if (custom.some((l) => l.unitPrice === 0)) reasons.push('custom lines at 0 yen');
+  const customTotal = custom.reduce((n, l) => n + l.amount, 0);
+  if (customTotal > partner.quoteCustomLinesLimit) reasons.push(`custom lines of ${customTotal} yen are above the partner's limit of ${partner.quoteCustomLinesLimit} yen`);
+  return reasons;
 }

@@ -125,6 +125,12 @@ describe('testEdrConnector', () => {
     const [listed] = (await kit.ok('analyst', LIST, { c: customerId })).edrConnectors;
     expect(listed).toMatchObject({ health: 'UNHEALTHY', lastError: 'CrowdStrike refused the credentials: Failed to issue access token - Not Authorized' });
     expect(listed.checkedAt).not.toBeNull();
+    // provider staff are alerted once (incident mails them), not again while it stays unhealthy
+    await kit.ok('engineer', TEST, { c: customerId, p: 'CROWDSTRIKE_FALCON' });
+    const alerts = await kit.outbox('response.connector.unhealthy.v1', customerId);
+    expect(alerts.map((a) => a.body)).toEqual([
+      { kind: 'EDR_CONNECTOR', connectorId: listed.id, product: 'CROWDSTRIKE_FALCON', baseUrl: cs.url, message: 'CrowdStrike refused the credentials: Failed to issue access token - Not Authorized', at: expect.any(String) },
+    ]);
     await kit.ok('engineer', CONFIGURE, { i: falconInput(customerId) });
     expect((await kit.ok('analyst', LIST, { c: customerId })).edrConnectors[0].health).toBe('UNKNOWN');
     expect((await kit.ok('engineer', TEST, { c: customerId, p: 'CROWDSTRIKE_FALCON' })).testEdrConnector).toMatchObject({ ok: true, health: 'HEALTHY' });

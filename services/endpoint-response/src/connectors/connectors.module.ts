@@ -3,6 +3,7 @@ import { EDR_PRODUCTS } from '@kanshi/events';
 import { defineJob, JobQueue } from '@kanshi/jobs';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { EndpointResponseConfig } from '../config';
+import { ConnectorEvents } from './connector-events';
 import { ConnectorRuntime } from './connector-runtime';
 import { ConnectorSettings } from './connector-settings';
 import { ConnectorsRepository } from './connectors.repository';
@@ -38,6 +39,7 @@ const PROVIDERS: Provider[] = [
   { provide: CredentialsCipher, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => CredentialsCipher.fromEnvironment(c) },
   { provide: ConnectorRuntime, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorRuntime(connectorSettingsOf(c)) },
   ConnectorsRepository,
+  { provide: ConnectorEvents, inject: [PLATFORM_CONFIG], useFactory: (c: EndpointResponseConfig) => new ConnectorEvents(c.EDR_REFRESH_ON_CONFIGURE) },
   EdrConnectorFactory,
   ConnectorsService,
   ConnectorsResolver,
@@ -60,7 +62,7 @@ export class ConnectorsModule implements OnModuleInit {
     return {
       module: ConnectorsModule,
       providers: factory ? PROVIDERS.map((p) => (p === EdrConnectorFactory ? { provide: EdrConnectorFactory, useValue: factory } : p)) : PROVIDERS,
-      exports: [EdrConnectorFactory, ConnectorRuntime, ConnectorsRepository, CredentialsCipher],
+      exports: [EdrConnectorFactory, ConnectorRuntime, ConnectorsRepository, CredentialsCipher, ConnectorEvents],
     };
   }
 

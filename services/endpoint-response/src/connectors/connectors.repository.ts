@@ -50,6 +50,19 @@ export class ConnectorsRepository {
     return repo.save(existing);
   }
 
+  // UNHEALTHY with the vendor's message, in the caller's transaction; the row's id, URL and the
+  // health it had before (null when there is no such connector).
+  async turnUnhealthy(em: EntityManager, customerId: string, product: EdrProductCode, lastError: string, at: Date): Promise<{ id: string; baseUrl: string; previous: ConnectorHealthValue } | null> {
+    if (!UUID.test(customerId)) return null;
+    const [rows] = (await em.query(
+      `WITH prev AS (SELECT id, health FROM endpoint_response.edr_connector WHERE customer_id = $1 AND product = $2 FOR UPDATE)
+       UPDATE endpoint_response.edr_connector c SET health = 'UNHEALTHY', last_error = $3, checked_at = $4 FROM prev WHERE c.id = prev.id
+       RETURNING c.id, c.base_url AS "baseUrl", prev.health AS previous`,
+      [customerId, product, lastError, at],
+    )) as [{ id: string; baseUrl: string; previous: ConnectorHealthValue }[], number];
+    return rows[0] ?? null;
+  }
+
   async setHealth(customerId: string, product: EdrProductCode, health: ConnectorHealthValue, lastError: string | null, at: Date): Promise<EdrConnectorEntity | null> {
     if (!UUID.test(customerId)) return null;
     const rows: EdrConnectorEntity[] = await this.ds

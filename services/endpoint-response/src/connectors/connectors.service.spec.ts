@@ -3,6 +3,7 @@ import { AccessError, TenantScope } from '@kanshi/auth';
 import { EdrProductCode } from '@kanshi/events';
 import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
 import { ConfigureEdrConnectorInput } from './configure-edr-connector.input';
+import { ConnectorEvents } from './connector-events';
 import { ConnectorRuntime } from './connector-runtime';
 import { DEFAULT_CONNECTOR_SETTINGS } from './connector-settings';
 import { ConnectorError } from './connectors.errors';
@@ -48,8 +49,13 @@ function setup(verify: () => Promise<void> = async () => undefined) {
   };
   const ds = { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) };
   const runtime = new ConnectorRuntime(DEFAULT_CONNECTOR_SETTINGS);
-  const sut = new ConnectorsService(ds as unknown as DataSource, repo as unknown as ConnectorsRepository, fakeTenantDirectory(), cipher, factory as unknown as EdrConnectorFactory, runtime);
-  return { sut, ctx: { repo, rows, cipher, factory, health } };
+  const events = new ConnectorEvents();
+  const configured: string[] = [];
+  events.onConfigured(async (c) => {
+    configured.push(`${c.customerId}:${c.product}`);
+  });
+  const sut = new ConnectorsService(ds as unknown as DataSource, repo as unknown as ConnectorsRepository, fakeTenantDirectory(), cipher, factory as unknown as EdrConnectorFactory, runtime, events);
+  return { sut, ctx: { repo, rows, cipher, factory, health, configured } };
 }
 
 const input = (over: Partial<ConfigureEdrConnectorInput> = {}): ConfigureEdrConnectorInput => ({
@@ -68,6 +74,8 @@ describe('ConnectorsService.configure', () => {
     expect(row).toMatchObject({ customerId: C1, product: 'CROWDSTRIKE_FALCON', baseUrl: 'https://api.crowdstrike.com', clientId: 'client-1', orgKey: null, sensorId: null });
     expect(row.secretCiphertext).not.toContain('the-client-secret');
     expect(ctx.cipher.decrypt(row.secretCiphertext, secretContext(C1, 'CROWDSTRIKE_FALCON'))).toBe('the-client-secret');
+    // its inventory sync and detection pull are asked for at once
+    expect(ctx.configured).toEqual([`${C1}:CROWDSTRIKE_FALCON`]);
   });
 
   it('keeps the stored secret when an update leaves it out', async () => {
@@ -88,6 +96,7 @@ describe('ConnectorsService.configure', () => {
     expect(ConnectorError.is(err, code)).toBe(true);
     expect(err).toMatchObject({ kind: 'BAD_USER_INPUT', field });
     expect(ctx.rows).toEqual([]);
+    expect(ctx.configured).toEqual([]);
   });
 
   it.each(['analyst', 'sales', 'partner_admin', 'customer_admin', 'customer_viewer'] as const)('refuses %s and writes nothing', async (role) => {

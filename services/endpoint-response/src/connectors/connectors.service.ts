@@ -4,6 +4,7 @@ import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { EdrProductCode } from '@kanshi/events';
 import { TenantDirectory } from '@kanshi/platform';
 import { ConfigureEdrConnectorInput } from './configure-edr-connector.input';
+import { ConnectorEvents } from './connector-events';
 import { ConnectorRuntime } from './connector-runtime';
 import { ConnectorError } from './connectors.errors';
 import { ConnectorsPermissions } from './connectors.permissions';
@@ -24,6 +25,7 @@ export class ConnectorsService {
     private readonly cipher: CredentialsCipher,
     private readonly factory: EdrConnectorFactory,
     private readonly runtime: ConnectorRuntime,
+    private readonly events: ConnectorEvents,
   ) {}
 
   // A customer's connectors, by product; another tenant's customer reads as an empty list.
@@ -57,6 +59,8 @@ export class ConnectorsService {
     });
     // Sessions of the old credential are not reused.
     this.runtime.forgetSessions(sessionPrefix(input.product, input.customerId));
+    // Its inventory is synced and its detections pulled now, not at the next period.
+    await this.events.configured(input.customerId, input.product);
     return saved;
   }
 

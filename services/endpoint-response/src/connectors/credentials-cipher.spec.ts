@@ -41,7 +41,7 @@ describe('CredentialsCipher', () => {
 });
 
 describe('EDR credential key settings', () => {
-  const env = (over: NodeJS.ProcessEnv) => ({ JWT_SECRET: 'x'.repeat(40), ...over });
+  const env = (over: NodeJS.ProcessEnv) => ({ JWT_SECRET: 'x'.repeat(40), NODE_ENV: 'development', ...over });
 
   it('uses a fixed development key outside production', () => {
     const a = CredentialsCipher.fromEnvironment(loadConfig(env({})));

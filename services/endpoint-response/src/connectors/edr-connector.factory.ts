@@ -2,7 +2,9 @@
 // health: what the isolation, inventory and detection-pull modules use (never a vendor URL or a
 // secret of their own).
 import { Injectable } from '@nestjs/common';
-import { EdrProductCode } from '@kanshi/events';
+import { DataSource } from 'typeorm';
+import { ConnectorUnhealthy, EdrProductCode } from '@kanshi/events';
+import { Outbox } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { CarbonBlackConnector } from './carbon-black.connector';
 import { ConnectorRuntime } from './connector-runtime';
@@ -39,6 +41,8 @@ export class EdrConnectorFactory {
     private readonly repo: ConnectorsRepository,
     private readonly cipher: CredentialsCipher,
     private readonly runtime: ConnectorRuntime,
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
   ) {}
 
   // The customer's connector for `product`; VendorError NOT_CONFIGURED when there is none.
@@ -56,8 +60,17 @@ export class EdrConnectorFactory {
 
   // The vendor refused the credentials (VendorError AUTH): record its message for provider staff.
   async markUnhealthy(customerId: string, product: EdrProductCode, message: string): Promise<void> {
-    const row = await this.repo.setHealth(customerId, product, 'UNHEALTHY', message.slice(0, 1000), new Date());
-    if (row) log.warn({ customerId, product, reason: message.slice(0, 300) }, 'EDR connector marked unhealthy');
+    const at = new Date();
+    const lastError = message.slice(0, 1000);
+    const row = await this.ds.transaction(async (em) => {
+      const r = await this.repo.turnUnhealthy(em, customerId, product, lastError, at);
+      // Provider staff are alerted once per turn (response.connector.unhealthy.v1 -> incident's staff mail).
+      if (r && r.previous !== 'UNHEALTHY') {
+        await this.outbox.add(em, ConnectorUnhealthy, { kind: 'EDR_CONNECTOR', connectorId: r.id, product, baseUrl: r.baseUrl, message: lastError, at: at.toISOString() }, { customerId });
+      }
+      return r;
+    });
+    if (row) log.warn({ customerId, product, reason: message.slice(0, 300), alerted: row.previous !== 'UNHEALTHY' }, 'EDR connector marked unhealthy');
   }
 
   async markHealthy(customerId: string, product: EdrProductCode): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DetectionPulled, EdrProductCode } from '@kanshi/events';
+import { ConnectorUnhealthy, DetectionPulled, EdrProductCode } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
@@ -59,7 +59,10 @@ export class DetectionPullService {
       failures.inc({ product, kind: VendorError.is(err) ? err.kind : 'OTHER' });
       if (VendorError.is(err, 'AUTH')) {
         if (source.kind === 'edr') await this.factory.markUnhealthy(source.customerId, source.product, err.message);
-        else await this.repo.setApplianceHealth(source.applianceId, 'UNHEALTHY', err.message.slice(0, 1000), new Date());
+        else {
+          const a = await this.repo.appliance(source.applianceId);
+          if (a) await this.applianceRefused(a, err.message);
+        }
         log.warn({ source: sourceKey(source), reason: err.message.slice(0, 300) }, 'detection pull refused: credentials marked unhealthy');
         return 0;
       }
@@ -126,7 +129,41 @@ export class DetectionPullService {
     }
   }
 
+  // testFireEyeAppliance: logs in and reads the last hour's alerts, handing nothing on.
+  async probe(a: FireEyeApplianceRow): Promise<void> {
+    const client = this.client(a);
+    try {
+      await client.alerts(new Date(Date.now() - 3600_000), 1);
+    } finally {
+      await client.logout();
+    }
+  }
+
+  // The appliance refused the credentials: UNHEALTHY with its message, not pulled until reconfigured.
+  // Provider staff are alerted once per turn (response.connector.unhealthy.v1 -> incident's staff mail).
+  async applianceRefused(a: FireEyeApplianceRow, message: string): Promise<void> {
+    const at = new Date();
+    const lastError = message.slice(0, 1000);
+    await this.ds.transaction(async (em) => {
+      const previous = await this.repo.turnApplianceUnhealthy(em, a.id, lastError, at);
+      if (previous && previous !== 'UNHEALTHY') {
+        await this.outbox.add(em, ConnectorUnhealthy, { kind: 'FIREEYE_APPLIANCE', connectorId: a.id, product: a.product, baseUrl: a.baseUrl, message: lastError, at: at.toISOString() }, { customerId: a.customerId });
+      }
+    });
+  }
+
   private client(a: FireEyeApplianceRow): FireEyeWsClient {
-    return new FireEyeWsClient({ baseUrl: a.baseUrl, username: a.username, password: this.cipher.decrypt(a.passwordCiphertext, applianceSecretContext(a.customerId, a.baseUrl)), timeoutMs: this.config.EDR_HTTP_TIMEOUT_MS });
+    const c = this.config;
+    return new FireEyeWsClient({
+      baseUrl: a.baseUrl,
+      username: a.username,
+      password: this.cipher.decrypt(a.passwordCiphertext, applianceSecretContext(a.customerId, a.baseUrl)),
+      timeoutMs: c.EDR_HTTP_TIMEOUT_MS,
+      maxRetries: c.EDR_MAX_RETRIES,
+      retryBaseMs: c.EDR_RETRY_BASE_MS,
+      retryMaxMs: c.EDR_RETRY_MAX_MS,
+      maxRateLimitWaits: c.EDR_MAX_RATE_LIMIT_WAITS,
+      maxRetryAfterMs: c.EDR_MAX_RETRY_AFTER_MS,
+    });
   }
 }

@@ -54,12 +54,22 @@ export class DetectionsRepository {
     return row?.cursor ?? null;
   }
 
+  // Creates or replaces the (customer, address) appliance; without a password only an existing one
+  // is updated (its stored password kept): null when there is none.
   async upsertAppliance(a: FireEyeApplianceUpsert): Promise<FireEyeApplianceRow | null> {
+    if (a.passwordCiphertext === null) {
+      const [rows] = (await this.ds.query(
+        `UPDATE endpoint_response.fireeye_appliance SET product = $3, username = $4, sensor_id = $5, health = 'UNKNOWN', last_error = NULL, updated_at = now()
+         WHERE customer_id = $1 AND base_url = $2 RETURNING ${APPLIANCE_COLUMNS}`,
+        [a.customerId, a.baseUrl, a.product, a.username, a.sensorId],
+      )) as [FireEyeApplianceRow[], number];
+      return rows[0] ?? null;
+    }
     const rows = (await this.ds.query(
       `INSERT INTO endpoint_response.fireeye_appliance AS f (customer_id, product, base_url, username, password_ciphertext, sensor_id)
-       SELECT $1, $2, $3, $4, $5, $6 WHERE $5::text IS NOT NULL OR EXISTS (SELECT 1 FROM endpoint_response.fireeye_appliance WHERE customer_id = $1 AND base_url = $3)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (customer_id, base_url) DO UPDATE SET product = EXCLUDED.product, username = EXCLUDED.username,
-         password_ciphertext = COALESCE($5, f.password_ciphertext), sensor_id = EXCLUDED.sensor_id, health = 'UNKNOWN', last_error = NULL, updated_at = now()
+         password_ciphertext = EXCLUDED.password_ciphertext, sensor_id = EXCLUDED.sensor_id, health = 'UNKNOWN', last_error = NULL, updated_at = now()
        RETURNING ${APPLIANCE_COLUMNS}`,
       [a.customerId, a.product, a.baseUrl, a.username, a.passwordCiphertext, a.sensorId],
     )) as FireEyeApplianceRow[];
@@ -76,6 +86,16 @@ export class DetectionsRepository {
   async appliance(id: string): Promise<FireEyeApplianceRow | null> {
     const [row] = (await this.ds.query(`SELECT ${APPLIANCE_COLUMNS} FROM endpoint_response.fireeye_appliance WHERE id = $1`, [id])) as FireEyeApplianceRow[];
     return row ?? null;
+  }
+
+  // UNHEALTHY with the appliance's message, in the caller's transaction; the health it had before.
+  async turnApplianceUnhealthy(em: EntityManager, id: string, lastError: string, at: Date): Promise<FireEyeApplianceRow['health'] | null> {
+    const [rows] = (await em.query(
+      `WITH prev AS (SELECT id, health FROM endpoint_response.fireeye_appliance WHERE id = $1 FOR UPDATE)
+       UPDATE endpoint_response.fireeye_appliance f SET health = 'UNHEALTHY', last_error = $2, checked_at = $3 FROM prev WHERE f.id = prev.id RETURNING prev.health AS previous`,
+      [id, lastError, at],
+    )) as [{ previous: FireEyeApplianceRow['health'] }[], number];
+    return rows[0]?.previous ?? null;
   }
 
   async setApplianceHealth(id: string, health: FireEyeApplianceRow['health'], lastError: string | null, at: Date): Promise<void> {

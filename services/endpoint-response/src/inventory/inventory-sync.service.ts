@@ -7,6 +7,7 @@ import { Outbox } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { PLATFORM_CONFIG } from '@kanshi/platform';
 import { EndpointResponseConfig } from '../config';
+import { ConnectorEvents } from '../connectors/connector-events';
 import { VendorHost } from '../connectors/edr-connector';
 import { EdrConnectorFactory } from '../connectors/edr-connector.factory';
 import { EDR_PRODUCTS, EdrProductValue } from '../endpoints/edr-products';
@@ -43,10 +44,15 @@ export class InventorySyncService implements OnModuleInit {
     private readonly connectors: EdrConnectorFactory,
     private readonly outbox: Outbox,
     private readonly jobs: JobQueue,
+    private readonly connectorEvents: ConnectorEvents,
     @Inject(PLATFORM_CONFIG) private readonly config: EndpointResponseConfig,
   ) {}
 
   onModuleInit(): void {
+    // A connector just configured is synced at once.
+    this.connectorEvents.onConfigured(async ({ customerId, product }) => {
+      await this.jobs.send(ConnectorSyncJob, { customerId, product }, { singletonKey: `${customerId}:${product}` });
+    });
     this.jobs.work(InventorySyncJob, () => this.syncAll());
     this.jobs.every(InventorySyncJob, this.config.ENDPOINT_SYNC_INTERVAL_MS, { atStart: true });
     this.jobs.work(ConnectorSyncJob, ({ customerId, product }) => this.syncConnector(customerId, product), { workers: 4 });

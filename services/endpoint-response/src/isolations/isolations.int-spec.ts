@@ -31,7 +31,8 @@ beforeAll(async () => {
     service: 'endpoint-response',
     schema: 'endpoint_response',
     loadConfig: (env) =>
-      loadConfig({ ...env, ISOLATION_CONFIRM_TIMEOUT_SECONDS: '20', ISOLATION_POLL_INITIAL_MS: '50', ISOLATION_POLL_MAX_MS: '200', ISOLATION_INLINE_POLL_MS: '1000', JOBS_POLL_INTERVAL_MS: '500', EDR_MAX_RETRIES: '1', EDR_RETRY_BASE_MS: '20' }),
+      // EDR_REFRESH_ON_CONFIGURE off: the spec registers its endpoints itself and checks every exchange of an isolation (a sync at once would log in first)
+      loadConfig({ ...env, EDR_REFRESH_ON_CONFIGURE: 'false', ISOLATION_CONFIRM_TIMEOUT_SECONDS: '20', ISOLATION_POLL_INITIAL_MS: '50', ISOLATION_POLL_MAX_MS: '200', ISOLATION_INLINE_POLL_MS: '1000', JOBS_POLL_INTERVAL_MS: '500', EDR_MAX_RETRIES: '1', EDR_RETRY_BASE_MS: '20' }),
     module: (config, opts) => AppModule.forRoot(config, opts),
   });
   bus = kit.app.get(NatsBus);
@@ -100,9 +101,13 @@ type LogLine = { kind: string; status: string | null; actor: string; text: strin
 
 describe('an isolation through each vendor’s API', () => {
   it.each(ADAPTERS.map((h) => [h.label, h] as const))('%s: isolates, logs every exchange (token and lookups too) and state, tells the incident and the inventory; then releases', async (_label, h) => {
+    const mark = servers.get(h.product)!.requests.length;
     const c = await customerAt(h.product);
     const ep = await endpointOf(c);
     const cmd = command(c.customerId, ep.endpointId);
+    // a scheduled inventory sync of the new connector may have fetched the token already (then
+    // the isolation reuses it and has no token request of its own to log)
+    const loggedInBefore = !!h.loginPath && c.server.requests.slice(mark).some((r) => r.path.startsWith(h.loginPath!));
     await publish(cmd);
     await waitFor(cmd.body.isolationId, 'ISOLATED');
     expect(c.server.actionCount(ep.agentId, 'contain')).toBe(1);
@@ -114,7 +119,7 @@ describe('an isolation through each vendor’s API', () => {
     expect(log.at(-1)).toMatchObject({ kind: 'STATE', status: 'ISOLATED', actor: 'system:endpoint-response', text: expect.stringMatching(new RegExp(`confirmed the containment of ${ep.hostName}$`)) });
     const vendor = log.filter((l) => l.kind === 'VENDOR');
     // the token request, the action and the status reads until it was confirmed
-    if (h.loginPath) expect(vendor.some((l) => l.path!.startsWith(h.loginPath!))).toBe(true);
+    if (h.loginPath && !loggedInBefore) expect(vendor.some((l) => l.path!.startsWith(h.loginPath!))).toBe(true);
     expect(vendor.filter((l) => l.method !== 'GET' || !l.path!.includes('token')).length).toBeGreaterThanOrEqual(3);
     expect(vendor.every((l) => l.httpStatus !== null && l.httpStatus < 400)).toBe(true);
     expect(JSON.stringify(log)).not.toContain(c.tenant.secret);

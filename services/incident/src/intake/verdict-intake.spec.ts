@@ -40,7 +40,7 @@ function setup(suppress: string | null = null) {
     countLow: jest.fn(async (_em: unknown, v: Omit<LowVerdict, 'raisedIncidentId'>) => void lows.set(v.verdictId, { ...v, raisedIncidentId: null })),
     markRaised: jest.fn(async () => undefined),
   };
-  const sensors = { byId: jest.fn(async () => ({ sensorId: 's', customerId: C1, product: 'FIREEYE_NX', name: 'nx-1' })) };
+  const sensors = { byId: jest.fn(async () => ({ sensorId: 's', customerId: C1, product: 'FIREEYE_NX', name: 'nx-1' })), setLiveness: jest.fn(async () => undefined) };
   const opener = {
     open: jest.fn(async (_em: unknown, d: IncidentDraft) => {
       const i = { id: randomUUID(), version: 1, status: 'NEW', severityConfirmedAt: null, ...d, groupId: d.groupId ?? null, sensorId: d.sensorId ?? null } as unknown as IncidentEntity;

@@ -130,6 +130,7 @@ export class VerdictIntake {
   async liveness(em: EntityManager, e: EventEnvelope<SensorLivenessChangedBody>): Promise<IncidentEntity | null> {
     const { sensorId, status, lastSeenAt } = e.body;
     const now = this.clock.now();
+    await this.sensors.setLiveness(em, sensorId, status, now);
     const sensor = await this.sensors.byId(em, sensorId);
     const customerId = e.customerId ?? sensor?.customerId;
     if (!customerId) throw new PermanentEventError(`sensor ${sensorId}: no customer on the event and none known`);
@@ -151,16 +152,39 @@ export class VerdictIntake {
       return null;
     }
     const since = lastSeenAt ? ` since ${lastSeenAt}` : '';
+    return this.openAvailability(em, customerId, sensorId, `Sensor ${name} (${sensor?.product ?? 'unknown product'}) has not been heard from${since}.`, `sensor ${name} went down (not heard from${since})`);
+  }
+
+  // A maintenance window that suppressed the sensor's DOWN has ended (or was cancelled) and the
+  // sensor is still DOWN: the availability incident opens now, unless one is open or another
+  // window covers the sensor.
+  async stillDownAfterMaintenance(em: EntityManager, customerId: string, sensorId: string, windowId: string): Promise<IncidentEntity | null> {
+    const now = this.clock.now();
+    if (await this.incidents.openAvailabilityOf(em, sensorId)) return null;
+    if (await this.gate.suppression(em, { customerId, sensorId, at: now })) return null;
+    const sensor = await this.sensors.byId(em, sensorId);
+    const name = sensor?.name ?? sensorId;
+    return this.openAvailability(
+      em,
+      customerId,
+      sensorId,
+      `Sensor ${name} (${sensor?.product ?? 'unknown product'}) went down during maintenance window ${windowId} and is still down now that it is over.`,
+      `sensor ${name} is still down after maintenance window ${windowId}`,
+    );
+  }
+
+  private async openAvailability(em: EntityManager, customerId: string, sensorId: string, description: string, openingNote: string): Promise<IncidentEntity> {
+    const sensor = await this.sensors.byId(em, sensorId);
     const incident = await this.opener.open(em, {
       customerId,
       kind: 'AVAILABILITY',
       severity: 'MEDIUM',
-      title: `Sensor ${name} is down`,
-      description: `Sensor ${name} (${sensor?.product ?? 'unknown product'}) has not been heard from${since}.`,
+      title: `Sensor ${sensor?.name ?? sensorId} is down`,
+      description,
       openedBy: 'system:liveness',
       sensorId,
-      arrivedAt: now,
-      openingNote: `sensor ${name} went down (not heard from${since})`,
+      arrivedAt: this.clock.now(),
+      openingNote,
     });
     await this.writer.publishSnapshot(em, incident);
     await this.lifecycle.severityDecided(em, incident, { severity: 'MEDIUM', automatic: true, actor: 'system:liveness', previous: null });

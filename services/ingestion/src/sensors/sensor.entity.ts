@@ -26,5 +26,8 @@ export class SensorEntity {
   @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true }) statusChangedAt: Date | null;
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt: Date | null;
   @Column({ name: 'first_event_at', type: 'timestamptz', nullable: true }) firstEventAt: Date | null;
+  // The product version its events report (ECS observer.version), and when it was first seen.
+  @Column({ name: 'product_version', type: 'text', nullable: true }) productVersion: string | null;
+  @Column({ name: 'product_version_seen_at', type: 'timestamptz', nullable: true }) productVersionSeenAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

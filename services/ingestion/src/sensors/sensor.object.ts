@@ -53,6 +53,9 @@ export class SensorObject {
   @Field(() => Int, { description: 'Seconds between the heartbeats the device is expected to send' }) heartbeatIntervalSeconds: number;
   @Field(() => Int, { description: 'Seconds without an event or heartbeat after which the sensor is DOWN' }) silenceThresholdSeconds: number;
   @Field({ description: 'IANA time zone of the device clock, used to read its timestamps (e.g. Asia/Tokyo)' }) timeZone: string;
+  @Field(() => String, { nullable: true, description: 'The product version (firmware / software) its events report: a CEF or LEEF header’s device version, FireEye’s version, ECS observer.version; null until an event carries one' })
+  productVersion?: string | null;
+  @Field(() => Date, { nullable: true, description: 'When Kanshi first saw the current productVersion in its events (UTC instant)' }) productVersionSeenAt?: Date | null;
   @Field({ nullable: true, description: 'When it was revoked and its intake stopped (UTC instant); null while in use' }) revokedAt?: Date;
   @Field({ description: 'When it was registered (UTC instant)' }) createdAt: Date;
 }

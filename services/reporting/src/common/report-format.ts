@@ -70,3 +70,30 @@ const WORK_ORDER_KIND: Record<Lang, Record<string, string>> = {
 export function workOrderKindLabel(k: string, lang: Lang): string {
   return WORK_ORDER_KIND[lang][k] ?? k;
 }
+
+const MAINTENANCE_REASON: Record<Lang, Record<string, string>> = {
+  ja: { VERSION_UPGRADE: 'バージョンアップ', DEVICE_REPLACEMENT: '機器交換', OTHER: 'その他' },
+  en: { VERSION_UPGRADE: 'Version upgrade', DEVICE_REPLACEMENT: 'Device replacement', OTHER: 'Other' },
+};
+
+// A window's reason code from incident (older events carried free text, shown as it is).
+export function maintenanceReasonLabel(r: string, lang: Lang): string {
+  return MAINTENANCE_REASON[lang][r] ?? r;
+}
+
+const WORK_ORDER_OUTCOME: Record<Lang, Record<string, string>> = {
+  ja: { DONE: '完了', FAILED: '失敗', CANCELLED: '中止' },
+  en: { DONE: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled' },
+};
+
+export function workOrderOutcomeLabel(o: string, lang: Lang): string {
+  return WORK_ORDER_OUTCOME[lang][o] ?? o;
+}
+
+// An upgrade's versions or a replacement's serial numbers, "from → to" (either side may be unknown).
+export function workOrderDetails(o: { fromVersion?: string | null; toVersion?: string | null; oldSerial?: string | null; newSerial?: string | null }): string {
+  const from = o.fromVersion ?? o.oldSerial ?? null;
+  const to = o.toVersion ?? o.newSerial ?? null;
+  if (!from && !to) return '-';
+  return `${from ?? '?'} → ${to ?? '?'}`;
+}

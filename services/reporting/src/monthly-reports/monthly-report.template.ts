@@ -11,7 +11,10 @@ import {
   severityLabel,
   slaClockLabel,
   tokyoDateTime,
+  maintenanceReasonLabel,
+  workOrderDetails,
   workOrderKindLabel,
+  workOrderOutcomeLabel,
 } from '../common/report-format';
 import { Counted } from '../report-data/report-facts';
 import { MonthlyReportView, SlaOutcome } from './monthly-report.view';
@@ -71,6 +74,8 @@ const T = {
     planned: '予定',
     engineer: '担当',
     outcome: '結果',
+    version: 'バージョン',
+    details: '内容',
     isolations: '7. 端末隔離',
     host: 'ホスト名',
     at: '日時',
@@ -128,6 +133,8 @@ const T = {
     planned: 'Planned',
     engineer: 'Engineer',
     outcome: 'Outcome',
+    version: 'Version',
+    details: 'Details',
     isolations: '7. Endpoint isolations',
     host: 'Host name',
     at: 'Time',
@@ -238,8 +245,8 @@ ${
 <h2>${t.uptime}</h2>
 ${
   v.uptime.length
-    ? html`<table><thead><tr><th>${t.sensor}</th><th>${t.product}</th><th class="num">${t.uptimePct}</th><th class="num">${t.down}</th><th class="num">${t.outages}</th></tr></thead><tbody>${v.uptime.map(
-        (u) => html`<tr><td>${u.name}</td><td>${u.product}</td><td class="num">${formatPercent(u.uptimePercent, v.lang)}</td><td class="num">${formatDuration(u.downMs, v.lang)}</td><td class="num">${u.outages}</td></tr>`,
+    ? html`<table><thead><tr><th>${t.sensor}</th><th>${t.product}</th><th>${t.version}</th><th class="num">${t.uptimePct}</th><th class="num">${t.down}</th><th class="num">${t.outages}</th></tr></thead><tbody>${v.uptime.map(
+        (u) => html`<tr><td>${u.name}</td><td>${u.product}</td><td>${u.productVersion ?? '-'}</td><td class="num">${formatPercent(u.uptimePercent, v.lang)}</td><td class="num">${formatDuration(u.downMs, v.lang)}</td><td class="num">${u.outages}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
@@ -249,15 +256,16 @@ ${
 ${
   v.maintenance.length
     ? html`<table><thead><tr><th>${t.starts}</th><th>${t.ends}</th><th>${t.sensor}</th><th>${t.reason}</th></tr></thead><tbody>${v.maintenance.map(
-        (w) => html`<tr><td class="nowrap">${tokyoDateTime(w.startsAt)}</td><td class="nowrap">${tokyoDateTime(w.endsAt)}</td><td>${w.sensorName ?? w.sensorId ?? t.all}</td><td>${w.reason}</td></tr>`,
+        (w) => html`<tr><td class="nowrap">${tokyoDateTime(w.startsAt)}</td><td class="nowrap">${tokyoDateTime(w.endsAt)}</td><td>${w.sensorName ?? w.sensorId ?? t.all}</td><td>${maintenanceReasonLabel(w.reason, v.lang)}${w.note ? ` (${w.note})` : ''}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }
 <h3>${t.workOrders}</h3>
 ${
   v.workOrders.length
-    ? html`<table><thead><tr><th>${t.planned}</th><th>${t.kind}</th><th>${t.sensor}</th><th>${t.engineer}</th><th>${t.outcome}</th></tr></thead><tbody>${v.workOrders.map(
-        (o) => html`<tr><td class="nowrap">${tokyoDateTime(o.plannedStart)}</td><td>${workOrderKindLabel(o.kind, v.lang)}</td><td>${o.sensorName ?? o.sensorId}</td><td>${o.engineer}</td><td>${o.outcome ?? '-'}</td></tr>`,
+    ? html`<table><thead><tr><th>${t.planned}</th><th>${t.kind}</th><th>${t.sensor}</th><th>${t.details}</th><th>${t.engineer}</th><th>${t.outcome}</th></tr></thead><tbody>${v.workOrders.map(
+        (o) =>
+          html`<tr><td class="nowrap">${tokyoDateTime(o.plannedStart)}</td><td>${workOrderKindLabel(o.kind, v.lang)}</td><td>${o.sensorName ?? o.sensorId}</td><td>${workOrderDetails(o)}</td><td>${o.engineer}</td><td>${o.outcome ? workOrderOutcomeLabel(o.outcome, v.lang) : '-'}${o.notes ? ` (${o.notes})` : ''}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`
 }

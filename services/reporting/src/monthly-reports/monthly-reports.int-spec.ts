@@ -77,9 +77,10 @@ describe('the monthly report’s content', () => {
     expect(text).toContain('C2 通信');
     // analysis clock: 1 met, 1 breached, 0 running, 50 %
     expect(text).toMatch(/分析 1 1 0 50\.00%/);
-    expect(text).toMatch(/NX-本社-01 FIREEYE_NX 99\.00% 7時間12分 1/);
-    expect(text).toContain('NX OS 10.0 へのアップグレード');
-    expect(text).toContain('佐藤 一郎');
+    expect(text).toMatch(/NX-本社-01 FIREEYE_NX 10\.0\.1 99\.00% 7時間12分 1/);
+    // the window (its note wraps in the cell) and the work order, as incident publishes them
+    expect(text).toMatch(/バージョンアップ \(NX OS 10\.0 へのアップ/);
+    expect(text).toMatch(/バージョンアップ NX-本社-01 9\.0\.3 → 10\.0\.1 佐藤 一郎 完了 \(再起動 1 回\)/);
     expect(text).toContain('隔離完了: 1 / 隔離失敗: 0 / 隔離解除: 0');
     expect(text).toContain('PC-経理-03');
   });

@@ -11,6 +11,7 @@ import {
   MaintenanceWindowChanged,
   SensorLivenessChanged,
   SensorRegistered,
+  SensorVersionChanged,
   VerdictIssuedV2,
   WorkOrderRecorded,
 } from '@kanshi/events';
@@ -47,6 +48,7 @@ export class ReportDataConsumer implements OnModuleInit {
       event: SensorLivenessChanged,
       handle: (e, { em }) => this.repo.addLivenessChange(em, { eventId: e.eventId, customerId: tenantOf(e), occurredAt: e.occurredAt }, e.body),
     });
+    this.host.register({ durable: 'reporting-sensor-version', event: SensorVersionChanged, handle: (e, { em }) => this.repo.upsertSensorVersion(em, tenantOf(e), e.body) });
     this.host.register({ durable: 'reporting-maintenance-window', event: MaintenanceWindowChanged, handle: (e, { em }) => this.repo.upsertMaintenanceWindow(em, tenantOf(e), e.occurredAt, e.body) });
     this.host.register({ durable: 'reporting-work-order', event: WorkOrderRecorded, handle: (e, { em }) => this.repo.upsertWorkOrder(em, tenantOf(e), e.occurredAt, e.body) });
     for (const [durable, event] of [

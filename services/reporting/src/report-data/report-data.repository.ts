@@ -8,6 +8,7 @@ import {
   SensorLivenessChangedBody,
   SensorRegisteredBody,
   VerdictIssuedV2Body,
+  SensorVersionChangedBody,
   WorkOrderRecordedBody,
 } from '@kanshi/events';
 import { toTokyoDate } from '@kanshi/calendar';
@@ -101,23 +102,49 @@ export class ReportDataRepository {
 
   async upsertMaintenanceWindow(em: EntityManager, customerId: string, occurredAt: string, b: MaintenanceWindowChangedBody): Promise<void> {
     await em.query(
-      `INSERT INTO reporting.maintenance_window (window_id, customer_id, sensor_id, starts_at, ends_at, reason, cancelled, event_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO reporting.maintenance_window (window_id, customer_id, sensor_id, starts_at, ends_at, reason, cancelled, event_at, note)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (window_id) DO UPDATE SET sensor_id = EXCLUDED.sensor_id, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
-         reason = EXCLUDED.reason, cancelled = EXCLUDED.cancelled, event_at = EXCLUDED.event_at
+         reason = EXCLUDED.reason, cancelled = EXCLUDED.cancelled, event_at = EXCLUDED.event_at, note = EXCLUDED.note
        WHERE reporting.maintenance_window.event_at <= EXCLUDED.event_at`,
-      [b.windowId, customerId, b.sensorId ?? null, b.startsAt, b.endsAt, b.reason, b.cancelled, occurredAt],
+      [b.windowId, customerId, b.sensorId ?? null, b.startsAt, b.endsAt, b.reason, b.cancelled, occurredAt, b.note ?? null],
     );
   }
 
   async upsertWorkOrder(em: EntityManager, customerId: string, occurredAt: string, b: WorkOrderRecordedBody): Promise<void> {
     await em.query(
-      `INSERT INTO reporting.work_order (work_order_id, customer_id, sensor_id, kind, planned_start, planned_end, engineer, outcome, completed_at, event_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO reporting.work_order (work_order_id, customer_id, sensor_id, kind, planned_start, planned_end, engineer, outcome, completed_at, event_at, from_version, to_version, old_serial, new_serial, notes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (work_order_id) DO UPDATE SET sensor_id = EXCLUDED.sensor_id, kind = EXCLUDED.kind, planned_start = EXCLUDED.planned_start,
-         planned_end = EXCLUDED.planned_end, engineer = EXCLUDED.engineer, outcome = EXCLUDED.outcome, completed_at = EXCLUDED.completed_at, event_at = EXCLUDED.event_at
+         planned_end = EXCLUDED.planned_end, engineer = EXCLUDED.engineer, outcome = EXCLUDED.outcome, completed_at = EXCLUDED.completed_at, event_at = EXCLUDED.event_at,
+         from_version = EXCLUDED.from_version, to_version = EXCLUDED.to_version, old_serial = EXCLUDED.old_serial, new_serial = EXCLUDED.new_serial, notes = EXCLUDED.notes
        WHERE reporting.work_order.event_at <= EXCLUDED.event_at`,
-      [b.workOrderId, customerId, b.sensorId, b.kind, b.plannedStart, b.plannedEnd, b.engineer, b.outcome ?? null, b.completedAt ?? null, occurredAt],
+      [
+        b.workOrderId,
+        customerId,
+        b.sensorId,
+        b.kind,
+        b.plannedStart,
+        b.plannedEnd,
+        b.engineer,
+        b.outcome ?? null,
+        b.completedAt ?? null,
+        occurredAt,
+        b.fromVersion ?? null,
+        b.toVersion ?? null,
+        b.oldSerial ?? null,
+        b.newSerial ?? null,
+        b.notes ?? null,
+      ],
+    );
+  }
+
+  // The product version the sensor reports; a version seen earlier never replaces a later one.
+  async upsertSensorVersion(em: EntityManager, customerId: string, b: SensorVersionChangedBody): Promise<void> {
+    await em.query(
+      `INSERT INTO reporting.sensor_version (sensor_id, customer_id, version, seen_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (sensor_id) DO UPDATE SET version = EXCLUDED.version, seen_at = EXCLUDED.seen_at WHERE reporting.sensor_version.seen_at <= EXCLUDED.seen_at`,
+      [b.sensorId, customerId, b.version, b.seenAt],
     );
   }
 

@@ -136,8 +136,18 @@ export class ReportFactsRepository {
   }
 
   async sensors(customerId: string): Promise<SensorFact[]> {
-    const rows = await this.ds.query(`SELECT sensor_id, name, product, registered_at FROM reporting.sensor WHERE customer_id = $1 ORDER BY name, sensor_id`, [customerId]);
-    return rows.map((r: { sensor_id: string; name: string; product: string; registered_at: Date }) => ({ sensorId: r.sensor_id, name: r.name, product: r.product, registeredAt: r.registered_at }));
+    const rows = await this.ds.query(
+      `SELECT s.sensor_id, s.name, s.product, s.registered_at, v.version FROM reporting.sensor s LEFT JOIN reporting.sensor_version v ON v.sensor_id = s.sensor_id
+       WHERE s.customer_id = $1 ORDER BY s.name, s.sensor_id`,
+      [customerId],
+    );
+    return rows.map((r: { sensor_id: string; name: string; product: string; registered_at: Date; version: string | null }) => ({
+      sensorId: r.sensor_id,
+      name: r.name,
+      product: r.product,
+      registeredAt: r.registered_at,
+      productVersion: r.version,
+    }));
   }
 
   // Per sensor: its last change before `from` (the state the range starts in) and every change in [from, to).
@@ -158,7 +168,7 @@ export class ReportFactsRepository {
        WHERE w.customer_id = $1 AND NOT w.cancelled AND w.starts_at < $3 AND w.ends_at > $2 ORDER BY w.starts_at, w.window_id`,
       [customerId, from, to],
     );
-    return rows.map((r: any) => ({ windowId: r.window_id, sensorId: r.sensor_id, sensorName: r.sensor_name, startsAt: r.starts_at, endsAt: r.ends_at, reason: r.reason }));
+    return rows.map((r: any) => ({ windowId: r.window_id, sensorId: r.sensor_id, sensorName: r.sensor_name, startsAt: r.starts_at, endsAt: r.ends_at, reason: r.reason, note: r.note }));
   }
 
   async workOrders(customerId: string, from: Date, to: Date): Promise<WorkOrderFact[]> {
@@ -177,6 +187,11 @@ export class ReportFactsRepository {
       engineer: r.engineer,
       outcome: r.outcome,
       completedAt: r.completed_at,
+      fromVersion: r.from_version,
+      toVersion: r.to_version,
+      oldSerial: r.old_serial,
+      newSerial: r.new_serial,
+      notes: r.notes,
     }));
   }
 }

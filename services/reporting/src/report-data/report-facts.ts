@@ -41,6 +41,8 @@ export interface SensorFact {
   name: string;
   product: string;
   registeredAt: Date;
+  // the version its events report (ingestion.sensor.version-changed.v1); null when none is known
+  productVersion?: string | null;
 }
 
 export interface LivenessChangeFact {
@@ -56,6 +58,7 @@ export interface MaintenanceWindowFact {
   startsAt: Date;
   endsAt: Date;
   reason: string;
+  note: string | null;
 }
 
 export interface WorkOrderFact {
@@ -68,6 +71,11 @@ export interface WorkOrderFact {
   engineer: string;
   outcome: string | null;
   completedAt: Date | null;
+  fromVersion: string | null;
+  toVersion: string | null;
+  oldSerial: string | null;
+  newSerial: string | null;
+  notes: string | null;
 }
 
 export interface ContactFact {

@@ -7,7 +7,7 @@ const at = (iso: string) => new Date(iso);
 
 describe('uptimeOf', () => {
   it('is 100% for a sensor never reported down', () => {
-    expect(uptimeOf([sensor], [], from, to)).toEqual([{ sensorId: 's1', name: 'NX-01', product: 'FIREEYE_NX', observedMs: 30 * 86_400_000, downMs: 0, outages: 0, uptimePercent: 100 }]);
+    expect(uptimeOf([sensor], [], from, to)).toEqual([{ sensorId: 's1', name: 'NX-01', product: 'FIREEYE_NX', productVersion: null, observedMs: 30 * 86_400_000, downMs: 0, outages: 0, uptimePercent: 100 }]);
   });
 
   it('subtracts each DOWN..UP interval inside the month', () => {

@@ -4,6 +4,8 @@ export interface SensorUptime {
   sensorId: string;
   name: string;
   product: string;
+  // the version its events report, as known when the report is made
+  productVersion: string | null;
   // The part of the range the sensor existed in, in ms.
   observedMs: number;
   downMs: number;
@@ -42,6 +44,6 @@ export function uptimeOf(sensors: SensorFact[], changes: LivenessChangeFact[], f
     if (state === 'DOWN' && end > since) downMs += end - since;
     const observedMs = Math.max(0, end - begin);
     const uptimePercent = observedMs > 0 ? Math.round(((observedMs - downMs) / observedMs) * 10_000) / 100 : null;
-    return { sensorId: s.sensorId, name: s.name, product: s.product, observedMs, downMs, outages, uptimePercent };
+    return { sensorId: s.sensorId, name: s.name, product: s.product, productVersion: s.productVersion ?? null, observedMs, downMs, outages, uptimePercent };
   });
 }

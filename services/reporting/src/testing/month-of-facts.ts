@@ -9,6 +9,7 @@ import {
   MaintenanceWindowChanged,
   SensorLivenessChanged,
   SensorRegistered,
+  SensorVersionChanged,
   VerdictIssuedV2,
   WorkOrderRecorded,
 } from '@kanshi/events';
@@ -62,17 +63,39 @@ export async function seedCustomerMonth(kit: ReportingKit, customerId: string, c
   // 7.2 h down of November's 720 h: 99.00 % up.
   await pub(SensorLivenessChanged, customerId, { sensorId, status: 'DOWN', lastSeenAt: null }, { occurredAt: '2026-11-12T00:00:00Z' });
   await pub(SensorLivenessChanged, customerId, { sensorId, status: 'UP', lastSeenAt: null }, { occurredAt: '2026-11-12T07:12:00Z' });
-  await pub(MaintenanceWindowChanged, customerId, { windowId: randomUUID(), sensorId, startsAt: '2026-11-20T13:00:00Z', endsAt: '2026-11-20T15:00:00Z', reason: 'NX OS 10.0 へのアップグレード', cancelled: false });
-  await pub(WorkOrderRecorded, customerId, {
-    workOrderId: randomUUID(),
+  // As incident publishes them (its maintenance int spec checks the same shapes): a work order
+  // with the window it planned, then its outcome.
+  const workOrderId = randomUUID();
+  const windowId = randomUUID();
+  await pub(MaintenanceWindowChanged, customerId, {
+    windowId,
     sensorId,
-    kind: 'VERSION_UPGRADE',
-    plannedStart: '2026-11-20T13:00:00Z',
-    plannedEnd: '2026-11-20T15:00:00Z',
-    engineer: '佐藤 一郎',
-    outcome: '完了',
-    completedAt: '2026-11-20T14:30:00Z',
+    startsAt: '2026-11-20T13:00:00.000Z',
+    endsAt: '2026-11-20T15:00:00.000Z',
+    reason: 'VERSION_UPGRADE',
+    cancelled: false,
+    note: 'NX OS 10.0 へのアップグレード',
+    workOrderId,
   });
+  const order = {
+    workOrderId,
+    sensorId,
+    kind: 'VERSION_UPGRADE' as const,
+    plannedStart: '2026-11-20T13:00:00.000Z',
+    plannedEnd: '2026-11-20T15:00:00.000Z',
+    engineer: '佐藤 一郎',
+    outcome: null,
+    completedAt: null,
+    fromVersion: '9.0.3',
+    toVersion: '10.0.1',
+    oldSerial: null,
+    newSerial: null,
+    notes: null,
+    windowId,
+  };
+  await pub(WorkOrderRecorded, customerId, order, { occurredAt: '2026-11-18T01:00:00Z' });
+  await pub(WorkOrderRecorded, customerId, { ...order, outcome: 'DONE', completedAt: '2026-11-20T14:30:00.000Z', notes: '再起動 1 回' }, { occurredAt: '2026-11-20T05:31:00Z' });
+  await pub(SensorVersionChanged, customerId, { sensorId, product: 'FIREEYE_NX', version: '10.0.1', previousVersion: '9.0.3', seenAt: '2026-11-20T14:20:00.000Z' });
   return { sensorId, events };
 }
 

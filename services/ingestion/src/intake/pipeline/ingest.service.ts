@@ -9,6 +9,7 @@ import { AlertsRepository } from '../../alerts/alerts.repository';
 import { RawEventBatch, RawEventsRepository } from '../../raw-events/raw-events.repository';
 import { RetentionService } from '../../raw-events/retention.service';
 import { IntakeSensor } from '../../sensors/sensor-directory.service';
+import { SensorVersions } from '../../sensors/sensor-versions.service';
 import { LogStreamAdapter } from './log-stream.adapter';
 import { currentCorrelationId } from '@kanshi/observability';
 import { ParsedBatch, ParseInput, RecordResult } from './parse-batch';
@@ -44,6 +45,7 @@ export class IngestService {
     private readonly outbox: Outbox,
     private readonly logStream: LogStreamAdapter,
     private readonly liveness: LivenessService,
+    private readonly versions: SensorVersions,
   ) {}
 
   async ingest(sensor: IntakeSensor, records: IntakeRecord[], meta: IntakeMeta): Promise<RecordResult[]> {
@@ -93,6 +95,7 @@ export class IngestService {
       },
       alerts: parsed.alerts,
       logBatches: parsed.logBatches,
+      productVersion: parsed.productVersion,
       quarantine: parsed.quarantined.map((q) => ({
         receivedAt: new Date(q.receivedAt),
         sensorId: sensor.sensorId,
@@ -143,6 +146,8 @@ export class IngestService {
     records.inc({ transport: meta.transport, outcome: 'quarantined' }, batch.results.length - accepted);
     // A replayed record is old news for liveness.
     if (meta.transport !== 'replay' && batch.results.length > 0) this.liveness.seen(sensor.sensorId, new Date(), accepted > 0);
+    // The sensor's product version as its events report it (a database write only when it changed).
+    if (meta.transport !== 'replay' && batch.productVersion) await this.versions.note(sensor, batch.productVersion.version, new Date(batch.productVersion.receivedAt));
     await this.logStream.publish(sensor.sensorId, batch.logBatches);
   }
 

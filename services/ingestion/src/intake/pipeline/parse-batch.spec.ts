@@ -15,6 +15,22 @@ const text = (u: Uint8Array) => Buffer.from(u).toString('utf8');
 const at = Date.parse('2026-11-28T01:00:00Z');
 
 describe('parseBatch', () => {
+  it('hands back the product version of the last event that reports one (observer.version), with its arrival', () => {
+    const cef = (v: string) => `CEF:0|Fortinet|Fortigate|${v}|13056|utm:ips signature|5|src=10.0.0.9 dst=203.0.113.7 act=dropped`;
+    const fortigate: ParseJob = { ...job({ kind: 'records', records: [] }), product: 'FORTIGATE' };
+    const native = 'date=2026-11-28 time=10:00:00 devname="fg-tokyo" devid="FG100F0000000001" logid="0000000013" type="traffic" subtype="forward" level="notice" srcip=10.0.0.1 dstip=10.0.0.2 action="accept"';
+    const records = [
+      { text: cef('v7.2.8'), receivedAt: at },
+      { text: cef('v7.4.4'), receivedAt: at + 1 },
+      { text: native, receivedAt: at + 2 },
+    ];
+    const out = parseBatch({ ...fortigate, input: { kind: 'records', records } });
+    expect(out.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(out.productVersion).toEqual({ version: 'v7.4.4', receivedAt: at + 1 });
+    expect(parseBatch({ ...fortigate, input: { kind: 'records', records: [records[2]] } }).productVersion).toBeUndefined();
+    expect(parseBatch({ ...fortigate, input: { kind: 'records', records: [{ text: cef('   '), receivedAt: at }] } }).productVersion).toBeUndefined();
+  });
+
   it('answers per record and serializes the accepted ones as COPY rows', () => {
     const out = parseBatch(job({ kind: 'records', records: [{ text: TRAFFIC(1), receivedAt: at }, { text: 'not json', receivedAt: at }, { text: 'say "hi" \\ bye', receivedAt: at, rejectedReason: 'refused early' }] }));
     expect(out.results).toEqual([

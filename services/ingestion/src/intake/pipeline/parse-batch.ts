@@ -76,6 +76,9 @@ export interface ParsedBatch {
   // the non-alert events, as logs.received messages (at most 5000 records and maxPayloadBytes each)
   logBatches: LogBatch[];
   quarantined: { index: number; reason: string; raw: Uint8Array; receivedAt: number }[];
+  // The product version the batch's last event naming one reports (ECS observer.version), and when
+  // that record arrived: ingestion keeps the sensor's latest (SensorVersions).
+  productVersion?: { version: string; receivedAt: number };
 }
 
 export const MAX_LOG_RECORDS = 5000;
@@ -95,6 +98,7 @@ export function transferables(b: ParsedBatch): ArrayBuffer[] {
 
 interface Collected {
   results: RecordResult[];
+  productVersion?: { version: string; receivedAt: number };
   raw: RawWriter;
   logs: LogMessages;
   quarantined: ParsedBatch['quarantined'];
@@ -149,6 +153,8 @@ export function parseBatch(job: ParseJob): ParsedBatch {
     }
     for (let e = 0; e < outcome.events.length; e++) {
       const event = outcome.events[e];
+      const version = observerVersion(event);
+      if (version !== null) out.productVersion = { version, receivedAt: record.receivedAt };
       const score = severityScore(event);
       if (score > severity) severity = score;
       if (event.kind !== 'alert') {
@@ -176,6 +182,7 @@ function finish(job: ParseJob, out: Collected, alertsByKey: Map<string, ParsedAl
     alerts: alertColumns(job, [...alertsByKey.values()]),
     logBatches: out.logs.finish(),
     quarantined: out.quarantined,
+    productVersion: out.productVersion,
   };
 }
 
@@ -339,6 +346,16 @@ function quarantine(out: Collected, index: number, record: ParseJobRecord, reaso
   out.results.push({ index, status: 'quarantined', reason });
   // a copy with its own memory: a view would drag its whole (shared) buffer along
   out.quarantined.push({ index, reason, raw: record.bytes ? new Uint8Array(record.bytes) : Buffer.from(record.text ?? '', 'utf8'), receivedAt: record.receivedAt });
+}
+
+const MAX_VERSION_LENGTH = 100;
+
+// observer.version (the device's own product version), trimmed; null when absent or unusable.
+function observerVersion(event: NormalizedEvent): string | null {
+  const v = (event.ecs.observer as { version?: unknown } | undefined)?.version;
+  if (typeof v !== 'string') return null;
+  const t = noNul(v.trim());
+  return t !== '' && t.length <= MAX_VERSION_LENGTH ? t : null;
 }
 
 function severityScore(event: NormalizedEvent): number {
