@@ -13,7 +13,7 @@ import { NotificationsService } from './notifications.service';
 import { SeverityDecision } from './severity-decision';
 
 const { C1 } = TENANTS;
-const config = loadConfig({ JWT_SECRET: 'a'.repeat(32), MAIL_RETRY_LIMIT: '2' });
+const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'a'.repeat(32), MAIL_RETRY_LIMIT: '2' });
 const EM = {} as EntityManager;
 
 function setup(opts: { plan?: NotifyTerms['plan'] | null; contacts?: EscalationContact[]; mailFails?: boolean } = {}) {
