@@ -39,8 +39,11 @@ export class VerdictActionV2 {
 export class VerdictEndpointV2 {
   @IsOptional() @IsString() hostName: string | null;
   @IsOptional() @IsString() ip: string | null;
-  // The EDR agent id the alert names (ECS agent.id), when it names one (issue 11: the endpoint to isolate).
+  // The EDR agent id of the endpoint, when endpoint-response's inventory knows it (issue 11: the endpoint to isolate).
   @IsOptional() @IsString() agentId?: string | null;
+  // The endpoint's id in endpoint-response's inventory (response.endpoint.changed.v1), when the
+  // alert resolved to one (issue 12); optional, so v2 stays compatible.
+  @IsOptional() @IsUUID() endpointId?: string | null;
 }
 
 // The richer verdict (issue 10): reasons with ATT&CK ids, Japanese and English texts and

@@ -1,28 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { EndpointChangedBody } from '@kanshi/events';
 import { AlertEndpoint } from '../verdicts/alert-facts';
-import { AssetsRepository, CriticalAssetRow } from './assets.repository';
+import { AssetsRepository, CriticalAssetRow, InventoryEndpoint } from './assets.repository';
 
 const CRITICAL_TTL_MS = 5_000;
 const SEEN_MAX = 50_000;
 const IP_NAME_TTL_MS = 60_000;
+const INVENTORY_TTL_MS = 60_000;
 
-export interface AssetContext {
-  // The alert's endpoints, a missing host name filled in from what earlier alerts said of its IP.
-  endpoints: { hostName: string | null; ip: string | null }[];
-  // The customer's critical assets among them.
-  critical: CriticalAssetRow[];
+export interface ContextEndpoint {
+  hostName: string | null;
+  ip: string | null;
+  // The inventory endpoint it resolved to, and its EDR agent id; absent when the inventory has none.
+  endpointId?: string;
+  agentId?: string;
 }
 
-// What analysis knows of a customer's endpoints: host name <-> IP <-> endpoint id, learned from
-// alerts' ECS, and which are critical. Writes only what changed (a process-wide memory of the
-// bindings already stored), so a busy sensor costs no write per alert.
-// Hook for endpoint-response (issue 12): its endpoint events carry the same bindings; its consumer
-// calls `learn(tx, customerId, endpoints, at)` here.
+export interface AssetContext {
+  // The alert's endpoints: resolved against endpoint-response's inventory (a missing host name
+  // filled in, the endpoint id added), else a missing host name filled in from what earlier alerts
+  // said of its IP.
+  endpoints: ContextEndpoint[];
+  // The customer's critical assets among them.
+  critical: CriticalAssetRow[];
+  // The inventory endpoints they resolved to (each once).
+  managed: InventoryEndpoint[];
+}
+
+// What analysis knows of a customer's endpoints: endpoint-response's inventory (host name <-> IPs
+// <-> endpoint id, OS, EDR agent, last seen: `remember`, from response.endpoint.changed.v1), the
+// host name <-> IP bindings learned from alerts' ECS (`learn`), and which are critical. Alert
+// bindings are written only when changed (a process-wide memory of the bindings already stored),
+// so a busy sensor costs no write per alert.
 @Injectable()
 export class AssetContextService {
   private readonly seen = new Map<string, number>();
   private readonly ipNames = new Map<string, { name: string | null; at: number }>();
+  private readonly inventory = new Map<string, { endpoint: InventoryEndpoint | null; at: number }>();
   private critical: { rows: Map<string, CriticalAssetRow[]>; at: number } | null = null;
 
   constructor(private readonly repo: AssetsRepository) {}
@@ -42,17 +57,50 @@ export class AssetContextService {
     }
   }
 
+  // An inventory change (response.endpoint.changed.v1), in the consumer's transaction. Lookups this
+  // process cached are dropped; other replicas see the change within INVENTORY_TTL_MS.
+  async remember(tx: EntityManager, customerId: string, endpoint: EndpointChangedBody): Promise<void> {
+    await this.repo.upsertInventoryEndpoint(tx, customerId, endpoint);
+    this.inventory.clear();
+  }
+
   async contextOf(customerId: string, endpoints: AlertEndpoint[]): Promise<AssetContext> {
-    const filled: AssetContext['endpoints'] = [];
-    for (const e of endpoints) filled.push({ hostName: e.hostName ?? (e.ip ? await this.hostNameOfIp(customerId, e.ip) : null), ip: e.ip });
+    const filled: ContextEndpoint[] = [];
+    const managed = new Map<string, InventoryEndpoint>();
+    for (const e of endpoints) {
+      const inv = await this.inventoryEndpointOf(customerId, e);
+      if (inv) {
+        managed.set(inv.endpointId, inv);
+        filled.push({ hostName: e.hostName ?? inv.hostName.toLowerCase(), ip: e.ip, endpointId: inv.endpointId, ...(inv.agentId ? { agentId: inv.agentId } : {}) });
+      } else filled.push({ hostName: e.hostName ?? (e.ip ? await this.hostNameOfIp(customerId, e.ip) : null), ip: e.ip });
+    }
     const assets = (await this.criticalAssets()).get(customerId) ?? [];
     const critical = assets.filter((a) => filled.some((e) => (a.hostName !== null && a.hostName === e.hostName) || (a.ip !== null && a.ip === e.ip)));
-    return { endpoints: filled, critical };
+    return { endpoints: filled, critical, managed: [...managed.values()] };
   }
 
   // A critical asset was marked in this process: the next alert sees it at once.
   invalidate(): void {
     this.critical = null;
+  }
+
+  // The customer's inventory endpoint an alert's endpoint is: its agent id (ECS host.id / agent.id)
+  // first, then its host name, then (for an alert naming no host name) its IP; among equals the
+  // most recently seen. An alert naming a host name is about that host: an endpoint sharing only
+  // its address is another machine (addresses move), so it does not resolve.
+  private async inventoryEndpointOf(customerId: string, e: AlertEndpoint): Promise<InventoryEndpoint | null> {
+    if (!e.hostName && !e.ip && !e.endpointId) return null;
+    const key = `${customerId}|${e.endpointId ?? ''}|${e.hostName ?? ''}|${e.ip ?? ''}`;
+    const hit = this.inventory.get(key);
+    if (hit && Date.now() - hit.at < INVENTORY_TTL_MS) return hit.endpoint;
+    const candidates = await this.repo.inventoryCandidates(customerId, { hostName: e.hostName, ip: e.ip, agentId: e.endpointId });
+    const score = (c: (typeof candidates)[number]) => (c.byAgent ? 4 : 0) + (c.byHost ? 2 : 0) + (c.byIp ? 1 : 0);
+    const fitting = candidates.filter((c) => c.byAgent || c.byHost || (!e.hostName && c.byIp));
+    // candidates come most recently seen first; a stable sort keeps that order among equals
+    const best = fitting.sort((x, y) => score(y) - score(x))[0]?.endpoint ?? null;
+    if (this.inventory.size >= SEEN_MAX) this.inventory.delete(this.inventory.keys().next().value!);
+    this.inventory.set(key, { endpoint: best, at: Date.now() });
+    return best;
   }
 
   private async hostNameOfIp(customerId: string, ip: string): Promise<string | null> {

@@ -213,6 +213,7 @@ export class AnalysisService {
       reputations,
       endpoints: context.endpoints,
       criticalAssets: context.critical,
+      managedEndpoints: context.managed,
       hasUser: ecsString(a.ecs, 'user.name') !== null,
       sampleHashes: hashes,
     });

@@ -1,4 +1,5 @@
-import { SocSeverity } from '@kanshi/events';
+import { EdrProductCode, SocSeverity } from '@kanshi/events';
+import type { InventoryEndpoint } from '../assets/assets.repository';
 import type { IocHit } from '../iocs/ioc-matcher';
 import type { FileReputation } from '../reputation/virustotal.client';
 import { SeverityDecision } from './decide-severity';
@@ -25,6 +26,8 @@ export interface VerdictFacts {
   reputations: FileReputation[];
   endpoints: StoredEndpoint[];
   criticalAssets: { hostName: string | null; ip: string | null; note: string }[];
+  // The endpoints of endpoint-response's inventory the alert resolved to.
+  managedEndpoints?: InventoryEndpoint[];
   hasUser: boolean;
   sampleHashes: string[];
 }
@@ -85,6 +88,7 @@ export function explainVerdict(f: VerdictFacts): Explanation {
       attackTechniques: [],
     });
   }
+  for (const m of f.managedEndpoints ?? []) reasons.push(managedEndpointReason(m));
 
   const severity: SocSeverity = f.decision.severity;
   const isolationRecommended = f.endpoints.length > 0 && (severity === 'HIGH' || f.rules.some((m) => m.kanshi?.isolate === true));
@@ -102,6 +106,29 @@ export function explainVerdict(f: VerdictFacts): Explanation {
   }
   if (actions.length === 0) add(severity === 'LOW' ? ACTIONS.monthly : ACTIONS.collectSample);
   return { reasons, actions, isolationRecommended };
+}
+
+const EDR_NAMES: Record<EdrProductCode, string> = { CROWDSTRIKE_FALCON: 'CrowdStrike Falcon', CARBON_BLACK: 'Carbon Black', CYBEREASON: 'Cybereason', FIREEYE_HX: 'FireEye HX' };
+
+// What the inventory says of an endpoint: its EDR agent, and so whether it can be isolated.
+function managedEndpointReason(m: InventoryEndpoint): StoredReason {
+  const name = m.ips.length ? `${m.hostName} (${m.ips.slice(0, 3).join(', ')})` : m.hostName;
+  const en = [m.os ? `OS ${m.os}` : null, m.lastSeenAt ? `last seen ${m.lastSeenAt.toISOString()}` : null].filter(Boolean).join(', ');
+  const ja = [m.os ? `OS ${m.os}` : null, m.lastSeenAt ? `最終確認 ${m.lastSeenAt.toISOString()}` : null].filter(Boolean).join('、');
+  if (m.edrProduct && m.agentId) {
+    const edr = EDR_NAMES[m.edrProduct] ?? m.edrProduct;
+    const detail = `agent ${m.agentId}${en ? `, ${en}` : ''}`;
+    const detailJa = `エージェント ${m.agentId}${ja ? `、${ja}` : ''}`;
+    return m.isolated
+      ? { kind: 'ASSET', text: `${name} is a managed endpoint with a ${edr} agent (${detail}): it is isolated already`, textJa: `${name} は ${edr} エージェントが導入された管理対象端末です（${detailJa}）。既に隔離されています`, attackTechniques: [] }
+      : { kind: 'ASSET', text: `${name} is a managed endpoint with a ${edr} agent (${detail}): it can be isolated`, textJa: `${name} は ${edr} エージェントが導入された管理対象端末です（${detailJa}）。隔離できます`, attackTechniques: [] };
+  }
+  return {
+    kind: 'ASSET',
+    text: `${name} is a managed endpoint without an EDR agent${en ? ` (${en})` : ''}: it cannot be isolated from Kanshi`,
+    textJa: `${name} は EDR エージェントのない管理対象端末です${ja ? `（${ja}）` : ''}。Kanshi からは隔離できません`,
+    attackTechniques: [],
+  };
 }
 
 function blockedReason(f: VerdictFacts): StoredReason {

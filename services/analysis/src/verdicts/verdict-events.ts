@@ -30,7 +30,7 @@ export function verdictIssuedV2Body(v: Verdict): VerdictIssuedV2Body {
     overrideRationale: v.overrideRationale,
     reasons: v.reasons.map((r) => ({ kind: r.kind, text: r.text, textJa: r.textJa, attackTechniques: r.attackTechniques })),
     recommendedActions: v.actions.map((a) => ({ text: a.text, textJa: a.textJa })),
-    endpoints: v.endpoints.map((e) => ({ hostName: e.hostName, ip: e.ip })),
+    endpoints: v.endpoints.map((e) => ({ hostName: e.hostName, ip: e.ip, agentId: e.agentId ?? null, endpointId: e.endpointId ?? null })),
     isolationRecommended: v.isolationRecommended,
     sensorId: v.sensorId,
     product: v.product,

@@ -10,7 +10,9 @@ registerEnumType(VerdictReasonKindEnum, {
     IOC: { description: 'A value of the alert is on an IOC list' },
     REPUTATION: { description: 'The sample’s reputation: how many antivirus engines flag it' },
     BLOCKED: { description: 'Whether the sensor blocked it (blocked or reset: prevented; not blocked: in progress)' },
-    ASSET: { description: 'The endpoint is one of the customer’s critical assets (severity raised one level)' },
+    ASSET: {
+      description: 'Asset context: the endpoint is one of the customer’s critical assets (severity raised one level), or a managed endpoint of the EDR inventory (whether its EDR agent can isolate it)',
+    },
     CORRELATION: { description: 'Related alerts were correlated (counts in a window, or a sequence across products)' },
     MANUAL_TRIAGE: { description: 'Automatic analysis failed; an analyst triages the alert by hand' },
   },

@@ -16,6 +16,9 @@ export interface StoredAction {
 export interface StoredEndpoint {
   hostName: string | null;
   ip: string | null;
+  // When endpoint-response's inventory knows the endpoint: its id there and its EDR agent id.
+  endpointId?: string;
+  agentId?: string;
 }
 
 // One verdict per alert (alert_id is unique): analysis' decision, and an analyst's override beside it.

@@ -10,9 +10,11 @@ export interface EndpointView {
   retired: boolean;
 }
 
-// What a verdict says about an endpoint: any of these may identify it.
+// What a verdict says about an endpoint: any of these may identify it. endpointId is set when
+// analysis resolved the alert against the same inventory (issue 12): it then names the endpoint alone.
 export interface EndpointHint {
   hostName?: string | null;
   ip?: string | null;
   agentId?: string | null;
+  endpointId?: string | null;
 }

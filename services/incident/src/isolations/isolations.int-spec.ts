@@ -119,6 +119,17 @@ describe('automatic requests by prior agreement', () => {
     expect(cmd.body).toMatchObject({ incidentId: id, endpointId: ep, requestedBy: 'system:auto-isolation' });
   });
 
+  it('isolates the endpoint analysis resolved the alert to, though another endpoint shares its address', async () => {
+    const c = await customer({ automatic: true });
+    const ep = await endpoint(c.customerId, 'WS-FIN-03', { ips: ['10.40.0.8'] });
+    await endpoint(c.customerId, 'WS-FIN-04', { ips: ['10.40.0.8'] });
+    const id = await open(verdict(c.customerId, 'HIGH', [{ hostName: 'ws-fin-03', ip: '10.40.0.8', endpointId: ep }]));
+    expect(await isolations(id)).toEqual([expect.objectContaining({ endpoint_id: ep, status: 'REQUESTED', requested_by: 'system:auto-isolation' })]);
+    // the address alone names both: the analyst picks
+    const unresolved = await open(verdict(c.customerId, 'HIGH', [{ hostName: null, ip: '10.40.0.8' }]));
+    expect(await isolations(unresolved)).toEqual([]);
+  });
+
   it('waits for the analyst on an automatic HIGH when the contract does not allow automatic isolation, then isolates on confirmSeverity (matched on the host name)', async () => {
     const c = await customer({ automatic: false });
     const ep = await endpoint(c.customerId, 'ws-fin-01.corp.example.jp');

@@ -63,19 +63,23 @@ export class IsolationsRepository {
     );
   }
 
-  // The customer's managed (not retired) endpoints any hint names: by agent id, host name (case
-  // insensitive, also the short name before the first dot) or one of its addresses.
+  // The customer's managed (not retired) endpoints any hint names: a hint analysis resolved names
+  // its endpoint id alone; any other by agent id, host name (case insensitive, also the short name
+  // before the first dot) or one of its addresses.
   async matchEndpoints(em: EntityManager, customerId: string, hints: readonly EndpointHint[]): Promise<EndpointView[]> {
-    const agentIds = hints.map((h) => h.agentId).filter((v): v is string => Boolean(v));
-    const hosts = hints.map((h) => h.hostName?.toLowerCase()).filter((v): v is string => Boolean(v));
-    const ips = hints.map((h) => h.ip).filter((v): v is string => Boolean(v));
-    if (!agentIds.length && !hosts.length && !ips.length) return [];
+    const resolved = hints.filter((h) => h.endpointId && UUID.test(h.endpointId));
+    const open = hints.filter((h) => !resolved.includes(h));
+    const endpointIds = resolved.map((h) => h.endpointId!);
+    const agentIds = open.map((h) => h.agentId).filter((v): v is string => Boolean(v));
+    const hosts = open.map((h) => h.hostName?.toLowerCase()).filter((v): v is string => Boolean(v));
+    const ips = open.map((h) => h.ip).filter((v): v is string => Boolean(v));
+    if (!endpointIds.length && !agentIds.length && !hosts.length && !ips.length) return [];
     const rows: EndpointRow[] = await em.query(
       `SELECT endpoint_id, customer_id, version, host_name, ips, agent_id, isolated, retired FROM incident.endpoint
        WHERE customer_id = $1 AND NOT retired
-         AND (agent_id = ANY($2::text[]) OR lower(host_name) = ANY($3::text[]) OR split_part(lower(host_name), '.', 1) = ANY($3::text[]) OR ips && $4::text[])
+         AND (endpoint_id = ANY($5::uuid[]) OR agent_id = ANY($2::text[]) OR lower(host_name) = ANY($3::text[]) OR split_part(lower(host_name), '.', 1) = ANY($3::text[]) OR ips && $4::text[])
        ORDER BY host_name`,
-      [customerId, agentIds, hosts, ips],
+      [customerId, agentIds, hosts, ips, endpointIds],
     );
     return rows.map(toView);
   }
@@ -93,11 +97,11 @@ export class IsolationsRepository {
   async addHints(em: EntityManager, incidentId: string, hints: readonly EndpointHint[]): Promise<void> {
     if (!hints.length) return;
     const known = await this.hints(em, incidentId);
-    const key = (h: EndpointHint) => `${h.agentId ?? ''}|${h.hostName ?? ''}|${h.ip ?? ''}`;
+    const key = (h: EndpointHint) => `${h.endpointId ?? ''}|${h.agentId ?? ''}|${h.hostName ?? ''}|${h.ip ?? ''}`;
     const seen = new Set(known.map(key));
     const all = [...known];
     for (const h of hints) {
-      const clean = { hostName: h.hostName ?? null, ip: h.ip ?? null, agentId: h.agentId ?? null };
+      const clean = { hostName: h.hostName ?? null, ip: h.ip ?? null, agentId: h.agentId ?? null, ...(h.endpointId ? { endpointId: h.endpointId } : {}) };
       if (!seen.has(key(clean))) {
         seen.add(key(clean));
         all.push(clean);
