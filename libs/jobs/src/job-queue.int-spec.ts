@@ -78,6 +78,32 @@ describe('job queue', () => {
     expect([count('retry'), count('failed')]).toEqual([2, 1]);
   });
 
+  it('starts a job sent in a transaction as soon as it commits, not a polling interval later, and never one rolled back', async () => {
+    const Notify = defineJob<{ n: number }>('notify-now');
+    const q = await replica();
+    const ran: { n: number; at: number }[] = [];
+    q.work(Notify, async ({ n }) => void ran.push({ n, at: Date.now() }), { pollIntervalMs: 30_000 });
+    await q.start();
+    // the worker's first look finds nothing; its next would be 30 s later
+    await new Promise((r) => setTimeout(r, 500));
+    await sources[0]
+      .transaction(async (em) => {
+        await q.send(Notify, { n: 1 }, { em });
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    let committedAt = 0;
+    await sources[0].transaction(async (em) => {
+      await q.send(Notify, { n: 2 }, { em });
+      await new Promise((r) => setTimeout(r, 200));
+      // not before the commit
+      expect(ran).toEqual([]);
+    });
+    committedAt = Date.now();
+    await eventually(async () => expect(ran.map((r) => r.n)).toEqual([2]), { timeoutMs: 10_000 });
+    expect(ran[0].at - committedAt).toBeLessThan(5000);
+  });
+
   it('fires a cron schedule once, though two replicas on the same schema both schedule and work it', async () => {
     const Tick = defineJob('tick', { policy: 'stately' });
     const from = Date.now();
@@ -144,5 +170,35 @@ describe('job queue', () => {
     await expect(q.send(Late, {})).rejects.toThrow(/is not running/);
     await q.start();
     expect(() => q.work(Late, async () => undefined)).toThrow(/before the job queue starts/);
+  });
+  it('runs a batch at once, and fails and retries only the job that threw', async () => {
+    const Mail = defineJob<{ to: string }>('mail', { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false });
+    const q = await replica();
+    const attempts: string[] = [];
+    let running = 0;
+    let most = 0;
+    q.work(
+      Mail,
+      async ({ to }) => {
+        attempts.push(to);
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 300));
+        running--;
+        if (to === 'bounce@example.jp') throw new Error('550 no such user');
+      },
+      { batchSize: 5 },
+    );
+    await q.start();
+    for (const to of ['a@example.jp', 'b@example.jp', 'bounce@example.jp', 'c@example.jp', 'd@example.jp']) await q.send(Mail, { to });
+    await eventually(async () => expect(attempts.filter((a) => a === 'bounce@example.jp')).toHaveLength(2), { timeoutMs: 20_000 });
+    await eventually(async () => {
+      const rows = await jobRows('mail');
+      expect(rows.map((r) => r.state).sort()).toEqual(['completed', 'completed', 'completed', 'completed', 'failed']);
+      expect(rows.find((r) => r.state === 'failed')?.output?.message).toBe('550 no such user');
+    });
+    // the four good ones once each, side by side
+    expect(attempts.filter((a) => a !== 'bounce@example.jp').sort()).toEqual(['a@example.jp', 'b@example.jp', 'c@example.jp', 'd@example.jp']);
+    expect(most).toBeGreaterThan(1);
   });
 });

@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { createLogger, gauge, histogram } from '@kanshi/observability';
 
 // How a queue treats several jobs of the same singletonKey (pg-boss policies):
@@ -71,8 +71,14 @@ export interface SendOptions {
 }
 
 export interface WorkOptions {
-  // Jobs of this kind run at once on this replica (one pg-boss worker each); default 1.
+  // pg-boss workers for this kind on this replica; default 1. Each fetches up to batchSize jobs.
   workers?: number;
+  // Jobs one worker fetches at a time and runs at once (each completed, retried or failed on its
+  // own); default 1. So up to workers * batchSize jobs of this kind run at once on this replica.
+  batchSize?: number;
+  // How often an idle worker of this kind looks for due jobs (at least 500 ms); default the
+  // queue's pollIntervalMs. A job sent from this replica wakes a worker at once anyway (below).
+  pollIntervalMs?: number;
 }
 
 export interface JobQueueOptions {
@@ -96,6 +102,11 @@ interface Registered {
   job: JobDefinition<object>;
   handler?: JobHandler<object>;
   workers?: number;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  // the running pg-boss workers' ids, woken in turn by wake()
+  workerIds: string[];
+  nextWake: number;
   cron?: { expr: string; tz: string };
   every?: { intervalMs: number; atStart: boolean };
 }
@@ -117,12 +128,28 @@ export class JobQueue {
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private metricsRefresh: Promise<void> | undefined;
+  // Queues that got a job inside a transaction not yet committed, by the transaction's runner.
+  private readonly pendingWakes = new WeakMap<QueryRunner, Set<string>>();
 
   constructor(
     private readonly ds: DataSource,
     private readonly opts: JobQueueOptions,
   ) {
     if (!/^[a-z_][a-z0-9_]{0,49}$/.test(opts.schema)) throw new Error(`job queue schema "${opts.schema}" must be a lower-case PostgreSQL name of at most 50 characters`);
+    // A job sent inside a transaction becomes visible at its commit: then a worker of its queue on
+    // this replica is woken, so the job starts at once instead of after a polling interval.
+    ds.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }: { queryRunner: QueryRunner }) => {
+        if (queryRunner.isTransactionActive) return; // a savepoint released; the outer commit decides
+        const names = this.pendingWakes.get(queryRunner);
+        if (!names) return;
+        this.pendingWakes.delete(queryRunner);
+        for (const name of names) this.wake(name);
+      },
+      afterTransactionRollback: ({ queryRunner }: { queryRunner: QueryRunner }) => {
+        if (!queryRunner.isTransactionActive) this.pendingWakes.delete(queryRunner);
+      },
+    } as never);
   }
 
   // In production a service's PostgreSQL role owns its `<schema>_jobs` schema (created for it by
@@ -148,6 +175,9 @@ export class JobQueue {
     if (r.handler) throw new Error(`job ${job.name} already has a handler`);
     r.handler = handler as JobHandler<object>;
     r.workers = Math.max(1, Math.floor(opts.workers ?? 1));
+    r.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1));
+    if (opts.pollIntervalMs !== undefined && !(opts.pollIntervalMs >= 500)) throw new Error(`job ${job.name}: pollIntervalMs must be at least 500 (got ${opts.pollIntervalMs})`);
+    r.pollIntervalMs = opts.pollIntervalMs;
   }
 
   // Recurring on a five-field cron expression in `tz`: one job per firing across all replicas
@@ -171,7 +201,26 @@ export class JobQueue {
     await this.ensureQueue(job);
     const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter !== undefined ? new Date(Date.now() + opts.startAfter * 1000) : undefined;
     const db = opts.em ? await transactionDb(opts.em) : undefined;
-    return boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds, db });
+    const id = await boss.send(job.name, data, { startAfter, singletonKey: opts.singletonKey, singletonSeconds: opts.singletonSeconds, db });
+    if (id && !startAfter) {
+      const runner = opts.em?.queryRunner;
+      if (!runner) this.wake(job.name);
+      else {
+        const names = this.pendingWakes.get(runner) ?? new Set<string>();
+        names.add(job.name);
+        this.pendingWakes.set(runner, names);
+      }
+    }
+    return id;
+  }
+
+  // Wakes one of this replica's workers of the queue (in turn): an idle one fetches at once, a busy
+  // one fetches again as soon as it is done instead of waiting out its polling interval.
+  private wake(name: string): void {
+    const r = this.registered.get(name);
+    if (!this.boss || !this.started || !r?.workerIds.length) return;
+    const id = r.workerIds[r.nextWake++ % r.workerIds.length];
+    this.boss.notifyWorker(id);
   }
 
   async start(): Promise<void> {
@@ -206,7 +255,7 @@ export class JobQueue {
     const wanted = new Set([...this.registered.values()].filter((r) => r.cron).map((r) => r.job.name));
     for (const s of await boss.getSchedules()) if (!wanted.has(s.name)) await boss.unschedule(s.name);
     for (const r of this.registered.values()) {
-      if (r.handler) for (let i = 0; i < (r.workers ?? 1); i++) await this.startWorker(boss, r.job, r.handler, (r.workers ?? 1) > 1);
+      if (r.handler) for (let i = 0; i < (r.workers ?? 1); i++) r.workerIds.push(await this.startWorker(boss, r, r.handler, (r.workers ?? 1) > 1 || (r.batchSize ?? 1) > 1));
       if (r.cron) await boss.schedule(r.job.name, r.cron.expr, {}, { tz: r.cron.tz });
       if (r.every) this.startTicker(r.job, r.every);
     }
@@ -222,6 +271,7 @@ export class JobQueue {
     // waits for running jobs; past the timeout they are failed, and retried elsewhere
     await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: this.opts.stopTimeoutMs ?? 8000 });
     this.boss = undefined;
+    for (const r of this.registered.values()) r.workerIds = [];
   }
 
   // Jobs per queue and state, for the gauges and for tests.
@@ -250,7 +300,7 @@ export class JobQueue {
     if (this.started) throw new Error(`job ${job.name}: register work and schedules before the job queue starts (in onModuleInit)`);
     let r = this.registered.get(job.name);
     if (!r) {
-      r = { job };
+      r = { job, workerIds: [], nextWake: 0 };
       this.registered.set(job.name, r);
     } else if (r.job !== job) throw new Error(`job ${job.name} is defined twice`);
     return r;
@@ -271,12 +321,16 @@ export class JobQueue {
     this.created.add(job.name);
   }
 
-  // eager: after a job the worker looks for the next at once instead of waiting out its polling
-  // interval (queues with several workers, whose bursts should drain at the vendors' pace).
-  private async startWorker(boss: PgBoss, job: JobDefinition<object>, handler: JobHandler<object>, eager = false): Promise<void> {
+  // eager: after a batch the worker looks for the next at once instead of waiting out its polling
+  // interval (queues with several workers or bigger batches, whose bursts should drain at once).
+  // The jobs of a batch run at once; each one that throws is failed on its own (retried if it has
+  // attempts left) before pg-boss completes the batch, which leaves failed jobs as they are.
+  private async startWorker(boss: PgBoss, r: Registered, handler: JobHandler<object>, eager = false): Promise<string> {
+    const job = r.job;
     let workerId: string | undefined;
-    workerId = await boss.work<object>(job.name, { includeMetadata: true, batchSize: 1 }, async ([j]) => {
-      if (eager && workerId) boss.notifyWorker(workerId);
+    // (pg-boss checks the key when present, even undefined)
+    const polling = r.pollIntervalMs !== undefined ? { pollingIntervalSeconds: r.pollIntervalMs / 1000 } : {};
+    const runOne = async (j: PgBoss.JobWithMetadata<object>): Promise<void> => {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
@@ -290,7 +344,17 @@ export class JobQueue {
         else this.log.warn({ err, ...attempt }, 'job failed; it will be retried');
         throw err;
       }
+    };
+    workerId = await boss.work<object>(job.name, { includeMetadata: true, batchSize: r.batchSize ?? 1, ...polling }, async (jobs) => {
+      if (eager && workerId) boss.notifyWorker(workerId);
+      if (jobs.length === 1) return runOne(jobs[0]);
+      const outcomes = await Promise.allSettled(jobs.map(runOne));
+      for (let i = 0; i < jobs.length; i++) {
+        const o = outcomes[i];
+        if (o.status === 'rejected') await boss.fail(job.name, jobs[i].id, o.reason);
+      }
     });
+    return workerId;
   }
 
   private startTicker(job: JobDefinition<object>, every: { intervalMs: number; atStart: boolean }): void {

@@ -266,4 +266,32 @@ describe('consumer inbox, retries and dead letters', () => {
     await eventually(async () => expect(await applied('r2')).toHaveLength(1));
     expect(await applied('r1')).toHaveLength(1);
   });
+
+  it('with lanes, keeps each key in stream order and lets other keys pass a slow one', async () => {
+    const host = new ConsumerHost(ds, bus, { schema, backoffMs: () => 50 });
+    const order: string[] = [];
+    host.register({
+      durable: `test-${randomUUID().slice(0, 8)}`,
+      event: ThingAdded,
+      concurrency: 4,
+      orderKey: (e) => e.body.name.split('#')[0],
+      handle: async (event, { em }) => {
+        // the first of key "slow" takes long: other keys must not wait for it, its own must
+        if (event.body.name === 'slow#1') await new Promise((r) => setTimeout(r, 1500));
+        order.push(event.body.name);
+        await em.query(`INSERT INTO "${schema}".applied (event_id, name, amount) VALUES ($1, $2, $3)`, [event.eventId, event.body.name, event.body.amount]);
+      },
+    });
+    hosts.push(host);
+    const names = ['slow#1', 'slow#2', 'c#1', 'b#1', 'c#2', 'slow#3', 'b#2', 'c#3'];
+    for (const name of names) await addThing(name);
+    await host.start();
+    await newRelay().start();
+    await eventually(async () => expect(await applied()).toHaveLength(names.length), { timeoutMs: 15_000 });
+    for (const key of ['slow', 'c', 'b']) expect(order.filter((n) => n.startsWith(`${key}#`))).toEqual(names.filter((n) => n.startsWith(`${key}#`)));
+    // c and b (other lanes than slow's) were not held up behind slow#1
+    expect(order.indexOf('c#3')).toBeLessThan(order.indexOf('slow#1'));
+    expect(order.indexOf('b#2')).toBeLessThan(order.indexOf('slow#1'));
+    expect(() => host.register({ durable: 'x', event: ThingAdded, concurrency: 2, handle: async () => undefined })).toThrow(/orderKey/);
+  });
 });

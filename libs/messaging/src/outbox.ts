@@ -46,9 +46,10 @@ export class Outbox {
       rows.push(`($${n + 1}, $${n + 2}, $${n + 3}::json, $${n + 4}::jsonb)`);
       values.push(eventId, def.subject, payload, JSON.stringify(correlationId ? { 'x-correlation-id': correlationId } : {}));
     }
-    await em.query(`INSERT INTO "${this.schema}".outbox (event_id, subject, payload, headers) VALUES ${rows.join(', ')}`, values);
-    // Wakes the relay as soon as the transaction commits (NOTIFY is delivered on commit).
-    await em.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    // One round trip: the rows, and the NOTIFY that wakes the relay as soon as the transaction
+    // commits (delivered on commit; a data-modifying WITH runs whether or not it is read).
+    values.push(outboxChannel(this.schema));
+    await em.query(`WITH added AS (INSERT INTO "${this.schema}".outbox (event_id, subject, payload, headers) VALUES ${rows.join(', ')}) SELECT pg_notify($${values.length}, '')`, values);
     return ids;
   }
 }

@@ -1,5 +1,7 @@
 // The provider's outgoing relay over SMTP (nodemailer). A mail counts as delivered when the relay
 // accepted it for every recipient (250 after DATA); anything else is an error the caller retries.
+// Connections are pooled (at most MAIL_POOL_CONNECTIONS, each reused for up to 100 messages):
+// a burst of incidents costs one greeting, EHLO and STARTTLS per connection, not per mail.
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -28,6 +30,9 @@ export class MailAdapter implements OnModuleDestroy {
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: IncidentConfig) {
     const u = new URL(config.SMTP_URL);
     this.transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: config.MAIL_POOL_CONNECTIONS,
+      maxMessages: 100,
       host: u.hostname,
       port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 25)),
       secure: u.protocol === 'smtps:',

@@ -7,7 +7,8 @@ import { CLOCK_COLUMNS, CLOCKS, nextDueAt } from '../sla/sla-clocks';
 import { isFinished } from './incident-transitions';
 import { IncidentEntity } from './incident.entity';
 import { IncidentError } from './incidents.errors';
-import { IncidentsRepository } from './incidents.repository';
+import { IncidentsRepository, IncidentVerdictRow } from './incidents.repository';
+import { TimelineRow } from '../timeline/timeline.repository';
 
 const MAX_IDS = 1000;
 const TIMELINE_IN_SNAPSHOT = 500;
@@ -64,29 +65,47 @@ export class IncidentWriter {
     await this.outbox.add(em, IncidentUpdated, await this.snapshot(em, incident), { customerId: incident.customerId });
   }
 
+  // publishSnapshot() of many incidents: three statements, whatever their number.
+  async publishSnapshots(em: EntityManager, incidents: readonly IncidentEntity[]): Promise<void> {
+    if (!incidents.length) return;
+    const ids = incidents.map((i) => i.id);
+    const verdicts = await this.repo.verdictsOfMany(em, ids);
+    const timelines = await this.timeline.latestOf(em, ids, TIMELINE_IN_SNAPSHOT, true);
+    await this.outbox.addMany(
+      em,
+      IncidentUpdated,
+      incidents.map((i) => ({ body: snapshotOf(i, verdicts.get(i.id) ?? [], timelines.get(i.id) ?? []), customerId: i.customerId })),
+    );
+  }
+
   async snapshot(em: EntityManager, i: IncidentEntity): Promise<IncidentUpdatedBody> {
     const verdicts = await this.repo.verdictsOf(em, i.id);
-    const alertIds = [...new Set(verdicts.flatMap((v) => v.alertIds))].slice(0, MAX_IDS);
     // customer-visible entries only: the event reaches customers' webhooks and the analysis report
     const timeline = await this.timeline.latest(em, i.id, TIMELINE_IN_SNAPSHOT, true);
-    return {
-      incidentId: i.id,
-      version: i.version,
-      kind: i.kind,
-      severity: i.severity,
-      status: i.status,
-      title: i.title,
-      openedAt: i.createdAt.toISOString(),
-      resolvedAt: i.resolvedAt?.toISOString() ?? null,
-      groupId: i.groupId,
-      sensorId: i.sensorId,
-      verdictIds: verdicts.map((v) => v.verdictId).slice(0, MAX_IDS),
-      alertIds,
-      sla: slaSnapshot(i),
-      findings: { whatIsHappening: i.whatIsHappening, howDangerous: i.howDangerous, whatToDo: i.whatToDo },
-      timeline: timeline.map((t) => ({ at: t.at.toISOString(), kind: t.kind, actor: t.actor, text: t.text })),
-    };
+    return snapshotOf(i, verdicts, timeline);
   }
+}
+
+// The incident.updated body: the incident with its verdicts and latest customer-visible entries.
+function snapshotOf(i: IncidentEntity, verdicts: readonly IncidentVerdictRow[], timeline: readonly TimelineRow[]): IncidentUpdatedBody {
+  const alertIds = [...new Set(verdicts.flatMap((v) => v.alertIds))].slice(0, MAX_IDS);
+  return {
+    incidentId: i.id,
+    version: i.version,
+    kind: i.kind,
+    severity: i.severity,
+    status: i.status,
+    title: i.title,
+    openedAt: i.createdAt.toISOString(),
+    resolvedAt: i.resolvedAt?.toISOString() ?? null,
+    groupId: i.groupId,
+    sensorId: i.sensorId,
+    verdictIds: verdicts.map((v) => v.verdictId).slice(0, MAX_IDS),
+    alertIds,
+    sla: slaSnapshot(i),
+    findings: { whatIsHappening: i.whatIsHappening, howDangerous: i.howDangerous, whatToDo: i.whatToDo },
+    timeline: timeline.map((t) => ({ at: t.at.toISOString(), kind: t.kind, actor: t.actor, text: t.text })),
+  };
 }
 
 export function slaSnapshot(i: IncidentEntity): SlaClockSnapshot[] {

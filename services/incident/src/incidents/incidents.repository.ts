@@ -133,6 +133,36 @@ export class IncidentsRepository {
     return true;
   }
 
+  // The SLA scheduler's write of incidents it locked with due(): breach flags and next due time,
+  // each row's version bumped (in one statement; the new versions are set on the entities).
+  async saveSlaState(em: EntityManager, incidents: IncidentEntity[]): Promise<void> {
+    if (!incidents.length) return;
+    // (TypeORM answers an UPDATE with [rows, count])
+    const [rows]: [{ id: string; version: number; updated_at: Date }[], number] = await em.query(
+      `UPDATE incident.incident i SET analysis_breached = u.ab, first_report_breached = u.fb, detailed_report_breached = u.db, next_due_at = u.nd,
+         version = i.version + 1, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::boolean[], $4::boolean[], $5::boolean[], $6::timestamptz[]) AS u(id, v, ab, fb, db, nd)
+       WHERE i.id = u.id AND i.version = u.v
+       RETURNING i.id, i.version, i.updated_at`,
+      [
+        incidents.map((i) => i.id),
+        incidents.map((i) => i.version),
+        incidents.map((i) => i.analysisBreached),
+        incidents.map((i) => i.firstReportBreached),
+        incidents.map((i) => i.detailedReportBreached),
+        incidents.map((i) => i.nextDueAt),
+      ],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const i of incidents) {
+      const r = byId.get(i.id);
+      // due() locked the rows, so nobody can have written them in between
+      if (!r) throw new Error(`incident ${i.id} changed under the SLA scheduler's lock`);
+      i.version = r.version;
+      i.updatedAt = r.updated_at;
+    }
+  }
+
   // Incidents with a clock due at `now` not yet reported, locked, skipping rows another replica holds.
   due(em: EntityManager, now: Date, limit: number): Promise<IncidentEntity[]> {
     return em
@@ -186,6 +216,18 @@ export class IncidentsRepository {
        ON CONFLICT (verdict_id) DO UPDATE SET severity = EXCLUDED.severity, alert_ids = EXCLUDED.alert_ids`,
       [row.verdictId, row.incidentId, row.severity, row.alertIds, decidedAt],
     );
+  }
+
+  // verdictsOf() of many incidents, by incident.
+  async verdictsOfMany(em: EntityManager, incidentIds: readonly string[]): Promise<Map<string, IncidentVerdictRow[]>> {
+    const out = new Map<string, IncidentVerdictRow[]>(incidentIds.map((id) => [id, []]));
+    if (!incidentIds.length) return out;
+    const rows: RawVerdict[] = await em.query(
+      `SELECT verdict_id, incident_id, severity, alert_ids FROM incident.incident_verdict WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, decided_at, verdict_id`,
+      [incidentIds],
+    );
+    for (const r of rows) out.get(r.incident_id)?.push(toVerdict(r));
+    return out;
   }
 
   async verdictsOf(em: EntityManager, incidentId: string): Promise<IncidentVerdictRow[]> {

@@ -31,6 +31,7 @@ export const messageIdOf = (notificationId: string) => `<${notificationId}@kansh
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   readonly mailJob: JobDefinition<MailJobData>;
+  private readonly mailConcurrency: number;
 
   constructor(
     private readonly ds: DataSource,
@@ -42,6 +43,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) config: IncidentConfig,
   ) {
+    this.mailConcurrency = config.MAIL_CONCURRENCY;
     this.mailJob = defineJob<MailJobData>('notification-mail', {
       retryLimit: config.MAIL_RETRY_LIMIT,
       retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS,
@@ -50,8 +52,11 @@ export class NotificationsService implements OnModuleInit {
     });
   }
 
+  // Mails go out at once: the job queued in the deciding transaction wakes a worker at its commit
+  // (JobQueue), and MAIL_CONCURRENCY of them are sent at once (4 workers fetching a batch each).
   onModuleInit(): void {
-    this.jobs.work(this.mailJob, (d, job) => this.deliverMail(d.notificationId, job));
+    const workers = Math.min(4, this.mailConcurrency);
+    this.jobs.work(this.mailJob, (d, job) => this.deliverMail(d.notificationId, job), { workers, batchSize: Math.ceil(this.mailConcurrency / workers), pollIntervalMs: 1000 });
   }
 
   // The core's lifecycle hook, inside the transaction that decided the severity: the rows and

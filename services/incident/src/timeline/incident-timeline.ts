@@ -48,6 +48,20 @@ export class IncidentTimeline {
     return this.repo.insert(em, { incidentId, kind: entry.kind, actor: entry.actor, text: entry.text, at: entry.at ?? this.clock.now(), visibility: entry.visibility ?? defaultVisibility(entry.kind) });
   }
 
+  // Many entries (of any incidents) in one statement, in the caller's transaction.
+  appendMany(em: EntityManager, entries: readonly (TimelineEntryInput & { incidentId: string })[]): Promise<void> {
+    const now = this.clock.now();
+    return this.repo.insertMany(
+      em,
+      entries.map((e) => ({ incidentId: e.incidentId, kind: e.kind, actor: e.actor, text: e.text, at: e.at ?? now, visibility: e.visibility ?? defaultVisibility(e.kind) })),
+    );
+  }
+
+  // latest() of many incidents in the caller's transaction, by incident.
+  latestOf(em: EntityManager, incidentIds: readonly string[], limit = 500, customerView = false): Promise<Map<string, TimelineRow[]>> {
+    return this.repo.latestOf(em, incidentIds, limit, customerView);
+  }
+
   // customerView: only the entries a customer may read.
   latest(em: EntityManager, incidentId: string, limit = 500, customerView = false): Promise<TimelineRow[]> {
     return this.repo.latest(em, incidentId, limit, customerView);
