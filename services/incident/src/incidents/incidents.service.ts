@@ -301,7 +301,21 @@ export class IncidentsService {
   // One change of one visible incident, under optimistic locking: read (scoped), check the version
   // the caller saw, change, save (VERSION_CONFLICT when another wrote in between), then tell the
   // lifecycle handlers, all in one transaction.
-  private change(principal: Principal, id: string, expectedVersion: number | undefined, work: (em: EntityManager, i: IncidentEntity, now: Date) => Promise<ChangeEffects | void>): Promise<IncidentEntity> {
+  // A caller that names no expectedVersion means "whatever it is now": when background work (a mail
+  // delivered, a clock stopped) moves the row between this change's read and its write, the change
+  // is tried again on the new version rather than refused. With expectedVersion the conflict stands.
+  private async change(principal: Principal, id: string, expectedVersion: number | undefined, work: (em: EntityManager, i: IncidentEntity, now: Date) => Promise<ChangeEffects | void>): Promise<IncidentEntity> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.changeOnce(principal, id, expectedVersion, work);
+      } catch (err) {
+        const raced = err instanceof IncidentError && err.code === 'VERSION_CONFLICT' && err.field === 'id';
+        if (!raced || expectedVersion !== undefined || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private changeOnce(principal: Principal, id: string, expectedVersion: number | undefined, work: (em: EntityManager, i: IncidentEntity, now: Date) => Promise<ChangeEffects | void>): Promise<IncidentEntity> {
     return this.ds.transaction(async (em) => {
       const incident = await this.repo.visible(em, scopeOf(principal), id);
       if (!incident) throw notFound(id, 'id');
