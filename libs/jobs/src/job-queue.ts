@@ -35,6 +35,50 @@ async function transactionDb(em: EntityManager): Promise<{ executeSql(text: stri
 
 const JOB_NAME = /^[a-z][a-z0-9._-]{0,99}$/;
 
+// PostgreSQL is restarting or unreachable: the statement never ran, so it may be sent again.
+const NOT_CONNECTED = new Set(['57P03', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const notConnected = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string };
+  return NOT_CONNECTED.has(e?.code ?? '') || /the database system is (starting up|shutting down)|Connection terminated due to connection timeout|timeout exceeded when trying to connect/.test(e?.message ?? '');
+};
+
+// pg-boss 10 completes and fails a worker's jobs without awaiting them (manager.js, `work`): when
+// the database goes away between a job's end and that statement, the rejection is unhandled and
+// the process dies. These two statements are safe to lose: the job stays active and runs again
+// once it expires (handlers are idempotent), so their failure is logged and answered as "none".
+export function isCompletionSql(text: string): boolean {
+  return /UPDATE \S+\.job\s+SET completed_on = now\(\),\s+state = 'completed'/.test(text) || (/WITH deleted_jobs AS \(\s*DELETE FROM \S+\.job/.test(text) && text.includes('UNNEST($2::uuid[])'));
+}
+
+// pg-boss's executor over the pool: statements that could not reach PostgreSQL (a restart) are
+// tried again for up to `retryForMs`; completions that fail are logged, never left unhandled.
+export function resilientExecutor(
+  query: (text: string, values?: unknown[]) => Promise<{ rows: any[] }>,
+  log: { warn(obj: object, msg: string): void },
+  retryForMs = 15_000,
+): { executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> } {
+  return {
+    executeSql: async (text, values) => {
+      const deadline = Date.now() + retryForMs;
+      for (let wait = 100; ; wait = Math.min(2000, wait * 2)) {
+        try {
+          return await query(text, values);
+        } catch (err) {
+          if (notConnected(err) && Date.now() + wait < deadline) {
+            await new Promise((r) => setTimeout(r, wait));
+            continue;
+          }
+          if (isCompletionSql(text)) {
+            log.warn({ err }, 'a job completion could not be written; the job runs again when it expires');
+            return { rows: [{ count: '0' }] };
+          }
+          throw err;
+        }
+      }
+    },
+  };
+}
+
 // One named kind of job with its retry rules, e.g.
 // `const RetentionJob = defineJob('raw-event-retention', { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true })`.
 export function defineJob<T extends object = Record<string, never>>(name: string, options: JobOptions = {}): JobDefinition<T> {
@@ -228,7 +272,7 @@ export class JobQueue {
     const pool = (this.ds.driver as unknown as { master: PgPool }).master;
     const pollingIntervalSeconds = (this.opts.pollIntervalMs ?? 2000) / 1000;
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      db: resilientExecutor((text, values) => pool.query(text, values), this.log),
       schema: this.opts.schema,
       pollingIntervalSeconds,
       cronMonitorIntervalSeconds: this.opts.cronCheckSeconds ?? 30,
