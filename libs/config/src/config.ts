@@ -189,6 +189,9 @@ export const platformSchema = {
   // schedules are checked (a scheduled job starts up to this late).
   JOBS_POLL_INTERVAL_MS: int({ default: 2000, min: 500, max: 60_000 }),
   JOBS_CRON_CHECK_SECONDS: int({ default: 30, min: 1, max: 45 }),
+  // How long JetStream waits for a consumer's ack before it delivers the message again (a paused
+  // or dead replica's messages go to another after this long).
+  CONSUMER_ACK_WAIT_MS: int({ default: 30_000, min: 1000, max: 600_000 }),
   // Published outbox rows are deleted on this schedule (UTC), once across replicas.
   OUTBOX_PRUNE_CRON: cron({ default: '17 * * * *' }),
 } as const;

@@ -150,7 +150,7 @@ export class ConsumerHost {
     };
     const existing = await this.bus.jsm.consumers.info(stream, durable).catch(() => null);
     if (!existing) await this.bus.jsm.consumers.add(stream, config);
-    else if (existing.config.filter_subject !== config.filter_subject) await this.bus.jsm.consumers.update(stream, durable, config);
+    else if (existing.config.filter_subject !== config.filter_subject || existing.config.ack_wait !== config.ack_wait) await this.bus.jsm.consumers.update(stream, durable, config);
     const consumer = await this.bus.js.consumers.get(stream, durable);
     return consumer.consume({ max_messages: maxBatch });
   }

@@ -114,7 +114,7 @@ export class PlatformModule {
         {
           provide: ConsumerHost,
           inject: [DataSource, NatsBus],
-          useFactory: (ds: DataSource, bus: NatsBus) => new ConsumerHost(ds, bus, { schema: opts.schema }),
+          useFactory: (ds: DataSource, bus: NatsBus) => new ConsumerHost(ds, bus, { schema: opts.schema, ackWaitMs: opts.config.CONSUMER_ACK_WAIT_MS }),
         },
         {
           provide: TenantDirectory,
