@@ -38,6 +38,9 @@ export interface Suite {
   // The demo's local EDR console (CrowdStrike Falcon API) on DEV_EDR_CONSOLE_PORT (offset like the rest).
   edrConsole: DemoEdrConsole;
   processes: RunningProcess[];
+  // Starts a process of the suite again (after it died or was killed) with the same port and
+  // environment, and waits until it is ready.
+  restart(name: string): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +88,9 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
   };
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
   const edrConsole = await startDemoEdrConsole(DEV_EDR_CONSOLE_PORT + offset);
-  const spawnOne = (name: string, port: number, extra: Record<string, string> = {}, publicPort?: number) => {
+  const launches = new Map<string, () => RunningProcess>();
+  const spawnOne = (name: string, port: number, extra: Record<string, string> = {}, publicPort?: number): RunningProcess => {
+    launches.set(name, () => spawnOne(name, port, extra, publicPort));
     const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), entryOf(name)], {
       env: { ...baseEnv, PORT: String(port), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,7 +110,9 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
       });
     }
     const p = { name, port, publicPort, child, startedMs: Date.now() };
-    processes.push(p);
+    const at = processes.findIndex((x) => x.name === name);
+    if (at >= 0) processes[at] = p;
+    else processes.push(p);
     return p;
   };
   const stop = async () => {
@@ -176,6 +183,15 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     intake: { https: `http://127.0.0.1:${ingestion.publicPort}`, ...intake },
     edrConsole,
     processes,
+    restart: async (name: string) => {
+      const launch = launches.get(name);
+      if (!launch) throw new Error(`no process ${name} in the suite`);
+      const old = processes.find((p) => p.name === name);
+      if (old && old.child.exitCode === null && old.child.signalCode === null) throw new Error(`${name} is still running (pid ${old.child.pid})`);
+      const p = launch();
+      await waitReady(`http://127.0.0.1:${p.port}/health/ready`, p.child, name, opts.readyTimeoutMs ?? 60000);
+      return p;
+    },
     stop,
   };
 }
