@@ -1,5 +1,21 @@
+import { Client } from 'pg';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import * as path from 'node:path';
+import { createLogger } from '@kanshi/observability';
+
+const log = createLogger('PostgreSQL');
+
+// A pool connection that always has an 'error' listener. When PostgreSQL restarts, a connection
+// in use can emit 'error' more than once (the server's FATAL, then the socket's reset); TypeORM
+// removes its own listener on the first and pg-pool has none on a connection in use, so the
+// second was an unhandled 'error' event and the process died (found by the chaos run). The query
+// in flight still fails and the pool still discards the connection.
+export class GuardedClient extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'a PostgreSQL connection failed; it is discarded'));
+  }
+}
 
 export interface ServiceDatabaseOptions {
   // The service's own PostgreSQL schema: every table it owns lives there, nothing else does.
@@ -31,7 +47,7 @@ export function createServiceDataSource(opts: ServiceDatabaseOptions): DataSourc
     synchronize: false,
     logging: ['error'],
     applicationName: opts.applicationName ?? `kanshi-${opts.schema}`,
-    extra: { max: opts.poolSize ?? 10, idleTimeoutMillis: 30000 },
+    extra: { max: opts.poolSize ?? 10, idleTimeoutMillis: 30000, Client: GuardedClient },
   });
 }
 
