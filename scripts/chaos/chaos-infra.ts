@@ -72,6 +72,8 @@ export async function startChaosInfra(dir: string, ports: { postgres: number; na
     stop: async () => {
       await stopNats();
       await pg.stop();
+      // throwaway data (as root it may live outside `dir`, where the postgres user can reach it)
+      rmSync(pg.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -47,7 +47,10 @@ function compare(name: string, owed: Set<string>, stored: Map<string, number>, p
   };
 }
 
-export async function checkIntake(db: Client, ledgers: Ledger[]): Promise<Check[]> {
+// Windows in which ingestion could not take a datagram or a TCP line (killed, restarting, paused).
+export type Window = { from: number; to: number };
+
+export async function checkIntake(db: Client, ledgers: Ledger[], down: Window[] = [], udpDroppedByIntake = 0): Promise<Check[]> {
   const raw = await countsBy(db, `SELECT ${MARKER.replace('%s', 'raw')} AS m, count(*) AS n FROM ingestion.raw_event WHERE raw LIKE '%Chaos.%' GROUP BY 1`);
   const alerts = await countsBy(db, `SELECT ${MARKER.replace('%s', 'raw')} AS m, count(*) AS n FROM ingestion.alert WHERE rule_name LIKE 'Chaos.%' GROUP BY 1`);
   const checks: Check[] = [];
@@ -56,8 +59,24 @@ export async function checkIntake(db: Client, ledgers: Ledger[]): Promise<Check[
     const owed = l.transport === 'HTTPS' || l.transport === 'SMTP';
     const why = l.transport === 'TCP' ? 'syslog over TCP has no application acknowledgement' : 'UDP: lost datagrams';
     const resent = owed ? `resent ${l.resent} (same key)` : undefined;
-    checks.push(compare(`${l.transport} lines -> raw events`, l.sent, raw, prefix, owed, owed ? resent : why));
-    checks.push(compare(`${l.transport} lines -> alerts`, l.sent, alerts, prefix, owed, owed ? resent : why));
+    if (owed) {
+      checks.push(compare(`${l.transport} lines -> raw events`, l.sent, raw, prefix, true, resent));
+      checks.push(compare(`${l.transport} lines -> alerts`, l.sent, alerts, prefix, true, resent));
+      continue;
+    }
+    // not acknowledged: a line not stored must have been sent while ingestion was down (or, for
+    // UDP, be counted in ingestion's drop metric); anything else is a silent loss
+    const missing = [...l.sent].filter((m) => !alerts.has(m));
+    const inDown = missing.filter((m) => down.some((w) => (l.sentAt.get(m) ?? 0) >= w.from - 1000 && (l.sentAt.get(m) ?? 0) <= w.to + 1000)).length;
+    const outside = missing.length - inDown;
+    const allowedOutside = l.transport === 'UDP' ? udpDroppedByIntake : 0;
+    for (const [what, stored] of [['raw events', raw], ['alerts', alerts]] as const) {
+      const c = compare(`${l.transport} lines -> ${what}`, l.sent, stored, prefix, false, why);
+      c.note = `${missing.length} not stored: ${inDown} sent while ingestion was down or paused, ${outside} otherwise${l.transport === 'UDP' ? ` (intake's drop metric: ${udpDroppedByIntake})` : ''}`;
+      c.lost = Math.max(0, outside - allowedOutside);
+      c.ok = c.ok && c.lost === 0;
+      checks.push(c);
+    }
   }
   return checks;
 }

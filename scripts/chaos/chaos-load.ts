@@ -29,6 +29,8 @@ export interface Ledger {
   // Requests sent again after an error or no answer (same idempotency key, same body).
   resent: number;
   failures: number;
+  // When each line was written (TCP, UDP): a loss is matched with the windows ingestion was down.
+  sentAt: Map<string, number>;
 }
 
 export interface Sender {
@@ -51,7 +53,7 @@ const nextSerial = () => ++serial;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function newLedger(transport: Transport): Ledger {
-  return { transport, sent: new Set(), resent: 0, failures: 0 };
+  return { transport, sent: new Set(), resent: 0, failures: 0, sentAt: new Map() };
 }
 
 // Runs `step` every `intervalMs` (skipping ahead when a step takes longer) until stopped; up to
@@ -163,8 +165,10 @@ export function syslogTcpSender(t: SensorTarget, opts: { linesPerSecond: number 
         socket.on('error', () => socket?.destroy());
       }
       const frame = `${Buffer.byteLength(msg)} ${msg}`;
-      if (socket.write(frame)) ledger.sent.add(marker);
-      else ledger.sent.add(marker); // buffered by the kernel or node: written as far as the sender can know
+      // written (or buffered by node and the kernel): as far as a syslog sender can know, sent
+      socket.write(frame);
+      ledger.sent.add(marker);
+      ledger.sentAt.set(marker, Date.now());
     } catch {
       ledger.failures++;
       socket = null;
@@ -188,7 +192,10 @@ export function syslogUdpSender(t: SensorTarget, opts: { linesPerSecond: number 
     await new Promise<void>((resolve) =>
       socket.send(msg, t.syslogUdpPort, '127.0.0.1', (err) => {
         if (err) ledger.failures++;
-        else ledger.sent.add(marker);
+        else {
+          ledger.sent.add(marker);
+          ledger.sentAt.set(marker, Date.now());
+        }
         resolve();
       }),
     );

@@ -9,7 +9,7 @@ import { migrateAll } from '../migrate';
 import { seedDemo } from '../seed';
 import { startSuite, Suite } from '../suite';
 import { startChaosInfra } from './chaos-infra';
-import { Check, checkAnalysis, checkDrained, checkIncidents, checkIntake, checkIsolations } from './chaos-invariants';
+import { Check, checkAnalysis, Window, checkDrained, checkIncidents, checkIntake, checkIsolations } from './chaos-invariants';
 import { graphqlLoad, httpsSender, Sender, SensorTarget, smtpSender, syslogTcpSender, syslogUdpSender } from './chaos-load';
 import { startChaosRelay } from './chaos-relay';
 
@@ -115,6 +115,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       jwtSecret: secret,
       portOffset: o.portOffset,
       logDir: path.join(o.dir, 'logs'),
+      // a loaded machine (the rest of `npm test` beside it) starts slowly
+      readyTimeoutMs: 180_000,
       env: {
         SUBGRAPH_SECRET: devSubgraphSecret(),
         SMTP_URL: relay.url,
@@ -177,6 +179,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     const faults: FaultRecord[] = [];
     const crashed: string[] = [];
+    // when ingestion could not take syslog (killed, paused, or PostgreSQL restarting)
+    const down: Window[] = [];
+    // ingestion's own count of syslog datagrams it let go (a killed process's count is read first)
+    let udpDropped = 0;
+    const ingestionPort = suite.processes.find((p) => p.name === 'ingestion')!.port;
+    const readUdpDrops = async () => {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${ingestionPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+        return text
+          .split('\n')
+          .filter((l) => l.startsWith('kanshi_ingest_dropped_total') && /transport="udp"/i.test(l))
+          .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+      } catch {
+        return 0;
+      }
+    };
     let edrHost = 1;
     for (const f of faultPlan(o.profile)) {
       const at = Date.now();
@@ -184,6 +202,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (f.kind === 'kill -9' || f.kind === 'SIGSTOP') {
         const p = suite.processes.find((x) => x.name === f.target)!;
         if (f.kind === 'kill -9') {
+          if (f.target === 'ingestion') udpDropped += await readUdpDrops();
           p.child.kill('SIGKILL');
           await waitExit(p.child);
           await suite.restart(f.target);
@@ -192,10 +211,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           await sleep(o.pauseMs);
           p.child.kill('SIGCONT');
         }
+        if (f.target === 'ingestion') down.push({ from: at, to: Date.now() });
       } else if (f.target === 'nats') {
         await infra.restartNats();
       } else if (f.target === 'postgres') {
         await infra.restartPostgres();
+        down.push({ from: at, to: Date.now() });
       } else if (f.target === 'mail relay') {
         relay.failFor(o.pauseMs);
         await sleep(o.pauseMs);
@@ -260,12 +281,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     sampling = false;
     await sampler;
 
+    udpDropped += await readUdpDrops();
     const consoleServer = suite.edrConsole.server;
     const contains = new Map(DEMO_EDR_HOSTS.map((h) => [h.agentId, consoleServer.actionCount(h.agentId, 'contain')]));
     const checks = await withDb(async (db) => [
       ...(await checkIntake(
         db,
         senders.map((s) => s.ledger),
+        down,
+        udpDropped,
       )),
       ...(await checkAnalysis(db)),
       ...(await checkIncidents(db, relay)),
