@@ -47,7 +47,9 @@ export function createServiceDataSource(opts: ServiceDatabaseOptions): DataSourc
     synchronize: false,
     logging: ['error'],
     applicationName: opts.applicationName ?? `kanshi-${opts.schema}`,
-    extra: { max: opts.poolSize ?? 10, idleTimeoutMillis: 30000, Client: GuardedClient },
+    // connectionTimeoutMillis: a connection that cannot be had (PostgreSQL down, the pool
+    // exhausted) fails after 10 s instead of leaving the caller waiting for ever.
+    extra: { max: opts.poolSize ?? 10, idleTimeoutMillis: 30000, connectionTimeoutMillis: 10_000, Client: GuardedClient },
   });
 }
 

@@ -4,6 +4,7 @@ import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, nanos } from 'nats';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope } from '@kanshi/events';
 import { CORRELATION_HEADER, counter, createLogger, histogram, withCorrelationId } from '@kanshi/observability';
+import { databaseUnavailable } from './database-unavailable';
 import { NatsBus } from './nats-bus';
 
 export interface EventContext {
@@ -288,6 +289,13 @@ export class ConsumerHost {
       m.ack();
       processed.inc({ consumer: reg.durable, outcome: 'ok' });
     } catch (err) {
+      if (databaseUnavailable(err)) {
+        // the event is not at fault: it waits for PostgreSQL however many deliveries that takes
+        processed.inc({ consumer: reg.durable, outcome: 'retry' });
+        this.log.warn({ err, durable: reg.durable, eventId: envelope.eventId, deliveryCount }, 'PostgreSQL unavailable; the event waits');
+        m.nak(Math.min(5000, (this.opts.backoffMs ?? defaultBackoff)(deliveryCount)));
+        return;
+      }
       const max = reg.maxDeliveries ?? 5;
       if (err instanceof PermanentEventError || deliveryCount >= max) {
         await this.deadLetter(reg, m, deliveryCount, err as Error);

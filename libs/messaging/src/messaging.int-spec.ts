@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IsInt, IsString } from 'class-validator';
 import { headers as natsHeaders } from 'nats';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { messagingTablesV1, messagingTablesV2 } from '@kanshi/database';
 import { defineEvent, EventEnvelope } from '@kanshi/events';
@@ -241,6 +242,19 @@ describe('consumer inbox, retries and dead letters', () => {
       const dead: { error: string; deliveries: number }[] = await ds.query(`SELECT error, deliveries FROM "${schema}".dead_letter`);
       expect(dead).toEqual([{ error: 'Error: cannot apply poison', deliveries: 3 }]);
     });
+  });
+
+  it('never parks an event whose handler met PostgreSQL unreachable, however many deliveries that takes', async () => {
+    const seen: number[] = [];
+    await newHost(async (event, deliveryCount) => {
+      seen.push(deliveryCount);
+      // a real connection refused (the database restarting), more often than the maximum deliveries
+      if (deliveryCount <= 5) await new Client({ connectionString: 'postgres://postgres@127.0.0.1:1/kanshi', connectionTimeoutMillis: 1000 }).connect();
+    }, undefined, 3).start();
+    await publishRaw(envelope('outage'));
+    await eventually(async () => expect(await applied('outage')).toHaveLength(1), { timeoutMs: 30000 });
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await ds.query(`SELECT 1 FROM "${schema}".dead_letter`)).toHaveLength(0);
   });
 
   it('parks a permanent failure at once', async () => {
