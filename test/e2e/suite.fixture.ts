@@ -4,7 +4,8 @@ import { startSuite, Suite } from '../../scripts/suite';
 
 // All seven processes from dist/ (built by `npm test`), on ports offset from the dev defaults
 // so a running `npm start` does not get in the way (and, per jest worker, e2e files in parallel).
-export const PORT_OFFSET = 1000 * Number(process.env.JEST_WORKER_ID ?? 1);
+// E2E_PORT_BASE moves a whole run (two checkouts testing on one machine at once).
+export const PORT_OFFSET = Number(process.env.E2E_PORT_BASE ?? 0) + 1000 * Number(process.env.JEST_WORKER_ID ?? 1);
 
 // The gateway's credential towards the subgraphs: specs calling a subgraph directly send it.
 export const SUBGRAPH_SECRET = 'e2e-subgraph-secret-e2e-subgraph-secret';
