@@ -281,6 +281,20 @@ describe('consumer inbox, retries and dead letters', () => {
     expect(await applied('r1')).toHaveLength(1);
   });
 
+  it('subscribes again when its subscription ends under it (the consumer vanished, as across a NATS restart), and applies what comes next once', async () => {
+    const durable = `test-vanish-${randomUUID().slice(0, 6)}`;
+    await newHost(undefined, durable).start();
+    await publishRaw(envelope('v1'));
+    await eventually(async () => expect(await applied('v1')).toHaveLength(1));
+    // The client ends a consume() whose consumer the server no longer knows; before, nothing
+    // consumed again while the process stayed up.
+    await bus.jsm.consumers.delete(bus.streamNameOf('INCIDENT'), durable);
+    await publishRaw(envelope('v2'));
+    await eventually(async () => expect(await applied('v2')).toHaveLength(1), { timeoutMs: 20000 });
+    // The new consumer starts from the stream's beginning: the inbox keeps v1 applied once.
+    expect(await applied('v1')).toHaveLength(1);
+  });
+
   it('with lanes, keeps each key in stream order and lets other keys pass a slow one', async () => {
     const host = new ConsumerHost(ds, bus, { schema, backoffMs: () => 50 });
     const order: string[] = [];
