@@ -116,6 +116,22 @@ describe('transactional outbox', () => {
     expect(published_at).toBeInstanceOf(Date);
   });
 
+  it('listens again when PostgreSQL ends its LISTEN connection, so an event still goes out at its commit and not on the next poll', async () => {
+    await newHost().start();
+    // polling once a minute: only the notification can deliver the events within the test
+    const relay = new OutboxRelay(ds, bus, { schema, databaseUrl: testDatabaseUrl(), pollIntervalMs: 60_000 });
+    relays.push(relay);
+    await relay.start();
+    await addThing('before');
+    await eventually(async () => expect(await applied('before')).toHaveLength(1));
+    const app = `kanshi-${schema}-relay`;
+    const [{ n }] = await ds.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`, [app]);
+    expect(n).toBe(1);
+    await eventually(async () => expect(await ds.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [app])).toHaveLength(1));
+    await addThing('after');
+    await eventually(async () => expect(await applied('after')).toHaveLength(1), { timeoutMs: 5000 });
+  });
+
   it('publishes events committed while no relay ran, once one starts (crash before publish)', async () => {
     const ids = [await addThing('b1'), await addThing('b2'), await addThing('b3')];
     await newHost().start();
