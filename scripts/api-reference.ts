@@ -28,6 +28,8 @@ export interface OperationDoc {
   args: ArgumentDoc[];
   returns: string;
   permission: { action: string; roles: string[] } | null;
+  // why clients should stop calling it (GraphQL @deprecated); the operation still answers
+  deprecated: string | null;
 }
 
 export interface ErrorDoc {
@@ -65,6 +67,7 @@ function operationsOf(type: GraphQLObjectType | null | undefined, kind: Operatio
       }),
       returns: String(f.type),
       permission: permissionOf(f),
+      deprecated: f.deprecationReason ?? null,
     }))
     .sort(byName);
 }
@@ -84,6 +87,7 @@ function cell(text: string | null): string {
 function renderOperation(op: OperationDoc): string[] {
   const args = op.args.map((a) => `${a.name}: ${a.type}${a.defaultValue !== null ? ` = ${a.defaultValue}` : ''}`).join(', ');
   const lines = [`#### \`${op.name}${args ? `(${args})` : ''}: ${op.returns}\``, ''];
+  if (op.deprecated) lines.push(`**Deprecated**: ${op.deprecated.trim()}`, '');
   if (op.description) lines.push(op.description.trim(), '');
   if (op.args.length) {
     lines.push('| argument | type | description |', '|---|---|---|');
