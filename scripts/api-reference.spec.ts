@@ -9,7 +9,7 @@ function schema(): GraphQLSchema {
       fields: {
         things: { type: Thing, description: 'Things you may see', args: { first: { type: GraphQLInt, defaultValue: 20, description: 'Page size' } } },
         _service: { type: GraphQLString },
-        anything: { type: GraphQLString },
+        anything: { type: GraphQLString, deprecationReason: 'Use things' },
       },
     }),
     mutation: new GraphQLObjectType({
@@ -35,7 +35,8 @@ describe('API reference', () => {
   it('reads operations, their arguments, the roles from @CallableBy and the error reasons, sorted', () => {
     const ref = subgraphReference(schema(), errors);
     expect(ref.operations.map((o) => `${o.kind} ${o.name}`)).toEqual(['query anything', 'query things', 'mutation removeThing']);
-    expect(ref.operations[1]).toMatchObject({ returns: 'Thing', args: [{ name: 'first', type: 'Int', description: 'Page size', defaultValue: '20' }], permission: null });
+    expect(ref.operations[1]).toMatchObject({ returns: 'Thing', args: [{ name: 'first', type: 'Int', description: 'Page size', defaultValue: '20' }], permission: null, deprecated: null });
+    expect(ref.operations[0].deprecated).toBe('Use things');
     expect(ref.operations[2].permission).toEqual({ action: 'remove things', roles: ['provider_admin', 'sales'] });
     expect(ref.errors).toEqual([
       { reason: 'FORBIDDEN', code: 'FORBIDDEN', definedBy: 'AccessError' },
@@ -55,5 +56,6 @@ describe('API reference', () => {
     expect(md).toContain('Callable by: `provider_admin`, `sales` (to remove things).');
     expect(md).toContain('| `id` | `ID!` | The thing |');
     expect(md).toContain('| `THING_NOT_FOUND` | `NOT_FOUND` | ThingError |');
+    expect(md).toContain('#### `anything: String`\n\n**Deprecated**: Use things\n');
   });
 });

@@ -28,6 +28,8 @@ export interface OperationDoc {
   args: ArgumentDoc[];
   returns: string;
   permission: { action: string; roles: string[] } | null;
+  // why clients should stop calling it (GraphQL @deprecated); the operation still answers
+  deprecated: string | null;
 }
 
 export interface ErrorDoc {
@@ -65,6 +67,7 @@ function operationsOf(type: GraphQLObjectType | null | undefined, kind: Operatio
       }),
       returns: String(f.type),
       permission: permissionOf(f),
+      deprecated: f.deprecationReason ?? null,
     }))
     .sort(byName);
 }
@@ -84,6 +87,7 @@ function cell(text: string | null): string {
 function renderOperation(op: OperationDoc): string[] {
   const args = op.args.map((a) => `${a.name}: ${a.type}${a.defaultValue !== null ? ` = ${a.defaultValue}` : ''}`).join(', ');
   const lines = [`#### \`${op.name}${args ? `(${args})` : ''}: ${op.returns}\``, ''];
+  if (op.deprecated) lines.push(`**Deprecated**: ${op.deprecated.trim()}`, '');
   if (op.description) lines.push(op.description.trim(), '');
   if (op.args.length) {
     lines.push('| argument | type | description |', '|---|---|---|');
@@ -116,10 +120,14 @@ export function renderApiReference(subgraphs: { name: string; reference: Subgrap
     '| `extensions.code` | when |',
     '|---|---|',
     '| `UNAUTHENTICATED` | no token, or a token that is invalid or expired |',
-    '| `BAD_USER_INPUT` | an argument fails validation (`extensions.fields` names them), or a domain rule refuses it |',
+    '| `BAD_USER_INPUT` | an argument fails validation (`extensions.fields` names them), an `ID` argument is not a UUID (`extensions.field` names it, a dotted path inside an input), or a domain rule refuses it |',
     '| `FORBIDDEN` | the caller\'s role may not take the action |',
     '| `NOT_FOUND` | the thing is missing, or belongs to another tenant |',
     '| `INTERNAL_SERVER_ERROR` | an unexpected failure; quote `extensions.errorId` to support |',
+    '| `GRAPHQL_PARSE_FAILED` | not GraphQL, or more than 5000 tokens (`MAX_QUERY_TOKENS`) |',
+    '| `GRAPHQL_VALIDATION_FAILED` | not valid against the schema, or over a gateway limit: `extensions.limit` is `QUERY_TOO_DEEP` (12 levels), `TOO_MANY_ALIASES` (30) or `QUERY_TOO_EXPENSIVE` (cost 100000: each field 1 times the page sizes of the lists above it, a list without `first`/`limit` counting 100; see [security.md](security.md#gateway-limits)) |',
+    '| `BATCH_TOO_LARGE` | a batch of more than 10 operations |',
+    '| `SUBGRAPH_UNAVAILABLE` | the subgraph named in the message cannot be reached; try again later |',
     '',
   ];
   for (const { name, reference } of [...subgraphs].sort(byName)) {

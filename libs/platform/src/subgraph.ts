@@ -4,6 +4,7 @@ import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthenticationError, JwtVerifier, Principal, unauthenticated } from '@kanshi/auth';
 import { formatGraphQLError } from './errors';
+import { idArgumentsPlugin } from './id-arguments';
 
 export interface SubgraphRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -33,8 +34,8 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       formatError: formatGraphQLError,
       includeStacktraceInErrorResponses: false,
       // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
-      // computing them costs every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+      // computing them costs every request. An ID argument that is no UUID is BAD_USER_INPUT.
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), idArgumentsPlugin()],
       context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
         if (req.headers?.authorization) {
           try {

@@ -26,7 +26,10 @@ export class InvoicesResolver {
     private readonly customers: CustomersService,
   ) {}
 
-  @Query(() => [InvoiceObject], { description: 'Invoices you may see (a partner: its own; a customer: its own), newest period first' })
+  @Query(() => [InvoiceObject], {
+    description: 'Invoices you may see (a partner: its own; a customer: its own), newest period first; at most 500 (more is BAD_USER_INPUT, reason TOO_MANY_INVOICES)',
+    deprecationReason: 'Use invoicePage: it reads any number of invoices a page at a time. invoices answers at most 500.',
+  })
   @CallableBy(ContractsPermissions.readInvoices)
   invoices(
     @CurrentPrincipal() principal: Principal,
