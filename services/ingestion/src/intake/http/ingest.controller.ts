@@ -62,7 +62,7 @@ export class IngestController {
     const key = derived.key;
     // a resend is answered before the rate limit: it costs no storage
     const prior = key ? await this.requests.find(sensor.sensorId, key.key) : null;
-    if (key && prior) return this.replay(reply, key, prior);
+    if (key && prior) return this.replay(reply, sensor, key, prior);
     const admitted = this.limiter.admit(sensor.sensorId);
     if (!admitted.ok) {
       reply.header('retry-after', String(admitted.retryAfterSeconds));
@@ -79,7 +79,7 @@ export class IngestController {
     if (outcome.held) {
       // the same key was stored meanwhile by a request running at the same time
       const first = await this.requests.find(sensor.sensorId, key!.key);
-      if (first) return this.replay(reply, key!, first);
+      if (first) return this.replay(reply, sensor, key!, first);
       return this.refuse(reply, 409, `a request with the same ${key!.source === 'idempotency-key' ? 'Idempotency-Key' : 'body'} is being stored; retry`);
     }
     this.limiter.consume(sensor.sensorId, outcome.results.length);
@@ -88,9 +88,11 @@ export class IngestController {
   }
 
   // The first answer again, or 422 when the key stood for another body.
-  private replay(reply: FastifyReply, key: IntakeKey, prior: StoredAnswer): void {
+  private replay(reply: FastifyReply, sensor: IntakeSensor, key: IntakeKey, prior: StoredAnswer): void {
     if (prior.digest !== key.digest) return this.refuse(reply, 422, keyConflictMessage(key));
     replayed.inc({ transport: 'https', key: key.source });
+    // a sensor resending is alive (as a heartbeat is: its events were counted the first time)
+    this.liveness.seen(sensor.sensorId, new Date(), false);
     reply.header('idempotent-replayed', 'true').status(prior.status).send(prior.body);
   }
 

@@ -97,6 +97,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
 
   private resent(sensor: IntakeSensor, mail: IntakeMail, key: IntakeKey): void {
     replayed.inc({ transport: 'smtp', key: key.source });
+    this.liveness.seen(sensor.sensorId, new Date(), false);
     this.log.info({ sensorId: sensor.sensorId, messageId: mail.messageId, remoteAddress: mail.remoteAddress }, 'alert mail sent again: accepted, nothing stored twice');
   }
 
