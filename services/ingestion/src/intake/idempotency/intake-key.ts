@@ -46,7 +46,8 @@ export function httpIntakeKey(input: { sensorId: string; idempotencyKey: string 
     return { ok: true, key: { key: `key:${value}`, digest, ttlHours: input.keyHours, source: 'idempotency-key' } };
   }
   if (input.digestWindowHours <= 0) return { ok: true, key: null };
-  return { ok: true, key: { key: `body:${sha256(input.sensorId, input.body)}`, digest, ttlHours: input.digestWindowHours, source: 'body-digest' } };
+  // of sensor and body, through the body's digest (a body of megabytes is hashed once)
+  return { ok: true, key: { key: `body:${sha256(input.sensorId, digest)}`, digest, ttlHours: input.digestWindowHours, source: 'body-digest' } };
 }
 
 // SMTP: the Message-ID together with a digest of the alert text (a device that reuses a
