@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { Extensions } from '@nestjs/graphql';
-import { defineDomainErrors } from '@kanshi/errors';
+import { defineDomainErrors, DomainError } from '@kanshi/errors';
 import { Principal, Role } from './claims';
 import { canSeeCustomer, CustomerTenancy, scopeOf } from './tenant-scope';
 
@@ -37,7 +37,7 @@ export function ReferenceCallableBy(permission: Permission): MethodDecorator {
 }
 
 // The error AuthGuard and `authorize` answer a role without the right with.
-export function forbidden(principal: Principal, permission: Permission): AccessError {
+export function forbidden(principal: Principal, permission: Permission): DomainError {
   return new AccessError('FORBIDDEN', `role ${principal.role} may not ${permission.action}`);
 }
 
