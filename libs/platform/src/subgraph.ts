@@ -32,6 +32,9 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       introspection: !opts.production,
       csrfPrevention: true,
       formatError: formatGraphQLError,
+      // AuthGuard also runs on @ResolveField and @ResolveReference handlers, so an extending field
+      // or an entity reference refuses a role outside its @CallableBy like a query does.
+      fieldResolverEnhancers: ['guards'],
       includeStacktraceInErrorResponses: false,
       // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
       // computing them costs every request. An ID argument that is no UUID is BAD_USER_INPUT.

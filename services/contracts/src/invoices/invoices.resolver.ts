@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
 import { parseBillingPeriod } from '../billing/billing-period';
@@ -92,6 +92,7 @@ export class InvoicesResolver {
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readInvoices)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
@@ -140,7 +141,8 @@ export class BillingRunResolver {
   constructor(private readonly service: InvoicesService) {}
 
   @ResolveField(() => [InvoiceObject], { description: 'The live invoices of the period, by number' })
-  invoices(@Parent() run: BillingRunEntity) {
-    return this.service.invoicesOfPeriod(run.period);
+  @CallableBy(ContractsPermissions.readInvoices)
+  invoices(@Parent() run: BillingRunEntity, @CurrentPrincipal() principal: Principal) {
+    return this.service.invoicesOfPeriod(principal, run.period);
   }
 }

@@ -48,6 +48,7 @@ export class InvoicesService {
   }
 
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, InvoiceEntity>> {
+    authorize(principal, ContractsPermissions.readInvoices);
     return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((i) => [i.id, i]));
   }
 
@@ -62,8 +63,10 @@ export class InvoicesService {
     return this.repo.runs(period);
   }
 
-  invoicesOfPeriod(period: string): Promise<InvoiceEntity[]> {
-    return this.repo.byPeriod(period);
+  // BillingRun.invoices: each invoice checked as `invoices` checks it (role, then tenant scope).
+  async invoicesOfPeriod(principal: Principal, period: string): Promise<InvoiceEntity[]> {
+    authorize(principal, ContractsPermissions.readInvoices);
+    return this.repo.byPeriod(scopeOf(principal), period);
   }
 
   // Issues a draft left by a draft run: its number is taken from the same gap-free counter.
