@@ -81,7 +81,7 @@ describe('the role matrix in docs/api.md', () => {
   });
 
   it('renders a refused-to-everybody row for an operation without @CallableBy (AuthGuard refuses it too)', () => {
-    const lines = renderRoleMatrix([{ name: 'x', reference: { operations: [{ kind: 'query', name: 'open', description: null, args: [], returns: 'Int', permission: null }], errors: [] } }]);
+    const lines = renderRoleMatrix([{ name: 'x', reference: { operations: [{ kind: 'query', name: 'open', description: null, args: [], returns: 'Int', permission: null, deprecated: null }], errors: [] } }]);
     expect(lines).toContain(`| x | query \`open\` | (none: refused to every role) | ${ROLES.map(() => REFUSED).join(' | ')} |`);
   });
 });
