@@ -104,6 +104,56 @@ describe('job queue', () => {
     expect(ran[0].at - committedAt).toBeLessThan(5000);
   });
 
+  it('queues many jobs in one statement inside a transaction: all run once it commits (each worker woken), none when it rolls back', async () => {
+    const Mail = defineJob<{ n: number }>('mail-many', { retryLimit: 1, retryDelaySeconds: 1 });
+    const q = await replica();
+    const ran: number[] = [];
+    q.work(Mail, async ({ n }) => {
+      if (n === 3 && !ran.includes(-3)) {
+        ran.push(-3);
+        throw new Error('relay busy');
+      }
+      ran.push(n);
+    }, { workers: 2, batchSize: 5, pollIntervalMs: 30_000 });
+    await q.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await sources[0]
+      .transaction(async (em) => {
+        await q.sendMany(Mail, [{ n: 100 }, { n: 101 }], { em });
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    let statements = 0;
+    let ids: string[] = [];
+    await sources[0].transaction(async (em) => {
+      // the transaction's connection, counting what is sent on it
+      const client = (await em.queryRunner!.connect()) as { query: (...args: unknown[]) => unknown };
+      const query = client.query;
+      client.query = function (this: unknown, ...args: unknown[]) {
+        statements++;
+        return query.apply(this, args);
+      };
+      try {
+        ids = await q.sendMany(Mail, Array.from({ length: 8 }, (_, n) => ({ n })), { em });
+      } finally {
+        client.query = query;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      // not before the commit
+      expect(ran).toEqual([]);
+    });
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+    // one INSERT for the eight (the queue itself exists since start())
+    expect(statements).toBe(1);
+    // the queue's retry rules apply to each (job 3 fails once and runs again a second later)
+    await eventually(async () => expect(ran.filter((n) => n >= 0).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]), { timeoutMs: 15_000 });
+    const rows = await jobRows('mail-many');
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(rows.find((r) => r.retry_count === 1)).toBeDefined();
+    expect(await q.sendMany(Mail, [])).toEqual([]);
+  });
+
   it('fires a cron schedule once, though two replicas on the same schema both schedule and work it', async () => {
     const Tick = defineJob('tick', { policy: 'stately' });
     const from = Date.now();
