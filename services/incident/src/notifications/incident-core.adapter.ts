@@ -32,6 +32,10 @@ export class IncidentCoreAdapter extends IncidentCorePort {
     return this.timeline.append(em, incidentId, note);
   }
 
+  override async appendTimelineMany(em: EntityManager, notes: readonly (TimelineNote & { incidentId: string })[]): Promise<void> {
+    await this.timeline.appendMany(em, notes);
+  }
+
   async stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void> {
     await this.sla.stopFirstReport(em, incidentId, at);
   }

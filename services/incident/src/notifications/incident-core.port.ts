@@ -19,6 +19,10 @@ export abstract class IncidentCorePort {
   // The customer's active contract terms, or null when it has none.
   abstract terms(em: EntityManager, customerId: string): Promise<NotifyTerms | null>;
   abstract appendTimeline(em: EntityManager, incidentId: string, note: TimelineNote): Promise<void>;
+  // Many notes (of any incidents), in order; the core writes them in one statement.
+  async appendTimelineMany(em: EntityManager, notes: readonly (TimelineNote & { incidentId: string })[]): Promise<void> {
+    for (const { incidentId, ...note } of notes) await this.appendTimeline(em, incidentId, note);
+  }
   // The first report went out (a mail accepted by the relay, a call answered).
   abstract stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void>;
   // The customer has been told (a mail accepted, a call answered): a NEW or TRIAGED incident
