@@ -184,10 +184,9 @@ export class NotificationsService implements OnModuleInit {
     }
     await this.ds.transaction(async (em) => {
       const now = this.clock.now();
+      // the incident first (its lock), then the notification row that refers to it
+      await this.core.notificationDelivered(em, n.incidentId, now, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
       await this.repo.updateNotification(em, n.id, { status: 'DELIVERED', attempts: attempt, sentAt: now, error: null });
-      await this.core.appendTimeline(em, n.incidentId, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
-      await this.core.stopFirstReport(em, n.incidentId, now);
-      await this.core.markNotified(em, n.incidentId, now);
     });
   }
 
