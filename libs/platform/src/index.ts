@@ -13,3 +13,4 @@ export { connectionOf, PageInfoObject } from './connection';
 export { SocSeverityEnum } from './soc-severity.enum';
 export type { ConnectionShape } from './connection';
 export { listenPublic, isPublicPath, GATEWAY_SECRET_HEADER } from './public-port';
+export { assertUuid, isUuid, invalidIdArgument, idArgumentsPlugin, notAnIdError } from './id-arguments';

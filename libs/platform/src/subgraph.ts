@@ -4,6 +4,7 @@ import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthenticationError, JwtVerifier, Principal, unauthenticated } from '@kanshi/auth';
 import { formatGraphQLError } from './errors';
+import { idArgumentsPlugin } from './id-arguments';
 
 export interface SubgraphRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -31,10 +32,13 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       introspection: !opts.production,
       csrfPrevention: true,
       formatError: formatGraphQLError,
+      // AuthGuard also runs on @ResolveField and @ResolveReference handlers, so an extending field
+      // or an entity reference refuses a role outside its @CallableBy like a query does.
+      fieldResolverEnhancers: ['guards'],
       includeStacktraceInErrorResponses: false,
       // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
-      // computing them costs every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+      // computing them costs every request. An ID argument that is no UUID is BAD_USER_INPUT.
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), idArgumentsPlugin()],
       context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
         if (req.headers?.authorization) {
           try {
