@@ -132,7 +132,7 @@ export async function checkIncidents(db: Client, relay: ChaosRelay): Promise<Che
     lost,
     // a mail whose key is no notification's (staff alerts carry their event's id)
     duplicated: 0,
-    note: `resent ${resent} (same Message-ID), ${relay.refused} refused by the relay while failing, ${unknown} other mails (staff alerts)`,
+    note: `resent ${resent} (same Message-ID), ${relay.refused} refused by the relay while failing, ${relay.hung} connections held unanswered while hanging, ${unknown} other mails (staff alerts)`,
     ok: lost === 0,
   });
   return checks;

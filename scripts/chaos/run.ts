@@ -8,6 +8,7 @@ import { DATA_DIR } from '../infra';
 import { migrateAll } from '../migrate';
 import { seedDemo } from '../seed';
 import { startSuite, Suite } from '../suite';
+import { BillingLedger, billableContracts, chaosStripeEnv, checkBilling, pendingStripeSync, RUN_BILLING, runBilling, startChaosStripe, tokyoMonth } from './chaos-billing';
 import { startChaosInfra } from './chaos-infra';
 import { Check, checkAnalysis, Window, checkDrained, checkIncidents, checkIntake, checkIsolations } from './chaos-invariants';
 import { graphqlLoad, httpsSender, Sender, SensorTarget, smtpSender, syslogTcpSender, syslogUdpSender } from './chaos-load';
@@ -26,6 +27,8 @@ export interface ChaosOptions {
   gapMs: number;
   // a multiplier of the base load (HTTPS 10 lines/s, SMTP 1 mail/s, syslog TCP 3/s, UDP 3/s, GraphQL 5 reads/s)
   load: number;
+  // full profile: contracts in service for closed months, billed during the faults
+  billingContracts: number;
   log: (line: string) => void;
 }
 
@@ -45,9 +48,15 @@ interface FaultRecord {
   at: number;
   // until the stored-alert rate is back to 90% of the rate before the faults
   recoveryMs: number | null;
+  // what the fault met (a billing run's progress when it was killed, ...)
+  note?: string;
 }
 
-type Fault = { kind: 'kill -9' | 'SIGSTOP' | 'restart' | 'vendor 5xx'; target: string };
+type Fault = { kind: 'kill -9' | 'SIGSTOP' | 'restart' | 'vendor 5xx' | 'vendor hang'; target: string };
+
+// The billing faults of the full profile: each bills one closed month while Stripe fails or
+// contracts is killed (months back: 3 for the hang, 2 for the 5xx, 1 for the kill).
+const BILLING_KILL = 'contracts during a billing run';
 
 const SERVICES_AND_GATEWAY = ['ingestion', 'analysis', 'incident', 'endpoint-response', 'reporting', 'contracts', 'gateway'];
 
@@ -68,9 +77,14 @@ export function faultPlan(profile: 'full' | 'short'): Fault[] {
     { kind: 'restart', target: 'nats' },
     { kind: 'SIGSTOP', target: 'analysis' },
     { kind: 'vendor 5xx', target: 'mail relay' },
+    { kind: 'vendor hang', target: 'Stripe' },
     { kind: 'restart', target: 'postgres' },
     { kind: 'vendor 5xx', target: 'EDR console' },
+    { kind: 'vendor hang', target: 'mail relay' },
+    { kind: 'vendor 5xx', target: 'Stripe' },
     ...kills.slice().reverse(),
+    { kind: 'kill -9', target: BILLING_KILL },
+    { kind: 'vendor hang', target: 'EDR console' },
     { kind: 'SIGSTOP', target: 'ingestion' },
     { kind: 'restart', target: 'nats' },
     { kind: 'restart', target: 'postgres' },
@@ -86,12 +100,49 @@ async function waitExit(child: Suite['processes'][number]['child']): Promise<voi
   await new Promise((r) => child.once('exit', r));
 }
 
+// Starts a billing run of `period` through the gateway, kills contracts with SIGKILL once the
+// run has committed its first invoices (or after 15 s), restarts it and runs the period again:
+// the second run must finish the work without billing anything twice.
+async function killDuringBilling(suite: Suite, admin: string, period: string, withDb: <T>(fn: (db: Client) => Promise<T>) => Promise<T>, log: (l: string) => void): Promise<string> {
+  const count = () => withDb(async (db) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM contracts.invoice WHERE period = $1 AND status <> 'DRAFT'`, [period])).rows[0].n));
+  const first = fetch(suite.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ query: RUN_BILLING, variables: { p: period } }),
+    signal: AbortSignal.timeout(60_000),
+  })
+    .then(async (r) => JSON.stringify(await r.json()).slice(0, 120))
+    .catch((err: Error) => err.message);
+  const until = Date.now() + 15_000;
+  while (Date.now() < until && (await count().catch(() => 0)) === 0) await sleep(20);
+  const p = suite.processes.find((x) => x.name === 'contracts')!;
+  p.child.kill('SIGKILL');
+  await waitExit(p.child);
+  const atKill = await count().catch(() => -1);
+  log(`  contracts killed with ${atKill} invoices of ${period} committed; the first run answered: ${await first}`);
+  await suite.restart('contracts');
+  // the gateway may need a moment to reach the new process
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const again = await runBilling(suite.gatewayUrl, admin, period);
+      return `killed with ${atKill} invoices of ${period} committed; run again: ${again.invoicesCreated} created, ${again.invoicesExisting} existing`;
+    } catch (err) {
+      if (Date.now() > deadline) return `killed with ${atKill} invoices committed; run again failed: ${(err as Error).message}`;
+      await sleep(1000);
+    }
+  }
+}
+
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const t0 = Date.now();
   const log = (l: string) => o.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${l}`);
   const infra = await startChaosInfra(path.join(o.dir, 'data'), { postgres: 55432 + o.portOffset, nats: 4222 + o.portOffset });
   log(`PostgreSQL (embedded) ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}, nats-server ${infra.natsUrl}`);
   const relay = await startChaosRelay();
+  const full = o.profile === 'full';
+  const stripe = full ? await startChaosStripe() : null;
+  const billing: BillingLedger = { contracts: new Set(), periods: [] };
   let suite: Suite | undefined;
   const senders: Sender[] = [];
   // a client of its own for each look (the run restarts PostgreSQL under it)
@@ -102,7 +153,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     try {
       return await fn(db);
     } finally {
-      }
+      await db.end().catch(() => undefined);
+    }
   };
   try {
     await migrateAll(infra.databaseUrl);
@@ -123,6 +175,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         CONSUMER_ACK_WAIT_MS: String(o.ackWaitMs),
         JOBS_POLL_INTERVAL_MS: '500',
         WEBHOOK_ALLOW_LOOPBACK: 'true',
+        // full profile: Stripe at the run's fake; the mail and EDR timeouts shorter than a hang
+        ...(stripe ? { ...chaosStripeEnv(stripe), MAIL_TIMEOUT_MS: '4000', EDR_HTTP_TIMEOUT_MS: '4000' } : {}),
       },
     });
     log(`suite ready (logs in ${path.join(o.dir, 'logs')})`);
@@ -130,6 +184,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const admin = await signDevToken({ sub: 'chaos@kanshi.local', role: 'provider_admin' }, secret, 3600);
     const analyst = await signDevToken({ sub: 'chaos-analyst@kanshi.local', role: 'analyst' }, secret, 3600);
     const sensor = await demoIntakeSensor(suite.gatewayUrl, admin, demo.directCustomerId);
+    if (full && o.billingContracts > 0) {
+      const t = Date.now();
+      const ledger = await billableContracts(suite.gatewayUrl, admin, withDb, { count: o.billingContracts, monthsBack: 3 });
+      ledger.contracts.forEach((c) => billing.contracts.add(c));
+      log(`${billing.contracts.size} contracts in service since ${tokyoMonth(3)}-01 (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    }
     const target: SensorTarget = { ...sensor, https: suite.intake.https, smtpPort: suite.intake.smtpPort, syslogTcpPort: suite.intake.syslogTcpPort, syslogUdpPort: suite.intake.syslogUdpPort };
 
     let stopping = false;
@@ -198,8 +258,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let edrHost = 1;
     for (const f of faultPlan(o.profile)) {
       const at = Date.now();
+      let note: string | undefined;
       log(`fault ${faults.length + 1}: ${f.kind} ${f.target}`);
-      if (f.kind === 'kill -9' || f.kind === 'SIGSTOP') {
+      if ((f.kind === 'kill -9' && f.target !== BILLING_KILL) || f.kind === 'SIGSTOP') {
         const p = suite.processes.find((x) => x.name === f.target)!;
         if (f.kind === 'kill -9') {
           if (f.target === 'ingestion') udpDropped += await readUdpDrops();
@@ -218,12 +279,27 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         await infra.restartPostgres();
         down.push({ from: at, to: Date.now() });
       } else if (f.target === 'mail relay') {
-        relay.failFor(o.pauseMs);
+        if (f.kind === 'vendor hang') relay.hangFor(o.pauseMs);
+        else relay.failFor(o.pauseMs);
         await sleep(o.pauseMs);
+      } else if (f.target === 'Stripe' && stripe) {
+        // a closed month billed while Stripe fails: the sync of its invoices meets the failures
+        const period = tokyoMonth(f.kind === 'vendor hang' ? 3 : 2);
+        if (f.kind === 'vendor hang') stripe.failNext(3, { mode: 'hang' });
+        else stripe.failNext(10, { status: 500 });
+        billing.periods.push(period);
+        const r = await runBilling(suite.gatewayUrl, admin, period).catch((err: Error) => ({ error: err.message }));
+        note = `runBilling ${period}: ${JSON.stringify(r)}`;
+        await sleep(o.pauseMs);
+      } else if (f.target === BILLING_KILL) {
+        note = await killDuringBilling(suite, admin, tokyoMonth(1), withDb, log);
+        billing.periods.push(tokyoMonth(1));
       } else if (f.target === 'EDR console') {
-        // a new detection on another demo host (an isolation to do) while the console answers 503
+        // a new detection on another demo host (an isolation to do) while the console answers
+        // 503, or hangs (the request's timeout fires)
         const host = DEMO_EDR_HOSTS[edrHost++ % DEMO_EDR_HOSTS.length];
-        suite.edrConsole.server.failNext(8, { kind: 'error', status: 503 });
+        if (f.kind === 'vendor hang') suite.edrConsole.server.failNext(3, { kind: 'hang' });
+        else suite.edrConsole.server.failNext(8, { kind: 'error', status: 503 });
         suite.edrConsole.server.addAlert(DEMO_EDR_TENANT, host.agentId, {
           name: 'RansomwareBehavior',
           description: 'Files renamed in bulk with a new extension (chaos)',
@@ -238,7 +314,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         });
         await sleep(o.pauseMs);
       }
-      const rec: FaultRecord = { kind: f.kind, target: f.target, at, recoveryMs: null };
+      if (note) log(`  ${note}`);
+      const rec: FaultRecord = { kind: f.kind, target: f.target, at, recoveryMs: null, note };
       faults.push(rec);
       await sleep(o.gapMs);
       // a process that died on its own is a defect the run found: noted, restarted
@@ -274,7 +351,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let drained: Check[] = [];
     for (;;) {
       drained = await withDb((db) => checkDrained(db, infra.natsUrl, namespace)).catch(() => []);
-      if ((drained.length && drained.slice(0, 2).every((c) => c.ok)) || Date.now() > deadline) break;
+      // and every issued invoice in Stripe (the sync retries on its own timer)
+      const unsynced = billing.periods.length ? await withDb((db) => pendingStripeSync(db, billing.periods)).catch(() => 1) : 0;
+      if ((drained.length && drained.slice(0, 2).every((c) => c.ok) && unsynced === 0) || Date.now() > deadline) break;
       await sleep(1000);
     }
     await sleep(3000);
@@ -294,6 +373,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       ...(await checkAnalysis(db)),
       ...(await checkIncidents(db, relay)),
       ...(await checkIsolations(db, contains)),
+      ...(stripe ? await checkBilling(db, billing, stripe) : []),
       ...(await checkDrained(db, infra.natsUrl, namespace)),
       { name: 'processes alive (none died on its own)', expected: '0 deaths', seen: crashed.length ? crashed.join('; ') : '0', lost: 0, duplicated: 0, ok: crashed.length === 0 },
     ]);
@@ -313,14 +393,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(senders.map((s) => s.stop().catch(() => undefined)));
     await suite?.stop().catch(() => undefined);
     await relay.stop().catch(() => undefined);
+    await stripe?.stop().catch(() => undefined);
     await infra.stop().catch(() => undefined);
   }
 }
 
 export function report(r: ChaosResult): string[] {
   const lines: string[] = [];
-  lines.push('', '| # | fault | recovery to 90% |', '|---|---|---|');
-  r.faults.forEach((f, i) => lines.push(`| ${i + 1} | ${f.kind} ${f.target} | ${f.recoveryMs === null ? 'not within the run' : `${(f.recoveryMs / 1000).toFixed(1)} s`} |`));
+  lines.push('', '| # | fault | recovery to 90% | note |', '|---|---|---|---|');
+  r.faults.forEach((f, i) => lines.push(`| ${i + 1} | ${f.kind} ${f.target} | ${f.recoveryMs === null ? 'not within the run' : `${(f.recoveryMs / 1000).toFixed(1)} s`} | ${f.note ?? ''} |`));
   lines.push('', '| check | expected | seen | lost | duplicated | note | ok |', '|---|---|---|---|---|---|---|');
   for (const c of r.checks) lines.push(`| ${c.name} | ${c.expected} | ${c.seen} | ${c.lost} | ${c.duplicated} | ${c.note ?? ''} | ${c.ok ? 'yes' : '**NO**'} |`);
   lines.push('', '| figure | value |', '|---|---|');
@@ -346,6 +427,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, log: (l: st
     pauseMs: num('CHAOS_PAUSE_MS', 6000),
     gapMs: num('CHAOS_GAP_MS', profile === 'short' ? 4000 : 6000),
     load: num('CHAOS_LOAD', 1) || 1,
+    billingContracts: num('CHAOS_BILLING_CONTRACTS', 40),
     log,
   };
 }
