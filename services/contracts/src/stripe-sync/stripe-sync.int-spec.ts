@@ -3,6 +3,7 @@
 // 2028; no other spec has contracts in service then.
 import { stripeSignatureHeader } from '@kanshi/testing';
 import { activeContract, ContractsKit, createCustomer, createPartner, runBilling, startContracts, STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET } from '../contracts.int-kit';
+import { StripeSyncRepository } from './stripe-sync.repository';
 import { StripeSyncService } from './stripe-sync.service';
 
 let kit: ContractsKit;
@@ -221,5 +222,30 @@ describe('overdue invoices', () => {
     kit.clock.set('2028-11-01T00:00:00+09:00');
     await kit.app.get(StripeSyncService).tick();
     expect((await invoiceRow(invoice.id)).status).toBe('OVERDUE');
+  });
+});
+
+describe('a pass the database fails under (chaos run, issue 16)', () => {
+  it('tries the invoices it had claimed at the next pass, not after the 5-minute lease, and creates none twice', async () => {
+    const invoices = await billMonth('2028-10', '2028-11-01');
+    expect(invoices).toHaveLength(2);
+    // Stripe takes the first invoice, then PostgreSQL goes away before Kanshi records it: the
+    // pass ends there, with the second invoice claimed but not tried.
+    const repo = kit.app.get(StripeSyncRepository);
+    const down = () => Promise.reject(new Error('terminating connection due to administrator command'));
+    const markSynced = jest.spyOn(repo, 'markSynced').mockImplementationOnce(down);
+    const retryLater = jest.spyOn(repo, 'retryLater').mockImplementationOnce(down);
+    await expect(kit.sync()).rejects.toThrow('terminating connection');
+    markSynced.mockRestore();
+    retryLater.mockRestore();
+    const tried = invoices.filter((i) => stripeInvoicesOf(i.id).length === 1);
+    expect(tried).toHaveLength(1);
+    for (const invoice of invoices) expect(await invoiceRow(invoice.id)).toMatchObject({ stripe_sync_status: 'PENDING' });
+
+    await kit.sync();
+    for (const invoice of invoices) {
+      expect(await invoiceRow(invoice.id)).toMatchObject({ stripe_sync_status: 'SYNCED' });
+      expect(stripeInvoicesOf(invoice.id)).toHaveLength(1);
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface InvoiceToSync {
   dueDate: string;
   stripeInvoiceId: string | null;
   attempts: number;
+  // The claim's lease (exact, as PostgreSQL prints it): lets the claimer release only its own claim.
+  lease: string;
 }
 
 export interface StripeRecipient {
@@ -31,7 +33,8 @@ export class StripeSyncRepository {
       `UPDATE contracts.invoice SET stripe_next_attempt_at = now() + make_interval(secs => $2)
        WHERE id IN (SELECT id FROM contracts.invoice WHERE stripe_sync_status = 'PENDING' AND stripe_next_attempt_at <= now()
                     ORDER BY stripe_next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, number, status, recipient_kind, recipient_id, tax, due_date::text AS due_date, stripe_invoice_id, stripe_sync_attempts`,
+       RETURNING id, number, status, recipient_kind, recipient_id, tax, due_date::text AS due_date, stripe_invoice_id, stripe_sync_attempts,
+                 stripe_next_attempt_at::text AS lease`,
       [limit, leaseSeconds],
     );
     return rows.map((r) => ({
@@ -44,7 +47,20 @@ export class StripeSyncRepository {
       dueDate: r.due_date as string,
       stripeInvoiceId: (r.stripe_invoice_id as string | null) ?? null,
       attempts: r.stripe_sync_attempts as number,
+      lease: r.lease as string,
     }));
+  }
+
+  // Gives back claims a worker will not work on (its pass failed): due again now, unless another
+  // worker has claimed them since (the lease changed) or they are done.
+  async release(claims: { id: string; lease: string }[]): Promise<void> {
+    if (!claims.length) return;
+    await this.ds.query(
+      `UPDATE contracts.invoice i SET stripe_next_attempt_at = now()
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS c(id, lease)
+        WHERE i.id = c.id AND i.stripe_next_attempt_at = c.lease AND i.stripe_sync_status = 'PENDING'`,
+      [claims.map((c) => c.id), claims.map((c) => c.lease)],
+    );
   }
 
   async lines(invoiceId: string): Promise<{ lineKey: string; description: string; amount: number }[]> {

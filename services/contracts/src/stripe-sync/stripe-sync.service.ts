@@ -27,6 +27,9 @@ export class StripeSyncService implements OnApplicationBootstrap, OnModuleDestro
   private timer?: NodeJS.Timeout;
   private inFlight: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  // Claims of a pass that failed before it got to them (the database went away mid-pass): given
+  // back at the next pass, so they wait one interval, not the whole lease.
+  private abandoned: InvoiceToSync[] = [];
 
   constructor(
     private readonly repo: StripeSyncRepository,
@@ -58,9 +61,21 @@ export class StripeSyncService implements OnApplicationBootstrap, OnModuleDestro
   async syncDue(): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { synced: 0, retrying: 0, failed: 0 };
     if (!this.stripe) return outcome;
+    if (this.abandoned.length) {
+      await this.repo.release(this.abandoned);
+      this.abandoned = [];
+    }
     for (;;) {
       const claimed = await this.repo.claimDue(BATCH, LEASE_SECONDS);
-      for (const invoice of claimed) outcome[await this.syncOne(this.stripe, invoice)]++;
+      for (let i = 0; i < claimed.length; i++) {
+        try {
+          outcome[await this.syncOne(this.stripe, claimed[i])]++;
+        } catch (err) {
+          // syncOne records every Stripe outcome; what escapes is the database failing under it
+          this.abandoned.push(...claimed.slice(i));
+          throw err;
+        }
+      }
       if (claimed.length < BATCH || this.stopped) return outcome;
     }
   }
