@@ -56,8 +56,8 @@ describe('checkBilling', () => {
         if (sql.includes('SELECT count(*) AS n FROM contracts.invoice_line')) return { rows: [{ n: '2' }] };
         return {
           rows: [
-            { id: 'i1', sync: 'SYNCED', error: null, lines: '1' },
-            { id: 'i2', sync: 'SYNCED', error: null, lines: '1' },
+            { id: 'i1', sync: 'SYNCED', error: null, keys: ['i1-l1'] },
+            { id: 'i2', sync: 'SYNCED', error: null, keys: ['i2-l1'] },
           ],
         };
       },
@@ -78,7 +78,7 @@ describe('checkBilling', () => {
       ['contracts -> one invoice per billed period', 0, 0, true],
       ['invoice lines -> none twice (live, per period and line key)', 0, 0, true],
       ['issued invoices -> one Stripe invoice each', 0, 0, true],
-      ['invoice lines -> one Stripe invoice item each', 0, 0, true],
+      ['invoice lines (and tax) -> one Stripe invoice item each', 0, 0, true],
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('checkBilling', () => {
       ['invoice lines -> none twice (live, per period and line key)', 0, 3, false],
       // i2 is marked synced but Stripe has neither its invoice nor its line
       ['issued invoices -> one Stripe invoice each', 1, 1, false],
-      ['invoice lines -> one Stripe invoice item each', 1, 1, false],
+      ['invoice lines (and tax) -> one Stripe invoice item each', 1, 1, false],
     ]);
   });
 });

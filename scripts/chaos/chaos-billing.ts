@@ -8,6 +8,9 @@ import { Check } from './chaos-invariants';
 // invoice and invoice item with Kanshi's keys in their metadata), contracts in service for closed
 // months, and the checks that no billing run, killed or not, bills anything twice, here or there.
 
+// the key of Kanshi's consumption-tax item (services/contracts/src/adapters/stripe.adapter.ts)
+const TAX_LINE_KEY = 'consumption-tax';
+
 export const CHAOS_STRIPE_API_KEY = 'sk_test_kanshi_chaos';
 export const CHAOS_STRIPE_WEBHOOK_SECRET = 'whsec_kanshi_chaos';
 
@@ -48,7 +51,9 @@ export interface BillingLedger {
 // `count` direct customers, each with a contract signed, onboarded and activated through the
 // gateway as provider staff would; a quote cannot start in the past, so the harness then moves
 // the service start to the first of the month `monthsBack` months ago (what a contract running
-// since then looks like) with SQL, as it writes the sensor's first event (ingestion's part).
+// since then looks like) with SQL, as it writes the sensor's first event (ingestion's part) and,
+// for MDR contracts, a managed-endpoint count on the 15th of each month (endpoint-response's
+// `endpoints.counted` events; a month without a count has no MDR line, docs/billing.md).
 export async function billableContracts(
   gatewayUrl: string,
   admin: string,
@@ -56,12 +61,14 @@ export async function billableContracts(
   opts: { count: number; monthsBack: number; concurrency?: number },
 ): Promise<BillingLedger> {
   const contracts = new Set<string>();
+  const mdr: { customerId: string; endpoints: number }[] = [];
   const tomorrow = new Date(Date.now() + 9 * 3600_000 + 86400_000).toISOString().slice(0, 10);
   const one = async (n: number) => {
     const { createCustomer } = await gql<{ createCustomer: { id: string } }>(gatewayUrl, admin, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', {
       i: { name: `カオス請求テスト${n}株式会社`, partnerId: null },
     });
     const customerId = createCustomer.id;
+    if (n % 3 === 0) mdr.push({ customerId, endpoints: 10 + n });
     const { createQuote } = await gql<{ createQuote: { id: string } }>(gatewayUrl, admin, 'mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id } }', {
       i: { customerId, plan: n % 3 === 0 ? 'MDR' : 'FE_SECURITY_MONITORING', endpointCount: n % 3 === 0 ? 10 + n : undefined, startDate: tomorrow, termMonths: 12 },
     });
@@ -84,7 +91,11 @@ export async function billableContracts(
     }),
   );
   const since = `${tokyoMonth(opts.monthsBack)}-01`;
-  await withDb((db) => db.query(`UPDATE contracts.contract SET start_date = $2, service_start_date = $2 WHERE id = ANY($1::uuid[])`, [[...contracts], since]));
+  await withDb(async (db) => {
+    await db.query(`UPDATE contracts.contract SET start_date = $2, service_start_date = $2 WHERE id = ANY($1::uuid[])`, [[...contracts], since]);
+    for (let back = opts.monthsBack; back >= 1; back--)
+      for (const m of mdr) await db.query(`INSERT INTO contracts.endpoint_daily_count (customer_id, day, count) VALUES ($1, $2, $3)`, [m.customerId, `${tokyoMonth(back)}-15`, m.endpoints]);
+  });
   return { contracts, periods: [] };
 }
 
@@ -144,9 +155,11 @@ export async function checkBilling(db: Client, ledger: BillingLedger, stripe: Fa
   });
 
   // Stripe's record against Kanshi's invoices: one Stripe invoice per Kanshi invoice, one item per line
-  const issued = await db.query<{ id: string; sync: string; error: string | null; lines: string }>(
+  // each invoice's live line keys, and Kanshi's consumption tax as one more item when there is tax
+  const issued = await db.query<{ id: string; sync: string; error: string | null; keys: string[] }>(
     `SELECT i.id, i.stripe_sync_status AS sync, left(i.stripe_last_error, 80) AS error,
-            (SELECT count(*) FROM contracts.invoice_line l WHERE l.invoice_id = i.id AND NOT l.superseded) AS lines
+            ARRAY(SELECT l.line_key FROM contracts.invoice_line l WHERE l.invoice_id = i.id AND NOT l.superseded)
+              || CASE WHEN i.tax > 0 THEN ARRAY['${TAX_LINE_KEY}'] ELSE ARRAY[]::text[] END AS keys
        FROM contracts.invoice i WHERE i.period = ANY($1) AND i.status NOT IN ('DRAFT', 'VOID')`,
     [ledger.periods],
   );
@@ -176,16 +189,17 @@ export async function checkBilling(db: Client, ledger: BillingLedger, stripe: Fa
   }
   let itemDup = 0;
   for (const n of items.values()) itemDup += n - 1;
-  const owedItems = issued.rows.filter((r) => r.sync === 'SYNCED').reduce((a, r) => a + Number(r.lines), 0);
+  const owedItems = issued.rows.filter((r) => r.sync === 'SYNCED').flatMap((r) => r.keys.map((k) => `${r.id}/${k}`));
+  const missingItems = owedItems.filter((k) => !items.has(k)).length;
   const failedRequests = stripe.requests.filter((r) => r.injected).length;
   checks.push({
-    name: 'invoice lines -> one Stripe invoice item each',
-    expected: `${owedItems} lines of synced invoices`,
+    name: 'invoice lines (and tax) -> one Stripe invoice item each',
+    expected: `${owedItems.length} items of synced invoices`,
     seen: `${items.size} item keys at Stripe`,
-    lost: Math.max(0, owedItems - items.size),
+    lost: missingItems,
     duplicated: itemDup,
     note: `${stripe.requests.length} requests to Stripe, ${failedRequests} failed or hung on purpose`,
-    ok: itemDup === 0 && items.size >= owedItems,
+    ok: itemDup === 0 && missingItems === 0,
   });
   return checks;
 }
