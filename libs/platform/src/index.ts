@@ -13,3 +13,5 @@ export { connectionOf, PageInfoObject } from './connection';
 export { SocSeverityEnum } from './soc-severity.enum';
 export type { ConnectionShape } from './connection';
 export { listenPublic, isPublicPath, GATEWAY_SECRET_HEADER } from './public-port';
+export { auditPlugin, AUDIT_UNAVAILABLE_MESSAGE } from './audit/audit.plugin';
+export { AuditRequest, CLIENT_IP_HEADER, clientIpOf, redactArguments } from './audit/audit-record';

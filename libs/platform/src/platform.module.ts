@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { AuthGuard, JwtVerifier, authSettingsOf } from '@kanshi/auth';
 import { PlatformConfig } from '@kanshi/config';
@@ -8,6 +8,8 @@ import { StreamName } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
 import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
 import { createLogger, HealthModule, HealthRegistry } from '@kanshi/observability';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { auditTransactions } from './audit/audit-transactions';
 import { TenantDirectory } from './tenant-directory';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -71,7 +73,10 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestro
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService(opts: PlatformOptions): DynamicModule {
+  static forService(given: PlatformOptions): DynamicModule {
+    // Every service publishes the audit entries of its operations (and its data purges) to AUDIT.
+    const opts: PlatformOptions = { ...given, publishes: [...new Set<StreamName>([...given.publishes, 'AUDIT'])] };
+    const outbox = new Outbox(opts.schema);
     return {
       module: PlatformModule,
       imports: [HealthModule],
@@ -82,6 +87,7 @@ export class PlatformModule {
           provide: DataSource,
           useFactory: async () => {
             const ds = createServiceDataSource({ schema: opts.schema, url: opts.config.DATABASE_URL, entities: opts.entities, poolSize: opts.config.DATABASE_POOL_SIZE });
+            auditTransactions(ds, outbox, opts.service);
             return opts.schemaOnly ? ds : ds.initialize();
           },
         },
@@ -90,7 +96,7 @@ export class PlatformModule {
           useFactory: () =>
             opts.schemaOnly ? NatsBus.offline(opts.config.NATS_NAMESPACE) : NatsBus.connect({ url: opts.config.NATS_URL, name: `kanshi-${opts.service}`, namespace: opts.config.NATS_NAMESPACE, streamReplicas: opts.config.NATS_STREAM_REPLICAS }),
         },
-        { provide: Outbox, useValue: new Outbox(opts.schema) },
+        { provide: Outbox, useValue: outbox },
         {
           provide: OutboxRelay,
           inject: [DataSource, NatsBus],
@@ -133,9 +139,10 @@ export class PlatformModule {
             new JwtVerifier(authSettingsOf(opts.config)),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...(opts.schemaOnly ? [] : [PlatformLifecycle]),
       ],
-      exports: [PLATFORM_CONFIG, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],
+      exports: [PLATFORM_CONFIG, PLATFORM_OPTIONS, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],
     };
   }
 }

@@ -3,16 +3,25 @@ import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/ap
 import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthenticationError, JwtVerifier, Principal, unauthenticated } from '@kanshi/auth';
+import { NatsBus } from '@kanshi/messaging';
+import { AuditScope } from '@kanshi/observability';
+import { AuditRequest, clientIpOf, isAuditedActor } from './audit/audit-record';
+import { auditPlugin } from './audit/audit.plugin';
+import { bindAuditRequest } from './audit/audit-transactions';
 import { formatGraphQLError } from './errors';
+import { PLATFORM_OPTIONS, PlatformOptions } from './platform.module';
 
 export interface SubgraphRequest {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
   principal?: Principal;
   authError?: string;
 }
 
 export interface SubgraphContext {
   req: SubgraphRequest;
+  // Set when the caller is provider staff or a partner: what the audit trail records of this request.
+  audit?: AuditRequest;
 }
 
 // Every service's subgraph is set up the same way: code-first, Federation 2, errors mapped once,
@@ -21,8 +30,8 @@ export interface SubgraphContext {
 export function subgraphModule(opts: { production: boolean; orphanedTypes?: Function[] }): DynamicModule {
   return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
-    inject: [JwtVerifier],
-    useFactory: (verifier: JwtVerifier) => ({
+    inject: [JwtVerifier, NatsBus, PLATFORM_OPTIONS],
+    useFactory: (verifier: JwtVerifier, bus: NatsBus, platform: PlatformOptions) => ({
       autoSchemaFile: { federation: 2 },
       sortSchema: true,
       buildSchemaOptions: { orphanedTypes: opts.orphanedTypes ?? [] },
@@ -34,7 +43,7 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       includeStacktraceInErrorResponses: false,
       // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
       // computing them costs every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin({ service: platform.service, bus })],
       context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
         if (req.headers?.authorization) {
           try {
@@ -44,7 +53,11 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
             req.authError = err.message;
           }
         }
-        return { req };
+        if (!isAuditedActor(req.principal)) return { req };
+        // x-kanshi-client-ip is the gateway's: the subgraph port answers only the gateway (and operators).
+        const audit = new AuditRequest(new AuditScope(), req.principal, clientIpOf(req));
+        bindAuditRequest(audit);
+        return { req, audit };
       },
     }),
   });

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { AuditModule } from './audit/audit.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CatalogueOptionEntity, PlanEntity } from './catalogue/plan.entity';
 import { ReportRef } from './common/report-ref.object';
@@ -55,6 +56,7 @@ export class AppModule {
         ContractsModule,
         InvoicesModule,
         StripeSyncModule,
+        AuditModule,
       ],
     };
   }
