@@ -15,3 +15,6 @@ export type { ConnectionShape } from './connection';
 export { listenPublic, isPublicPath, GATEWAY_SECRET_HEADER } from './public-port';
 export { auditPlugin, AUDIT_UNAVAILABLE_MESSAGE } from './audit/audit.plugin';
 export { AuditRequest, CLIENT_IP_HEADER, clientIpOf, redactArguments } from './audit/audit-record';
+export { defineCustomerData } from './data-purge/customer-data';
+export type { CustomerDataCatalogue, PurgedTable } from './data-purge/customer-data';
+export { purgeCustomerData } from './data-purge/customer-data-purger';

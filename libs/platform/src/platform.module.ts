@@ -10,10 +10,13 @@ import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
 import { createLogger, HealthModule, HealthRegistry } from '@kanshi/observability';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { auditTransactions } from './audit/audit-transactions';
+import { CustomerDataCatalogue } from './data-purge/customer-data';
+import { CustomerDataPurger } from './data-purge/customer-data-purger';
 import { TenantDirectory } from './tenant-directory';
 
-export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
-export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+import { PLATFORM_CONFIG, PLATFORM_OPTIONS } from './platform-tokens';
+
+export { PLATFORM_CONFIG, PLATFORM_OPTIONS };
 
 export interface PlatformOptions {
   service: string;
@@ -22,6 +25,8 @@ export interface PlatformOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // Streams this service publishes to (consumed streams are ensured by the consumer host).
   publishes: StreamName[];
+  // The tables holding customers' data, purged when a contract's retention has passed.
+  customerData: CustomerDataCatalogue;
   // Tests and tools may boot a service without running its consumers or relay.
   startMessaging?: boolean;
   // Only build the GraphQL schema (supergraph composition): no database, no NATS.
@@ -140,6 +145,7 @@ export class PlatformModule {
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        CustomerDataPurger,
         ...(opts.schemaOnly ? [] : [PlatformLifecycle]),
       ],
       exports: [PLATFORM_CONFIG, PLATFORM_OPTIONS, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],

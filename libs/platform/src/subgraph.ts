@@ -9,7 +9,8 @@ import { AuditRequest, clientIpOf, isAuditedActor } from './audit/audit-record';
 import { auditPlugin } from './audit/audit.plugin';
 import { bindAuditRequest } from './audit/audit-transactions';
 import { formatGraphQLError } from './errors';
-import { PLATFORM_OPTIONS, PlatformOptions } from './platform.module';
+import type { PlatformOptions } from './platform.module';
+import { PLATFORM_OPTIONS } from './platform-tokens';
 
 export interface SubgraphRequest {
   headers: Record<string, string | string[] | undefined>;

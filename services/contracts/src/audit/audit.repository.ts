@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditedField, AuditedOperationType, CustomerDataPurgedBody, DataAccessRecordedBody, EventEnvelope } from '@kanshi/events';
@@ -25,6 +26,13 @@ export interface DataPurgeRow {
   tables: { table: string; rows: number }[];
   totalRows: number;
   purgedAt: Date;
+}
+
+export interface PurgeDueContract {
+  contractId: string;
+  customerId: string;
+  endedAt: Date;
+  retentionMonths: number;
 }
 
 export interface AuditTrailQuery {
@@ -115,5 +123,32 @@ export class AuditRepository {
       values,
     );
     return rows.map((r) => ({ ...r, totalRows: Number(r.totalRows) }));
+  }
+
+  // Terminated contracts whose log retention has passed since they ended, not asked for yet, of
+  // customers with no other contract still running or still within its retention.
+  async contractsDueForPurge(now: Date): Promise<PurgeDueContract[]> {
+    const ENDED = `coalesce((%.end_date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo', %.terminated_at)`;
+    const ended = (a: string) => ENDED.replace(/%/g, a);
+    return this.ds.query(
+      `SELECT c.id AS "contractId", c.customer_id AS "customerId", ${ended('c')} AS "endedAt", c.log_retention_months AS "retentionMonths"
+       FROM contracts.contract c
+       WHERE c.status = 'TERMINATED' AND ${ended('c')} + make_interval(months => c.log_retention_months) <= $1
+         AND NOT EXISTS (SELECT 1 FROM contracts.data_purge_request r WHERE r.contract_id = c.id)
+         AND NOT EXISTS (SELECT 1 FROM contracts.contract o WHERE o.customer_id = c.customer_id AND o.id <> c.id
+           AND (o.status <> 'TERMINATED' OR ${ended('o')} IS NULL OR ${ended('o')} + make_interval(months => o.log_retention_months) > $1))
+       ORDER BY c.id`,
+      [now],
+    );
+  }
+
+  // The request row, once per contract: the event id, or null when it was asked for already.
+  async requestPurge(em: EntityManager, c: PurgeDueContract): Promise<string | null> {
+    const rows: { event_id: string }[] = await em.query(
+      `INSERT INTO contracts.data_purge_request (contract_id, customer_id, event_id, contract_ended_at, retention_months) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (contract_id) DO NOTHING RETURNING event_id`,
+      [c.contractId, c.customerId, randomUUID(), c.endedAt, c.retentionMonths],
+    );
+    return rows[0]?.event_id ?? null;
   }
 }
