@@ -33,6 +33,8 @@ export async function startMailSink(dir: string): Promise<MailSink> {
       });
     },
   });
+  // A client that resets its connection (a sender killed mid-mail) must not end this process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

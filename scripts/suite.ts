@@ -115,7 +115,14 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
     else processes.push(p);
     return p;
   };
+  // Whatever ends this process (a crash of the harness included) ends the suite's processes too,
+  // rather than leaving them running on their ports.
+  const killAll = () => {
+    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
   const stop = async () => {
+    process.off('exit', killAll);
     // The gateway first, then the services, each given time for a graceful shutdown.
     for (const group of [processes.filter((p) => p.name === 'gateway'), processes.filter((p) => p.name !== 'gateway')]) {
       await Promise.all(

@@ -39,6 +39,8 @@ export async function startChaosRelay(): Promise<ChaosRelay> {
       });
     },
   });
+  // A client that resets its connection (a sender killed mid-mail) must not end this process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -72,6 +72,7 @@ interface Parsed<TBody> {
 
 const processed = counter('kanshi_events_processed_total', 'Events handled', ['consumer', 'outcome']);
 const batchFallbacks = counter('kanshi_event_batch_fallbacks_total', 'Batches that failed twice and were applied event by event', ['consumer']);
+const consumerRestarts = counter('kanshi_consumer_restarts_total', 'Consumer loops that ended without being stopped and were subscribed again', ['consumer']);
 const batchSize = histogram('kanshi_event_batch_size', 'Messages per pull of a batched consumer', ['consumer'], [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
 
 export interface ConsumerHostOptions {
@@ -126,14 +127,61 @@ export class ConsumerHost {
     await this.bus.ensureStreams(this.streams);
     for (const r of this.registrations) {
       const maxBatch = r.kind === 'batch' ? (r.reg.maxBatch ?? 500) : (r.reg.batch ?? 64);
-      const messages = await this.consume(r.reg, maxBatch);
-      const durable = r.reg.durable;
-      const lanes = r.kind === 'single' ? (r.reg.concurrency ?? 1) : 1;
-      const loop = (r.kind === 'batch' ? this.batchLoop(r.reg, messages, maxBatch) : lanes > 1 ? this.laneLoop(r.reg, messages, lanes) : this.singleLoop(r.reg, messages)).catch((err) => {
-        if (!this.stopped) this.log.error({ err, durable }, 'consumer loop ended unexpectedly');
-      });
-      this.running.push({ stop: () => messages.stop(), loop });
+      // The first subscription is made here, so a consumer that cannot be made fails the start.
+      const first = await this.consume(r.reg, maxBatch);
+      const running: Running = { stop: () => undefined, loop: Promise.resolve() };
+      running.loop = this.supervise(r, maxBatch, first, running);
+      this.running.push(running);
     }
+  }
+
+  // Runs a consumer's loop for as long as the host runs. A loop that ends or fails while nobody
+  // asked it to stop (the client gave up on a consumer it could not reach across a NATS or
+  // PostgreSQL restart, a handler error that escaped) is started again on a new subscription
+  // after a pause, instead of leaving the process alive with nothing consuming.
+  private async supervise(r: Registration, maxBatch: number, first: ConsumerMessages, running: Running): Promise<void> {
+    const durable = r.reg.durable;
+    const lanes = r.kind === 'single' ? (r.reg.concurrency ?? 1) : 1;
+    let messages: ConsumerMessages | null = first;
+    for (let restart = 0; !this.stopped; restart++) {
+      if (!messages) {
+        try {
+          messages = await this.consume(r.reg, maxBatch);
+        } catch (err) {
+          this.log.error({ err, durable }, 'consumer could not subscribe; trying again');
+          await this.pause(Math.min(10000, 500 * 2 ** Math.min(restart, 5)));
+          continue;
+        }
+      }
+      const m = messages;
+      running.stop = () => m.stop();
+      if (this.stopped) m.stop();
+      try {
+        await (r.kind === 'batch' ? this.batchLoop(r.reg, m, maxBatch) : lanes > 1 ? this.laneLoop(r.reg, m, lanes) : this.singleLoop(r.reg, m));
+        if (this.stopped) return;
+        this.log.error({ durable }, 'consumer loop ended unexpectedly; subscribing again');
+      } catch (err) {
+        if (this.stopped) return;
+        this.log.error({ err, durable }, 'consumer loop failed; subscribing again');
+      }
+      m.stop();
+      messages = null;
+      consumerRestarts.inc({ consumer: durable });
+      await this.pause(Math.min(10000, 500 * 2 ** Math.min(restart, 5)));
+    }
+  }
+
+  // A wait that stop() cuts short.
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const check = setInterval(() => this.stopped && done(), 50);
+      function done() {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve();
+      }
+    });
   }
 
   private async consume(reg: { durable: string; event: EventDefinition<unknown> }, maxBatch: number): Promise<ConsumerMessages> {
@@ -153,7 +201,9 @@ export class ConsumerHost {
     if (!existing) await this.bus.jsm.consumers.add(stream, config);
     else if (existing.config.filter_subject !== config.filter_subject || existing.config.ack_wait !== config.ack_wait) await this.bus.jsm.consumers.update(stream, durable, config);
     const consumer = await this.bus.js.consumers.get(stream, durable);
-    return consumer.consume({ max_messages: maxBatch });
+    // A consumer or stream the server no longer knows ends the subscription (the client would
+    // otherwise wait for it to come back forever); supervise() then makes it again.
+    return consumer.consume({ max_messages: maxBatch, abort_on_missing_resource: true });
   }
 
   private async singleLoop(reg: HandlerRegistration<any>, messages: ConsumerMessages): Promise<void> {

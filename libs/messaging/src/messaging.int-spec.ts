@@ -116,6 +116,22 @@ describe('transactional outbox', () => {
     expect(published_at).toBeInstanceOf(Date);
   });
 
+  it('listens again when PostgreSQL ends its LISTEN connection, so an event still goes out at its commit and not on the next poll', async () => {
+    await newHost().start();
+    // polling once a minute: only the notification can deliver the events within the test
+    const relay = new OutboxRelay(ds, bus, { schema, databaseUrl: testDatabaseUrl(), pollIntervalMs: 60_000 });
+    relays.push(relay);
+    await relay.start();
+    await addThing('before');
+    await eventually(async () => expect(await applied('before')).toHaveLength(1));
+    const app = `kanshi-${schema}-relay`;
+    const [{ n }] = await ds.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`, [app]);
+    expect(n).toBe(1);
+    await eventually(async () => expect(await ds.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [app])).toHaveLength(1));
+    await addThing('after');
+    await eventually(async () => expect(await applied('after')).toHaveLength(1), { timeoutMs: 5000 });
+  });
+
   it('publishes events committed while no relay ran, once one starts (crash before publish)', async () => {
     const ids = [await addThing('b1'), await addThing('b2'), await addThing('b3')];
     await newHost().start();
@@ -279,6 +295,20 @@ describe('consumer inbox, retries and dead letters', () => {
     await newHost(undefined, durable).start();
     await eventually(async () => expect(await applied('r2')).toHaveLength(1));
     expect(await applied('r1')).toHaveLength(1);
+  });
+
+  it('subscribes again when its subscription ends under it (the consumer vanished, as across a NATS restart), and applies what comes next once', async () => {
+    const durable = `test-vanish-${randomUUID().slice(0, 6)}`;
+    await newHost(undefined, durable).start();
+    await publishRaw(envelope('v1'));
+    await eventually(async () => expect(await applied('v1')).toHaveLength(1));
+    // The client ends a consume() whose consumer the server no longer knows; before, nothing
+    // consumed again while the process stayed up.
+    await bus.jsm.consumers.delete(bus.streamNameOf('INCIDENT'), durable);
+    await publishRaw(envelope('v2'));
+    await eventually(async () => expect(await applied('v2')).toHaveLength(1), { timeoutMs: 20000 });
+    // The new consumer starts from the stream's beginning: the inbox keeps v1 applied once.
+    expect(await applied('v1')).toHaveLength(1);
   });
 
   it('with lanes, keeps each key in stream order and lets other keys pass a slow one', async () => {

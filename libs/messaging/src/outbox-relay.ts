@@ -41,6 +41,7 @@ export class OutboxRelay {
   private readonly log = createLogger('OutboxRelay');
   private listener?: Client;
   private timer?: NodeJS.Timeout;
+  private relistenTimer?: NodeJS.Timeout;
   private running = false;
   private draining: Promise<void> = Promise.resolve();
   private wakeRequested = false;
@@ -55,21 +56,55 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.listener = new Client({ connectionString: this.opts.databaseUrl, application_name: `kanshi-${this.opts.schema}-relay` });
-    this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener connection error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.wake());
-    await this.listener.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
+    await this.listen();
     this.timer = setInterval(() => this.wake(), this.opts.pollIntervalMs ?? 1000);
     this.wake();
+  }
+
+  // LISTEN on a connection of its own. When PostgreSQL ends it (a restart, a terminated backend),
+  // it is made again, so events go out at their commit rather than only on the next poll.
+  private async listen(): Promise<void> {
+    const listener = new Client({ connectionString: this.opts.databaseUrl, application_name: `kanshi-${this.opts.schema}-relay` });
+    this.listener = listener;
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (!this.running || this.listener !== listener) return;
+      this.log.warn({ err }, 'outbox listener connection lost; listening again');
+      listener.end().catch(() => undefined);
+      this.relisten(1);
+    };
+    listener.on('error', onLost);
+    listener.on('end', () => onLost());
+    listener.on('notification', () => this.wake());
+    await listener.connect();
+    await listener.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
+  }
+
+  private relisten(attempt: number): void {
+    this.relistenTimer = setTimeout(
+      () => {
+        if (!this.running) return;
+        this.listen()
+          .then(() => this.wake())
+          .catch((err) => {
+            this.log.warn({ err, attempt }, 'outbox listener could not connect; trying again');
+            this.relisten(attempt + 1);
+          });
+      },
+      Math.min(5000, 250 * 2 ** Math.min(attempt, 5)),
+    );
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
     await this.draining;
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
     this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 
   wake(): void {

@@ -55,6 +55,8 @@ export class LocalSmtpRelay {
   }
 
   async start(): Promise<{ port: number; url: string }> {
+    // A client that resets its connection (a sender killed mid-mail) must not end this process.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => resolve());

@@ -28,6 +28,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         .catch((err: Error) => callback(err));
     },
   });
+  // A client that resets its connection (a sender killed mid-mail) must not end this process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return { url: `smtp://127.0.0.1:${port}`, messages, envelopes, close: () => new Promise<void>((r) => server.close(() => r())) };
