@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CustomerDataPurgeDue, CustomerDataPurged, CustomerDataPurgedBody } from '@kanshi/events';
-import { NatsBus } from '@kanshi/messaging';
+import { ConsumerHost, NatsBus } from '@kanshi/messaging';
+import type { SubgraphKit } from './subgraph-kit';
 import { eventually } from './test-env';
 
 // Published without a JetStream msgID, so delivering the same eventId twice reaches the consumer twice.
@@ -35,4 +36,17 @@ export async function awaitPurge(ds: DataSource, schema: string, customerId: str
     return r;
   }, { timeoutMs: 20_000 });
   return Object.fromEntries(report.tables.map((t) => [t.table, t.rows]));
+}
+
+// The customer-data purge of a subgraph booted by startSubgraph (consumers off): starts its
+// consumers, delivers the purge of `customerId`, returns the counts it reported, then delivers the
+// same event again and returns every report it wrote (one, if the redelivery changed nothing).
+export async function purgeTwice(kit: Pick<SubgraphKit, 'app' | 'ds'>, schema: string, customerId: string): Promise<{ counts: Record<string, number>; reports: CustomerDataPurgedBody[] }> {
+  await kit.app.get(ConsumerHost).start();
+  const bus = kit.app.get(NatsBus);
+  const eventId = await deliverPurgeDue(bus, customerId);
+  const counts = await awaitPurge(kit.ds, schema, customerId);
+  await deliverPurgeDue(bus, customerId, eventId);
+  await new Promise((r) => setTimeout(r, 1500));
+  return { counts, reports: await purgeReports(kit.ds, schema, customerId) };
 }
