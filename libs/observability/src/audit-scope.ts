@@ -9,8 +9,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AuditScope {
   readonly customerIds = new Set<string>();
   operationType: 'query' | 'mutation' | null = null;
-  // Set once the entry went into the outbox with a change: nothing more to publish.
-  recordedInTransaction = false;
+  // How many of customerIds an entry written with a change (in the outbox) already names: a later
+  // transaction of the same mutation, or the answer, records again only if it touched more.
+  recordedCustomers = 0;
+
+  get hasUnrecorded(): boolean {
+    return this.customerIds.size > this.recordedCustomers;
+  }
 
   noteCustomer(id: unknown): void {
     if (typeof id === 'string' && UUID.test(id) && this.customerIds.size < 1000) this.customerIds.add(id.toLowerCase());

@@ -25,10 +25,10 @@ export function auditTransactions(ds: DataSource, outbox: Outbox, service: strin
     if (!scope || !request || scope.operationType !== 'mutation') return typeof first === 'function' ? original(first) : original(first, second);
     const audited: Run<unknown> = async (em) => {
       const result = await run(em);
-      if (scope.customerIds.size > 0) {
+      if (scope.hasUnrecorded) {
         const ids = [...scope.customerIds];
         await outbox.add(em, DataAccessRecorded, request.body(service), { customerId: ids.length === 1 ? ids[0] : null });
-        scope.recordedInTransaction = true;
+        scope.recordedCustomers = ids.length;
       }
       return result;
     };

@@ -69,7 +69,8 @@ export function auditPlugin(opts: AuditPluginOptions): ApolloServerPlugin<Subgra
           };
         },
         async willSendResponse(rc: GraphQLRequestContextWillSendResponse<SubgraphContext>) {
-          if (!audit.scope.operationType || audit.scope.customerIds.size === 0 || audit.scope.recordedInTransaction) return;
+          // Nothing about a customer, or every customer touched is in the entry the change committed.
+          if (!audit.scope.operationType || !audit.scope.hasUnrecorded) return;
           const { eventId, json } = audit.envelope(opts.service);
           try {
             await publish(DataAccessRecorded.subject, json, eventId);
