@@ -11,6 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { IsString } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -44,6 +45,27 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const ms = (x: number) => x.toFixed(1);
+
+// Statements this process sends to PostgreSQL (every pg client: TypeORM's pool, pg-boss, the relay),
+// counted from `reset()`; the bench's own pollers mark theirs with BENCH_POLL and are left out.
+// `byKind`: the first words of each statement, for where they go.
+const BENCH_POLL = '/* bench-poll */';
+const statements = (() => {
+  const c = { n: 0, byKind: new Map<string, number>(), reset: () => ((c.n = 0), c.byKind.clear()) };
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : ((q as { text?: string } | null)?.text ?? '');
+    if (!text.startsWith(BENCH_POLL)) {
+      c.n++;
+      const kind = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+      c.byKind.set(kind, (c.byKind.get(kind) ?? 0) + 1);
+    }
+    return original.apply(this, args);
+  };
+  return c;
+})();
 
 async function timed(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -191,11 +213,12 @@ export async function run(): Promise<void> {
     const { latencies: echoLat, missing: echoMissing } = await steady(bus, EchoHappened, customerId, () => {
       const id = randomUUID();
       return { id, body: { id } };
-    }, async (ids) => (await ds.query(`SELECT id FROM incident.bench_echo WHERE id = ANY($1)`, [ids])).map((r: { id: string }) => r.id));
+    }, async (ids) => (await ds.query(`${BENCH_POLL} SELECT id FROM incident.bench_echo WHERE id = ANY($1)`, [ids])).map((r: { id: string }) => r.id));
 
     const groups: string[] = [];
     const severities: SocSeverity[] = ['HIGH', 'MEDIUM', 'MEDIUM', 'LOW', 'HIGH'];
     const cpuBefore = process.cpuUsage();
+    statements.reset();
     const verdictStart = performance.now();
     const { latencies: verdictLat, published, missing } = await steady(
       bus,
@@ -229,7 +252,7 @@ export async function run(): Promise<void> {
       },
       async (ids) =>
         (
-          await ds.query(`SELECT verdict_id FROM incident.incident_verdict WHERE verdict_id = ANY($1::uuid[]) UNION ALL SELECT verdict_id FROM incident.low_verdict WHERE verdict_id = ANY($1::uuid[])`, [ids])
+          await ds.query(`${BENCH_POLL} SELECT verdict_id FROM incident.incident_verdict WHERE verdict_id = ANY($1::uuid[]) UNION ALL SELECT verdict_id FROM incident.low_verdict WHERE verdict_id = ANY($1::uuid[])`, [ids])
         ).map((r: { verdict_id: string }) => r.verdict_id),
     );
     const verdictsDone = (performance.now() - verdictStart) / 1000;
@@ -239,6 +262,10 @@ export async function run(): Promise<void> {
     while (mails.some((n) => !relay.acceptedAt.has(n.id)) && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
     const verdictWall = (performance.now() - verdictStart) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const sqlCount = statements.n;
+    // the verdicts handled by now (the poller may have given up on some before the mails were done)
+    const [{ n: handled }] = await ds.query(`${BENCH_POLL} SELECT (SELECT count(*) FROM incident.incident_verdict) + (SELECT count(*) FROM incident.low_verdict) AS n`).then((r: { n: string }[]) => r.map((x) => ({ n: Number(x.n) })));
+    const topKinds = [...statements.byKind].sort((a, b) => b[1] - a[1]).slice(0, 15);
     const verdicts: { verdict_id: string; incident_id: string; severity: string }[] = await ds.query(`SELECT verdict_id, incident_id, severity FROM incident.incident_verdict`);
     const trigger = new Map<string, number>(); // incident|severity -> the first such verdict's publish time
     for (const v of verdicts) {
@@ -266,7 +293,7 @@ export async function run(): Promise<void> {
       ['verdict -> incident -> notification (mail accepted by the relay)', unsent ? `${mailLat.length} (${unsent} not accepted after ${DRAIN_S} s)` : String(mailLat.length), ms(pct(mailLat, 50)), ms(pct(mailLat, 95)), ms(pct(mailLat, 99)), ms(Math.max(...mailLat))],
     ];
     const cpuS = (cpu.user + cpu.system) / 1e6;
-    const cpuLine = `The service's process (consumers, relay, job queue, the bench's publisher, poller and SMTP server) used ${cpuS.toFixed(1)} s of CPU in the ${verdictWall.toFixed(1)} s from the first verdict until the last mail was accepted (${((cpuS / RATE / SECONDS) * 1000).toFixed(2)} ms per verdict; PostgreSQL and NATS not counted).`;
+    const cpuLine = `The service's process (consumers, relay, job queue, the bench's publisher, poller and SMTP server) used ${cpuS.toFixed(1)} s of CPU in the ${verdictWall.toFixed(1)} s from the first verdict until the last mail was accepted and handled ${handled} of the ${RATE * SECONDS} verdicts (${((cpuS / handled) * 1000).toFixed(2)} ms per verdict handled; PostgreSQL and NATS not counted), sending ${sqlCount} SQL statements to PostgreSQL (${(sqlCount / handled).toFixed(2)} per verdict handled: intake, outbox relay, job queue and mail jobs, transaction BEGIN/COMMIT included; the bench's poller left out).`;
     const tickOk = pct(idle, 99) < TARGET_TICK_MS && pct(busy, 99) < TARGET_TICK_MS ? 'PASS' : 'FAIL';
     const latOk = mailLat.length > 0 && unsent === 0 && missing === 0 && pct(mailLat, 99) < TARGET_P99_MS ? 'PASS' : 'FAIL';
     const handledPerS = verdictLat.length / verdictsDone;
@@ -275,6 +302,7 @@ export async function run(): Promise<void> {
     console.log(table(tickHead, tickRows));
     console.log(table(latHead, latRows));
     console.log(cpuLine);
+    console.log(`statements by kind (first words):\n${topKinds.map(([k, n]) => `  ${String(n).padStart(7)}  ${k}`).join('\n')}`);
     console.log(`tick target < ${TARGET_TICK_MS} ms: ${tickOk}; verdict -> notification p99 target < ${TARGET_P99_MS} ms: ${latOk}; ${opened} incidents opened, ${mails.length} mails (${unsent} not accepted in time); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     const load = loadavg()
       .map((x) => x.toFixed(2))

@@ -177,6 +177,7 @@ export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: st
       }),
     );
   }
+  await seedMaintenanceWindow(gatewayUrl, admin, engineer, directCustomerId);
   const mdrCustomerId = await ensureCustomer({
     name: '北斗物流株式会社',
     nameKana: 'ホクトブツリュウ',
@@ -190,6 +191,28 @@ export async function seedDemo(gatewayUrl: string, ingestUrl: string, secret: st
   });
   const mdr = await seedMdrEdr(gatewayUrl, admin, engineer, mdrCustomerId, edr);
   return { partnerId: partner.id, partnerCustomerId, directCustomerId, mdr };
+}
+
+// A planned maintenance window (the bank's FortiGate upgraded on the next Saturday night, 22:00-02:00
+// Tokyo time, at least a day ahead, so it suppresses nothing in the demo), so the maintenance views
+// and the monthly report have one to show. Once: a second start finds it.
+async function seedMaintenanceWindow(gatewayUrl: string, admin: string, engineer: string, customerId: string): Promise<void> {
+  const { maintenanceWindows } = await gql<{ maintenanceWindows: unknown[] }>(gatewayUrl, admin, `query($c: ID) { maintenanceWindows(customerId: $c) { id } }`, { c: customerId });
+  if (maintenanceWindows.length) return;
+  const { sensors } = await gql<{ sensors: { id: string; product: string }[] }>(gatewayUrl, admin, `query($c: ID) { sensors(customerId: $c) { id product } }`, { c: customerId });
+  const sensor = sensors.find((x) => x.product === 'FORTIGATE');
+  if (!sensor) throw new Error('the demo bank has no FortiGate sensor');
+  const now = new Date();
+  // Saturday 13:00 UTC is Saturday 22:00 in Tokyo
+  const startsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 13));
+  while (startsAt.getUTCDay() !== 6 || startsAt.getTime() < now.getTime() + 86_400_000) startsAt.setUTCDate(startsAt.getUTCDate() + 1);
+  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
+  // (the incident service learns the sensor from ingestion's event: it may take a moment)
+  await eventually(() =>
+    gql(gatewayUrl, engineer, `mutation($i: CreateMaintenanceWindowInput!) { createMaintenanceWindow(input: $i) { id } }`, {
+      i: { customerId, sensorId: sensor.id, reason: 'VERSION_UPGRADE', startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), note: 'FortiOS 7.4 へのバージョンアップ（リモート作業）' },
+    }),
+  );
 }
 
 // The MDR customer's EDR: its connector (re)configured against this start's local console through

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { AuthenticationError, JwtVerifier, Principal } from '@kanshi/auth';
 import { CORRELATION_HEADER, createLogger } from '@kanshi/observability';
 import { GatewayConfig, subgraphUrlOverrides } from './config';
-import { aliasLimit, costLimit, depthLimit } from './limits/query-limits';
+import { aliasLimit, costLimitPlugin, depthLimit } from './limits/query-limits';
 import { SubgraphClient } from './subgraph-client';
 
 export interface GatewayContext extends BaseContext {
@@ -49,8 +49,11 @@ export async function createGatewayServer(config: GatewayConfig, verifier: JwtVe
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_ALIASES), costLimit(config.MAX_QUERY_COST)],
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    // A long query is refused while it is parsed: validating one of 1 MiB took seconds.
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
+    validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_ALIASES)],
+    // The cost is priced with the request's variables, so after validation.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimitPlugin(config.MAX_QUERY_COST)],
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),

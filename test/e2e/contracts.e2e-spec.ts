@@ -19,7 +19,8 @@ beforeAll(async () => {
   url = suite.gatewayUrl;
   const sales = await tokenFor('sales');
   const create = async <T>(query: string, i: Record<string, unknown>, token = sales) => gqlOk<T>(url, token, query, { i });
-  ids.partner = (await create<{ createPartner: { id: string } }>('mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id } }', { name: 'E2E パートナー', discountBps: 1000 })).createPartner.id;
+  // a partner's discount is provider_admin's to give
+  ids.partner = (await create<{ createPartner: { id: string } }>('mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id } }', { name: 'E2E パートナー', discountBps: 1000 }, await tokenFor('provider_admin'))).createPartner.id;
   const customer = async (name: string, partnerId: string | null) =>
     (await create<{ createCustomer: { id: string } }>('mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { name, partnerId })).createCustomer.id;
   ids.partnerCustomer = await customer('E2E パートナー顧客株式会社', ids.partner);

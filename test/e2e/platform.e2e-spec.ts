@@ -158,6 +158,30 @@ describe('gateway protections', () => {
     expect(r.errors?.[0]).toMatchObject({ message: 'query depth 15 exceeds the limit of 12', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'QUERY_TOO_DEEP' } });
   });
 
+  it('refuses a query of about 1 MiB while parsing it, naming the token limit', async () => {
+    const query = `{ customers { ${'id '.repeat(300_000)}} }`;
+    const r = await gqlRequest(url, await tokenFor('analyst'), query);
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more th\w+ 5000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+  });
+
+  it('answers an ID argument that is no UUID with BAD_USER_INPUT naming it, from every subgraph', async () => {
+    const token = await tokenFor('provider_admin');
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['contracts', 'query($id: ID!) { customer(id: $id) { name } }', { id: 'nope' }, 'id'],
+      ['incident', 'query($id: ID!) { incident(id: $id) { title } }', { id: '42' }, 'id'],
+      ['ingestion', 'query($c: ID) { sensors(customerId: $c) { name } }', { c: "x' OR 1=1" }, 'customerId'],
+      ['analysis', 'query($id: ID!) { alertGroup(id: $id) { id } }', { id: 'nope' }, 'id'],
+      ['endpoint-response', 'query($id: ID!) { isolation(id: $id) { id } }', { id: 'nope' }, 'id'],
+      ['reporting', 'query($c: ID) { reports(customerId: $c) { id } }', { c: 'nope' }, 'customerId'],
+      ['incident, in an input object', 'query($c: ID) { incidents(filter: { customerId: $c }) { edges { node { id } } } }', { c: 'nope' }, 'filter.customerId'],
+    ];
+    for (const [subgraph, query, variables, field] of cases) {
+      const r = await gqlRequest(url, token, query, variables);
+      expect([subgraph, r.errors?.[0]]).toEqual([subgraph, expect.objectContaining({ message: expect.stringContaining('is not an id (a UUID)'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) })]);
+    }
+  });
+
   it('rejects a batch of more operations than allowed', async () => {
     const res = await fetch(url, {
       method: 'POST',

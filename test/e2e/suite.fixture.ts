@@ -10,10 +10,11 @@ export const PORT_OFFSET = Number(process.env.E2E_PORT_BASE ?? 0) + 1000 * Numbe
 // The gateway's credential towards the subgraphs: specs calling a subgraph directly send it.
 export const SUBGRAPH_SECRET = 'e2e-subgraph-secret-e2e-subgraph-secret';
 
-export async function bootSuite(): Promise<Suite> {
+// `databaseUrl`: a database of the file's own (isolatedDatabaseUrl()) it wants to read with SQL.
+export async function bootSuite(opts: { databaseUrl?: string } = {}): Promise<Suite> {
   return startSuite({
     // Each e2e file sees only what it created.
-    databaseUrl: await isolatedDatabaseUrl(),
+    databaseUrl: opts.databaseUrl ?? (await isolatedDatabaseUrl()),
     natsUrl: testNatsUrl(),
     natsNamespace: `${testNamespace()}${randomBytes(2).toString('hex')}`,
     jwtSecret: TEST_JWT_SECRET,

@@ -1,5 +1,6 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { Extensions } from '@nestjs/graphql';
-import { defineDomainErrors } from '@kanshi/errors';
+import { defineDomainErrors, DomainError } from '@kanshi/errors';
 import { Principal, Role } from './claims';
 import { canSeeCustomer, CustomerTenancy, scopeOf } from './tenant-scope';
 
@@ -17,15 +18,32 @@ export function definePermissions<const P extends Record<string, Permission>>(pe
   return permissions;
 }
 
-// Documents on a query or mutation who may call it (the API reference reads it from the schema).
-// It enforces nothing: the service's `authorize` with the same Permission does.
+export const PERMISSION_KEY = 'kanshi:permission';
+
+// Who may call a query, a mutation, a field resolver or an entity reference. AuthGuard refuses
+// every other role (FORBIDDEN) before the handler runs; the API reference and its role matrix read
+// the same permission from the schema. The service's `authorize` with the same Permission stays as
+// the second check (and the only one for callers that bypass GraphQL).
+// A query or mutation without it is refused to everybody (AuthGuard fails closed).
 export function CallableBy(permission: Permission): MethodDecorator {
-  return Extensions({ permission: { action: permission.action, roles: [...permission.roles] } });
+  const copy: Permission = { action: permission.action, roles: [...permission.roles] };
+  return applyDecorators(SetMetadata(PERMISSION_KEY, copy), Extensions({ permission: copy }));
+}
+
+// The same check for an entity reference (`@ResolveReference`), which is no schema field: no
+// extensions to write, only the permission AuthGuard enforces.
+export function ReferenceCallableBy(permission: Permission): MethodDecorator {
+  return SetMetadata(PERMISSION_KEY, { action: permission.action, roles: [...permission.roles] });
+}
+
+// The error AuthGuard and `authorize` answer a role without the right with.
+export function forbidden(principal: Principal, permission: Permission): DomainError {
+  return new AccessError('FORBIDDEN', `role ${principal.role} may not ${permission.action}`);
 }
 
 // The access check, first line of a service method: FORBIDDEN naming the role and the action.
 export function authorize(principal: Principal, permission: Permission): void {
-  if (!principal.hasRole(...permission.roles)) throw new AccessError('FORBIDDEN', `role ${principal.role} may not ${permission.action}`);
+  if (!principal.hasRole(...permission.roles)) throw forbidden(principal, permission);
 }
 
 export interface CustomerLookup {

@@ -4,6 +4,6 @@ export { JwtVerifier, AuthenticationError, signDevToken, authSettingsOf, DEV_ISS
 export type { AuthSettings } from './jwt';
 export { scopeOf, canSeeCustomer, scopeSql } from './tenant-scope';
 export type { TenantScope, CustomerTenancy, PartnerCustomersTable } from './tenant-scope';
-export { AccessError, CallableBy, authorize, definePermissions, visibleCustomerOrThrow } from './access';
+export { AccessError, CallableBy, ReferenceCallableBy, PERMISSION_KEY, authorize, definePermissions, forbidden, visibleCustomerOrThrow } from './access';
 export type { Permission, CustomerLookup } from './access';
 export { AuthGuard, Public, CurrentPrincipal, CurrentScope, requestOf, unauthenticated } from './guard';

@@ -104,6 +104,51 @@ describe('job queue', () => {
     expect(ran[0].at - committedAt).toBeLessThan(5000);
   });
 
+  it('queues many jobs in one statement inside a transaction: all run once it commits (each worker woken), none when it rolls back', async () => {
+    const Mail = defineJob<{ n: number }>('mail-many', { retryLimit: 1, retryDelaySeconds: 1 });
+    const q = await replica();
+    const ran: number[] = [];
+    q.work(Mail, async ({ n }) => void ran.push(n), { workers: 2, batchSize: 5, pollIntervalMs: 30_000 });
+    await q.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await sources[0]
+      .transaction(async (em) => {
+        await q.sendMany(Mail, [{ n: 100 }, { n: 101 }], { em });
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    let statements = 0;
+    let ids: string[] = [];
+    await sources[0].transaction(async (em) => {
+      // the transaction's connection, counting what is sent on it
+      const client = (await em.queryRunner!.connect()) as { query: (...args: unknown[]) => unknown };
+      const query = client.query;
+      client.query = function (this: unknown, ...args: unknown[]) {
+        statements++;
+        return query.apply(this, args);
+      };
+      try {
+        ids = await q.sendMany(Mail, Array.from({ length: 8 }, (_, n) => ({ n })), { em });
+      } finally {
+        client.query = query;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      // not before the commit
+      expect(ran).toEqual([]);
+    });
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+    // one INSERT for the eight (the queue itself exists since start())
+    expect(statements).toBe(1);
+    // at once (the workers' next look would be 30 s later), each once
+    await eventually(async () => expect([...ran].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]), { timeoutMs: 10_000 });
+    const rows: { id: string; retry_limit: number; retry_delay: number }[] = await sources[0].query(`SELECT id, retry_limit, retry_delay FROM "${schema}".job WHERE name = 'mail-many'`);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    // each with the queue's retry rules
+    expect(rows.every((r) => r.retry_limit === 1 && r.retry_delay === 1)).toBe(true);
+    expect(await q.sendMany(Mail, [])).toEqual([]);
+  });
+
   it('fires a cron schedule once, though two replicas on the same schema both schedule and work it', async () => {
     const Tick = defineJob('tick', { policy: 'stately' });
     const from = Date.now();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { createLogger, gauge, histogram } from '@kanshi/observability';
@@ -173,7 +174,8 @@ export class JobQueue {
   private started = false;
   private metricsRefresh: Promise<void> | undefined;
   // Queues that got a job inside a transaction not yet committed, by the transaction's runner.
-  private readonly pendingWakes = new WeakMap<QueryRunner, Set<string>>();
+  // (how many of the queue's workers to wake)
+  private readonly pendingWakes = new WeakMap<QueryRunner, Map<string, number>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -188,7 +190,7 @@ export class JobQueue {
         const names = this.pendingWakes.get(queryRunner);
         if (!names) return;
         this.pendingWakes.delete(queryRunner);
-        for (const name of names) this.wake(name);
+        for (const [name, times] of names) for (let i = 0; i < times; i++) this.wake(name);
       },
       afterTransactionRollback: ({ queryRunner }: { queryRunner: QueryRunner }) => {
         if (!queryRunner.isTransactionActive) this.pendingWakes.delete(queryRunner);
@@ -250,12 +252,40 @@ export class JobQueue {
       const runner = opts.em?.queryRunner;
       if (!runner) this.wake(job.name);
       else {
-        const names = this.pendingWakes.get(runner) ?? new Set<string>();
-        names.add(job.name);
+        const names = this.pendingWakes.get(runner) ?? new Map<string, number>();
+        names.set(job.name, Math.max(names.get(job.name) ?? 0, 1));
         this.pendingWakes.set(runner, names);
       }
     }
     return id;
+  }
+
+  // Queues many jobs of one kind in one statement (send() takes one per job): with `em`, inside that
+  // transaction, and the queue's workers on this replica are woken at its commit. Each job has the
+  // queue's retry rules; singleton keys are send()'s (a batch never drops a job). Returns the jobs'
+  // ids, in the order of `data`.
+  async sendMany<T extends object>(job: JobDefinition<T>, data: readonly T[], opts: Pick<SendOptions, 'startAfter' | 'em'> = {}): Promise<string[]> {
+    if (!data.length) return [];
+    const boss = this.running();
+    await this.ensureQueue(job);
+    const startAfter = opts.startAfter instanceof Date ? opts.startAfter.toISOString() : opts.startAfter !== undefined ? new Date(Date.now() + opts.startAfter * 1000).toISOString() : undefined;
+    const db = opts.em ? await transactionDb(opts.em) : undefined;
+    const ids = data.map(() => randomUUID());
+    await boss.insert(
+      data.map((d, i) => ({ id: ids[i], name: job.name, data: d, startAfter })),
+      db ? { db } : {},
+    );
+    if (!startAfter) {
+      const runner = opts.em?.queryRunner;
+      const times = Math.min(data.length, this.registered.get(job.name)?.workerIds.length ?? 1);
+      if (!runner) for (let i = 0; i < times; i++) this.wake(job.name);
+      else {
+        const names = this.pendingWakes.get(runner) ?? new Map<string, number>();
+        names.set(job.name, Math.max(names.get(job.name) ?? 0, times));
+        this.pendingWakes.set(runner, names);
+      }
+    }
+    return ids;
   }
 
   // Wakes one of this replica's workers of the queue (in turn): an idle one fetches at once, a busy

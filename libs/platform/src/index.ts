@@ -18,3 +18,4 @@ export { AuditRequest, CLIENT_IP_HEADER, clientIpOf, redactArguments } from './a
 export { defineCustomerData } from './data-purge/customer-data';
 export type { CustomerDataCatalogue, PurgedTable } from './data-purge/customer-data';
 export { purgeCustomerData } from './data-purge/customer-data-purger';
+export { assertUuid, isUuid, invalidIdArgument, idArgumentsPlugin, notAnIdError } from './id-arguments';

@@ -9,6 +9,7 @@ import { AuditRequest, clientIpOf, isAuditedActor } from './audit/audit-record';
 import { auditPlugin } from './audit/audit.plugin';
 import { bindAuditRequest } from './audit/audit-transactions';
 import { formatGraphQLError } from './errors';
+import { idArgumentsPlugin } from './id-arguments';
 import type { PlatformOptions } from './platform.module';
 import { PLATFORM_OPTIONS } from './platform-tokens';
 
@@ -41,10 +42,14 @@ export function subgraphModule(opts: { production: boolean; orphanedTypes?: Func
       introspection: !opts.production,
       csrfPrevention: true,
       formatError: formatGraphQLError,
+      // AuthGuard also runs on @ResolveField and @ResolveReference handlers, so an extending field
+      // or an entity reference refuses a role outside its @CallableBy like a query does.
+      fieldResolverEnhancers: ['guards'],
       includeStacktraceInErrorResponses: false,
       // Traces go to Apollo's SaaS and cache hints to CDNs, neither of which Kanshi uses;
-      // computing them costs every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin({ service: platform.service, bus })],
+      // computing them costs every request. An ID argument that is no UUID is BAD_USER_INPUT. Every
+      // read or change of a customer's data by provider staff or a partner is audited.
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), idArgumentsPlugin(), auditPlugin({ service: platform.service, bus })],
       context: async (req: SubgraphRequest): Promise<SubgraphContext> => {
         if (req.headers?.authorization) {
           try {

@@ -7,5 +7,7 @@ export const ContractsError = defineDomainErrors('ContractsError', {
   BAD_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  // Query.invoices answers at most 500; invoicePage has no limit
+  TOO_MANY_INVOICES: 'BAD_USER_INPUT',
 });
 export type ContractsError = InstanceType<typeof ContractsError>;

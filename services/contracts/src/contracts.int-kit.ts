@@ -105,7 +105,7 @@ export async function startContracts(opts: { now: string; stripe?: boolean; mess
 export const CUSTOMER_FIELDS = 'id name partnerId';
 
 export async function createPartner(kit: ContractsKit, input: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
-  const { createPartner } = await kit.ok('sales', `mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id name } }`, {
+  const { createPartner } = await kit.ok('provider_admin', `mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id name } }`, {
     i: { name: `パートナー ${randomUUID().slice(0, 8)}`, billingEmail: 'billing@partner.example.jp', ...input },
   });
   return createPartner;

@@ -11,8 +11,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       YEAR_END_CLOSURE: yearEndClosureSetting(),
       // How often the SLA scheduler looks for due clocks (once across replicas per interval).
       SLA_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),
-      // Verdicts handled at once (each in its own transaction; one alert group's in order).
-      VERDICT_CONCURRENCY: int({ default: 4, min: 1, max: 32 }),
+      // Most verdicts taken in one transaction (a backlog is worked off in batches this big; a
+      // consumer that keeps up takes what arrived during the previous batch).
+      VERDICT_BATCH_MAX: int({ default: 200, min: 1, max: 1000 }),
       ...NOTIFY_CONFIG,
     },
     env,

@@ -16,8 +16,8 @@ export const NOTIFY_CONFIG = {
   MAIL_TIMEOUT_MS: int({ default: 15_000, min: 100, max: 120_000 }),
   // SMTP connections to the relay kept open and reused (nodemailer's pool), and mails sent at once
   // per replica (the mail jobs' workers times their batch; more wait for a pooled connection).
-  MAIL_POOL_CONNECTIONS: int({ default: 5, min: 1, max: 50 }),
-  MAIL_CONCURRENCY: int({ default: 20, min: 1, max: 200 }),
+  MAIL_POOL_CONNECTIONS: int({ default: 10, min: 1, max: 50 }),
+  MAIL_CONCURRENCY: int({ default: 100, min: 1, max: 200 }),
   // An unanswered call moves to the next contact after this long.
   CALL_ESCALATION_MINUTES: int({ default: 10, min: 1, max: 240 }),
   // Automated voice calls through a Twilio-shaped API; off unless the account, token and number are set.

@@ -60,6 +60,14 @@ const schema = {
   // HTTPS bodies read at once across the replica (each up to INGEST_MAX_BODY_BYTES); more wait
   // for a 503 with Retry-After.
   INGEST_MAX_CONCURRENT_BODIES: int({ default: 32, min: 1, max: 1024 }),
+  // Idempotent intake (docs/ingestion.md, "Resends"): how long an HTTPS Idempotency-Key is kept;
+  // how long a request without one is recognised by a digest of its sensor and body (0: never,
+  // every identical body is stored again); how long a mail's Message-ID (or alert text digest)
+  // is kept; how often expired keys are deleted (a job, once across replicas, and at each start).
+  INGEST_IDEMPOTENCY_KEY_HOURS: int({ default: 24, min: 1, max: 24 * 30 }),
+  INGEST_DIGEST_WINDOW_HOURS: int({ default: 24, min: 0, max: 24 * 30 }),
+  SMTP_DEDUP_HOURS: int({ default: 168, min: 1, max: 24 * 90 }),
+  INTAKE_REQUEST_PURGE_INTERVAL_MS: int({ default: 3_600_000, min: 1000, max: 12 * 3_600_000 }),
   // Liveness: how often silent sensors are looked for (a job, once across replicas; the job
   // queue's intervals are whole seconds).
   LIVENESS_CHECK_INTERVAL_MS: int({ default: 15_000, min: 1000, max: 3_600_000 }),

@@ -8,6 +8,8 @@ const SENSOR_MANAGERS: readonly Role[] = ['provider_admin', 'engineer', 'partner
 // (engineers configure devices but do not decide tenancy, so one account cannot both ask and grant).
 const ADDRESS_BINDING_DECIDERS: readonly Role[] = ['provider_admin'];
 // Raw logs and the quarantine are the SOC's working material: provider staff but sales.
+// Alerts: everybody who works on or owns them; sales sells, it does not read customers' alerts.
+const ALERT_READERS: readonly Role[] = ['provider_admin', 'analyst', 'engineer', 'partner_admin', 'customer_admin', 'customer_viewer'];
 const SOC_STAFF: readonly Role[] = ['provider_admin', 'analyst', 'engineer'];
 
 // Every action of the ingestion domain and the roles that may take it; the tenant scope then
@@ -21,7 +23,7 @@ export const IngestionPermissions = definePermissions({
   bindSensorAddresses: { action: 'bind source addresses and mail senders to sensors', roles: ADDRESS_BINDING_DECIDERS },
   requestAddressBindings: { action: 'request a source address or mail sender binding', roles: SENSOR_MANAGERS },
   readAddressBindingRequests: { action: 'read address binding requests', roles: SENSOR_MANAGERS },
-  readAlerts: { action: 'read alerts', roles: ROLES },
+  readAlerts: { action: 'read alerts', roles: ALERT_READERS },
   searchRawEvents: { action: 'search raw events', roles: SOC_STAFF },
   readQuarantine: { action: 'read the quarantine', roles: SOC_STAFF },
   replayQuarantine: { action: 'replay quarantined events', roles: SOC_STAFF },

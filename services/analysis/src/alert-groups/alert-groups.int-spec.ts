@@ -127,7 +127,12 @@ describe('alertGroups over GraphQL', () => {
     expect((await kit.ok('customer_viewer', GROUPS, { f: { customerId: b.customerId } }, { customerId: a.customerId })).alertGroups.edges).toEqual([]);
     expect((await kit.ok('partner_admin', GROUPS, {}, { partnerId })).alertGroups.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([ga.groupId]);
     expect((await kit.ok('customer_admin', GROUP, { id: gb.groupId }, { customerId: a.customerId })).alertGroup).toBeNull();
-    expect((await kit.ok('customer_admin', GROUP, { id: 'not-a-uuid' }, { customerId: a.customerId })).alertGroup).toBeNull();
+    // an id that is no UUID is the caller's mistake, named, not null and not an internal error
+    expect((await kit.gql('customer_admin', GROUP, { id: 'not-a-uuid' }, { customerId: a.customerId })).errors?.[0]).toMatchObject({
+      message: 'id "not-a-uuid" is not an id (a UUID)',
+      extensions: { code: 'BAD_USER_INPUT', field: 'id' },
+    });
+    expect((await kit.gql('customer_admin', GROUPS, { f: { customerId: '42' } }, { customerId: a.customerId })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.customerId' } });
     const mine = (await kit.ok('customer_admin', GROUP, { id: ga.groupId }, { customerId: a.customerId })).alertGroup;
     expect(mine.alerts.edges).toEqual([{ node: { alert: { id: alertA.alertId }, addedAt: expect.any(String) } }]);
   });

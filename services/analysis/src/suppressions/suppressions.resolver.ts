@@ -35,12 +35,14 @@ export class SuppressionsResolver {
   }
 
   @ResolveField(() => Int, { description: 'How many alerts it silenced (of the customers you may see)' })
+  @CallableBy(SuppressionsPermissions.readSuppressions)
   hits(@Parent() s: SuppressionView, @Context() ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<number>(ctx.req, 'suppression-hits', (ids) => this.service.hitCounts(principal, ids)).load(s.id);
   }
 
   @ResolveField(() => SuppressedAlertConnection, { description: 'The alerts it silenced (of the customers you may see), newest first' })
+  @CallableBy(SuppressionsPermissions.readSuppressions)
   suppressedAlerts(@Parent() s: SuppressionView, @Context() ctx: SubgraphContext, @Args() args: ListPageArgs) {
     return this.service.suppressedAlerts(principalOf(ctx), s.id, args.first, args.after);
   }

@@ -9,6 +9,7 @@ import { OverrideVerdictArgs } from './override-verdict.args';
 import { VerdictObject } from './verdict.object';
 import { VerdictsPermissions } from './verdicts.permissions';
 import { VerdictsService } from './verdicts.service';
+import { AlertGroupsPermissions } from '../alert-groups/alert-groups.permissions';
 
 @Resolver(() => VerdictObject)
 export class VerdictsResolver {
@@ -18,6 +19,7 @@ export class VerdictsResolver {
   ) {}
 
   @ResolveField(() => AlertGroupObject, { nullable: true, description: 'The alert group it belongs to (related alerts: same vendor key, rule and host, or a shared host or IOC); null when it has none' })
+  @CallableBy(AlertGroupsPermissions.readAlertGroups)
   group(@Parent() verdict: VerdictObject, @Context() ctx: SubgraphContext): Promise<AlertGroupEntity | null> | null {
     if (!verdict.groupId) return null;
     const principal = principalOf(ctx);
@@ -38,6 +40,7 @@ export class AlertVerdictResolver {
   constructor(private readonly service: VerdictsService) {}
 
   @ResolveField(() => VerdictObject, { nullable: true, description: 'Analysis’ verdict on the alert; null until analysed' })
+  @CallableBy(VerdictsPermissions.readVerdicts)
   verdict(@Parent() alert: AlertRef, @Context() ctx: SubgraphContext): Promise<VerdictObject | null> {
     const principal = principalOf(ctx);
     return requestLoader<VerdictObject>(ctx.req, 'verdictByAlert', (ids) => this.service.byAlertIds(principal, ids)).load(alert.id);

@@ -12,16 +12,19 @@ export class PlansResolver {
   constructor(private readonly service: CatalogueService) {}
 
   @Query(() => [PlanObject], { description: 'The plan catalogue in force today (or on asOf)' })
+  @CallableBy(ContractsPermissions.readCatalogue)
   plans(@Args('asOf', { type: () => CalendarDateScalar, nullable: true, description: 'A day in Asia/Tokyo; today when omitted' }) asOf?: string) {
     return this.service.plans(asOf);
   }
 
   @Query(() => [PlanObject], { description: 'Every catalogue version of a plan, newest first' })
+  @CallableBy(ContractsPermissions.readCatalogue)
   planVersions(@Args('code', { type: () => PlanCode, description: 'The plan' }) code: PlanCode) {
     return this.service.planVersions(code);
   }
 
   @Query(() => [CatalogueOptionObject], { description: 'The options in force today (or on asOf)' })
+  @CallableBy(ContractsPermissions.readCatalogue)
   catalogueOptions(@Args('asOf', { type: () => CalendarDateScalar, nullable: true, description: 'A day in Asia/Tokyo; today when omitted' }) asOf?: string) {
     return this.service.options(asOf);
   }

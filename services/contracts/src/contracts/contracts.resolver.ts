@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
 import { CalendarDateScalar } from '../common/calendar-date.scalar';
@@ -83,6 +83,7 @@ export class ContractsResolver {
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readContracts)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return requestLoader<ContractEntity>(ctx.req, 'contract', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
@@ -93,6 +94,7 @@ export class ContractsResolver {
   }
 
   @ResolveField(() => QuoteObject, { nullable: true, description: 'The quote the contract was made from; null when not visible to the caller' })
+  @CallableBy(ContractsPermissions.readQuotes)
   quote(@Parent() contract: ContractEntity, @CurrentPrincipal() principal: Principal, @Context() ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.quotes.visibleByIds(principal, ids)).load(contract.quoteId);
   }
@@ -131,6 +133,7 @@ export class CustomerContractsResolver {
   constructor(private readonly service: ContractsService) {}
 
   @ResolveField(() => [ContractObject], { description: "The customer's contracts, newest first" })
+  @CallableBy(ContractsPermissions.readContracts)
   contracts(@Parent() customer: CustomerEntity, @CurrentPrincipal() principal: Principal) {
     return this.service.list(principal, customer.id);
   }

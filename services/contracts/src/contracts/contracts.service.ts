@@ -15,7 +15,7 @@ import { TermsService } from '../terms/terms.service';
 import { ContractSetupInput } from './contract-setup.input';
 import { ContractEntity, CustomerSensorEntity } from './contract.entity';
 import { ContractsRepository } from './contracts.repository';
-import { applySetup, DEFAULT_LOG_RETENTION_MONTHS, entitlementsOf, sameContacts } from './entitlements';
+import { applySetup, changesIsolationPreApproval, DEFAULT_LOG_RETENTION_MONTHS, entitlementsOf, sameContacts } from './entitlements';
 import { OnboardingChecklist, onboardingChecklist } from './onboarding';
 
 @Injectable()
@@ -54,6 +54,7 @@ export class ContractsService {
     authorize(principal, ContractsPermissions.acceptQuotes);
     const setup = applySetup(setupInput);
     if (setup.logRetentionMonths > DEFAULT_LOG_RETENTION_MONTHS) authorize(principal, ContractsPermissions.extendLogRetention);
+    if (changesIsolationPreApproval(applySetup(null), setup)) authorize(principal, ContractsPermissions.preApproveIsolation);
     return this.ds.transaction(async (em) => {
       const quote = await this.quotes.lockForAcceptance(em, principal, quoteId);
       const terms = await this.terms.currentOrThrow(em, termsVersion);
@@ -87,6 +88,7 @@ export class ContractsService {
       if (contract.status === 'TERMINATED') throw new ContractsError('BAD_INPUT', 'a terminated contract cannot be changed', 'id');
       const next = applySetup(input, contract);
       if (next.logRetentionMonths > Math.max(DEFAULT_LOG_RETENTION_MONTHS, contract.logRetentionMonths)) authorize(principal, ContractsPermissions.extendLogRetention);
+      if (changesIsolationPreApproval(contract, next)) authorize(principal, ContractsPermissions.preApproveIsolation);
       // Changed contacts must be confirmed again before they count for onboarding.
       if (!sameContacts(next.escalationContacts, contract.escalationContacts)) {
         contract.contactsConfirmedAt = null;

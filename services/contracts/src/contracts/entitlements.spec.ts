@@ -1,7 +1,19 @@
 import { ContractsError } from '../contracts.errors';
 import { ContractEntity } from './contract.entity';
 import { ContactLanguage } from './contract-setup.input';
-import { applySetup, entitlementsOf } from './entitlements';
+import { applySetup, changesIsolationPreApproval, entitlementsOf } from './entitlements';
+
+describe('changesIsolationPreApproval', () => {
+  it('is true when either isolation flag is turned on or off, false when both are left as they are', () => {
+    const off = applySetup(null);
+    const on = applySetup({ isolationPreApproved: true });
+    expect(changesIsolationPreApproval(off, on)).toBe(true);
+    expect(changesIsolationPreApproval(on, applySetup({ isolationPreApproved: false }, on))).toBe(true);
+    expect(changesIsolationPreApproval(on, applySetup({ isolationOnAutomaticVerdicts: true }, on))).toBe(true);
+    expect(changesIsolationPreApproval(on, applySetup({ isolationPreApproved: true, logRetentionMonths: 6 }, on))).toBe(false);
+    expect(changesIsolationPreApproval(off, applySetup({ monitoredProducts: ['FORTIGATE'] }, off))).toBe(false);
+  });
+});
 
 describe('applySetup', () => {
   it('defaults to no products, no contacts, no isolation before confirmation and 3 months of logs', () => {

@@ -49,6 +49,12 @@ export function applySetup(input: ContractSetupInput | null | undefined, current
   return next;
 }
 
+// Whether a setup turns isolation before the customer's confirmation on or off (either flag): the
+// preApproveIsolation permission's business, not every role that may change a contract.
+export function changesIsolationPreApproval(before: Pick<ContractSetup, 'isolationPreApproved' | 'isolationOnAutomaticVerdicts'>, after: Pick<ContractSetup, 'isolationPreApproved' | 'isolationOnAutomaticVerdicts'>): boolean {
+  return before.isolationPreApproved !== after.isolationPreApproved || before.isolationOnAutomaticVerdicts !== after.isolationOnAutomaticVerdicts;
+}
+
 export function sameContacts(a: readonly EscalationContactValue[], b: readonly EscalationContactValue[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
 import { isPlanCode } from '../pricing/catalogue';
@@ -41,6 +41,7 @@ export class CustomersResolver {
 
   // Another tenant's customer resolves to null: indistinguishable from a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readCustomers)
   resolveReference(ref: { id: string }, ctx: GqlContext) {
     return this.load(ctx, principalOf(ctx)).load(ref.id);
   }
@@ -60,7 +61,7 @@ export class PartnersResolver {
     return this.service.partners(principal);
   }
 
-  @Mutation(() => PartnerObject, { description: 'Creates a reseller partner with its price terms' })
+  @Mutation(() => PartnerObject, { description: 'Creates a reseller partner with its price terms; a discount or wholesale prices only by provider_admin (setPartnerPricing)' })
   @CallableBy(ContractsPermissions.createPartners)
   createPartner(@CurrentPrincipal() principal: Principal, @Args('input', { description: "The partner's details and price terms" }) input: CreatePartnerInput) {
     return this.service.createPartner(principal, input);
@@ -78,11 +79,13 @@ export class PartnersResolver {
   }
 
   @ResolveField(() => [CustomerObject], { description: "The partner's customers visible to the caller" })
+  @CallableBy(ContractsPermissions.readCustomers)
   customers(@Parent() partner: PartnerEntity, @CurrentPrincipal() principal: Principal) {
     return this.service.list(principal, partner.id);
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readPartners)
   resolveReference(ref: { id: string }, ctx: GqlContext) {
     const principal = principalOf(ctx);
     return requestLoader<PartnerEntity>(ctx.req, 'partner', (ids) => this.service.visiblePartnersByIds(principal, ids)).load(ref.id);

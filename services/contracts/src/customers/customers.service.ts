@@ -61,6 +61,8 @@ export class CustomersService {
 
   async createPartner(principal: Principal, input: CreatePartnerInput): Promise<PartnerEntity> {
     authorize(principal, ContractsPermissions.createPartners);
+    // Sales may register a partner, but its discount or wholesale prices are provider_admin's.
+    if ((input.discountBps ?? 0) !== 0 || (input.wholesalePrices?.length ?? 0) > 0) authorize(principal, ContractsPermissions.setPartnerPricing);
     if (input.invoiceRegistrationNumber != null) assertRegistrationNumber(input.invoiceRegistrationNumber, 'invoiceRegistrationNumber');
     const pricing = await this.pricingFrom(input);
     return this.ds.transaction(async (em) => {

@@ -304,14 +304,15 @@ export class InvoicesRepository {
     return this.ds.getRepository(InvoiceEntity).find({ where: { billingRunId: runId }, order: { number: 'ASC' } });
   }
 
-  byPeriod(period: string): Promise<InvoiceEntity[]> {
-    return this.ds
+  // The live invoices of a period that `scope` may see.
+  byPeriod(scope: TenantScope, period: string): Promise<InvoiceEntity[]> {
+    const qb = this.ds
       .getRepository(InvoiceEntity)
       .createQueryBuilder('i')
       .where('i.period = :period', { period })
       .andWhere(`i.status <> 'VOID'`)
-      .orderBy('i.number', 'ASC', 'NULLS LAST')
-      .getMany();
+      .orderBy('i.number', 'ASC', 'NULLS LAST');
+    return applyInvoiceScope(qb, scope).getMany();
   }
 }
 

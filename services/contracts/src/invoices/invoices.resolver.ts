@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
 import { parseBillingPeriod } from '../billing/billing-period';
@@ -26,7 +26,10 @@ export class InvoicesResolver {
     private readonly customers: CustomersService,
   ) {}
 
-  @Query(() => [InvoiceObject], { description: 'Invoices you may see (a partner: its own; a customer: its own), newest period first' })
+  @Query(() => [InvoiceObject], {
+    description: 'Invoices you may see (a partner: its own; a customer: its own), newest period first; at most 500 (more is BAD_USER_INPUT, reason TOO_MANY_INVOICES)',
+    deprecationReason: 'Use invoicePage: it reads any number of invoices a page at a time. invoices answers at most 500.',
+  })
   @CallableBy(ContractsPermissions.readInvoices)
   invoices(
     @CurrentPrincipal() principal: Principal,
@@ -89,6 +92,7 @@ export class InvoicesResolver {
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readInvoices)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return requestLoader<InvoiceEntity>(ctx.req, 'invoice', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }
@@ -137,7 +141,8 @@ export class BillingRunResolver {
   constructor(private readonly service: InvoicesService) {}
 
   @ResolveField(() => [InvoiceObject], { description: 'The live invoices of the period, by number' })
-  invoices(@Parent() run: BillingRunEntity) {
-    return this.service.invoicesOfPeriod(run.period);
+  @CallableBy(ContractsPermissions.readInvoices)
+  invoices(@Parent() run: BillingRunEntity, @CurrentPrincipal() principal: Principal) {
+    return this.service.invoicesOfPeriod(principal, run.period);
   }
 }

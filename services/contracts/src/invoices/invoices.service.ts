@@ -15,6 +15,10 @@ import { ContractsPermissions } from '../contracts.permissions';
 import { BillingRunEntity, InvoiceEntity, InvoiceLineEntity } from './invoice.entity';
 import { InvoiceFilter, InvoicesRepository } from './invoices.repository';
 
+// Query.invoices answers at most this many (the page-less list is kept for existing clients;
+// invoicePage reads any number a page at a time).
+export const INVOICE_LIST_LIMIT = 500;
+
 @Injectable()
 export class InvoicesService {
   constructor(
@@ -26,9 +30,14 @@ export class InvoicesService {
     @Inject(CONTRACTS_CONFIG) private readonly config: ContractsConfig,
   ) {}
 
-  list(principal: Principal, filter: InvoiceFilter): Promise<InvoiceEntity[]> {
+  async list(principal: Principal, filter: InvoiceFilter): Promise<InvoiceEntity[]> {
     authorize(principal, ContractsPermissions.readInvoices);
-    return this.repo.list(scopeOf(principal), filter);
+    const rows = await this.repo.list(scopeOf(principal), filter, INVOICE_LIST_LIMIT + 1);
+    if (rows.length > INVOICE_LIST_LIMIT) {
+      const narrowBy = [filter.customerId === undefined && 'customerId', filter.period === undefined && 'period'].filter(Boolean).join(' or ');
+      throw new ContractsError('TOO_MANY_INVOICES', `more than ${INVOICE_LIST_LIMIT} invoices match: ${narrowBy ? `narrow the list by ${narrowBy}, or ` : ''}read them a page at a time with invoicePage`);
+    }
+    return rows;
   }
 
   async page(principal: Principal, filter: InvoiceFilter, first: number, after?: string): Promise<ConnectionShape<InvoiceEntity>> {
@@ -39,6 +48,7 @@ export class InvoicesService {
   }
 
   async visibleByIds(principal: Principal, ids: readonly string[]): Promise<Map<string, InvoiceEntity>> {
+    authorize(principal, ContractsPermissions.readInvoices);
     return new Map((await this.repo.visibleByIds(scopeOf(principal), ids)).map((i) => [i.id, i]));
   }
 
@@ -53,8 +63,10 @@ export class InvoicesService {
     return this.repo.runs(period);
   }
 
-  invoicesOfPeriod(period: string): Promise<InvoiceEntity[]> {
-    return this.repo.byPeriod(period);
+  // BillingRun.invoices: each invoice checked as `invoices` checks it (role, then tenant scope).
+  async invoicesOfPeriod(principal: Principal, period: string): Promise<InvoiceEntity[]> {
+    authorize(principal, ContractsPermissions.readInvoices);
+    return this.repo.byPeriod(scopeOf(principal), period);
   }
 
   // Issues a draft left by a draft run: its number is taken from the same gap-free counter.

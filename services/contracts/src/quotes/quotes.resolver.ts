@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ContractsPermissions } from '../contracts.permissions';
 import { reportRef, ReportRef } from '../common/report-ref.object';
@@ -56,6 +56,7 @@ export class QuotesResolver {
 
   // Another tenant's quote resolves to null, like a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(ContractsPermissions.readQuotes)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return requestLoader<QuoteEntity>(ctx.req, 'quote', (ids) => this.service.visibleByIds(principalOf(ctx), ids)).load(ref.id);
   }

@@ -139,6 +139,28 @@ describe('Stripe webhooks', () => {
     expect((await invoiceRow(invoice.id)).status).toBe('ISSUED');
   });
 
+  it('refuses an invoice event whose Stripe id, metadata invoice id, total or currency disagree, changing nothing', async () => {
+    const stripeInvoice = stripeInvoicesOf(invoice.id)[0];
+    const [other] = (await kit.ok('provider_admin', `{ invoicePage(period: "2028-06") { edges { node { id } } } }`)).invoicePage.edges.map((e: { node: { id: string } }) => e.node).filter((i: { id: string }) => i.id !== invoice.id);
+    const before = [await invoiceRow(invoice.id), await invoiceRow(other.id)];
+    const cases: [string, object, RegExp][] = [
+      ['metadata naming another invoice', { ...stripeInvoice, metadata: { ...stripeInvoice.metadata, kanshi_invoice_id: other.id } }, new RegExp(`^refused: Stripe invoice ${stripeInvoiceId} is Kanshi invoice ${invoice.id} but its metadata names ${other.id}$`)],
+      ['no metadata', { ...stripeInvoice, metadata: {} }, /^refused: .* but its metadata names no invoice$/],
+      ['metadata naming no invoice', { ...stripeInvoice, metadata: { kanshi_invoice_id: '00000000-0000-4000-8000-000000000000' } }, /^refused: .* but its metadata names "00000000-0000-4000-8000-000000000000"$/],
+      ['another Stripe invoice naming this one', { ...stripeInvoice, id: 'in_forged' }, new RegExp(`^refused: metadata names invoice ${invoice.id}, which is Stripe invoice ${stripeInvoiceId}, not in_forged$`)],
+      ['another total', { ...stripeInvoice, total: stripeInvoice.total - 1, amount_due: stripeInvoice.total - 1 }, /^refused: Stripe invoice .* is for \d+ JPY, invoice .* for \d+ JPY$/],
+      ['another currency', { ...stripeInvoice, currency: 'usd' }, /^refused: Stripe invoice .* is for \d+ USD, invoice .* for \d+ JPY$/],
+    ];
+    for (const [what, object, outcome] of cases) {
+      const sent = await fake().sendWebhook(webhookUrl(), 'invoice.paid', object as typeof stripeInvoice, { secret: STRIPE_WEBHOOK_SECRET });
+      expect([what, sent.status]).toEqual([what, 200]);
+      expect([what, JSON.parse(sent.responseBody).outcome]).toEqual([what, expect.stringMatching(outcome)]);
+      expect((await kit.ds.query(`SELECT outcome FROM contracts.stripe_event WHERE event_id = $1`, [sent.event.id]))[0].outcome).toMatch(outcome);
+    }
+    expect([await invoiceRow(invoice.id), await invoiceRow(other.id)]).toEqual(before);
+    expect(before[0].status).toBe('ISSUED');
+  });
+
   it('records a failed payment once, however often Stripe delivers the event', async () => {
     kit.clock.set('2028-08-01T09:00:00+09:00');
     const sent = await fake().sendWebhook(webhookUrl(), 'invoice.payment_failed', stripeInvoicesOf(invoice.id)[0], { secret: STRIPE_WEBHOOK_SECRET });

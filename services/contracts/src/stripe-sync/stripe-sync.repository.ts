@@ -112,11 +112,13 @@ export class StripeSyncRepository {
     await em.query(`UPDATE contracts.stripe_event SET outcome = $2 WHERE event_id = $1`, [eventId, outcome]);
   }
 
-  // The Kanshi invoice a Stripe invoice mirrors: by its Stripe id, or by the id in its metadata.
-  async invoiceForUpdate(em: EntityManager, stripeInvoiceId: string, kanshiInvoiceId: string | null): Promise<InvoiceEntity | null> {
+  // The Kanshi invoices a Stripe invoice may name, locked: the one holding its Stripe id and the one
+  // its metadata names (the same invoice when both agree).
+  async invoicesForUpdate(em: EntityManager, stripeInvoiceId: string, kanshiInvoiceId: string | null): Promise<{ byStripeId: InvoiceEntity | null; byMetadata: InvoiceEntity | null }> {
     const qb = em.getRepository(InvoiceEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.stripe_invoice_id = :sid', { sid: stripeInvoiceId });
     if (kanshiInvoiceId) qb.orWhere('i.id = :kid', { kid: kanshiInvoiceId });
-    return qb.getOne();
+    const rows = await qb.orderBy('i.id').getMany();
+    return { byStripeId: rows.find((r) => r.stripeInvoiceId === stripeInvoiceId) ?? null, byMetadata: rows.find((r) => r.id === kanshiInvoiceId) ?? null };
   }
 
   async setStripeInvoiceId(em: EntityManager, id: string, stripeInvoiceId: string): Promise<void> {

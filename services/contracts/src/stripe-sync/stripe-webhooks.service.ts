@@ -8,6 +8,7 @@ import { StripeAdapter, StripeSignatureError } from '../adapters/stripe.adapter'
 import { isUuid } from '../common/ids';
 import { STRIPE } from '../contracts-core.module';
 import { ContractsError } from '../contracts.errors';
+import { InvoiceEntity } from '../invoices/invoice.entity';
 import { InvoicesService } from '../invoices/invoices.service';
 import { StripeSyncRepository } from './stripe-sync.repository';
 
@@ -65,9 +66,12 @@ export class StripeWebhooksService {
   }
 
   private async invoiceEvent(em: EntityManager, type: string, stripeInvoice: Stripe.Invoice): Promise<string> {
-    const kanshiId = stripeInvoice.metadata?.kanshi_invoice_id;
-    const invoice = await this.repo.invoiceForUpdate(em, stripeInvoice.id!, isUuid(kanshiId) ? kanshiId : null);
-    if (!invoice) return 'ignored: not a Kanshi invoice';
+    const match = await this.matchInvoice(em, stripeInvoice);
+    if (typeof match === 'string') {
+      if (match.startsWith('refused')) this.log.error({ type, stripeInvoiceId: stripeInvoice.id, metadataInvoiceId: stripeInvoice.metadata?.kanshi_invoice_id, outcome: match }, 'Stripe invoice event refused: it does not match its Kanshi invoice; nothing changed');
+      return match;
+    }
+    const invoice = match;
     if (!invoice.stripeInvoiceId) await this.repo.setStripeInvoiceId(em, invoice.id, stripeInvoice.id!);
     const now = this.clock.now();
     if (type === 'invoice.paid') {
@@ -87,5 +91,22 @@ export class StripeWebhooksService {
     if (invoice.status === 'PAID') return 'ignored: invoice is paid';
     await this.invoices.voidWithin(em, invoice, now, 'stripe');
     return 'voided';
+  }
+
+  // The Kanshi invoice a Stripe invoice event is about, only when everything agrees: the invoice its
+  // metadata names is the one holding its Stripe id (or holds none yet: the answer to the sync was
+  // lost), and Stripe's total and currency are the invoice's. Otherwise the outcome, as text.
+  private async matchInvoice(em: EntityManager, stripeInvoice: Stripe.Invoice): Promise<InvoiceEntity | string> {
+    const metadataId = stripeInvoice.metadata?.kanshi_invoice_id;
+    const kanshiId = isUuid(metadataId) ? metadataId : null;
+    const { byStripeId, byMetadata } = await this.repo.invoicesForUpdate(em, stripeInvoice.id!, kanshiId);
+    if (!byStripeId && !byMetadata) return metadataId === undefined ? 'ignored: not a Kanshi invoice' : `refused: metadata names invoice ${JSON.stringify(metadataId)}, which does not exist`;
+    if (!byMetadata) return `refused: Stripe invoice ${stripeInvoice.id} is Kanshi invoice ${byStripeId!.id} but its metadata names ${metadataId === undefined ? 'no invoice' : JSON.stringify(metadataId)}`;
+    if (byStripeId && byStripeId.id !== byMetadata.id) return `refused: Stripe invoice ${stripeInvoice.id} is Kanshi invoice ${byStripeId.id} but its metadata names ${byMetadata.id}`;
+    if (!byStripeId && byMetadata.stripeInvoiceId) return `refused: metadata names invoice ${byMetadata.id}, which is Stripe invoice ${byMetadata.stripeInvoiceId}, not ${stripeInvoice.id}`;
+    if (stripeInvoice.currency?.toLowerCase() !== 'jpy' || stripeInvoice.total !== byMetadata.total) {
+      return `refused: Stripe invoice ${stripeInvoice.id} is for ${stripeInvoice.total} ${String(stripeInvoice.currency).toUpperCase()}, invoice ${byMetadata.number ?? byMetadata.id} for ${byMetadata.total} JPY`;
+    }
+    return byMetadata;
   }
 }

@@ -10,6 +10,7 @@ export class TermsResolver {
   constructor(private readonly service: TermsService) {}
 
   @Query(() => [TermsVersionObject], { description: 'Contract terms versions, newest first; `current` is the one new contracts accept' })
+  @CallableBy(ContractsPermissions.readTerms)
   termsVersions() {
     return this.service.versions();
   }

@@ -105,14 +105,14 @@ describe('who may see and change connectors', () => {
     expect(r.errors?.[0]).toMatchObject({ message: `role ${role} may not read EDR connectors`, extensions: { code: 'FORBIDDEN' } });
   });
 
-  it('lists only the named customer’s connectors; an unknown or malformed id lists none', async () => {
+  it('lists only the named customer’s connectors; an unknown id lists none, a malformed one is BAD_USER_INPUT', async () => {
     const a = await kit.createCustomer();
     const b = await kit.createCustomer();
     await kit.ok('engineer', CONFIGURE, { i: falconInput(a.customerId) });
     await kit.ok('engineer', CONFIGURE, { i: falconInput(b.customerId) });
     expect((await kit.ok('analyst', LIST, { c: a.customerId })).edrConnectors.map((c: { customerId: string }) => c.customerId)).toEqual([a.customerId]);
     expect((await kit.ok('analyst', LIST, { c: randomUUID() })).edrConnectors).toEqual([]);
-    expect((await kit.ok('analyst', LIST, { c: 'not-a-uuid' })).edrConnectors).toEqual([]);
+    expect((await kit.gql('analyst', LIST, { c: 'not-a-uuid' })).errors?.[0]).toMatchObject({ message: 'customerId "not-a-uuid" is not an id (a UUID)', extensions: { code: 'BAD_USER_INPUT', field: 'customerId' } });
   });
 });
 

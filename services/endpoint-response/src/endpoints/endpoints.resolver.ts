@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { EndpointEntity } from './endpoint.entity';
@@ -29,6 +29,7 @@ export class EndpointsResolver {
 
   // Another tenant's endpoint resolves to null, like a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(EndpointsPermissions.readEndpoints)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<EndpointEntity>(ctx.req, 'endpoint', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
@@ -40,6 +41,7 @@ export class CustomerEndpointsResolver {
   constructor(private readonly service: EndpointsService) {}
 
   @ResolveField(() => [EndpointObject], { description: 'The customer’s managed endpoints, by host name' })
+  @CallableBy(EndpointsPermissions.readEndpoints)
   endpoints(@Parent() customer: CustomerRef, @Context() ctx: SubgraphContext): Promise<EndpointEntity[]> {
     const principal = principalOf(ctx);
     return requestLoader<EndpointEntity[]>(ctx.req, 'endpointsByCustomer', (ids) => this.service.byCustomers(principal, ids))

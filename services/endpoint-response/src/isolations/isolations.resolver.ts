@@ -1,5 +1,5 @@
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointObject } from '../endpoints/endpoint.object';
@@ -13,6 +13,7 @@ import { IsolationsArgs } from './isolations.args';
 import { IsolationsPermissions } from './isolations.permissions';
 import { IsolationsService } from './isolations.service';
 import { UnhealthyConnectorObject } from './unhealthy-connector.object';
+import { EndpointsPermissions } from '../endpoints/endpoints.permissions';
 
 @Resolver(() => IsolationObject)
 export class IsolationsResolver {
@@ -41,12 +42,14 @@ export class IsolationsResolver {
 
   // Another tenant's isolation resolves to null, like a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(IsolationsPermissions.readIsolations)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<IsolationEntity>(ctx.req, 'isolation', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
   }
 
   @ResolveField(() => EndpointObject, { nullable: true, description: 'The endpoint; null when it is not in the inventory (the isolation then FAILED)' })
+  @CallableBy(EndpointsPermissions.readEndpoints)
   endpoint(@Parent() i: IsolationEntity, @Context() ctx: SubgraphContext): Promise<EndpointEntity | null | undefined> {
     const principal = principalOf(ctx);
     return requestLoader<EndpointEntity>(ctx.req, 'endpoint', (ids) => this.endpoints.visibleByIds(principal, ids)).load(i.endpointId);

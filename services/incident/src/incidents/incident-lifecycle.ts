@@ -24,6 +24,8 @@ export interface StatusChange {
 }
 
 export type SeverityDecidedHandler = (em: EntityManager, incident: IncidentEntity, decision: SeverityDecision) => Promise<void>;
+// The same handler for many decisions at once (a batch of verdicts), in the order they were made.
+export type SeverityDecidedManyHandler = (em: EntityManager, decisions: readonly { incident: IncidentEntity; decision: SeverityDecision }[]) => Promise<void>;
 export type StatusChangedHandler = (em: EntityManager, incident: IncidentEntity, change: StatusChange) => Promise<void>;
 export type AcknowledgedHandler = (em: EntityManager, incident: IncidentEntity, actor: string, at: Date) => Promise<void>;
 
@@ -35,12 +37,14 @@ export type AcknowledgedHandler = (em: EntityManager, incident: IncidentEntity, 
 // snapshot), never by writing the row directly.
 @Injectable()
 export class IncidentLifecycle {
-  private readonly severityHandlers: SeverityDecidedHandler[] = [];
+  private readonly severityHandlers: { one: SeverityDecidedHandler; many?: SeverityDecidedManyHandler }[] = [];
   private readonly statusHandlers: StatusChangedHandler[] = [];
   private readonly acknowledgedHandlers: AcknowledgedHandler[] = [];
 
-  onSeverityDecided(handler: SeverityDecidedHandler): void {
-    this.severityHandlers.push(handler);
+  // `many`, when given, takes a batch's decisions in one call (severityDecidedMany); without it the
+  // handler is called once per decision.
+  onSeverityDecided(handler: SeverityDecidedHandler, many?: SeverityDecidedManyHandler): void {
+    this.severityHandlers.push({ one: handler, many });
   }
 
   onStatusChanged(handler: StatusChangedHandler): void {
@@ -53,7 +57,17 @@ export class IncidentLifecycle {
   }
 
   async severityDecided(em: EntityManager, incident: IncidentEntity, decision: SeverityDecision): Promise<void> {
-    for (const h of this.severityHandlers) await h(em, incident, decision);
+    for (const h of this.severityHandlers) await h.one(em, incident, decision);
+  }
+
+  // Many decisions (the verdict intake's batch), after their incidents were written: each handler
+  // in registration order takes all of them, in the order they were made.
+  async severityDecidedMany(em: EntityManager, decisions: readonly { incident: IncidentEntity; decision: SeverityDecision }[]): Promise<void> {
+    if (!decisions.length) return;
+    for (const h of this.severityHandlers) {
+      if (h.many) await h.many(em, decisions);
+      else for (const d of decisions) await h.one(em, d.incident, d.decision);
+    }
   }
 
   async statusChanged(em: EntityManager, incident: IncidentEntity, change: StatusChange): Promise<void> {

@@ -64,11 +64,21 @@ export class IncidentSla {
     return this.stop(em, incidentId, 'DETAILED_REPORT', at, actor);
   }
 
+  // stopFirstReport() of an incident the caller locked and saves (with its other changes).
+  stopFirstReportOf(em: EntityManager, incident: IncidentEntity, at: Date, actor = 'system:notifications'): Promise<boolean> {
+    return this.stopLocked(em, incident, 'FIRST_REPORT', at, actor);
+  }
+
   private async stop(em: EntityManager, incidentId: string, clock: SlaClockValue, at: Date, actor: string): Promise<boolean> {
     const incident = await this.repo.lock(em, incidentId);
-    if (!incident || !stopClock(incident, clock, at)) return false;
-    await this.timeline.append(em, incidentId, { kind: 'SLA', actor, text: `${CLOCK_NAMES[clock]} clock stopped (met ${at <= incident[CLOCK_COLUMNS[clock].due]! ? 'in time' : 'late'})`, at });
+    if (!incident || !(await this.stopLocked(em, incident, clock, at, actor))) return false;
     await this.writer.save(em, incident);
+    return true;
+  }
+
+  private async stopLocked(em: EntityManager, incident: IncidentEntity, clock: SlaClockValue, at: Date, actor: string): Promise<boolean> {
+    if (!stopClock(incident, clock, at)) return false;
+    await this.timeline.append(em, incident.id, { kind: 'SLA', actor, text: `${CLOCK_NAMES[clock]} clock stopped (met ${at <= incident[CLOCK_COLUMNS[clock].due]! ? 'in time' : 'late'})`, at });
     return true;
   }
 }

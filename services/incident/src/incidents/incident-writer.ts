@@ -32,6 +32,17 @@ export class IncidentWriter {
     return incident;
   }
 
+  // insert() of many incidents: one statement for the rows, one for their incident.opened.
+  async insertMany(em: EntityManager, values: readonly Partial<IncidentEntity>[]): Promise<IncidentEntity[]> {
+    const incidents = await this.repo.insertMany(em, values);
+    await this.outbox.addMany(
+      em,
+      IncidentOpened,
+      incidents.map((i) => ({ body: changedBody(i), customerId: i.customerId })),
+    );
+    return incidents;
+  }
+
   // Saves the incident read at `readVersion` (defaults to the version it carries) and publishes the
   // snapshot; IncidentError VERSION_CONFLICT when the row moved on in between.
   async save(em: EntityManager, incident: IncidentEntity, readVersion = incident.version): Promise<IncidentEntity> {

@@ -79,6 +79,19 @@ export class IncidentsRepository {
     return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.group_id = :groupId', { groupId }).andWhere(OPEN).getOne();
   }
 
+  // openOfGroup() of many groups, and the merged-away incidents of those groups (CLOSED with
+  // `merged_into`, which send a group's verdicts to the surviving incident), locked, in one read.
+  openOrMergedOfGroups(em: EntityManager, groupIds: readonly string[]): Promise<IncidentEntity[]> {
+    if (!groupIds.length) return Promise.resolve([]);
+    return em
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.group_id IN (:...groupIds)', { groupIds })
+      .andWhere(`(${OPEN} OR i.merged_into IS NOT NULL)`)
+      .getMany();
+  }
+
   // Where an alert group's incident went when it was merged away: the group's latest incident
   // merged into another (CLOSED with `merged_into`), followed along the merge pointers to the
   // incident that survived, locked. null when the group has no merged incident, or the survivor
@@ -113,6 +126,37 @@ export class IncidentsRepository {
   insert(em: EntityManager, values: Partial<IncidentEntity>): Promise<IncidentEntity> {
     const repo = em.getRepository(IncidentEntity);
     return repo.save(repo.create(values));
+  }
+
+  // insert() of many incidents in one statement (ids chosen by the caller or generated); the
+  // entities come back with their defaults (status, version, timestamps), in the order given.
+  async insertMany(em: EntityManager, values: readonly Partial<IncidentEntity>[]): Promise<IncidentEntity[]> {
+    if (!values.length) return [];
+    const repo = em.getRepository(IncidentEntity);
+    const entities = values.map((v) => repo.create(v));
+    await em.createQueryBuilder().insert().into(IncidentEntity).values(entities).execute();
+    return entities;
+  }
+
+  // The verdict intake's write of incidents it locked (openOrMergedOfGroups) whose severity verdicts
+  // raised: severity, each row's version bumped, in one statement (the new versions are set on the
+  // entities). Throws when a row moved on in between (it cannot under the lock).
+  async saveSeverities(em: EntityManager, incidents: readonly IncidentEntity[]): Promise<void> {
+    if (!incidents.length) return;
+    const [rows]: [{ id: string; version: number; updated_at: Date }[], number] = await em.query(
+      `UPDATE incident.incident i SET severity = u.severity, version = i.version + 1, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(id, v, severity)
+       WHERE i.id = u.id AND i.version = u.v
+       RETURNING i.id, i.version, i.updated_at`,
+      [incidents.map((i) => i.id), incidents.map((i) => i.version), incidents.map((i) => i.severity)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const i of incidents) {
+      const r = byId.get(i.id);
+      if (!r) throw new Error(`incident ${i.id} changed under the verdict intake's lock`);
+      i.version = r.version;
+      i.updatedAt = r.updated_at;
+    }
   }
 
   // Writes every changed column when the row still has the version that was read, and bumps it;
@@ -208,6 +252,36 @@ export class IncidentsRepository {
   async verdict(em: EntityManager, verdictId: string): Promise<IncidentVerdictRow | null> {
     const rows: RawVerdict[] = await em.query(`SELECT verdict_id, incident_id, severity, alert_ids FROM incident.incident_verdict WHERE verdict_id = $1`, [verdictId]);
     return rows[0] ? toVerdict(rows[0]) : null;
+  }
+
+  // What is known of these verdicts, in one read: the ones joined to an incident (with their
+  // severity), and the ids of those counted as LOW.
+  async knownVerdicts(em: EntityManager, verdictIds: readonly string[]): Promise<{ joined: Map<string, IncidentVerdictRow>; low: Set<string> }> {
+    const out = { joined: new Map<string, IncidentVerdictRow>(), low: new Set<string>() };
+    const ids = verdictIds.filter((id) => UUID.test(id));
+    if (!ids.length) return out;
+    const rows: (RawVerdict & { low: boolean })[] = await em.query(
+      `SELECT verdict_id, incident_id, severity, alert_ids, false AS low FROM incident.incident_verdict WHERE verdict_id = ANY($1::uuid[])
+       UNION ALL SELECT verdict_id, NULL, 'LOW', alert_ids, true FROM incident.low_verdict WHERE verdict_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    for (const r of rows) {
+      if (r.low) out.low.add(r.verdict_id);
+      else out.joined.set(r.verdict_id, toVerdict(r));
+    }
+    return out;
+  }
+
+  // upsertVerdict() of many verdicts (each id once) in one statement.
+  async upsertVerdicts(em: EntityManager, rows: readonly (IncidentVerdictRow & { decidedAt: string })[]): Promise<void> {
+    if (!rows.length) return;
+    await em.query(
+      `INSERT INTO incident.incident_verdict (verdict_id, incident_id, severity, alert_ids, decided_at)
+       SELECT u.verdict_id, u.incident_id, u.severity, ARRAY(SELECT jsonb_array_elements_text(u.alert_ids))::uuid[], u.decided_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS u(verdict_id, incident_id, severity, alert_ids, decided_at)
+       ON CONFLICT (verdict_id) DO UPDATE SET severity = EXCLUDED.severity, alert_ids = EXCLUDED.alert_ids`,
+      [rows.map((r) => r.verdictId), rows.map((r) => r.incidentId), rows.map((r) => r.severity), rows.map((r) => JSON.stringify(r.alertIds)), rows.map((r) => r.decidedAt)],
+    );
   }
 
   async upsertVerdict(em: EntityManager, row: IncidentVerdictRow, decidedAt: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { AlertRef, CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { IncidentSlaObject } from '../sla/incident-sla.object';
@@ -156,6 +156,7 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => [AlertRef], { description: 'The alerts of its verdicts, in the order they came' })
+  @CallableBy(IncidentsPermissions.readIncidentAlerts)
   async alerts(@Parent() i: IncidentEntity, @Context() ctx: SubgraphContext): Promise<AlertRef[]> {
     const principal = principalOf(ctx);
     const ids = (await requestLoader(ctx.req, 'incident-alerts', (keys) => this.service.alertIds(principal, keys)).load(i.id)) ?? [];
@@ -170,6 +171,7 @@ export class IncidentsResolver {
 
   // Another tenant's incident resolves to null, like a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(IncidentsPermissions.readIncidents)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return this.loader(ctx, principalOf(ctx)).load(ref.id);
   }
@@ -184,6 +186,7 @@ export class CustomerIncidentsResolver {
   constructor(private readonly service: IncidentsService) {}
 
   @ResolveField(() => IncidentConnection, { description: 'The customer’s incidents, newest first' })
+  @CallableBy(IncidentsPermissions.readIncidents)
   incidents(@Parent() customer: CustomerRef, @Context() ctx: SubgraphContext, @Args() args: CustomerIncidentsArgs) {
     return this.service.page(principalOf(ctx), { customerId: customer.id }, args.first, args.after);
   }

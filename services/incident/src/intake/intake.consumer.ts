@@ -6,9 +6,9 @@ import { IncidentConfig } from '../config';
 import { VerdictIntake } from './verdict-intake';
 
 // analysis' verdicts (v2; an override is published again with overridden: true) and ingestion's
-// sensor liveness changes become incidents. Verdicts are handled VERDICT_CONCURRENCY at once, those
-// of one alert group (or, without a group, of one verdict: its overrides) one after another in
-// stream order, so a group's verdicts still open one incident and attach to it in order.
+// sensor liveness changes become incidents. Verdicts come in batches of up to VERDICT_BATCH_MAX, in
+// stream order, each batch in one transaction (VerdictIntake.verdicts); a batch that fails twice is
+// applied verdict by verdict, so one bad verdict is retried or parked alone.
 @Injectable()
 export class IntakeConsumer implements OnModuleInit {
   constructor(
@@ -18,13 +18,12 @@ export class IntakeConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.register({
+    this.host.registerBatch({
       durable: 'incident-verdicts-v2',
       event: VerdictIssuedV2,
-      concurrency: this.config.VERDICT_CONCURRENCY,
-      orderKey: (e) => e.body.groupId ?? e.body.verdictId,
-      handle: async (e, { em }) => {
-        await this.intake.verdict(em, e);
+      maxBatch: this.config.VERDICT_BATCH_MAX,
+      handleBatch: async (events, { em }) => {
+        await this.intake.verdicts(em, events);
       },
     });
     this.host.register({

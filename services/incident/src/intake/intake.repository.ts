@@ -27,6 +27,18 @@ export class IntakeRepository {
     );
   }
 
+  // countLow() of many verdicts in one statement.
+  async countLowMany(em: EntityManager, vs: readonly Omit<LowVerdict, 'raisedIncidentId'>[]): Promise<void> {
+    if (!vs.length) return;
+    await em.query(
+      `INSERT INTO incident.low_verdict (verdict_id, customer_id, sensor_id, group_id, title, alert_ids, decided_at)
+       SELECT u.verdict_id, u.customer_id, u.sensor_id, u.group_id, u.title, ARRAY(SELECT jsonb_array_elements_text(u.alert_ids))::uuid[], u.decided_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[]) AS u(verdict_id, customer_id, sensor_id, group_id, title, alert_ids, decided_at)
+       ON CONFLICT (verdict_id) DO NOTHING`,
+      [vs.map((v) => v.verdictId), vs.map((v) => v.customerId), vs.map((v) => v.sensorId), vs.map((v) => v.groupId), vs.map((v) => v.title), vs.map((v) => JSON.stringify(v.alertIds)), vs.map((v) => v.decidedAt)],
+    );
+  }
+
   async low(em: EntityManager, verdictId: string, lock = false): Promise<LowVerdict | null> {
     if (!UUID.test(verdictId)) return null;
     const rows: RawLow[] = await em.query(`SELECT * FROM incident.low_verdict WHERE verdict_id = $1${lock ? ' FOR UPDATE' : ''}`, [verdictId]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '@kanshi/calendar';
@@ -6,11 +7,12 @@ import { PermanentEventError } from '@kanshi/messaging';
 import { createLogger } from '@kanshi/observability';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentLifecycle, SeverityDecision } from '../incidents/incident-lifecycle';
-import { higher, IncidentOpener } from '../incidents/incident-opener';
-import { IncidentsRepository } from '../incidents/incidents.repository';
+import { higher, IncidentDraft, IncidentOpener } from '../incidents/incident-opener';
+import { isFinished } from '../incidents/incident-transitions';
+import { IncidentsRepository, IncidentVerdictRow } from '../incidents/incidents.repository';
 import { IncidentWriter } from '../incidents/incident-writer';
 import { SensorsRepository } from '../sensors/sensors.repository';
-import { IncidentTimeline } from '../timeline/incident-timeline';
+import { IncidentTimeline, TimelineEntryInput } from '../timeline/incident-timeline';
 import { AvailabilityGate } from './availability-gate';
 import { IntakeRepository } from './intake.repository';
 
@@ -85,6 +87,117 @@ export class VerdictIntake {
     return incident;
   }
 
+  // verdict() of a batch of verdicts (in stream order) in one transaction, with the same outcome,
+  // in a fixed number of statements: one read of what is known of the verdicts, one of the alert
+  // groups' open (or merged-away) incidents, locked; then the new incidents, the raised severities,
+  // the verdict rows, the LOW counts, the timeline entries, the snapshots and what the decisions
+  // start (notifications, isolation hints) in a statement or two each. The verdicts of a group (or
+  // of a verdict without one) that the set-based path does not cover (a verdict seen before: an
+  // override or a redelivery under a new event id; the same verdict twice in the batch; a LOW
+  // verdict overridden upwards; a group whose incident was merged away) go through verdict() one by
+  // one, in order, after the others. A failure fails the batch: the consumer then applies its
+  // verdicts one by one (ConsumerHost.registerBatch), so only the failing one is retried or parked.
+  async verdicts(em: EntityManager, events: readonly EventEnvelope<VerdictIssuedV2Body>[]): Promise<void> {
+    if (events.length === 1) {
+      await this.verdict(em, events[0]);
+      return;
+    }
+    for (const e of events) if (!e.customerId) throw new PermanentEventError(`verdict ${e.body.verdictId} names no customer`);
+    const now = this.clock.now();
+    const keyOf = (v: VerdictIssuedV2Body) => v.groupId ?? `verdict:${v.verdictId.toLowerCase()}`;
+    const known = await this.incidents.knownVerdicts(
+      em,
+      events.map((e) => e.body.verdictId),
+    );
+    const slow = new Set<string>();
+    const seen = new Set<string>();
+    for (const { body: v } of events) {
+      const id = v.verdictId.toLowerCase();
+      if (known.joined.has(id) || seen.has(id) || (v.severity !== 'LOW' && known.low.has(id))) slow.add(keyOf(v));
+      seen.add(id);
+    }
+    const groupIds = [...new Set(events.filter((e) => e.body.severity !== 'LOW' && e.body.groupId && !slow.has(keyOf(e.body))).map((e) => e.body.groupId!))];
+    const open = new Map<string, IncidentEntity>();
+    const merged = new Set<string>();
+    for (const i of await this.incidents.openOrMergedOfGroups(em, groupIds)) {
+      if (!isFinished(i.status)) open.set(i.groupId!, i);
+      else merged.add(i.groupId!);
+    }
+    // a group whose incident was merged away follows the merge pointer (verdict() below)
+    for (const g of merged) if (!open.has(g)) slow.add(g);
+    const lows: EventEnvelope<VerdictIssuedV2Body>[] = [];
+    const drafts: (IncidentDraft & { id: string })[] = [];
+    const newOfGroup = new Map<string, { id: string; severity: SocSeverity }>();
+    const touched = new Map<string, IncidentEntity>();
+    const verdictRows: (IncidentVerdictRow & { decidedAt: string })[] = [];
+    const entries: (TimelineEntryInput & { incidentId: string })[] = [];
+    const decided: { incidentId: string; decision: SeverityDecision }[] = [];
+    for (const e of events) {
+      const v = e.body;
+      if (slow.has(keyOf(v))) continue;
+      if (v.severity === 'LOW') {
+        lows.push(e);
+        continue;
+      }
+      const existing = v.groupId ? open.get(v.groupId) : undefined;
+      const target = existing ?? (v.groupId ? newOfGroup.get(v.groupId) : undefined);
+      if (!target) {
+        const id = randomUUID();
+        drafts.push({ id, ...this.draftOf(e.customerId!, v, now) });
+        if (v.groupId) newOfGroup.set(v.groupId, { id, severity: v.severity });
+        verdictRows.push({ verdictId: v.verdictId, incidentId: id, severity: v.severity, alertIds: v.alertIds, decidedAt: v.decidedAt });
+        decided.push({ incidentId: id, decision: this.opening(v) });
+        continue;
+      }
+      verdictRows.push({ verdictId: v.verdictId, incidentId: target.id, severity: v.severity, alertIds: v.alertIds, decidedAt: v.decidedAt });
+      entries.push({ incidentId: target.id, kind: 'VERDICT', actor: SYSTEM, text: `attached ${verdictText(v)}`, at: now });
+      const decision = this.raise(target, v, now);
+      if (decision) {
+        entries.push({ incidentId: target.id, kind: 'SEVERITY', actor: decision.actor, text: `severity raised ${decision.previous} -> ${decision.severity} by verdict ${v.verdictId}`, at: now });
+        decided.push({ incidentId: target.id, decision });
+      }
+      if (existing) touched.set(existing.id, existing);
+    }
+    await this.intake.countLowMany(
+      em,
+      lows.map(({ customerId, body: v }) => ({ verdictId: v.verdictId, customerId: customerId!, sensorId: v.sensorId, groupId: v.groupId, title: verdictTitle(v), alertIds: v.alertIds, decidedAt: new Date(v.decidedAt) })),
+    );
+    // a group's verdicts after its new incident may have raised it: the row is written raised
+    for (const d of drafts) if (d.groupId) d.severity = newOfGroup.get(d.groupId)!.severity;
+    const opened = await this.opener.openMany(em, drafts, now);
+    await this.incidents.saveSeverities(em, [...touched.values()]);
+    await this.incidents.upsertVerdicts(em, verdictRows);
+    await this.timeline.appendMany(em, [...opened.timeline, ...entries]);
+    const written = [...opened.incidents, ...touched.values()];
+    await this.writer.publishSnapshots(em, written);
+    const byId = new Map(written.map((i) => [i.id, i]));
+    await this.lifecycle.severityDecidedMany(
+      em,
+      decided.map((d) => ({ incident: byId.get(d.incidentId)!, decision: d.decision })),
+    );
+    // what the set-based path left, one by one in stream order
+    for (const e of events) if (slow.has(keyOf(e.body))) await this.verdict(em, e);
+  }
+
+  private draftOf(customerId: string, v: VerdictIssuedV2Body, now: Date): IncidentDraft {
+    return {
+      customerId,
+      kind: 'SECURITY',
+      severity: v.severity,
+      title: verdictTitle(v),
+      description: [...v.reasons.map((r) => r.text), ...v.recommendedActions.map((a) => `Action: ${a.text}`)].join('\n'),
+      openedBy: SYSTEM,
+      groupId: v.groupId,
+      sensorId: v.sensorId,
+      arrivedAt: now,
+      openingNote: `opened from ${verdictText(v)}`,
+    };
+  }
+
+  private opening(v: VerdictIssuedV2Body): SeverityDecision {
+    return { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: null, verdict: v };
+  }
+
   private async attach(em: EntityManager, incident: IncidentEntity, v: VerdictIssuedV2Body, now: Date, why = ''): Promise<IncidentEntity> {
     await this.incidents.upsertVerdict(em, { verdictId: v.verdictId, incidentId: incident.id, severity: v.severity, alertIds: v.alertIds }, v.decidedAt);
     await this.timeline.append(em, incident.id, { kind: 'VERDICT', actor: SYSTEM, text: `attached ${verdictText(v)}${why}`, at: now });
@@ -118,7 +231,7 @@ export class VerdictIntake {
     return incident;
   }
 
-  private raise(incident: IncidentEntity, v: VerdictIssuedV2Body, _now: Date): SeverityDecision | null {
+  private raise(incident: { severity: SocSeverity }, v: VerdictIssuedV2Body, _now: Date): SeverityDecision | null {
     if (!higher(v.severity, incident.severity)) return null;
     const decision: SeverityDecision = { severity: v.severity, automatic: !v.overridden, actor: v.overridden ? 'system:analysis-override' : SYSTEM, previous: incident.severity, verdict: v };
     incident.severity = v.severity;

@@ -11,8 +11,11 @@ export class IsolationTriggers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lifecycle.onSeverityDecided(async (em, incident, d) => {
-      await this.service.onSeverityDecided(em, incident, d);
-    });
+    this.lifecycle.onSeverityDecided(
+      async (em, incident, d) => {
+        await this.service.onSeverityDecided(em, incident, d);
+      },
+      (em, decisions) => this.service.onSeverityDecidedMany(em, decisions),
+    );
   }
 }

@@ -96,21 +96,27 @@ export class IsolationsRepository {
   // Adds the verdict's endpoints to what the incident's verdicts named before.
   async addHints(em: EntityManager, incidentId: string, hints: readonly EndpointHint[]): Promise<void> {
     if (!hints.length) return;
-    const known = await this.hints(em, incidentId);
-    const key = (h: EndpointHint) => `${h.endpointId ?? ''}|${h.agentId ?? ''}|${h.hostName ?? ''}|${h.ip ?? ''}`;
-    const seen = new Set(known.map(key));
-    const all = [...known];
-    for (const h of hints) {
-      const clean = { hostName: h.hostName ?? null, ip: h.ip ?? null, agentId: h.agentId ?? null, ...(h.endpointId ? { endpointId: h.endpointId } : {}) };
-      if (!seen.has(key(clean))) {
-        seen.add(key(clean));
-        all.push(clean);
-      }
-    }
+    const all = mergeHints(await this.hints(em, incidentId), hints);
     await em.query(
       `INSERT INTO incident.isolation_hint (incident_id, endpoints, updated_at) VALUES ($1, $2::jsonb, now())
        ON CONFLICT (incident_id) DO UPDATE SET endpoints = EXCLUDED.endpoints, updated_at = now()`,
       [incidentId, JSON.stringify(all.slice(0, MAX_HINTS))],
+    );
+  }
+
+  // addHints() of many incidents (an incident may come more than once): one read, one write.
+  async addHintsMany(em: EntityManager, items: readonly { incidentId: string; hints: readonly EndpointHint[] }[]): Promise<void> {
+    const wanted = items.filter((i) => i.hints.length);
+    if (!wanted.length) return;
+    const ids = [...new Set(wanted.map((i) => i.incidentId))];
+    const rows: { incident_id: string; endpoints: EndpointHint[] }[] = await em.query(`SELECT incident_id, endpoints FROM incident.isolation_hint WHERE incident_id = ANY($1::uuid[])`, [ids]);
+    const merged = new Map<string, EndpointHint[]>(ids.map((id) => [id, []]));
+    for (const r of rows) merged.set(r.incident_id, r.endpoints);
+    for (const i of wanted) merged.set(i.incidentId, mergeHints(merged.get(i.incidentId)!, i.hints));
+    await em.query(
+      `INSERT INTO incident.isolation_hint (incident_id, endpoints, updated_at) SELECT u.id, u.endpoints, now() FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, endpoints)
+       ON CONFLICT (incident_id) DO UPDATE SET endpoints = EXCLUDED.endpoints, updated_at = now()`,
+      [ids, ids.map((id) => JSON.stringify(merged.get(id)!.slice(0, MAX_HINTS)))],
     );
   }
 
@@ -178,4 +184,19 @@ export class IsolationsRepository {
     this.directory.applyScope(qb, scope, 's.customer_id');
     return qb.getMany();
   }
+}
+
+// The known hints with the new ones added, each once (endpoint id, agent id, host name and address).
+function mergeHints(known: readonly EndpointHint[], hints: readonly EndpointHint[]): EndpointHint[] {
+  const key = (h: EndpointHint) => `${h.endpointId ?? ''}|${h.agentId ?? ''}|${h.hostName ?? ''}|${h.ip ?? ''}`;
+  const seen = new Set(known.map(key));
+  const all = [...known];
+  for (const h of hints) {
+    const clean = { hostName: h.hostName ?? null, ip: h.ip ?? null, agentId: h.agentId ?? null, ...(h.endpointId ? { endpointId: h.endpointId } : {}) };
+    if (!seen.has(key(clean))) {
+      seen.add(key(clean));
+      all.push(clean);
+    }
+  }
+  return all;
 }

@@ -1,5 +1,5 @@
 import { Args, Context, Directive, Mutation, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentObject } from '../incidents/incident.object';
@@ -9,12 +9,14 @@ import { IsolationEntity } from './isolation.entity';
 import { IsolationObject } from './isolation.object';
 import { IsolationsPermissions } from './isolations.permissions';
 import { IsolationsService } from './isolations.service';
+import { IncidentsPermissions } from '../incidents/incidents.permissions';
 
 @Resolver(() => IncidentObject)
 export class IncidentIsolationsResolver {
   constructor(private readonly service: IsolationsService) {}
 
   @ResolveField(() => [IsolationObject], { description: 'Endpoint isolations asked for by this incident, oldest first' })
+  @CallableBy(IsolationsPermissions.readIsolations)
   async isolations(@Parent() incident: { id: string }, @Context() ctx: SubgraphContext): Promise<IsolationEntity[]> {
     const principal = principalOf(ctx);
     return (await requestLoader<IsolationEntity[]>(ctx.req, 'incident-isolations', (ids) => this.service.forIncidents(principal, ids)).load(incident.id)) ?? [];
@@ -51,6 +53,7 @@ export class IsolationsResolver {
 
   // Another tenant's isolation resolves to null, like a missing one.
   @ResolveReference()
+  @ReferenceCallableBy(IsolationsPermissions.readIsolations)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<IsolationEntity>(ctx.req, 'isolation-ref', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
@@ -58,6 +61,7 @@ export class IsolationsResolver {
 
   @ResolveField(() => IncidentObject, { nullable: true, description: 'The incident it was asked for' })
   @Directive('@shareable')
+  @CallableBy(IncidentsPermissions.readIncidents)
   incident(@Parent() i: IsolationEntity, @Context() ctx: SubgraphContext): Promise<IncidentEntity | null | undefined> {
     const principal = principalOf(ctx);
     return requestLoader<IncidentEntity>(ctx.req, 'isolation-incident', (ids) => this.service.incidentsByIds(principal, ids)).load(i.incidentId);

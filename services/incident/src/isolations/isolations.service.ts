@@ -4,7 +4,7 @@ import { authorize, Principal, scopeOf } from '@kanshi/auth';
 import { Clock } from '@kanshi/calendar';
 import { IsolationOutcomeBody, IsolationReleaseRequested, IsolationRequested } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { CustomerTerms } from '../customer-terms/customer-terms';
+import { CustomerTerms, CustomerTermsView } from '../customer-terms/customer-terms';
 import { SeverityDecision } from '../incidents/incident-lifecycle';
 import { isFinished } from '../incidents/incident-transitions';
 import { IncidentWriter } from '../incidents/incident-writer';
@@ -47,8 +47,28 @@ export class IsolationsService {
   // The lifecycle hook, in the transaction that decided the severity.
   async onSeverityDecided(em: EntityManager, incident: IncidentEntity, d: SeverityDecision): Promise<IsolationEntity[]> {
     if (d.verdict) await this.repo.addHints(em, incident.id, d.verdict.endpoints);
+    return this.isolateIfAgreed(em, incident, d);
+  }
+
+  // onSeverityDecided() of a batch's decisions: the verdicts' endpoint hints in one read and one
+  // write; the contract read once per customer, and only for HIGH decisions.
+  async onSeverityDecidedMany(em: EntityManager, decisions: readonly { incident: IncidentEntity; decision: SeverityDecision }[]): Promise<void> {
+    await this.repo.addHintsMany(
+      em,
+      decisions.flatMap(({ incident, decision }) => (decision.verdict ? [{ incidentId: incident.id, hints: decision.verdict.endpoints }] : [])),
+    );
+    const terms = new Map<string, CustomerTermsView | null>();
+    for (const { incident, decision } of decisions) {
+      if (decision.severity !== 'HIGH' || incident.kind !== 'SECURITY' || isFinished(incident.status)) continue;
+      if (!terms.has(incident.customerId)) terms.set(incident.customerId, await this.terms.forCustomer(incident.customerId, em));
+      await this.isolateIfAgreed(em, incident, decision, terms.get(incident.customerId));
+    }
+  }
+
+  // `known`: the customer's terms when the caller has read them.
+  private async isolateIfAgreed(em: EntityManager, incident: IncidentEntity, d: SeverityDecision, known?: CustomerTermsView | null): Promise<IsolationEntity[]> {
     if (d.severity !== 'HIGH' || incident.kind !== 'SECURITY' || isFinished(incident.status)) return [];
-    const terms = await this.terms.forCustomer(incident.customerId, em);
+    const terms = known !== undefined ? known : await this.terms.forCustomer(incident.customerId, em);
     if (!terms || terms.status === 'terminated' || terms.plan !== 'MDR' || !terms.isolationPreApproved) return [];
     if (d.automatic && !terms.isolationOnAutomaticVerdicts) {
       await this.note(em, incident.id, 'automatic HIGH verdict: isolation is pre-approved, but only once an analyst confirms the severity');

@@ -32,8 +32,25 @@ export class IncidentCoreAdapter extends IncidentCorePort {
     return this.timeline.append(em, incidentId, note);
   }
 
+  override async appendTimelineMany(em: EntityManager, notes: readonly (TimelineNote & { incidentId: string })[]): Promise<void> {
+    await this.timeline.appendMany(em, notes);
+  }
+
   async stopFirstReport(em: EntityManager, incidentId: string, at: Date): Promise<void> {
     await this.sla.stopFirstReport(em, incidentId, at);
+  }
+
+  // The incident is locked first: two mails of one incident accepted at once then wait for each
+  // other, where writing the timeline (a key-share lock on the incident) before locking it would
+  // deadlock them. One save: one version and one snapshot for the clock and the status.
+  override async notificationDelivered(em: EntityManager, incidentId: string, at: Date, note: TimelineNote): Promise<void> {
+    const i = await this.incidents.lock(em, incidentId);
+    await this.timeline.append(em, incidentId, note);
+    if (!i) return;
+    const stopped = await this.sla.stopFirstReportOf(em, i, at);
+    const notify = i.status === 'NEW' || i.status === 'TRIAGED';
+    if (notify) await this.writer.setStatus(em, i, 'NOTIFIED', 'system:notifications', at, 'the customer was notified');
+    if (stopped || notify) await this.writer.save(em, i);
   }
 
   async markNotified(em: EntityManager, incidentId: string, at: Date): Promise<void> {

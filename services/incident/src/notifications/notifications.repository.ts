@@ -30,6 +30,49 @@ export class NotificationsRepository {
     return rows[0] ? em.getRepository(NotificationEntity).findOneByOrFail({ id: rows[0].id }) : null;
   }
 
+  // insertNotification() of many in one statement; returns those inserted (the others exist already),
+  // in the order given.
+  async insertNotifications(em: EntityManager, ns: readonly NewNotification[]): Promise<Pick<NotificationEntity, 'id' | 'incidentId' | 'severity' | 'channel' | 'recipient'>[]> {
+    if (!ns.length) return [];
+    const rows: { id: string; incident_id: string; severity: NotificationEntity['severity']; channel: NotificationEntity['channel']; recipient: string; ord: number }[] = await em.query(
+      `INSERT INTO incident.notification (incident_id, customer_id, severity, channel, recipient, contact_name, language, subject, body)
+       SELECT incident_id, customer_id, severity, channel, recipient, contact_name, language, subject, body
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY
+         AS u(incident_id, customer_id, severity, channel, recipient, contact_name, language, subject, body, ord)
+       ORDER BY ord
+       ON CONFLICT (incident_id, severity, channel, recipient) DO NOTHING RETURNING id, incident_id, severity, channel, recipient`,
+      [
+        ns.map((n) => n.incidentId),
+        ns.map((n) => n.customerId),
+        ns.map((n) => n.severity),
+        ns.map((n) => n.channel),
+        ns.map((n) => n.recipient),
+        ns.map((n) => n.contactName),
+        ns.map((n) => n.language),
+        ns.map((n) => n.subject),
+        ns.map((n) => n.body),
+      ],
+    );
+    const key = (x: { incidentId: string; severity: string; channel: string; recipient: string }) => `${x.incidentId}|${x.severity}|${x.channel}|${x.recipient}`;
+    const byKey = new Map(rows.map((r) => [key({ incidentId: r.incident_id, severity: r.severity, channel: r.channel, recipient: r.recipient }), r]));
+    return ns.flatMap((n) => {
+      const r = byKey.get(key(n));
+      return r ? [{ id: r.id, incidentId: r.incident_id, severity: r.severity, channel: r.channel, recipient: r.recipient }] : [];
+    });
+  }
+
+  // saveContext() of many incidents (each once) in one statement.
+  async saveContexts(em: EntityManager, cs: readonly (NotificationContext & { incidentId: string })[]): Promise<void> {
+    if (!cs.length) return;
+    await em.query(
+      `INSERT INTO incident.notification_context (incident_id, reasons, actions, hosts, updated_at)
+       SELECT u.incident_id, u.reasons, u.actions, ARRAY(SELECT jsonb_array_elements_text(u.hosts)), now()
+       FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::jsonb[]) AS u(incident_id, reasons, actions, hosts)
+       ON CONFLICT (incident_id) DO UPDATE SET reasons = EXCLUDED.reasons, actions = EXCLUDED.actions, hosts = EXCLUDED.hosts, updated_at = now()`,
+      [cs.map((c) => c.incidentId), cs.map((c) => JSON.stringify(c.reasons)), cs.map((c) => JSON.stringify(c.actions)), cs.map((c) => JSON.stringify(c.hosts))],
+    );
+  }
+
   find(id: string, em: EntityManager = this.ds.manager): Promise<NotificationEntity | null> {
     return UUID.test(id) ? em.getRepository(NotificationEntity).findOneBy({ id }) : Promise.resolve(null);
   }

@@ -16,6 +16,7 @@ export class IncidentNotificationsResolver {
   constructor(private readonly service: NotificationsService) {}
 
   @ResolveField(() => [NotificationObject], { description: 'Mails and phone calls to the customer’s contacts, oldest first' })
+  @CallableBy(NotificationsPermissions.readNotifications)
   async notifications(@Parent() incident: { id: string }, @Context() ctx: SubgraphContext): Promise<NotificationEntity[]> {
     const principal = principalOf(ctx);
     return (await requestLoader<NotificationEntity[]>(ctx.req, 'incident-notifications', (ids) => this.service.forIncidents(principal, ids)).load(incident.id)) ?? [];

@@ -46,6 +46,11 @@ function setup(opts: { plan?: NotifyTerms['plan'] | null; contacts?: EscalationC
     appendTimeline: async (_em: unknown, incidentId: string, note: TimelineNote) => void timeline.push({ incidentId, ...note }),
     stopFirstReport: async (_em: unknown, incidentId: string) => void stopped.push(incidentId),
     markNotified: async (_em: unknown, incidentId: string) => void notified.push(incidentId),
+    notificationDelivered: async (_em: unknown, incidentId: string, _at: Date, note: TimelineNote) => {
+      timeline.push({ incidentId, ...note });
+      stopped.push(incidentId);
+      notified.push(incidentId);
+    },
     operatorOnDuty: async () => 'op-1',
   } as unknown as IncidentCorePort;
   const calls = { open: jest.fn(async (_em: unknown, t: NewCallTask) => void opened.push(t)) };

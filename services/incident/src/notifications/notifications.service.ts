@@ -8,12 +8,12 @@ import { MailAdapter } from '../adapters/mail.adapter';
 import { IncidentConfig } from '../config';
 import { CallContact } from './call-task.entity';
 import { CallTasksService } from './call-tasks.service';
-import { IncidentCorePort } from './incident-core.port';
+import { IncidentCorePort, TimelineNote } from './incident-core.port';
 import { PHONE_PLANS } from './notification-kinds';
 import { callScript, renderMail } from './notification-messages';
 import { NotificationEntity } from './notification.entity';
 import { NotificationsPermissions } from './notifications.permissions';
-import { NotificationsRepository } from './notifications.repository';
+import { NewNotification, NotificationsRepository } from './notifications.repository';
 import { SeverityDecision } from './severity-decision';
 
 export type MailJobData = { notificationId: string };
@@ -96,6 +96,66 @@ export class NotificationsService implements OnModuleInit {
     return created;
   }
 
+  // onSeverityDecided() of many decisions (a batch of verdicts), with the same outcome: the terms
+  // read once per customer, the notification rows, their mail jobs and the timeline notes in one
+  // statement each. Call tasks (HIGH on the phone plans) are opened one by one, after the notes.
+  async onSeverityDecidedMany(em: EntityManager, decisions: readonly SeverityDecision[]): Promise<void> {
+    const termsByCustomer = new Map<string, Awaited<ReturnType<IncidentCorePort['terms']>>>();
+    const notes: (TimelineNote & { incidentId: string })[] = [];
+    const mails: { n: NewNotification; note: string }[] = [];
+    const calls: { d: SeverityDecision; phones: CallContact[] }[] = [];
+    // a note's place among the others: mail notes are known only once their rows are inserted
+    const order: ({ note: TimelineNote & { incidentId: string } } | { mail: number })[] = [];
+    for (const d of decisions) {
+      if (d.severity === 'LOW') continue;
+      if (!termsByCustomer.has(d.customerId)) termsByCustomer.set(d.customerId, await this.core.terms(em, d.customerId));
+      const terms = termsByCustomer.get(d.customerId);
+      if (!terms) {
+        order.push({ note: { incidentId: d.incidentId, kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: `Severity ${d.severity}: the customer has no active contract, nobody was notified` } });
+        continue;
+      }
+      const contacts = [...terms.contacts].sort((a, b) => a.order - b.order);
+      const mailable = contacts.filter((c) => c.email);
+      for (const c of mailable) {
+        const m = renderMail(d, c.language, c.name);
+        order.push({ mail: mails.length });
+        mails.push({
+          n: { incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, channel: 'EMAIL', recipient: c.email!, contactName: c.name, language: c.language, subject: m.subject, body: m.text },
+          note: `Severity ${d.severity}: mail to ${c.name} <${c.email}> queued (${c.language})`,
+        });
+      }
+      if (!mailable.length) order.push({ note: { incidentId: d.incidentId, kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: `Severity ${d.severity}: no contact has an e-mail address` } });
+      if (d.severity === 'HIGH' && (PHONE_PLANS as readonly string[]).includes(terms.plan)) {
+        const phones: CallContact[] = contacts.filter((c) => c.phone).map((c) => ({ name: c.name, phone: c.phone!, email: c.email ?? null, language: c.language }));
+        if (!phones.length) order.push({ note: { incidentId: d.incidentId, kind: 'NOTIFICATION_SKIPPED', actor: 'system:notifications', text: 'Severity HIGH: no contact has a phone number to call' } });
+        else calls.push({ d, phones });
+      }
+    }
+    const inserted = await this.repo.insertNotifications(
+      em,
+      mails.map((m) => m.n),
+    );
+    const insertedKeys = new Set(inserted.map((n) => `${n.incidentId}|${n.severity}|${n.recipient}`));
+    await this.jobs.sendMany(
+      this.mailJob,
+      inserted.map((n) => ({ notificationId: n.id })),
+      { em },
+    );
+    for (const o of order) {
+      if ('note' in o) notes.push(o.note);
+      else {
+        const { n, note } = mails[o.mail];
+        if (insertedKeys.has(`${n.incidentId}|${n.severity}|${n.recipient}`)) notes.push({ incidentId: n.incidentId, kind: 'NOTIFICATION_QUEUED', actor: 'system:notifications', text: note });
+      }
+    }
+    await this.core.appendTimelineMany(em, notes);
+    for (const { d, phones } of calls) {
+      const first = phones[0];
+      const n = await this.repo.insertNotification(em, { incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, channel: 'PHONE', recipient: first.phone!, contactName: first.name, language: first.language, subject: d.title, body: callScript(d, first.language) });
+      if (n) await this.calls.open(em, { notificationId: n.id, incidentId: d.incidentId, customerId: d.customerId, severity: d.severity, reason: 'HIGH_SEVERITY', contacts: phones, scriptJa: callScript(d, 'ja'), scriptEn: callScript(d, 'en') });
+    }
+  }
+
   // The mail job. Accepted by the relay: delivered, the first-report clock stops. Refused or
   // unreachable: retried with back-off (the queue's), and after the last attempt the operator
   // gets a call task. Every attempt is on the timeline.
@@ -124,10 +184,9 @@ export class NotificationsService implements OnModuleInit {
     }
     await this.ds.transaction(async (em) => {
       const now = this.clock.now();
+      // the incident first (its lock), then the notification row that refers to it
+      await this.core.notificationDelivered(em, n.incidentId, now, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
       await this.repo.updateNotification(em, n.id, { status: 'DELIVERED', attempts: attempt, sentAt: now, error: null });
-      await this.core.appendTimeline(em, n.incidentId, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
-      await this.core.stopFirstReport(em, n.incidentId, now);
-      await this.core.markNotified(em, n.incidentId, now);
     });
   }
 

@@ -25,8 +25,10 @@ const QUERY = `query($f: AlertFilter, $first: Int, $after: String) { alerts(filt
 
 type Alerts = { alerts: { edges: { node: Record<string, any> }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
+// Each post a request of its own (its own Idempotency-Key: an identical body alone would be a resend).
+let requests = 0;
 async function post(s: { sensorId: string; token: string }, body: string, contentType = 'text/plain') {
-  const res = await fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': contentType }, body });
+  const res = await fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': contentType, 'idempotency-key': `alerts-spec-${++requests}` }, body });
   expect(res.status).toBe(200);
 }
 

@@ -1,5 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { IngestionPermissions } from '../ingestion.permissions';
 import { SensorObject } from '../sensors/sensor.object';
@@ -23,11 +23,13 @@ export class AlertsResolver {
   }
 
   @ResolveField(() => SensorObject, { description: 'The sensor that reported the alert' })
+  @CallableBy(IngestionPermissions.readSensors)
   sensor(@Parent() alert: AlertObject, @Context() ctx: SubgraphContext) {
     return sensorLoader(ctx, this.sensors).load(alert.sensorId);
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(IngestionPermissions.readAlerts)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<AlertObject>(ctx.req, 'alert', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);

@@ -9,6 +9,8 @@ import { SensorsModule } from '../sensors/sensors.module';
 import { StorageModule } from '../storage.module';
 import { installIngestBodyParsers } from './http/http-body';
 import { IngestController } from './http/ingest.controller';
+import { IntakeRequestPurge } from './idempotency/intake-request-purge.service';
+import { IntakeRequestsRepository } from './idempotency/intake-requests.repository';
 import { IngestService } from './pipeline/ingest.service';
 import { LogStreamAdapter } from './pipeline/log-stream.adapter';
 import { ParserPool } from './pipeline/parser-pool.service';
@@ -18,7 +20,7 @@ import { SyslogIntakeService } from './syslog/syslog-intake.service';
 @Module({
   imports: [SensorsModule, StorageModule, LivenessModule],
   controllers: [IngestController],
-  providers: [IngestService, ParserPool, LogStreamAdapter, SyslogIntakeService, SmtpIntakeService],
+  providers: [IngestService, ParserPool, LogStreamAdapter, SyslogIntakeService, SmtpIntakeService, IntakeRequestsRepository, IntakeRequestPurge],
   exports: [IngestService],
 })
 export class IntakeModule implements OnModuleInit {

@@ -111,17 +111,18 @@ describe('raw event storage when a partition went missing', () => {
   it('creates the month partition another replica dropped and stores the batch, in one retried transaction', async () => {
     const c = await createCustomer(svc, { retentionMonths: 9 });
     const s = await registerSensor(svc, c.customerId);
-    const send = () =>
+    // the same lines twice, as two requests (their own keys: the identical body alone would be a resend)
+    const send = (key: string) =>
       fetch(`${svc.url}/ingest/v1/sensors/${s.sensorId}/events`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'text/plain' },
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'text/plain', 'idempotency-key': key },
         body: readFileSync(path.resolve(__dirname, '../parsers/__fixtures__/fortigate-more.log'), 'utf8').split('\n').slice(0, 2).join('\n'),
       });
-    expect((await send()).status).toBe(200);
+    expect((await send('before')).status).toBe(200);
     // the service believes the partition exists; it is gone, so the COPY finds no partition
     const month = monthPartition(9, new Date()).name;
     await svc.ds.query(`DROP TABLE ingestion.${month}`);
-    const res = await send();
+    const res = await send('after');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: 2, quarantined: 0 });
     const rows = await svc.ds.query(`SELECT tableoid::regclass::text AS partition FROM ingestion.raw_event WHERE sensor_id = $1`, [s.sensorId]);

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { IngestionPermissions } from '../ingestion.permissions';
@@ -48,6 +48,7 @@ export class SensorsResolver {
   }
 
   @ResolveReference()
+  @ReferenceCallableBy(IngestionPermissions.readSensors)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     return sensorLoader(ctx, this.service).load(ref.id);
   }
@@ -66,6 +67,7 @@ export class CustomerSensorsResolver {
   constructor(private readonly service: SensorsService) {}
 
   @ResolveField(() => [SensorObject], { description: "The customer's sensors visible to the caller" })
+  @CallableBy(IngestionPermissions.readSensors)
   sensors(@Parent() customer: CustomerRef, @Context() ctx: SubgraphContext): Promise<SensorEntity[]> {
     const principal = principalOf(ctx);
     return requestLoader<SensorEntity[]>(ctx.req, 'sensorsByCustomer', (ids) => this.service.byCustomers(principal, ids)).load(customer.id).then((s) => s ?? []);

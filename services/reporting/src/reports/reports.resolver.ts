@@ -1,5 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CallableBy, CurrentPrincipal, Principal } from '@kanshi/auth';
+import { CallableBy, CurrentPrincipal, Principal, ReferenceCallableBy } from '@kanshi/auth';
 import { CustomerRef } from '@kanshi/events';
 import { principalOf, requestLoader, SubgraphContext } from '@kanshi/platform';
 import { ReportEntity } from './report.entity';
@@ -35,6 +35,7 @@ export class ReportsResolver {
 
   // A quote's or invoice's PDF (contracts points at it); another tenant's reads as null.
   @ResolveReference()
+  @ReferenceCallableBy(ReportsPermissions.readReports)
   resolveReference(ref: { id: string }, ctx: SubgraphContext) {
     const principal = principalOf(ctx);
     return requestLoader<ReportEntity>(ctx.req, 'report', (ids) => this.service.visibleByIds(principal, ids)).load(ref.id);
@@ -46,6 +47,7 @@ export class CustomerReportsResolver {
   constructor(private readonly service: ReportsService) {}
 
   @ResolveField(() => [ReportObject], { description: 'The customer’s reports, newest first; more than 500 is an error (TOO_MANY_REPORTS)' })
+  @CallableBy(ReportsPermissions.readReports)
   reports(@Parent() customer: CustomerRef, @Context() ctx: SubgraphContext): Promise<ReportEntity[]> {
     const principal = principalOf(ctx);
     return requestLoader<ReportEntity[]>(ctx.req, 'reportsByCustomer', (ids) => this.service.byCustomers(principal, ids))

@@ -82,7 +82,8 @@ describe('HTTPS intake', () => {
       id: newYork.sensorId,
       i: { timeZone: 'Europe/London' },
     });
-    await post(newYork, local);
+    // the same line again, as a new request (its own key: the identical body alone would be a resend)
+    await post(newYork, local, { 'idempotency-key': 'after-the-change' });
     expect(await occurred(newYork.sensorId)).toEqual(['2026-11-20T15:10:00.000Z', '2026-11-20T10:10:00.000Z']);
   });
 
@@ -106,8 +107,9 @@ describe('HTTPS intake', () => {
   it('counts a repeated alert instead of storing it twice, and tells analysis once', async () => {
     const { customerId } = await createCustomer(svc);
     const sensor = await registerSensor(svc, customerId, { product: 'FIREEYE_NX' });
-    expect((await post(sensor, FIREEYE, { 'content-type': 'application/json' })).status).toBe(200);
-    const again = await post(sensor, FIREEYE, { 'content-type': 'application/json' });
+    // two requests (their own Idempotency-Keys: without them the second identical body would be a resend)
+    expect((await post(sensor, FIREEYE, { 'content-type': 'application/json', 'idempotency-key': 'first' })).status).toBe(200);
+    const again = await post(sensor, FIREEYE, { 'content-type': 'application/json', 'idempotency-key': 'second' });
     expect(again.body).toMatchObject({ accepted: 1, quarantined: 0 });
 
     const rows = await svc.ds.query(`SELECT vendor_event_id, repeat_count FROM ingestion.alert WHERE sensor_id = $1`, [sensor.sensorId]);

@@ -28,6 +28,21 @@ const batchSeconds = histogram('kanshi_ingest_batch_seconds', 'Time to parse and
 
 const PARTITION_MISSING = '23514';
 
+// Runs first in a batch's transaction, with what the batch's records came to: takes the
+// request's key (idempotent intake). false: another request with that key is stored; nothing of
+// this one is written.
+export type ClaimRequest = (em: EntityManager, results: RecordResult[]) => Promise<boolean>;
+
+export interface IngestOutcome {
+  // the body could not be read at all; nothing stored
+  error?: string;
+  results: RecordResult[];
+  // the claim found the key taken: nothing stored, the first answer stands
+  held?: boolean;
+}
+
+class KeyHeld extends Error {}
+
 // The intake pipeline shared by every transport: parse each record (on a worker thread), store
 // accepted ones as raw events (and alerts, deduplicated, with alerts.received through the
 // outbox) and rejected ones in quarantine, in one transaction; then hand non-alert logs to
@@ -48,20 +63,30 @@ export class IngestService {
     private readonly versions: SensorVersions,
   ) {}
 
-  async ingest(sensor: IntakeSensor, records: IntakeRecord[], meta: IntakeMeta): Promise<RecordResult[]> {
-    return (await this.run(sensor, toParseInput(records), meta)).results;
+  ingest(sensor: IntakeSensor, records: IntakeRecord[], meta: IntakeMeta, claim?: ClaimRequest): Promise<IngestOutcome> {
+    return this.run(sensor, toParseInput(records), meta, claim);
   }
 
   // An HTTPS body as received (decompressed), split into records on a parse worker.
-  ingestBody(sensor: IntakeSensor, body: Buffer, contentType: string | undefined, receivedAt: Date, meta: IntakeMeta): Promise<{ error?: string; results: RecordResult[] }> {
-    return this.run(sensor, { kind: 'body', body: ownBytes(body), contentType, receivedAt: receivedAt.getTime() }, meta);
+  ingestBody(sensor: IntakeSensor, body: Buffer, contentType: string | undefined, receivedAt: Date, meta: IntakeMeta, claim?: ClaimRequest): Promise<IngestOutcome> {
+    return this.run(sensor, { kind: 'body', body: ownBytes(body), contentType, receivedAt: receivedAt.getTime() }, meta, claim);
   }
 
-  private async run(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta): Promise<{ error?: string; results: RecordResult[] }> {
+  private async run(sensor: IntakeSensor, input: ParseInput, meta: IntakeMeta, claim?: ClaimRequest): Promise<IngestOutcome> {
     const started = process.hrtime.bigint();
     const batch = await this.prepare(sensor, input, meta);
     if (batch.error) return { error: batch.error, results: [] };
-    await this.writeInTransaction(sensor, batch, () => undefined);
+    const first = claim
+      ? async (em: EntityManager) => {
+          if (!(await claim(em, batch.results))) throw new KeyHeld();
+        }
+      : undefined;
+    try {
+      await this.writeInTransaction(sensor, batch, () => undefined, first);
+    } catch (err) {
+      if (err instanceof KeyHeld) return { results: batch.results, held: true };
+      throw err;
+    }
     await this.afterCommit(sensor, batch, meta);
     batchSeconds.observe({ transport: meta.transport }, Number(process.hrtime.bigint() - started) / 1e9);
     return { results: batch.results };
@@ -110,14 +135,16 @@ export class IngestService {
     };
   }
 
-  // Writes the batch, then runs `alsoInTransaction` (replay marks its quarantine entry) in the
-  // same transaction. A month partition another replica dropped or nobody created yet is
-  // created and the whole transaction tried again.
-  async writeInTransaction<T>(sensor: IntakeSensor, batch: PreparedBatch, alsoInTransaction: (em: EntityManager) => Promise<T> | T): Promise<T> {
+  // Runs `first` (idempotent intake takes the request's key), writes the batch, then runs
+  // `alsoInTransaction` (replay marks its quarantine entry), all in one transaction. A month
+  // partition another replica dropped or nobody created yet is created and the whole
+  // transaction tried again.
+  async writeInTransaction<T>(sensor: IntakeSensor, batch: PreparedBatch, alsoInTransaction: (em: EntityManager) => Promise<T> | T, first?: (em: EntityManager) => Promise<void>): Promise<T> {
     await this.retention.ensureFor(sensor.retentionMonths, batch.raw.rows.months);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.ds.transaction(async (em) => {
+          if (first) await first(em);
           await this.write(em, sensor, batch);
           return alsoInTransaction(em);
         });

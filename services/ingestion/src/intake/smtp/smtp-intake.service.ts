@@ -9,6 +9,9 @@ import { IntakeSensor, SensorDirectory } from '../../sensors/sensor-directory.se
 import { splitBody } from '../pipeline/body-records';
 import { IngestService } from '../pipeline/ingest.service';
 import { IntakeRecord } from '../pipeline/intake-record';
+import { IntakeKey, mailIntakeKey } from '../idempotency/intake-key';
+import { IntakeRequestsRepository } from '../idempotency/intake-requests.repository';
+import { replayed } from '../idempotency/replayed';
 import { AddressList } from './address-list';
 import { senderAuthenticated } from './authentication-results';
 import { extractAlertTexts, IntakeMail, SmtpListener } from './smtp-listener';
@@ -31,6 +34,7 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
     private readonly sensors: SensorDirectory,
     private readonly ingest: IngestService,
     private readonly liveness: LivenessService,
+    private readonly requests: IntakeRequestsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: IngestionConfig,
   ) {
     this.senderRelays = AddressList.parse(config.SMTP_SENDER_RELAYS);
@@ -67,10 +71,14 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
     await this.liveness.flush();
   }
 
-  // The alert is in the body or an attachment, split into records as every body is.
+  // The alert is in the body or an attachment, split into records as every body is. A mail sent
+  // again (its Message-ID and alert text, or without a Message-ID its alert text, seen within
+  // SMTP_DEDUP_HOURS) is accepted and stores nothing: an MTA that lost our 250 resends.
   async mailReceived(sensor: IntakeSensor, mail: IntakeMail): Promise<void> {
     const records: IntakeRecord[] = [];
     const texts = extractAlertTexts(mail);
+    const key = mailIntakeKey({ sensorId: sensor.sensorId, messageId: mail.messageId, alertTexts: texts.map((t) => t.text), raw: mail.raw, hours: this.config.SMTP_DEDUP_HOURS });
+    if (await this.requests.find(sensor.sensorId, key.key)) return this.resent(sensor, mail, key);
     // beside attachments, the body may be only a note to the reader: kept if nothing gave an alert
     const note = texts.length > 1 && texts[0].fromBody;
     for (const { text, fromBody } of texts) {
@@ -79,7 +87,18 @@ export class SmtpIntakeService implements OnApplicationBootstrap, OnModuleDestro
     if (records.length === 0) {
       records.push({ bytes: mail.raw, receivedAt: mail.receivedAt, rejectedReason: 'mail carries no alert text (empty body, no text, JSON or CSV attachment)' });
     }
-    await this.ingest.ingest(sensor, records, { transport: 'smtp', remoteAddress: mail.remoteAddress });
+    const outcome = await this.ingest.ingest(sensor, records, { transport: 'smtp', remoteAddress: mail.remoteAddress }, (em, results) => {
+      const accepted = results.filter((r) => r.status === 'accepted').length;
+      return this.requests.claim(em, { sensorId: sensor.sensorId, customerId: sensor.customerId, transport: 'smtp', key, status: 250, body: { accepted, quarantined: results.length - accepted } });
+    });
+    // the same mail, over another connection at the same time, was stored first
+    if (outcome.held) this.resent(sensor, mail, key);
+  }
+
+  private resent(sensor: IntakeSensor, mail: IntakeMail, key: IntakeKey): void {
+    replayed.inc({ transport: 'smtp', key: key.source });
+    this.liveness.seen(sensor.sensorId, new Date(), false);
+    this.log.info({ sensorId: sensor.sensorId, messageId: mail.messageId, remoteAddress: mail.remoteAddress }, 'alert mail sent again: accepted, nothing stored twice');
   }
 
   // A mail attributed by its sender through a relay must carry the relay's verdict: the topmost

@@ -43,7 +43,7 @@ export class SyslogConnection<S extends SensorRef> {
       if (this.finished) return;
       this.take(this.framer.pushChunk(chunk), new Date());
     });
-    socket.on('end', () => this.finishInput());
+    socket.on('end', () => this.finishInput('end'));
     socket.on('timeout', () => {
       // a paused socket waiting for its batch to be written is not idle; re-arm, as a fired
       // timeout only comes back after new activity
@@ -51,12 +51,13 @@ export class SyslogConnection<S extends SensorRef> {
         socket.setTimeout(settings.idleTimeoutMs);
         return;
       }
-      this.drainAndClose();
+      this.drainAndClose('idle');
     });
     socket.on('close', () => {
       if (!this.finished) {
         // reset or destroyed mid-stream: a partial frame is a cut message, not a record
         this.finished = true;
+        this.noteCut('reset');
         const rest = this.framer.flush();
         for (const partial of rest.frames) {
           // the whole partial (at most maxFrameBytes) goes to quarantine
@@ -71,17 +72,24 @@ export class SyslogConnection<S extends SensorRef> {
   }
 
   // Frame what was read, deliver every pending batch, then close (idle timeout, stop).
-  drainAndClose(): void {
-    this.finishInput();
+  drainAndClose(cause: 'stop' | 'idle' = 'stop'): void {
+    this.finishInput(cause);
     this.closeWhenDrained = true;
     this.pump();
   }
 
-  private finishInput(): void {
+  private finishInput(cause: 'end' | 'stop' | 'idle'): void {
     if (this.finished) return;
     this.finished = true;
+    this.noteCut(cause);
     this.take(this.framer.flush(), new Date());
     this.enqueueBatch();
+  }
+
+  // A frame begun and not ended as the connection stops being read.
+  private noteCut(cause: 'reset' | 'end' | 'stop' | 'idle'): void {
+    const bytes = this.framer.pendingBytes;
+    if (bytes > 0) this.delivery.cutOff({ ...this.meta, sensor: this.sensor, cause, bytes });
   }
 
   private take(result: FramingResult, receivedAt: Date): void {

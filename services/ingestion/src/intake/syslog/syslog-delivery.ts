@@ -33,6 +33,17 @@ export interface SyslogDrop<S extends SensorRef = SensorRef> {
   sensor?: S;
 }
 
+// A frame begun on a TCP/TLS connection and never ended: the connection was reset ('reset'), the
+// listener stopped ('stop', a restart or shutdown), the connection sat idle past the timeout
+// ('idle'), or the sender closed it ('end'). A cut octet-counted frame and a partial line on a
+// reset are quarantined; a last line without trailer at 'end', 'stop' or 'idle' is still taken as
+// a message (it may be whole), but counted, as it may not be.
+export interface SyslogCut<S extends SensorRef = SensorRef> extends SyslogMeta {
+  cause: 'reset' | 'stop' | 'idle' | 'end';
+  bytes: number;
+  sensor: S;
+}
+
 export interface SyslogListenerStats {
   // records framed from known sensors
   received: number;
@@ -52,6 +63,8 @@ export interface SyslogListenerStats {
   backpressurePauses: number;
   // rejections not reported because too many onRejected calls were pending
   droppedRejections: number;
+  // TCP/TLS frames begun and never ended when their connection closed (SyslogCut)
+  cutFrames: number;
 }
 
 export interface SyslogCallbacks<S extends SensorRef> {
@@ -63,6 +76,9 @@ export interface SyslogCallbacks<S extends SensorRef> {
   // records let go to keep memory bounded (UDP cannot push back on a sender); they are counted
   // in stats() too, but an operator must hear of them: nothing is dropped silently
   onDropped?(drop: SyslogDrop<S>): void;
+  // a frame a closing connection cut off (syslog over TCP has no acknowledgement: the sender
+  // cannot know), so an operator hears of it
+  onCutOff?(cut: SyslogCut<S>): void;
 }
 
 export class SyslogDelivery<S extends SensorRef> {
@@ -77,6 +93,7 @@ export class SyslogDelivery<S extends SensorRef> {
     failedRecords: 0,
     backpressurePauses: 0,
     droppedRejections: 0,
+    cutFrames: 0,
   };
   private pendingRejections = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -131,6 +148,11 @@ export class SyslogDelivery<S extends SensorRef> {
           this.pendingRejections--;
         }),
     );
+  }
+
+  cutOff(cut: SyslogCut<S>): void {
+    this.counters.cutFrames++;
+    this.callbacks.onCutOff?.(cut);
   }
 
   dropped(drop: SyslogDrop<S>): void {

@@ -136,6 +136,12 @@ export class SyslogFramer {
     return out;
   }
 
+  // Bytes of a frame begun but not ended (no trailer, or fewer octets than declared yet): what a
+  // connection closing now would cut off.
+  get pendingBytes(): number {
+    return this.mode === 'start' || this.mode === 'skipLine' || this.mode === 'skipOctets' ? 0 : this.partsBytes;
+  }
+
   // End of stream: a last line without trailer is still a message; a truncated octet-counted
   // message is reported, not passed on as if it were whole.
   flush(): FramingResult {

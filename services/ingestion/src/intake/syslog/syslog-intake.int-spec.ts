@@ -93,6 +93,24 @@ describe('syslog intake', () => {
     await eventually(async () => expect((await rawEvents(fortigate.sensorId)).filter((r) => r.transport === 'tls')).toHaveLength(1));
   });
 
+  it('counts a frame a reset cut off in Prometheus and quarantines the partial frame (syslog over TCP has no acknowledgement)', async () => {
+    const cutMetric = async () => /kanshi_ingest_syslog_cut_frames_total\{[^}]*transport="tcp",cause="reset"[^}]*\} (\d+)/.exec(await (await fetch(`${svc.internalUrl}/metrics`)).text())?.[1] ?? '0';
+    const before = Number(await cutMetric());
+    const partial = FORTIGATE[1].slice(0, 60);
+    const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: ports.tcp, localAddress: KNOWN }, () => resolve(s));
+      s.on('error', reject);
+    });
+    socket.on('error', () => undefined);
+    socket.write(`${FORTIGATE[0].replace('318840177', '318840999')}\n${partial}`);
+    await eventually(async () => expect((await rawEvents(fortigate.sensorId)).some((r) => r.raw.includes('318840999'))).toBe(true));
+    socket.resetAndDestroy();
+
+    await eventually(async () => expect(Number(await cutMetric())).toBe(before + 1));
+    const quarantined = await svc.ds.query(`SELECT reason, convert_from(raw, 'UTF8') AS raw FROM ingestion.quarantine WHERE sensor_id = $1 AND reason = 'connection closed inside a frame'`, [fortigate.sensorId]);
+    expect(quarantined).toEqual([{ reason: 'connection closed inside a frame', raw: partial }]);
+  });
+
   it('decodes Shift_JIS syslog from the device, and keeps the bytes it sent', async () => {
     const sent = readFileSync(path.join(FIXTURES, 'fortigate-ja.sjis.log'));
     await sendUdp([sent], KNOWN);

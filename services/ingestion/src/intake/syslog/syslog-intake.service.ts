@@ -9,13 +9,20 @@ import { QuarantineRepository } from '../../quarantine/quarantine.repository';
 import { IntakeSensor, SensorDirectory } from '../../sensors/sensor-directory.service';
 import { IngestService } from '../pipeline/ingest.service';
 import { DropReporter } from './drop-reporter';
-import { SyslogRejection } from './syslog-delivery';
+import { SyslogCut, SyslogRejection } from './syslog-delivery';
 import { SyslogListener, SyslogListeningPorts } from './syslog-listener';
 
 // Unknown sources are recorded (an operator needs to see which device is knocking), but at most
 // once per address per interval, so a flood from them cannot become a flood of writes.
 const UNKNOWN_SOURCE_INTERVAL_MS = 10_000;
 const unknownSuppressed = counter('kanshi_ingest_unknown_source_suppressed_total', 'Records from unknown sources counted but not quarantined', ['transport']);
+const cutFrames = counter('kanshi_ingest_syslog_cut_frames_total', 'Syslog TCP/TLS frames begun and never ended when their connection closed (reset, listener stop, idle timeout, sender close)', ['transport', 'cause']);
+const CUT_MESSAGES: Record<SyslogCut['cause'], string> = {
+  reset: 'syslog connection reset inside a frame: the partial frame is quarantined; what the sender had not yet written is lost to it (syslog over TCP has no acknowledgement)',
+  stop: 'syslog listener stopping (restart or shutdown) inside a frame: the partial last line is taken as it is, and may be cut',
+  idle: 'syslog connection closed idle inside a frame: the partial last line is taken as it is, and may be cut',
+  end: 'syslog sender closed its connection inside a frame: a last line without trailer is taken as it is, a cut octet-counted frame is quarantined',
+};
 
 // The syslog listeners (UDP/TCP/TLS) of the service, wired to the intake pipeline: started with
 // the application, stopped (pending batches delivered) before it closes its pool.
@@ -65,6 +72,7 @@ export class SyslogIntakeService implements OnApplicationBootstrap, OnModuleDest
       onRejected: (rejection) => this.rejected(rejection),
       onError: (err, meta) => this.log.warn({ err, ...meta }, 'syslog listener recovered from an error'),
       onDropped: (drop) => this.drops.report(drop),
+      onCutOff: (cut) => this.cutOff(cut),
     });
     this.listening = await this.listener.start();
     this.log.info(this.listening, 'syslog listening');
@@ -75,6 +83,11 @@ export class SyslogIntakeService implements OnApplicationBootstrap, OnModuleDest
     this.drops.flush();
     // what the last batches told about their sensors
     await this.liveness.flush();
+  }
+
+  private cutOff(cut: SyslogCut<IntakeSensor>): void {
+    cutFrames.inc({ transport: cut.transport, cause: cut.cause });
+    this.log.warn({ transport: cut.transport, remoteAddress: cut.remoteAddress, sensorId: cut.sensor.sensorId, cause: cut.cause, bytes: cut.bytes }, CUT_MESSAGES[cut.cause]);
   }
 
   private async rejected(r: SyslogRejection<IntakeSensor>): Promise<void> {

@@ -7,7 +7,7 @@ import { createSelfSignedCertificate } from '../__fixtures__/self-signed-certifi
 import { SensorRef } from '../sensor-ref';
 import { LookupCache } from '../../sensors/lookup-cache';
 import { splitDatagram } from './syslog-datagrams';
-import { SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection } from './syslog-delivery';
+import { SyslogCut, SyslogDrop, SyslogMeta, SyslogRecord, SyslogRejection } from './syslog-delivery';
 import { SyslogListener, SyslogListenerOptions } from './syslog-listener';
 
 // Real sockets on loopback. 127.0.0.1 is the registered firewall; 127.0.0.2 (also loopback on
@@ -37,6 +37,7 @@ async function setup(overrides: Partial<SyslogListenerOptions> = {}, sensorCache
   const lookups: string[] = [];
   const errors: Error[] = [];
   const drops: SyslogDrop[] = [];
+  const cuts: SyslogCut[] = [];
   const { resolveSensor: lookup = defaultLookup(lookups), ...rest } = overrides;
   const directory = new LookupCache<SensorRef | null>(sensorCacheTtlMs, 10_000);
   const sut = new SyslogListener({
@@ -52,12 +53,13 @@ async function setup(overrides: Partial<SyslogListenerOptions> = {}, sensorCache
     },
     onError: (err) => errors.push(err),
     onDropped: (drop) => drops.push(drop),
+    onCutOff: (cut) => cuts.push(cut),
     ...rest,
   });
   running.push(sut);
   const ports = await sut.start();
   const texts = () => batches.flatMap((batch) => batch.records.map((r) => r.bytes.toString()));
-  return { sut, ports, batches, rejections, lookups, errors, drops, texts };
+  return { sut, ports, batches, rejections, lookups, errors, drops, cuts, texts };
 }
 
 function defaultLookup(lookups: string[]) {
@@ -280,16 +282,18 @@ describe('SyslogListener over TCP', () => {
     first.end();
   });
 
-  it('closes an idle connection and keeps its last line that had no trailer', async () => {
-    const { ports, texts } = await setup({ idleTimeoutMs: 150 });
+  it('closes an idle connection and keeps its last line that had no trailer, counting it as possibly cut', async () => {
+    const { sut, ports, texts, cuts } = await setup({ idleTimeoutMs: 150 });
     const client = await connectTcp(ports.tcpPort!);
     client.write('<13>complete\n<13>no trailer');
     await closed(client);
     expect(texts()).toEqual(['<13>complete', '<13>no trailer']);
+    expect(cuts).toEqual([expect.objectContaining({ cause: 'idle', bytes: '<13>no trailer'.length, transport: 'tcp', remoteAddress: KNOWN, sensor: FIREWALL })]);
+    expect(sut.stats().cutFrames).toBe(1);
   });
 
-  it('reports a message cut by a reset instead of passing it on as whole', async () => {
-    const { ports, texts, rejections } = await setup();
+  it('reports a message cut by a reset instead of passing it on as whole, and counts the cut', async () => {
+    const { sut, ports, texts, rejections, cuts } = await setup();
     const client = await connectTcp(ports.tcpPort!);
     client.write('<13>whole\n<13>cut in the mid');
     await waitFor(() => texts().length === 1);
@@ -297,6 +301,37 @@ describe('SyslogListener over TCP', () => {
     await waitFor(() => rejections.length === 1);
     expect(rejections[0]).toMatchObject({ reason: 'connection closed inside a frame', sensor: FIREWALL });
     expect(rejections[0].sample.toString()).toBe('<13>cut in the mid');
+    expect(cuts).toEqual([expect.objectContaining({ cause: 'reset', bytes: '<13>cut in the mid'.length, sensor: FIREWALL })]);
+    expect(sut.stats().cutFrames).toBe(1);
+  });
+
+  it('counts a frame the listener stop (a restart) cuts off, and nothing when the connection was between frames', async () => {
+    const { sut, ports, texts, cuts } = await setup({ batchMaxDelayMs: 10_000 });
+    const between = await connectTcp(ports.tcpPort!);
+    between.on('error', () => undefined);
+    between.write('<13>whole line\n');
+    const inside = await connectTcp(ports.tcpPort!);
+    inside.on('error', () => undefined);
+    inside.write('<13>whole\n<13>half a li');
+    await waitFor(() => sut.stats().received === 2);
+    await sut.stop();
+    expect(texts().sort()).toEqual(['<13>half a li', '<13>whole', '<13>whole line']);
+    expect(cuts).toEqual([expect.objectContaining({ cause: 'stop', bytes: '<13>half a li'.length })]);
+  });
+
+  it('counts an octet-counted frame the sender closed before its end (quarantined) but not a closed connection between frames', async () => {
+    const { ports, rejections, cuts, texts } = await setup();
+    const clean = await connectTcp(ports.tcpPort!);
+    clean.end('<13>one\n');
+    await closed(clean);
+    await waitFor(() => texts().length === 1);
+    expect(cuts).toEqual([]);
+    const client = await connectTcp(ports.tcpPort!);
+    client.end('40 <13>1 2026-12-03T00:00:00Z fw');
+    await closed(client);
+    await waitFor(() => rejections.length === 1);
+    expect(rejections[0].reason).toMatch(/^truncated octet-counted frame: 40 bytes declared/);
+    expect(cuts).toEqual([expect.objectContaining({ cause: 'end', bytes: '<13>1 2026-12-03T00:00:00Z fw'.length })]);
   });
 
   it('re-checks the source address of a long-lived connection, so a moved or deleted sensor stops receiving', async () => {
