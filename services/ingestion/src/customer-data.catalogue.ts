@@ -6,6 +6,7 @@ const SENSORS = `sensor_id IN (SELECT id FROM ingestion.sensor WHERE customer_id
 export const INGESTION_CUSTOMER_DATA = defineCustomerData({
   purge: [
     { table: 'ingestion.log_backlog', where: SENSORS },
+    { table: 'ingestion.intake_request' },
     { table: 'ingestion.address_binding_request' },
     { table: 'ingestion.quarantine' },
     { table: 'ingestion.alert' },
