@@ -16,6 +16,9 @@ import { SubgraphClient } from './subgraph-client';
 export interface GatewayContext extends BaseContext {
   authorization: string;
   correlationId?: string;
+  // The caller's address (the socket's, or X-Forwarded-For's first hop behind the ingress), sent to
+  // subgraphs as x-kanshi-client-ip for the audit trail; a client's own such header is never passed on.
+  clientIp?: string;
   principal: Principal;
 }
 
@@ -60,12 +63,12 @@ export async function createGatewayServer(config: GatewayConfig, verifier: JwtVe
   });
   await server.start();
 
-  const context = async (request: { headers: Record<string, string | string[] | undefined> }): Promise<GatewayContext> => {
+  const context = async (request: { headers: Record<string, string | string[] | undefined>; ip?: string }): Promise<GatewayContext> => {
     const authorization = request.headers.authorization;
     try {
       const principal = await verifier.verifyHeader(authorization);
       const correlationId = request.headers[CORRELATION_HEADER];
-      return { authorization: authorization as string, principal, correlationId: typeof correlationId === 'string' ? correlationId : undefined };
+      return { authorization: authorization as string, principal, correlationId: typeof correlationId === 'string' ? correlationId : undefined, clientIp: request.ip };
     } catch (err) {
       if (err instanceof AuthenticationError) throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       throw err;

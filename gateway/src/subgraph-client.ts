@@ -7,11 +7,14 @@ import { CORRELATION_HEADER, createLogger } from '@kanshi/observability';
 // The header subgraphs check (libs/platform public-port.ts); kept here as a literal so the
 // gateway does not load the subgraph platform.
 export const GATEWAY_SECRET_HEADER = 'x-kanshi-gateway-secret';
+// The caller's address, for the subgraphs' audit trail (libs/platform audit-record.ts).
+export const CLIENT_IP_HEADER = 'x-kanshi-client-ip';
 const log = createLogger('subgraph-client');
 
 export interface GatewayRequestContext {
   authorization?: string;
   correlationId?: string;
+  clientIp?: string;
 }
 
 // Calls a subgraph over a pool of kept-alive HTTP/1.1 connections (undici), forwarding the
@@ -42,6 +45,7 @@ export class SubgraphClient implements GraphQLDataSource<GatewayRequestContext> 
       const ctx = options.context;
       if (ctx.authorization) headers.authorization = ctx.authorization;
       if (ctx.correlationId) headers[CORRELATION_HEADER] = ctx.correlationId;
+      if (ctx.clientIp) headers[CLIENT_IP_HEADER] = ctx.clientIp;
     }
     let res: Dispatcher.ResponseData;
     let text: string;

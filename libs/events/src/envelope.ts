@@ -26,7 +26,7 @@ export class EventEnvelope<TBody = Record<string, unknown>> {
   body: TBody;
 }
 
-export type StreamName = 'INGESTION' | 'INGESTION_LOGS' | 'ANALYSIS' | 'INCIDENT' | 'RESPONSE' | 'REPORTING' | 'CONTRACTS';
+export type StreamName = 'INGESTION' | 'INGESTION_LOGS' | 'ANALYSIS' | 'INCIDENT' | 'RESPONSE' | 'REPORTING' | 'CONTRACTS' | 'AUDIT';
 
 export interface EventDefinition<TBody> {
   // `<domain>.<entity>.<past-tense>.v<N>`, without the environment namespace.
@@ -56,4 +56,6 @@ export const STREAMS: Record<StreamName, StreamDefinition> = {
   RESPONSE: { name: 'RESPONSE', subjects: ['response.>'] },
   REPORTING: { name: 'REPORTING', subjects: ['reporting.>'] },
   CONTRACTS: { name: 'CONTRACTS', subjects: ['contracts.>'] },
+  // Who read or changed a customer's data, and what each service deleted when its retention ended.
+  AUDIT: { name: 'AUDIT', subjects: ['audit.>'] },
 };

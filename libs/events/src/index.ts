@@ -5,6 +5,7 @@ export * from './analysis.events';
 export * from './incident.events';
 export * from './response.events';
 export * from './reporting.events';
+export * from './audit.events';
 export { EVENT_CATALOGUE } from './catalogue';
 export { AlertRef, CustomerRef, SensorRef } from './federation.stubs';
 export { SENSOR_PRODUCTS } from './products';

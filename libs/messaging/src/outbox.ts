@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventDefinition } from '@kanshi/events';
-import { currentCorrelationId } from '@kanshi/observability';
+import { currentAuditScope, currentCorrelationId } from '@kanshi/observability';
 
 export interface OutboxAddOptions {
   customerId: string | null;
@@ -27,11 +27,14 @@ export class Outbox {
     }
     if (items.length === 0) return [];
     const correlationId = currentCorrelationId();
+    // A mutation by provider staff or a partner: the customers of its events are customers it changed.
+    const audit = currentAuditScope();
     const ids: string[] = [];
     const values: unknown[] = [];
     const rows: string[] = [];
     for (const item of items) {
       const eventId = item.eventId ?? randomUUID();
+      audit?.noteCustomer(item.customerId);
       ids.push(eventId);
       const envelope = {
         eventId,

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { AuthGuard, JwtVerifier, authSettingsOf } from '@kanshi/auth';
 import { PlatformConfig } from '@kanshi/config';
@@ -8,10 +8,15 @@ import { StreamName } from '@kanshi/events';
 import { JobQueue } from '@kanshi/jobs';
 import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
 import { createLogger, HealthModule, HealthRegistry } from '@kanshi/observability';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { auditTransactions } from './audit/audit-transactions';
+import { CustomerDataCatalogue } from './data-purge/customer-data';
+import { CustomerDataPurger } from './data-purge/customer-data-purger';
 import { TenantDirectory } from './tenant-directory';
 
-export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
-export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+import { PLATFORM_CONFIG, PLATFORM_OPTIONS } from './platform-tokens';
+
+export { PLATFORM_CONFIG, PLATFORM_OPTIONS };
 
 export interface PlatformOptions {
   service: string;
@@ -20,6 +25,8 @@ export interface PlatformOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // Streams this service publishes to (consumed streams are ensured by the consumer host).
   publishes: StreamName[];
+  // The tables holding customers' data, purged when a contract's retention has passed.
+  customerData: CustomerDataCatalogue;
   // Tests and tools may boot a service without running its consumers or relay.
   startMessaging?: boolean;
   // Only build the GraphQL schema (supergraph composition): no database, no NATS.
@@ -71,7 +78,10 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnModuleDestro
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService(opts: PlatformOptions): DynamicModule {
+  static forService(given: PlatformOptions): DynamicModule {
+    // Every service publishes the audit entries of its operations (and its data purges) to AUDIT.
+    const opts: PlatformOptions = { ...given, publishes: [...new Set<StreamName>([...given.publishes, 'AUDIT'])] };
+    const outbox = new Outbox(opts.schema);
     return {
       module: PlatformModule,
       imports: [HealthModule],
@@ -82,6 +92,7 @@ export class PlatformModule {
           provide: DataSource,
           useFactory: async () => {
             const ds = createServiceDataSource({ schema: opts.schema, url: opts.config.DATABASE_URL, entities: opts.entities, poolSize: opts.config.DATABASE_POOL_SIZE });
+            auditTransactions(ds, outbox, opts.service);
             return opts.schemaOnly ? ds : ds.initialize();
           },
         },
@@ -90,7 +101,7 @@ export class PlatformModule {
           useFactory: () =>
             opts.schemaOnly ? NatsBus.offline(opts.config.NATS_NAMESPACE) : NatsBus.connect({ url: opts.config.NATS_URL, name: `kanshi-${opts.service}`, namespace: opts.config.NATS_NAMESPACE, streamReplicas: opts.config.NATS_STREAM_REPLICAS }),
         },
-        { provide: Outbox, useValue: new Outbox(opts.schema) },
+        { provide: Outbox, useValue: outbox },
         {
           provide: OutboxRelay,
           inject: [DataSource, NatsBus],
@@ -133,9 +144,11 @@ export class PlatformModule {
             new JwtVerifier(authSettingsOf(opts.config)),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        CustomerDataPurger,
         ...(opts.schemaOnly ? [] : [PlatformLifecycle]),
       ],
-      exports: [PLATFORM_CONFIG, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],
+      exports: [PLATFORM_CONFIG, PLATFORM_OPTIONS, DataSource, NatsBus, Outbox, OutboxRelay, JobQueue, ConsumerHost, TenantDirectory, JwtVerifier],
     };
   }
 }

@@ -32,3 +32,4 @@ export { FakeTwilioServer, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN, twil
 export type { FakeTwilioCall, FakeTwilioCallback } from './fake-twilio.server';
 export { FakeS3Server, FAKE_S3_ACCESS_KEY_ID, FAKE_S3_SECRET_ACCESS_KEY } from './fake-s3.server';
 export type { FakeS3Object, FakeS3Action, FakeS3Options } from './fake-s3.server';
+export { deliverPurgeDue, purgeReports, awaitPurge, purgeTwice } from './data-purge-kit';

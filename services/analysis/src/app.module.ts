@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ANALYSIS_CUSTOMER_DATA } from './customer-data.catalogue';
 import { AlertRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { AssetsModule } from './assets/assets.module';
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], ...opts }),
+        PlatformModule.forService({ service: 'analysis', schema: 'analysis', config, entities: ENTITIES, publishes: ['ANALYSIS'], customerData: ANALYSIS_CUSTOMER_DATA, ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [AlertRef] }),
         RulesModule.forRoot({ applyPack: !opts.schemaOnly }),
         IocsModule,

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CONTRACTS_CUSTOMER_DATA } from './customer-data.catalogue';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
+import { AuditModule } from './audit/audit.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CatalogueOptionEntity, PlanEntity } from './catalogue/plan.entity';
 import { ReportRef } from './common/report-ref.object';
@@ -45,7 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'contracts', schema: 'contracts', config, entities: ENTITIES, publishes: ['CONTRACTS'], ...platform }),
+        PlatformModule.forService({ service: 'contracts', schema: 'contracts', config, entities: ENTITIES, publishes: ['CONTRACTS'], customerData: CONTRACTS_CUSTOMER_DATA, ...platform }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [ReportRef] }),
         ContractsCoreModule.forRoot(config, { clock, startWorkers: startWorkers ?? (platform.startMessaging !== false && !platform.schemaOnly) }),
         CustomersModule,
@@ -55,6 +57,7 @@ export class AppModule {
         ContractsModule,
         InvoicesModule,
         StripeSyncModule,
+        AuditModule,
       ],
     };
   }

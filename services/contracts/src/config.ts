@@ -28,6 +28,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       BILLING_RUN_CRON: cron({ default: '5 0 1 * *' }),
       // At every start and hourly: bill the month just closed if its scheduled run was missed.
       BILLING_CATCH_UP: bool(true),
+      // Hourly: ask every service to delete the data of customers whose contract ended and whose
+      // log retention has since passed (contracts.customer.data-purge-due.v1).
+      DATA_PURGE_CRON: cron({ default: '23 * * * *' }),
       // Stripe is optional: without an API key invoices wait in "pending sync" until one is set.
       STRIPE_API_KEY: optionalStr(),
       STRIPE_WEBHOOK_SECRET: optionalStr(),

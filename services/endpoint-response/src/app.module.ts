@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ENDPOINT_RESPONSE_CUSTOMER_DATA } from './customer-data.catalogue';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { EndpointResponseConfig } from './config';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'endpoint-response', schema: 'endpoint_response', config, entities: ENTITIES, publishes: ['RESPONSE'], ...platform }),
+        PlatformModule.forService({ service: 'endpoint-response', schema: 'endpoint_response', config, entities: ENTITIES, publishes: ['RESPONSE'], customerData: ENDPOINT_RESPONSE_CUSTOMER_DATA, ...platform }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         ConnectorsModule.forRoot(edrConnectors),
         EndpointsModule,

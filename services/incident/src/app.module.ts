@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { INCIDENT_CUSTOMER_DATA } from './customer-data.catalogue';
 import { Clock } from '@kanshi/calendar';
 import { AlertRef, CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
@@ -34,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'incident', schema: 'incident', config, entities: ENTITIES, publishes: ['INCIDENT'], ...platform }),
+        PlatformModule.forService({ service: 'incident', schema: 'incident', config, entities: ENTITIES, publishes: ['INCIDENT'], customerData: INCIDENT_CUSTOMER_DATA, ...platform }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef, AlertRef] }),
         ServiceTimeModule.forRoot(config, clock),
         IncidentsModule,

@@ -18,6 +18,10 @@ export const NOTIFY_CONFIG = {
   // per replica (the mail jobs' workers times their batch; more wait for a pooled connection).
   MAIL_POOL_CONNECTIONS: int({ default: 10, min: 1, max: 50 }),
   MAIL_CONCURRENCY: int({ default: 100, min: 1, max: 200 }),
+  // Mails the relay accepted are recorded together (delivered, timeline, clock, status, snapshot)
+  // in one transaction: at most this many, gathered for up to this long after the first.
+  MAIL_RECORD_BATCH_MAX: int({ default: 200, min: 1, max: 1000 }),
+  MAIL_RECORD_WAIT_MS: int({ default: 5, min: 0, max: 1000 }),
   // An unanswered call moves to the next contact after this long.
   CALL_ESCALATION_MINUTES: int({ default: 10, min: 1, max: 240 }),
   // Automated voice calls through a Twilio-shaped API; off unless the account, token and number are set.

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { INGESTION_CUSTOMER_DATA } from './customer-data.catalogue';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
 import { AlertsModule } from './alerts/alerts.module';
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'ingestion', schema: 'ingestion', config, entities: ENTITIES, publishes: ['INGESTION', 'INGESTION_LOGS'], ...opts }),
+        PlatformModule.forService({ service: 'ingestion', schema: 'ingestion', config, entities: ENTITIES, publishes: ['INGESTION', 'INGESTION_LOGS'], customerData: INGESTION_CUSTOMER_DATA, ...opts }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         EntitlementsModule,
         SensorsModule,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { REPORTING_CUSTOMER_DATA } from './customer-data.catalogue';
 import { Clock } from '@kanshi/calendar';
 import { CustomerRef } from '@kanshi/events';
 import { PlatformModule, subgraphModule } from '@kanshi/platform';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], ...platform }),
+        PlatformModule.forService({ service: 'reporting', schema: 'reporting', config, entities: ENTITIES, publishes: ['REPORTING'], customerData: REPORTING_CUSTOMER_DATA, ...platform }),
         subgraphModule({ production: config.NODE_ENV === 'production', orphanedTypes: [CustomerRef] }),
         ClockModule.forRoot(clock),
         RenderingModule,

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '@kanshi/calendar';
 import { SlaClockValue, SocSeverity } from '@kanshi/events';
 import { CustomerTermsView } from '../customer-terms/customer-terms';
-import { IncidentTimeline } from '../timeline/incident-timeline';
+import { IncidentTimeline, TimelineEntryInput } from '../timeline/incident-timeline';
 import { CLOCK_COLUMNS, nextDueAt, stopClock } from '../sla/sla-clocks';
 import { SlaPolicy, SlaTerms } from '../sla/sla-policy';
 import { IncidentEntity } from './incident.entity';
@@ -76,10 +76,23 @@ export class IncidentSla {
     return true;
   }
 
+  // stopFirstReportOf() without the write: the clock stopped on the entity and the timeline entry
+  // that says so, for a caller that writes many incidents' entries at once; null when the clock was
+  // not running.
+  firstReportStopped(incident: IncidentEntity, at: Date, actor = 'system:notifications'): TimelineEntryInput | null {
+    return this.stopped(incident, 'FIRST_REPORT', at, actor);
+  }
+
   private async stopLocked(em: EntityManager, incident: IncidentEntity, clock: SlaClockValue, at: Date, actor: string): Promise<boolean> {
-    if (!stopClock(incident, clock, at)) return false;
-    await this.timeline.append(em, incident.id, { kind: 'SLA', actor, text: `${CLOCK_NAMES[clock]} clock stopped (met ${at <= incident[CLOCK_COLUMNS[clock].due]! ? 'in time' : 'late'})`, at });
+    const entry = this.stopped(incident, clock, at, actor);
+    if (!entry) return false;
+    await this.timeline.append(em, incident.id, entry);
     return true;
+  }
+
+  private stopped(incident: IncidentEntity, clock: SlaClockValue, at: Date, actor: string): TimelineEntryInput | null {
+    if (!stopClock(incident, clock, at)) return null;
+    return { kind: 'SLA', actor, text: `${CLOCK_NAMES[clock]} clock stopped (met ${at <= incident[CLOCK_COLUMNS[clock].due]! ? 'in time' : 'late'})`, at };
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { IncidentChangedBody, IncidentOpened, IncidentResolved, IncidentStatusValue, IncidentUpdated, IncidentUpdatedBody, SlaClockSnapshot } from '@kanshi/events';
 import { Outbox } from '@kanshi/messaging';
-import { IncidentTimeline } from '../timeline/incident-timeline';
+import { IncidentTimeline, TimelineEntryInput } from '../timeline/incident-timeline';
 import { CLOCK_COLUMNS, CLOCKS, nextDueAt } from '../sla/sla-clocks';
 import { isFinished } from './incident-transitions';
 import { IncidentEntity } from './incident.entity';
@@ -57,6 +57,14 @@ export class IncidentWriter {
   // by the caller). The clocks of a finished incident stop being watched; a reopened one's are again.
   // Checking that the move is allowed is the caller's (assertTransition).
   async setStatus(em: EntityManager, i: IncidentEntity, to: IncidentStatusValue, actor: string, now: Date, note?: string): Promise<void> {
+    await this.timeline.append(em, i.id, this.statusChange(i, to, actor, now, note));
+    if (to === 'RESOLVED') await this.outbox.add(em, IncidentResolved, changedBody(i), { customerId: i.customerId });
+  }
+
+  // setStatus() without the writes: the status and its timestamps set on the entity, and the
+  // timeline entry that says so (for a caller that writes many incidents' entries at once; a move
+  // to RESOLVED also needs its incident.resolved, which only setStatus() publishes).
+  statusChange(i: IncidentEntity, to: IncidentStatusValue, actor: string, now: Date, note?: string): TimelineEntryInput {
     const from = i.status;
     const reopened = to === 'TRIAGED' && isFinished(from);
     i.status = to;
@@ -68,8 +76,7 @@ export class IncidentWriter {
     }
     i.nextDueAt = nextDueAt(i);
     const verb = reopened ? `reopened (${from} -> TRIAGED)` : `${from} -> ${to}`;
-    await this.timeline.append(em, i.id, { kind: 'STATUS', actor, text: note ? `${verb}: ${note}` : verb, at: now });
-    if (to === 'RESOLVED') await this.outbox.add(em, IncidentResolved, changedBody(i), { customerId: i.customerId });
+    return { kind: 'STATUS', actor, text: note ? `${verb}: ${note}` : verb, at: now };
   }
 
   async publishSnapshot(em: EntityManager, incident: IncidentEntity): Promise<void> {

@@ -74,6 +74,15 @@ export class IncidentsRepository {
     return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :id', { id }).getOne();
   }
 
+  // lock() of many incidents in one read, in the order of their ids: every writer that locks several
+  // incidents at once takes them in that order, so two such writers wait for each other instead of
+  // deadlocking. Missing or malformed ids are left out.
+  lockMany(em: EntityManager, ids: readonly string[]): Promise<IncidentEntity[]> {
+    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    if (!valid.length) return Promise.resolve([]);
+    return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.id IN (:...ids)', { ids: valid }).orderBy('i.id').getMany();
+  }
+
   // The open incident of an alert group, locked (at most one: a unique partial index).
   openOfGroup(em: EntityManager, groupId: string): Promise<IncidentEntity | null> {
     return em.getRepository(IncidentEntity).createQueryBuilder('i').setLock('pessimistic_write').where('i.group_id = :groupId', { groupId }).andWhere(OPEN).getOne();
@@ -89,6 +98,7 @@ export class IncidentsRepository {
       .setLock('pessimistic_write')
       .where('i.group_id IN (:...groupIds)', { groupIds })
       .andWhere(`(${OPEN} OR i.merged_into IS NOT NULL)`)
+      .orderBy('i.id') // the lock order of lockMany()
       .getMany();
   }
 
@@ -202,6 +212,27 @@ export class IncidentsRepository {
       const r = byId.get(i.id);
       // due() locked the rows, so nobody can have written them in between
       if (!r) throw new Error(`incident ${i.id} changed under the SLA scheduler's lock`);
+      i.version = r.version;
+      i.updatedAt = r.updated_at;
+    }
+  }
+
+  // The mail recorder's write of incidents it locked (lockMany) that delivered mails notified: the
+  // status, the first-report clock and the next due time, each row's version bumped, in one
+  // statement (the new versions are set on the entities).
+  async saveNotified(em: EntityManager, incidents: readonly IncidentEntity[]): Promise<void> {
+    if (!incidents.length) return;
+    const [rows]: [{ id: string; version: number; updated_at: Date }[], number] = await em.query(
+      `UPDATE incident.incident i SET status = u.status, first_report_met_at = u.fm, next_due_at = u.nd, version = i.version + 1, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(id, v, status, fm, nd)
+       WHERE i.id = u.id AND i.version = u.v
+       RETURNING i.id, i.version, i.updated_at`,
+      [incidents.map((i) => i.id), incidents.map((i) => i.version), incidents.map((i) => i.status), incidents.map((i) => i.firstReportMetAt), incidents.map((i) => i.nextDueAt)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const i of incidents) {
+      const r = byId.get(i.id);
+      if (!r) throw new Error(`incident ${i.id} changed under the mail recorder's lock`);
       i.version = r.version;
       i.updatedAt = r.updated_at;
     }

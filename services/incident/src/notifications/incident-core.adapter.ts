@@ -5,8 +5,9 @@ import { IncidentSla } from '../incidents/incident-sla';
 import { IncidentWriter } from '../incidents/incident-writer';
 import { IncidentsRepository } from '../incidents/incidents.repository';
 import { DutyRoster } from '../roster/roster.service';
-import { IncidentTimeline } from '../timeline/incident-timeline';
-import { IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.port';
+import { IncidentEntity } from '../incidents/incident.entity';
+import { IncidentTimeline, TimelineEntryInput } from '../timeline/incident-timeline';
+import { Delivery, IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.port';
 
 // The incident core behind IncidentCorePort: its timeline, its first-report clock, the contract
 // read model and the duty roster (the tier-1 engineer on duty makes the calls).
@@ -51,6 +52,31 @@ export class IncidentCoreAdapter extends IncidentCorePort {
     const notify = i.status === 'NEW' || i.status === 'TRIAGED';
     if (notify) await this.writer.setStatus(em, i, 'NOTIFIED', 'system:notifications', at, 'the customer was notified');
     if (stopped || notify) await this.writer.save(em, i);
+  }
+
+  // One lock of all their incidents (in the order of their ids, so two batches sharing incidents
+  // wait for each other), then in the deliveries' order what notificationDelivered() does one by
+  // one: each note, and at an incident's first delivery its clock stopped and NEW/TRIAGED ->
+  // NOTIFIED. Written with a fixed number of statements: the entries, the changed rows, their
+  // snapshots (one each, with their new versions).
+  override async notificationsDelivered(em: EntityManager, deliveries: readonly Delivery[]): Promise<void> {
+    if (!deliveries.length) return;
+    const locked = new Map((await this.incidents.lockMany(em, deliveries.map((d) => d.incidentId))).map((i) => [i.id, i]));
+    const entries: (TimelineEntryInput & { incidentId: string })[] = [];
+    const changed = new Map<string, IncidentEntity>();
+    for (const d of deliveries) {
+      entries.push({ incidentId: d.incidentId, ...d.note, at: d.at });
+      const i = locked.get(d.incidentId);
+      if (!i) continue;
+      const stopped = this.sla.firstReportStopped(i, d.at);
+      if (stopped) entries.push({ incidentId: i.id, ...stopped });
+      if (i.status === 'NEW' || i.status === 'TRIAGED') entries.push({ incidentId: i.id, ...this.writer.statusChange(i, 'NOTIFIED', 'system:notifications', d.at, 'the customer was notified') });
+      else if (!stopped) continue;
+      changed.set(i.id, i);
+    }
+    await this.timeline.appendMany(em, entries);
+    await this.incidents.saveNotified(em, [...changed.values()]);
+    await this.writer.publishSnapshots(em, [...changed.values()]);
   }
 
   async markNotified(em: EntityManager, incidentId: string, at: Date): Promise<void> {

@@ -15,6 +15,13 @@ export interface TimelineNote {
   text: string;
 }
 
+// A notification delivered at `at` (the relay accepted the mail), and what the timeline says.
+export interface Delivery {
+  incidentId: string;
+  at: Date;
+  note: TimelineNote;
+}
+
 export abstract class IncidentCorePort {
   // The customer's active contract terms, or null when it has none.
   abstract terms(em: EntityManager, customerId: string): Promise<NotifyTerms | null>;
@@ -35,6 +42,12 @@ export abstract class IncidentCorePort {
     await this.appendTimeline(em, incidentId, note);
     await this.stopFirstReport(em, incidentId, at);
     await this.markNotified(em, incidentId, at);
+  }
+  // notificationDelivered() of many notifications (of any incidents), in the order given, with the
+  // same outcome as one after the other; the core locks their incidents together (in the order of
+  // their ids) and writes each kind of row in one statement.
+  async notificationsDelivered(em: EntityManager, deliveries: readonly Delivery[]): Promise<void> {
+    for (const d of deliveries) await this.notificationDelivered(em, d.incidentId, d.at, d.note);
   }
   // The operator on duty at `at` (a subject), or null when the roster names nobody.
   abstract operatorOnDuty(em: EntityManager, at: Date): Promise<string | null>;

@@ -77,6 +77,26 @@ export class NotificationsRepository {
     return UUID.test(id) ? em.getRepository(NotificationEntity).findOneBy({ id }) : Promise.resolve(null);
   }
 
+  // find() of many in one read, answered in the order of `ids` (null for each missing or malformed).
+  async findMany(ids: readonly string[], em: EntityManager = this.ds.manager): Promise<(NotificationEntity | null)[]> {
+    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const rows = valid.length ? await em.getRepository(NotificationEntity).findBy({ id: In(valid) }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  // Delivered mails (each notification at most once): DELIVERED with their attempt and when the
+  // relay accepted them, in one statement.
+  async markDelivered(em: EntityManager, ds: readonly { id: string; attempts: number; sentAt: Date }[]): Promise<void> {
+    if (!ds.length) return;
+    await em.query(
+      `UPDATE incident.notification n SET status = 'DELIVERED', attempts = u.attempts, sent_at = u.sent_at, error = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS u(id, attempts, sent_at)
+       WHERE n.id = u.id`,
+      [ds.map((d) => d.id), ds.map((d) => d.attempts), ds.map((d) => d.sentAt)],
+    );
+  }
+
   async lockNotification(em: EntityManager, id: string): Promise<NotificationEntity | null> {
     if (!UUID.test(id)) return null;
     return em.getRepository(NotificationEntity).createQueryBuilder('n').setLock('pessimistic_write').where('n.id = :id', { id }).getOne();

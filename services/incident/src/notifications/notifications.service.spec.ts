@@ -6,7 +6,7 @@ import { principalAs, TENANTS } from '@kanshi/testing';
 import { MailAdapter, OutgoingMail } from '../adapters/mail.adapter';
 import { loadConfig } from '../config';
 import { CallTasksService, NewCallTask } from './call-tasks.service';
-import { IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.port';
+import { Delivery, IncidentCorePort, NotifyTerms, TimelineNote } from './incident-core.port';
 import { NotificationEntity } from './notification.entity';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
@@ -36,6 +36,10 @@ function setup(opts: { plan?: NotifyTerms['plan'] | null; contacts?: EscalationC
       return row;
     }),
     find: jest.fn(async (id: string) => rows.find((r) => r.id === id) ?? null),
+    findMany: jest.fn(async (ids: string[]) => ids.map((id) => rows.find((r) => r.id === id) ?? null)),
+    markDelivered: jest.fn(async (_em: unknown, ds: { id: string; attempts: number; sentAt: Date }[]) => {
+      for (const d of ds) Object.assign(rows.find((r) => r.id === d.id)!, { status: 'DELIVERED', attempts: d.attempts, sentAt: d.sentAt, error: null });
+    }),
     updateNotification: jest.fn(async (_em: unknown, id: string, patch: Partial<NotificationEntity>) => {
       Object.assign(rows.find((r) => r.id === id)!, patch);
     }),
@@ -46,10 +50,12 @@ function setup(opts: { plan?: NotifyTerms['plan'] | null; contacts?: EscalationC
     appendTimeline: async (_em: unknown, incidentId: string, note: TimelineNote) => void timeline.push({ incidentId, ...note }),
     stopFirstReport: async (_em: unknown, incidentId: string) => void stopped.push(incidentId),
     markNotified: async (_em: unknown, incidentId: string) => void notified.push(incidentId),
-    notificationDelivered: async (_em: unknown, incidentId: string, _at: Date, note: TimelineNote) => {
-      timeline.push({ incidentId, ...note });
-      stopped.push(incidentId);
-      notified.push(incidentId);
+    notificationsDelivered: async (_em: unknown, ds: Delivery[]) => {
+      for (const { incidentId, note } of ds) {
+        timeline.push({ incidentId, ...note });
+        stopped.push(incidentId);
+        notified.push(incidentId);
+      }
     },
     operatorOnDuty: async () => 'op-1',
   } as unknown as IncidentCorePort;

@@ -8,6 +8,7 @@ import { MailAdapter } from '../adapters/mail.adapter';
 import { IncidentConfig } from '../config';
 import { CallContact } from './call-task.entity';
 import { CallTasksService } from './call-tasks.service';
+import { Coalescer } from './coalescer';
 import { IncidentCorePort, TimelineNote } from './incident-core.port';
 import { PHONE_PLANS } from './notification-kinds';
 import { callScript, renderMail } from './notification-messages';
@@ -17,6 +18,14 @@ import { NewNotification, NotificationsRepository } from './notifications.reposi
 import { SeverityDecision } from './severity-decision';
 
 export type MailJobData = { notificationId: string };
+
+// A mail the relay accepted at `at`, waiting to be recorded with the others of its batch.
+interface AcceptedMail {
+  n: NotificationEntity;
+  attempt: number;
+  response: string;
+  at: Date;
+}
 
 // The Message-ID every send of one notification carries, so a resend after a crash is the same
 // message to the recipient's mail system.
@@ -32,6 +41,10 @@ export const messageIdOf = (notificationId: string) => `<${notificationId}@kansh
 export class NotificationsService implements OnModuleInit {
   readonly mailJob: JobDefinition<MailJobData>;
   private readonly mailConcurrency: number;
+  // The mail jobs running at once read their notifications in one statement, and what the relay
+  // accepted is recorded in one transaction per batch (recordDelivered).
+  private readonly reads: Coalescer<string, NotificationEntity | null>;
+  private readonly deliveries: Coalescer<AcceptedMail, void>;
 
   constructor(
     private readonly ds: DataSource,
@@ -50,6 +63,8 @@ export class NotificationsService implements OnModuleInit {
       retryBackoff: true,
       expireInSeconds: 300,
     });
+    this.reads = new Coalescer((ids) => this.repo.findMany(ids), { maxItems: config.MAIL_CONCURRENCY, waitMs: 0 });
+    this.deliveries = new Coalescer((ms) => this.recordDelivered(ms), { maxItems: config.MAIL_RECORD_BATCH_MAX, waitMs: config.MAIL_RECORD_WAIT_MS });
   }
 
   // Mails go out at once: the job queued in the deciding transaction wakes a worker at its commit
@@ -159,8 +174,10 @@ export class NotificationsService implements OnModuleInit {
   // The mail job. Accepted by the relay: delivered, the first-report clock stops. Refused or
   // unreachable: retried with back-off (the queue's), and after the last attempt the operator
   // gets a call task. Every attempt is on the timeline.
+  // A delivered mail's job ends once its batch is recorded; a batch that could not be written fails
+  // its jobs, which are retried as a refused mail is (the resend carries the same Message-ID).
   async deliverMail(notificationId: string, job: Pick<JobContext, 'retryCount' | 'retryLimit'>): Promise<void> {
-    const n = await this.repo.find(notificationId);
+    const n = await this.reads.add(notificationId);
     if (!n || n.status === 'DELIVERED' || n.status === 'FAILED') return;
     const attempt = n.attempts + 1;
     const of = job.retryLimit + 1;
@@ -182,12 +199,34 @@ export class NotificationsService implements OnModuleInit {
       if (!last) throw err;
       return;
     }
-    await this.ds.transaction(async (em) => {
-      const now = this.clock.now();
-      // the incident first (its lock), then the notification row that refers to it
-      await this.core.notificationDelivered(em, n.incidentId, now, { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` });
-      await this.repo.updateNotification(em, n.id, { status: 'DELIVERED', attempts: attempt, sentAt: now, error: null });
-    });
+    await this.deliveries.add({ n, attempt, response, at: this.clock.now() });
+  }
+
+  // The mails of a batch the relay accepted, in one transaction with a fixed number of statements:
+  // their incidents locked (in the order of their ids) and their notes, clocks, statuses and
+  // snapshots (IncidentCorePort.notificationsDelivered), then the notifications DELIVERED. A
+  // notification in the batch twice (a job that expired and ran again) is recorded once. A deadlock
+  // with another writer is tried again at once, once.
+  private async recordDelivered(mails: readonly AcceptedMail[]): Promise<void[]> {
+    const once = [...new Map(mails.map((m) => [m.n.id, m])).values()];
+    const write = () =>
+      this.ds.transaction(async (em) => {
+        await this.core.notificationsDelivered(
+          em,
+          once.map(({ n, attempt, response, at }) => ({ incidentId: n.incidentId, at, note: { kind: 'NOTIFICATION_DELIVERED', actor: 'system:notifications', text: `Mail to ${n.contactName} <${n.recipient}> accepted by the relay (attempt ${attempt}): ${response}` } })),
+        );
+        await this.repo.markDelivered(
+          em,
+          once.map(({ n, attempt, at }) => ({ id: n.id, attempts: attempt, sentAt: at })),
+        );
+      });
+    try {
+      await write();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01') throw err;
+      await write();
+    }
+    return mails.map(() => undefined);
   }
 
   // A mail that never got through: the operator phones the contacts with what it said.
