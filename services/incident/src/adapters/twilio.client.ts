@@ -70,7 +70,9 @@ export class TwilioClient {
   async call(opts: { to: string; twiml: string; statusCallback: string }): Promise<PlacedCall> {
     const c = this.config;
     if (!this.enabled) throw new TwilioError(undefined, 'DISABLED', 'automated voice calls are off (TWILIO_* not set)');
-    const form = new URLSearchParams({ To: opts.to, From: c.TWILIO_FROM!, Twiml: opts.twiml, StatusCallback: opts.statusCallback, StatusCallbackMethod: 'POST' });
+    const to = toE164(opts.to);
+    if (!to) throw new TwilioError(400, 'INVALID_NUMBER', `the contact's phone number ${JSON.stringify(opts.to)} cannot be written in E.164 (+<country><number>); correct it on the contract`);
+    const form = new URLSearchParams({ To: to, From: toE164(c.TWILIO_FROM!) ?? c.TWILIO_FROM!, Twiml: opts.twiml, StatusCallback: opts.statusCallback, StatusCallbackMethod: 'POST' });
     for (const e of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', e);
     const url = `${c.TWILIO_API_URL.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(c.TWILIO_ACCOUNT_SID!)}/Calls.json`;
     let status: number;
@@ -103,4 +105,13 @@ export class TwilioClient {
     }
     throw new TwilioError(status, body.code as number | undefined, `voice call refused (${status}${body.code ? ` ${String(body.code)}` : ''}): ${typeof body.message === 'string' ? body.message : text.slice(0, 200)}`);
   }
+}
+
+// Contacts' numbers are kept as people write them ("+81-3-1234-5678", "03 1234 5678"); Twilio takes
+// only E.164. Separators go; a domestic Japanese number (leading 0) gets +81 instead of its 0.
+// Null when what is left is no E.164 number.
+export function toE164(phone: string): string | null {
+  const compact = phone.trim().replace(/[\s().-]/g, '');
+  const e164 = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : compact.startsWith('0') ? `+81${compact.slice(1)}` : null;
+  return e164 && /^\+[1-9]\d{6,14}$/.test(e164) ? e164 : null;
 }

@@ -365,15 +365,30 @@ describe('automated voice calls (Twilio-shaped API on a local server)', () => {
   });
 
   it('retries a call Twilio answers with a 5xx, and puts a number Twilio rejects on the timeline without retrying', async () => {
+    // entered the Japanese way; Twilio is sent +81312345678
     const contacts = [contact(1, 'Bad Number', 'ja', { phone: '03-1234-5678' })];
     const customerId = await customerWith('MDR', contacts);
     const d = decision(customerId, { severity: 'HIGH' });
     twilio.failNext(1, { kind: 'error', status: 503, json: { code: 20500, message: 'Internal Server Error', status: 503 } });
+    twilio.failNext(1, { kind: 'error', status: 400, json: { code: 21211, message: "The 'To' number +81312345678 is not a valid phone number.", status: 400 } });
     await decide(d, voice.sut);
     await eventually(
-      async () => expect(core.textsOf(d.incidentId)).toContainEqual(expect.stringMatching(/^CALL_ATTEMPT: Automated call to Bad Number \(03-1234-5678\) could not be placed: voice call refused \(400 21211\): The 'To' number 03-1234-5678 is not a valid phone number\.; the operator calls$/)),
+      async () => expect(core.textsOf(d.incidentId)).toContainEqual(expect.stringMatching(/^CALL_ATTEMPT: Automated call to Bad Number \(03-1234-5678\) could not be placed: voice call refused \(400 21211\): The 'To' number \+81312345678 is not a valid phone number\.; the operator calls$/)),
       { timeoutMs: 60_000, intervalMs: 250 },
     );
-    expect(twilio.requests.filter((r) => new URLSearchParams(r.rawBody).get('To') === '03-1234-5678').map((r) => r.status)).toEqual([503, 400]);
+    expect(twilio.requests.filter((r) => new URLSearchParams(r.rawBody).get('To') === '+81312345678').map((r) => r.status)).toEqual([503, 400]);
+  });
+
+  it('never sends Twilio a number that has no E.164 form, and tells the operator to call', async () => {
+    const contacts = [contact(1, 'Short Number', 'ja', { phone: '12-345' })];
+    const customerId = await customerWith('MDR', contacts);
+    const d = decision(customerId, { severity: 'HIGH' });
+    const before = twilio.requests.length;
+    await decide(d, voice.sut);
+    await eventually(
+      async () => expect(core.textsOf(d.incidentId)).toContainEqual(expect.stringMatching(/^CALL_ATTEMPT: Automated call to Short Number \(12-345\) could not be placed: the contact's phone number "12-345" cannot be written in E\.164 .*; the operator calls$/)),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(twilio.requests.slice(before).filter((r) => new URLSearchParams(r.rawBody).get('To')?.includes('345'))).toEqual([]);
   });
 });
