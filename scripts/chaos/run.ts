@@ -7,12 +7,14 @@ import { devSecret, devSubgraphSecret } from '../dev-secret';
 import { DATA_DIR } from '../infra';
 import { migrateAll } from '../migrate';
 import { seedDemo } from '../seed';
+import { SERVICES } from '../services';
 import { startSuite, Suite } from '../suite';
 import { BillingLedger, billableContracts, chaosStripeEnv, checkBilling, pendingStripeSync, RUN_BILLING, runBilling, startChaosStripe, tokyoMonth } from './chaos-billing';
 import { startChaosInfra } from './chaos-infra';
 import { Check, checkAnalysis, Window, checkDrained, checkIncidents, checkIntake, checkIsolations } from './chaos-invariants';
 import { graphqlLoad, httpsSender, Sender, SensorTarget, smtpSender, syslogTcpSender, syslogUdpSender } from './chaos-load';
 import { startChaosRelay } from './chaos-relay';
+import { chaosVoiceEnv, checkVoice, startChaosVoice } from './chaos-voice';
 
 // `npm run chaos`: the suite on its own PostgreSQL and nats-server under a steady mixed load while
 // processes are killed, paused and restarted and vendors fail; then what must hold is checked.
@@ -89,11 +91,27 @@ export function faultPlan(profile: 'full' | 'short'): Fault[] {
     { kind: 'restart', target: 'nats' },
     { kind: 'restart', target: 'postgres' },
     { kind: 'vendor 5xx', target: 'EDR console' },
+    { kind: 'vendor 5xx', target: 'voice' },
     { kind: 'SIGSTOP', target: 'incident' },
   ];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// What the EDR faults put on the demo console: a HIGH detection, so an isolation (and on the MDR
+// plan a call) follows.
+const chaosDetection = {
+  name: 'RansomwareBehavior',
+  description: 'Files renamed in bulk with a new extension (chaos)',
+  severity: 90,
+  severityName: 'Critical',
+  fileName: 'locker.exe',
+  filePath: '\\Device\\HarddiskVolume3\\Users\\Public\\locker.exe',
+  cmdline: 'locker.exe --all',
+  tactic: 'Impact',
+  technique: 'Data Encrypted for Impact',
+  techniqueId: 'T1486',
+};
 
 async function waitExit(child: Suite['processes'][number]['child']): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -142,6 +160,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const relay = await startChaosRelay();
   const full = o.profile === 'full';
   const stripe = full ? await startChaosStripe() : null;
+  const voice = full ? await startChaosVoice() : null;
   const billing: BillingLedger = { contracts: new Set(), periods: [] };
   let suite: Suite | undefined;
   const senders: Sender[] = [];
@@ -177,6 +196,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         WEBHOOK_ALLOW_LOOPBACK: 'true',
         // full profile: Stripe at the run's fake; the mail and EDR timeouts shorter than a hang
         ...(stripe ? { ...chaosStripeEnv(stripe), MAIL_TIMEOUT_MS: '4000', EDR_HTTP_TIMEOUT_MS: '4000' } : {}),
+        // full profile: automated calls through the run's Twilio (HIGH on the MDR customer, failed mails)
+        ...(voice ? chaosVoiceEnv(voice, `http://127.0.0.1:${SERVICES.find((x) => x.name === 'incident')!.port + o.portOffset}`) : {}),
       },
     });
     log(`suite ready (logs in ${path.join(o.dir, 'logs')})`);
@@ -294,24 +315,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       } else if (f.target === BILLING_KILL) {
         note = await killDuringBilling(suite, admin, tokyoMonth(1), withDb, log);
         billing.periods.push(tokyoMonth(1));
+      } else if (f.target === 'voice' && voice) {
+        // a HIGH detection on the MDR customer's EDR (a call task, an automated call) while the
+        // provider answers 503: the call is retried, once placed it is recorded once
+        voice.failNext(4, { kind: 'error', status: 503, json: { code: 20500, message: 'Internal Server Error', status: 503 } });
+        const host = DEMO_EDR_HOSTS[edrHost++ % DEMO_EDR_HOSTS.length];
+        suite.edrConsole.server.addAlert(DEMO_EDR_TENANT, host.agentId, chaosDetection);
+        await sleep(o.pauseMs);
       } else if (f.target === 'EDR console') {
         // a new detection on another demo host (an isolation to do) while the console answers
         // 503, or hangs (the request's timeout fires)
         const host = DEMO_EDR_HOSTS[edrHost++ % DEMO_EDR_HOSTS.length];
         if (f.kind === 'vendor hang') suite.edrConsole.server.failNext(3, { kind: 'hang' });
         else suite.edrConsole.server.failNext(8, { kind: 'error', status: 503 });
-        suite.edrConsole.server.addAlert(DEMO_EDR_TENANT, host.agentId, {
-          name: 'RansomwareBehavior',
-          description: 'Files renamed in bulk with a new extension (chaos)',
-          severity: 90,
-          severityName: 'Critical',
-          fileName: 'locker.exe',
-          filePath: '\\Device\\HarddiskVolume3\\Users\\Public\\locker.exe',
-          cmdline: 'locker.exe --all',
-          tactic: 'Impact',
-          technique: 'Data Encrypted for Impact',
-          techniqueId: 'T1486',
-        });
+        suite.edrConsole.server.addAlert(DEMO_EDR_TENANT, host.agentId, chaosDetection);
         await sleep(o.pauseMs);
       }
       if (note) log(`  ${note}`);
@@ -374,6 +391,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       ...(await checkIncidents(db, relay)),
       ...(await checkIsolations(db, contains)),
       ...(stripe ? await checkBilling(db, billing, stripe) : []),
+      ...(voice ? (await checkVoice(db, voice.calls)).checks : []),
       ...(await checkDrained(db, infra.natsUrl, namespace)),
       { name: 'processes alive (none died on its own)', expected: '0 deaths', seen: crashed.length ? crashed.join('; ') : '0', lost: 0, duplicated: 0, ok: crashed.length === 0 },
     ]);
@@ -394,6 +412,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await suite?.stop().catch(() => undefined);
     await relay.stop().catch(() => undefined);
     await stripe?.stop().catch(() => undefined);
+    await voice?.stop().catch(() => undefined);
     await infra.stop().catch(() => undefined);
   }
 }
