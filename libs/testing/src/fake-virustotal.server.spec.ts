@@ -54,7 +54,8 @@ describe('FakeVirusTotalServer', () => {
   });
 
   it('answers 429 QuotaExceededError beyond the per-minute quota of a key, and again once the window has passed', async () => {
-    ctx = setup({ apiKeys: ['k1', 'k2'], requestsPerMinute: 2, quotaWindowMs: 300, quotaRetryAfterSeconds: 1 });
+    // a window long enough that a loaded machine answers the three requests inside it
+    ctx = setup({ apiKeys: ['k1', 'k2'], requestsPerMinute: 2, quotaWindowMs: 3000, quotaRetryAfterSeconds: 1 });
     await ctx.sut.start();
     const id = 'c'.repeat(64);
     expect([(await ctx.get(id, 'k1')).status, (await ctx.get(id, 'k1')).status]).toEqual([404, 404]);
@@ -63,7 +64,7 @@ describe('FakeVirusTotalServer', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     // another key has a quota of its own
     expect((await ctx.get(id, 'k2')).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 3100));
     expect((await ctx.get(id, 'k1')).status).toBe(404);
   });
 

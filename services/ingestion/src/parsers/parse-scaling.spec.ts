@@ -18,9 +18,10 @@ describe.each(growingRecords(own).map((g) => [`${g.product} (${g.name})`, g] as 
   });
 
   it.each(FILL_UNITS.map((u) => [JSON.stringify(u), u] as const))('filled with %s: twice the size, at most about twice the time', (_label, unit) => {
-    // a loaded machine can slow one round; three tries before calling it quadratic
+    // a loaded machine (CPU caches and memory bandwidth shared with other processes) can slow one
+    // round; five tries, each the best of five, before calling it quadratic (which gives about 4)
     let ratio = Infinity;
-    for (let attempt = 0; attempt < 3 && ratio >= 3; attempt++) ratio = Math.min(ratio, doublingRatio(g, unit, BYTES).ratio);
+    for (let attempt = 0; attempt < 5 && ratio >= 3; attempt++) ratio = Math.min(ratio, doublingRatio(g, unit, BYTES).ratio);
     expect(ratio).toBeLessThan(3);
   });
 });

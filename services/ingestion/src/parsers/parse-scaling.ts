@@ -77,7 +77,7 @@ export function parseNanos(product: SensorProduct, record: string, times: number
 /**
  * How much longer a record twice as long takes to parse: the fastest of `rounds` timings at 2S
  * over the fastest at S (a busy machine only ever adds time, so the minimum is the cost), measured
- * alternately after a warm-up, each timing long enough (about 5 ms) for the clock.
+ * alternately after a warm-up, each timing long enough (about 10 ms) that one interruption (a GC of another thread, a page fault) weighs little.
  */
 export function doublingRatio(g: GrowingRecord, unit: string, bytes: number, rounds = 5): { ratio: number; nanosSmall: number; nanosLarge: number } {
   const small = g.record(filler(unit, bytes));
@@ -85,7 +85,7 @@ export function doublingRatio(g: GrowingRecord, unit: string, bytes: number, rou
   parseNanos(g.product, small, 2);
   parseNanos(g.product, large, 2);
   const once = parseNanos(g.product, small, 1);
-  const times = Math.max(1, Math.min(200, Math.round(4e6 / Math.max(once, 1))));
+  const times = Math.max(1, Math.min(500, Math.round(1e7 / Math.max(once, 1))));
   let bestSmall = Infinity;
   let bestLarge = Infinity;
   for (let r = 0; r < rounds; r++) {
