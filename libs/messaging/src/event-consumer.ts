@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { getMetadataStorage, validate, ValidationError, ValidationTypes } from 'class-validator';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, nanos } from 'nats';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope } from '@kanshi/events';
@@ -469,6 +469,10 @@ export class EventValidationError extends PermanentEventError {
 }
 
 // Parses and validates an event: the envelope, then the body against the event's own class.
+// Neither is deep-copied: class-transformer copies every nested object it meets (an alert's whole
+// ECS document, twice: once inside the envelope, once as the body), so only a body class with
+// nested classes to build (`@ValidateNested` with `@Type`) goes through plainToInstance; the others
+// become an instance holding the parsed JSON's own values, which validates the same.
 export async function parseEnvelope<TBody>(def: EventDefinition<TBody>, data: Uint8Array): Promise<EventEnvelope<TBody>> {
   let raw: unknown;
   try {
@@ -477,15 +481,29 @@ export async function parseEnvelope<TBody>(def: EventDefinition<TBody>, data: Ui
     throw new EventValidationError(`payload is not JSON: ${(err as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EventValidationError('payload is not a JSON object');
-  const envelope = plainToInstance(EventEnvelope, raw) as EventEnvelope<TBody>;
+  const envelope = Object.assign(new EventEnvelope<TBody>(), raw);
   const envErrors = await validate(envelope);
   if (envErrors.length) throw new EventValidationError(`envelope: ${describe(envErrors)}`);
   if (envelope.subject !== def.subject) throw new EventValidationError(`subject ${envelope.subject} does not match ${def.subject}`);
-  const body = plainToInstance(def.body, envelope.body) as TBody;
+  const body = hasNestedClasses(def.body) ? (plainToInstance(def.body, envelope.body) as TBody) : (Object.assign(new def.body() as object, envelope.body as object) as TBody);
   const bodyErrors = await validate(body as object, { whitelist: true, forbidUnknownValues: true });
   if (bodyErrors.length) throw new EventValidationError(`body: ${describe(bodyErrors)}`);
   envelope.body = body;
   return envelope;
+}
+
+const nestedByClass = new Map<Function, boolean>();
+
+// Whether a body class has properties validated as nested classes (which need class-transformer's `@Type`).
+function hasNestedClasses(cls: Function): boolean {
+  let nested = nestedByClass.get(cls);
+  if (nested === undefined) {
+    nested = getMetadataStorage()
+      .getTargetValidationMetadatas(cls, '', true, false)
+      .some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
+    nestedByClass.set(cls, nested);
+  }
+  return nested;
 }
 
 export function describe(errors: ValidationError[], prefix = ''): string {
