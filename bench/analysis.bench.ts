@@ -1,5 +1,5 @@
 // `npm run bench -- analysis`: alerts per second through the analysis service end to end, from
-// the AlertReceived event on JetStream until its verdict row and both outbox rows (v1, v2) are
+// the AlertReceived event on JetStream until its verdict row and its outbox row (v2) are
 // committed in PostgreSQL, and the per-alert latency at a steady 1,000 alerts/s. The service runs
 // as its own process on a throwaway database and NATS namespace, with the shipped rule pack plus
 // 200 generated Sigma rules, IOC lists (10,000 global indicators and a customer list), one
@@ -382,8 +382,8 @@ async function committedAlerts(url: string): Promise<number> {
   return n;
 }
 
-// Until every alert is committed; then PostgreSQL must hold a verdict row for each and two
-// outbox rows (v1, v2) for each verdict not suppressed.
+// Until every alert is committed; then PostgreSQL must hold a verdict row for each and an
+// outbox row (v2) for each verdict not suppressed.
 async function waitAnalysed(url: string, db: Client, expected: number, timeoutMs = 900_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -394,7 +394,7 @@ async function waitAnalysed(url: string, db: Client, expected: number, timeoutMs
   }
   const c = await counts(db);
   const { rows } = await db.query(`SELECT count(*)::int AS n FROM analysis.verdict WHERE suppressed_by IS NULL`);
-  if (c.verdicts !== expected || c.outbox !== 2 * rows[0].n) throw new Error(`${expected} alerts committed, but ${c.verdicts} verdicts and ${c.outbox} outbox rows for ${rows[0].n} not suppressed`);
+  if (c.verdicts !== expected || c.outbox !== rows[0].n) throw new Error(`${expected} alerts committed, but ${c.verdicts} verdicts and ${c.outbox} outbox rows for ${rows[0].n} not suppressed`);
 }
 
 interface CpuUse {

@@ -4,6 +4,8 @@ import { defineEvent } from './envelope';
 import { SENSOR_PRODUCTS, SensorProductCode } from './products';
 import { SOC_SEVERITIES, SocSeverity } from './severity';
 
+// Retired: analysis no longer publishes v1 (every consumer reads VerdictIssuedV2); the definition
+// stays so that an old message still in the stream can be read.
 export class VerdictIssuedBody {
   @IsUUID() verdictId: string;
   @IsArray() @IsUUID('all', { each: true }) alertIds: string[];

@@ -114,8 +114,15 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
       critical: opts.critical ? [{ id: 'a1', customerId: CUSTOMER, hostName: 'pc-eng-004', ip: null, note: 'finance server', createdBy: 'x', createdAt: new Date() }] : [],
     })),
   };
+  const evaluate = jest.fn<ReturnType<RuleEngine['evaluate']>, Parameters<RuleEngine['evaluate']>>(async () => ({ matches: opts.matches ?? [], failures: opts.failures ?? [] }));
   const rules = {
-    evaluate: jest.fn<ReturnType<RuleEngine['evaluate']>, Parameters<RuleEngine['evaluate']>>(async () => ({ matches: opts.matches ?? [], failures: opts.failures ?? [] })),
+    evaluate,
+    // a batch judged through the same fake, alert by alert (evaluate's calls count every alert judged)
+    evaluateMany: jest.fn<ReturnType<RuleEngine['evaluateMany']>, Parameters<RuleEngine['evaluateMany']>>(async (tx, alerts) => {
+      const out = [];
+      for (const a of alerts) out.push(await evaluate(tx, a));
+      return out;
+    }),
   } satisfies RuleEngine;
   const grouper = {
     assign: jest.fn<ReturnType<AlertGrouper['assign']>, Parameters<AlertGrouper['assign']>>(async (_tx, a) => {
@@ -149,7 +156,7 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
 }
 
 describe('AnalysisService.analyse', () => {
-  it('gives an unblocked high-rule EDR alert a HIGH verdict with reasons, actions and isolation, and writes v1 and v2', async () => {
+  it('gives an unblocked high-rule EDR alert a HIGH verdict with reasons, actions and isolation, and publishes v2', async () => {
     const { sut, ctx } = setup({ matches: [highRule()] });
     const alert = alertOf();
     expect(await sut.analyse(ctx.tx, [alert])).toEqual(['VERDICT']);
@@ -165,9 +172,10 @@ describe('AnalysisService.analyse', () => {
       'Remove the remaining malware from the endpoint and run a full scan',
       'Reset the credentials of the user account involved and review its recent sign-ins',
     ]);
-    expect(ctx.events().map((e) => e.subject)).toEqual(['analysis.verdict.issued.v1', 'analysis.verdict.issued.v2']);
-    expect(ctx.events()[1].body).toMatchObject({ verdictId: v.id, alertIds: [alert.body.alertId], severity: 'HIGH', overridden: false, product: 'CROWDSTRIKE_FALCON', category: ['process'], signature: 'Office spawning encoded PowerShell' });
-    expect(ctx.events()[0].body).toMatchObject({ verdictId: v.id, severity: 'HIGH', title: 'Office spawning encoded PowerShell', hostName: 'pc-eng-004', hostIp: '10.1.2.3' });
+    // v2 alone: v1 is no longer published (every consumer reads v2)
+    expect(ctx.events().map((e) => e.subject)).toEqual(['analysis.verdict.issued.v2']);
+    expect(ctx.events()[0].body).toMatchObject({ verdictId: v.id, alertIds: [alert.body.alertId], severity: 'HIGH', overridden: false, product: 'CROWDSTRIKE_FALCON', category: ['process'], signature: 'Office spawning encoded PowerShell' });
+    expect(ctx.events()[0].body.endpoints).toEqual([expect.objectContaining({ hostName: 'pc-eng-004', ip: '10.1.2.3' })]);
     expect(ctx.grouper.raiseSeverity).toHaveBeenCalledWith(ctx.tx, '00000000-0000-4000-8000-00000000000a', 'HIGH');
     expect(ctx.reputation.lookup).toHaveBeenCalledWith(SHA256);
   });
@@ -191,10 +199,7 @@ describe('AnalysisService.analyse', () => {
     expect(v).toMatchObject({ severity: 'MEDIUM', groupId: null, isolationRecommended: false });
     expect(v.reasons).toEqual([expect.objectContaining({ kind: 'MANUAL_TRIAGE', text: 'Automatic analysis failed (Error: group table locked): an analyst must triage this alert' })]);
     expect(ctx.groups()).toEqual([]); // the group assignment was rolled back with the savepoint
-    expect(ctx.events().map((e) => [e.subject, e.body.severity])).toEqual([
-      ['analysis.verdict.issued.v1', 'MEDIUM'],
-      ['analysis.verdict.issued.v2', 'MEDIUM'],
-    ]);
+    expect(ctx.events().map((e) => [e.subject, e.body.severity])).toEqual([['analysis.verdict.issued.v2', 'MEDIUM']]);
   });
 
   it('keeps going after one alert of a batch fails: the others get their own verdicts', async () => {
@@ -207,12 +212,12 @@ describe('AnalysisService.analyse', () => {
     });
     expect(await sut.analyse(ctx.tx, [bad, alertOf()])).toEqual(['MANUAL_TRIAGE', 'VERDICT']);
     expect(ctx.verdicts().size).toBe(2);
-    // the batch's writes were rolled back before it went alert by alert: two verdicts, four events
-    expect(ctx.events()).toHaveLength(4);
+    // the batch's writes were rolled back before it went alert by alert: two verdicts, two events
+    expect(ctx.events()).toHaveLength(2);
     expect(ctx.repo.rollbackToSavepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
   });
 
-  it('analyses a batch together: one read of known verdicts, groups at once, one verdict INSERT, v1 and v2 in one statement each', async () => {
+  it('analyses a batch together: one read of known verdicts, groups at once, one verdict INSERT, the events in one statement', async () => {
     const { sut, ctx } = setup({ matches: [highRule()] });
     const seen = alertOf();
     await sut.analyse(ctx.tx, [seen]);
@@ -223,7 +228,7 @@ describe('AnalysisService.analyse', () => {
     expect(ctx.grouper.assignMany).toHaveBeenCalledTimes(1);
     expect(ctx.grouper.assignMany.mock.calls[0][1].map((i) => i.alertId)).toEqual([batch[0].body.alertId, batch[2].body.alertId]);
     expect(ctx.repo.insertMany).toHaveBeenCalledTimes(1);
-    expect(ctx.outbox.addMany).toHaveBeenCalledTimes(2);
+    expect(ctx.outbox.addMany).toHaveBeenCalledTimes(1);
     // both verdicts are in one group: its severity raised once
     expect(ctx.grouper.raiseSeverity).toHaveBeenCalledTimes(1);
     expect(ctx.verdicts().get(seen.body.alertId)!.repeatCount).toBe(2);
@@ -244,7 +249,7 @@ describe('AnalysisService.analyse', () => {
     expect(await sut.analyse(ctx.tx, [x, y])).toEqual(['VERDICT', 'VERDICT']);
     expect(ctx.repo.rollbackToSavepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');
     expect(ctx.verdicts().size).toBe(2);
-    expect(ctx.events()).toHaveLength(4);
+    expect(ctx.events()).toHaveLength(2);
   });
 
   // (the engine itself turns a failing rule off: rules' int spec)
@@ -262,7 +267,7 @@ describe('AnalysisService.analyse', () => {
     expect(await sut.analyse(ctx.tx, [{ ...alert, eventId: randomUUID() }])).toEqual(['DUPLICATE']);
     expect(ctx.verdicts().size).toBe(1);
     expect(ctx.grouper.assign).toHaveBeenCalledTimes(1);
-    expect(ctx.events()).toHaveLength(2);
+    expect(ctx.events()).toHaveLength(1);
   });
 
   it('updates only the count on a repeat of the same vendor alert', async () => {
@@ -271,7 +276,7 @@ describe('AnalysisService.analyse', () => {
     await sut.analyse(ctx.tx, [alert]);
     expect(await sut.analyse(ctx.tx, [{ ...alert, eventId: randomUUID(), body: { ...alert.body, repeatCount: 4 } }])).toEqual(['REPEAT']);
     expect(ctx.verdicts().get(alert.body.alertId)!.repeatCount).toBe(4);
-    expect(ctx.events()).toHaveLength(2);
+    expect(ctx.events()).toHaveLength(1);
     expect(ctx.rules.evaluate).toHaveBeenCalledTimes(1);
   });
 

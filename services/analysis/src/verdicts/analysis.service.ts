@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AlertReceivedBody, EventEnvelope, SOC_SEVERITIES, SocSeverity, VerdictIssued, VerdictIssuedV2 } from '@kanshi/events';
+import { AlertReceivedBody, EventEnvelope, SOC_SEVERITIES, SocSeverity, VerdictIssuedV2 } from '@kanshi/events';
 import { Outbox, PermanentEventError } from '@kanshi/messaging';
 import { counter, createLogger } from '@kanshi/observability';
 import { AssetContextService } from '../assets/asset-context.service';
@@ -18,11 +18,24 @@ import { ACTIONS, explainVerdict, manualTriageReason } from './explain-verdict';
 import { RULE_ENGINE, RuleEngine, RuleLevel, RuleMatch } from './rule-engine.port';
 import { StoredEndpoint } from './verdict.entity';
 import { NewVerdict, VerdictsRepository } from './verdicts.repository';
-import { verdictIssuedV1Body, verdictIssuedV2Body } from './verdict-events';
+import { verdictIssuedV2Body } from './verdict-events';
 
 export type AlertEnvelope = EventEnvelope<AlertReceivedBody>;
 
 export type AnalysisOutcome = 'VERDICT' | 'SUPPRESSED' | 'MANUAL_TRIAGE' | 'REPEAT' | 'DUPLICATE';
+
+// An alert enriched, before the rules: what conclude() weighs with their matches.
+type Enriched = {
+  kind: 'enriched';
+  alert: AlertEnvelope;
+  customerId: string;
+  occurredAt: Date;
+  decidedAt: Date;
+  hashes: string[];
+  iocHits: Awaited<ReturnType<IocMatcher['match']>>;
+  reputations: FileReputation[];
+  context: Awaited<ReturnType<AssetContextService['contextOf']>>;
+};
 
 // An alert judged, before its group is known: silenced by a suppression, or its verdict given its group.
 type Judged =
@@ -87,7 +100,7 @@ export class AnalysisService {
       alerts.map((a) => a.body.alertId),
     );
     const suppressed: { index: number; row: NewVerdict; suppressionId: string; occurredAt: Date }[] = [];
-    const judged: { index: number; alert: AlertEnvelope; j: Judged }[] = [];
+    const enriched: { index: number; alert: AlertEnvelope; e: Enriched }[] = [];
     for (const [index, alert] of alerts.entries()) {
       const a = alert.body;
       const seen = known.get(a.alertId);
@@ -96,10 +109,16 @@ export class AnalysisService {
         out[index] = a.repeatCount > seen ? 'REPEAT' : 'DUPLICATE';
         continue;
       }
-      const j = await this.judge(tx, alert);
-      if (j.kind === 'suppressed') suppressed.push({ index, row: j.row, suppressionId: j.suppressionId, occurredAt: j.occurredAt });
-      else judged.push({ index, alert, j });
+      const p = await this.enrich(tx, alert);
+      if (p.kind === 'suppressed') suppressed.push({ index, row: p.row, suppressionId: p.suppressionId, occurredAt: p.occurredAt });
+      else enriched.push({ index, alert, e: p });
     }
+    // the rules for the whole batch at once: its correlations in a few statements
+    const evaluations = await this.rules.evaluateMany(
+      tx,
+      enriched.map((x) => ruleInput(x.e)),
+    );
+    const judged = enriched.map((x, k) => ({ index: x.index, alert: x.alert, j: this.conclude(x.e, evaluations[k]) }));
     const groups = await this.grouper.assignMany(
       tx,
       judged.map((x) => (x.j as Extract<Judged, { kind: 'judged' }>).group),
@@ -171,6 +190,13 @@ export class AnalysisService {
   // Everything up to the grouping: suppression, enrichment, rules, the severity decision and its
   // explanation. Writes only what enrichment and rules record (asset bindings, correlations).
   private async judge(tx: EntityManager, alert: AlertEnvelope): Promise<Judged> {
+    const p = await this.enrich(tx, alert);
+    if (p.kind === 'suppressed') return p;
+    return this.conclude(p, await this.rules.evaluate(tx, ruleInput(p)));
+  }
+
+  // Suppression, then enrichment: IOC hits, sample reputation, asset context (bindings learned).
+  private async enrich(tx: EntityManager, alert: AlertEnvelope): Promise<Extract<Judged, { kind: 'suppressed' }> | Enriched> {
     const a = alert.body;
     const customerId = alert.customerId!;
     const occurredAt = new Date(a.occurredAt);
@@ -190,8 +216,13 @@ export class AnalysisService {
     ]);
     await this.assets.learn(tx, customerId, endpoints, occurredAt);
     const context = await this.assets.contextOf(customerId, endpoints);
+    return { kind: 'enriched', alert, customerId, occurredAt, decidedAt, hashes, iocHits, reputations, context };
+  }
 
-    const evaluation = await this.rules.evaluate(tx, { customerId, product: a.product, ecs: a.ecs, at: occurredAt });
+  // The rules' matches weighed with the enrichment: the severity decision, its explanation, the group.
+  private conclude(e: Enriched, evaluation: { matches: RuleMatch[] }): Extract<Judged, { kind: 'judged' }> {
+    const { alert, customerId, occurredAt, decidedAt, hashes, iocHits, reputations, context } = e;
+    const a = alert.body;
     const matches = [...evaluation.matches].sort((x, y) => LEVEL_ORDER[y.level] - LEVEL_ORDER[x.level]);
 
     const onEndpoint = remainsOnEndpoint(a.ecs);
@@ -272,26 +303,27 @@ export class AnalysisService {
     return { id: randomUUID(), alertId: a.alertId, customerId: alert.customerId!, sensorId: a.sensorId, product: a.product, automaticSeverity: v.severity, blocked: a.blocked, repeatCount: a.repeatCount, category, ...v };
   }
 
-  // v1 beside v2 (STYLE.md's event versioning) until every consumer reads v2.
+  // v2 only: v1 was published beside it (STYLE.md's event versioning) until every consumer read v2.
   private async publishMany(tx: EntityManager, vs: NewVerdict[]): Promise<void> {
     if (!vs.length) return;
     await this.outbox.addMany(
       tx,
-      VerdictIssued,
-      vs.map((v) => ({ body: verdictIssuedV1Body(v), customerId: v.customerId, occurredAt: v.decidedAt })),
-    );
-    await this.outbox.addMany(
-      tx,
       VerdictIssuedV2,
-      vs.map((v) => ({ body: verdictIssuedV2Body({ ...v, overrideSeverity: null, overrideRationale: null, overrideBy: null, overrideAt: null }), customerId: v.customerId, occurredAt: v.decidedAt })),
+      vs.map((v) => ({ body: v2Body(v), customerId: v.customerId, occurredAt: v.decidedAt })),
     );
   }
 
   private async publish(tx: EntityManager, v: NewVerdict): Promise<void> {
-    const opts = { customerId: v.customerId, occurredAt: v.decidedAt };
-    await this.outbox.add(tx, VerdictIssued, verdictIssuedV1Body(v), opts);
-    await this.outbox.add(tx, VerdictIssuedV2, verdictIssuedV2Body({ ...v, overrideSeverity: null, overrideRationale: null, overrideBy: null, overrideAt: null }), opts);
+    await this.outbox.add(tx, VerdictIssuedV2, v2Body(v), { customerId: v.customerId, occurredAt: v.decidedAt });
   }
+}
+
+function v2Body(v: NewVerdict): ReturnType<typeof verdictIssuedV2Body> {
+  return verdictIssuedV2Body({ ...v, overrideSeverity: null, overrideRationale: null, overrideBy: null, overrideAt: null });
+}
+
+function ruleInput(e: Enriched): { customerId: string; product: AlertEnvelope['body']['product']; ecs: Record<string, unknown>; at: Date } {
+  return { customerId: e.customerId, product: e.alert.body.product, ecs: e.alert.body.ecs, at: e.occurredAt };
 }
 
 function plainEndpoint(e: { hostName: string | null; ip: string | null }): StoredEndpoint {

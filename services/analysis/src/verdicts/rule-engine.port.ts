@@ -14,4 +14,6 @@ export interface RuleEngine {
   // Window and sequence state is written through `tx`, the alert's transaction. A rule that
   // throws is turned off by the engine with its error; its failure is reported, the others ran.
   evaluate(tx: EntityManager, alert: RuleEngineAlert): Promise<{ matches: RuleMatch[]; failures: RuleFailure[] }>;
+  // Alerts judged as evaluate() would one after another, in fewer statements (a batch's correlations at once).
+  evaluateMany(tx: EntityManager, alerts: readonly RuleEngineAlert[]): Promise<{ matches: RuleMatch[]; failures: RuleFailure[] }[]>;
 }

@@ -1,23 +1,7 @@
-import { VerdictIssuedBody, VerdictIssuedV2Body } from '@kanshi/events';
+import { VerdictIssuedV2Body } from '@kanshi/events';
 import { VerdictEntity } from './verdict.entity';
 
 type Verdict = VerdictEntity;
-
-// analysis.verdict.issued.v1, kept filled for its consumers: the reasons' English texts as one
-// rationale, the actions' English texts, the first endpoint.
-export function verdictIssuedV1Body(v: Omit<Verdict, 'overrideSeverity' | 'overrideRationale' | 'overrideBy' | 'overrideAt'>): VerdictIssuedBody {
-  return {
-    verdictId: v.id,
-    alertIds: [v.alertId],
-    groupKey: v.groupId,
-    severity: v.severity,
-    title: v.signature ?? `${v.product} alert`,
-    rationale: v.reasons.map((r) => r.text).join('; '),
-    recommendedActions: v.actions.map((a) => a.text),
-    hostName: v.endpoints[0]?.hostName ?? null,
-    hostIp: v.endpoints[0]?.ip ?? null,
-  };
-}
 
 export function verdictIssuedV2Body(v: Verdict): VerdictIssuedV2Body {
   return {

@@ -1,5 +1,5 @@
 // The pipeline end to end on the real PostgreSQL and NATS: AlertReceived events on JetStream (as
-// ingestion's relay publishes them) become one verdict each, with v1 and v2 in the outbox;
+// ingestion's relay publishes them) become one verdict each, with v2 in the outbox;
 // Alert.verdict through the subgraph is scoped to the caller; an override keeps the automatic
 // decision beside it.
 import { randomUUID } from 'node:crypto';
@@ -78,7 +78,7 @@ const verdictOf = async (role: 'customer_admin' | 'analyst' | 'partner_admin', a
   (await kit.ok(role, VERDICT, { r: [{ __typename: 'Alert', id: alertId }] }, ids))._entities[0].verdict;
 
 describe('alerts -> verdicts', () => {
-  it('turns two customers’ alerts into one verdict each, with v1 and v2 in the outbox; a customer sees only its own', async () => {
+  it('turns two customers’ alerts into one verdict each, with v2 in the outbox (v1 no longer); a customer sees only its own', async () => {
     // customer A's feed names the destination as C2 (confidence 90): not blocked, so HIGH
     await kit.ok('analyst', `mutation($i: ImportIocsInput!) { importIocs(input: $i) { listId } }`, {
       i: { name: `c2 ${randomUUID()}`, customerId: a.customerId, source: 'JPCERT', tlp: 'AMBER', defaultConfidence: 90, format: 'CSV', content: 'type,value\nipv4,198.51.100.77\n' },
@@ -94,11 +94,11 @@ describe('alerts -> verdicts', () => {
     const rowB = await waitForVerdict(ofB.body.alertId);
     expect(rowB).toMatchObject({ customer_id: b.customerId, severity: 'LOW', blocked: true });
 
-    const v1 = await kit.outbox('analysis.verdict.issued.v1', a.customerId);
+    // v2 alone: v1 is no longer published (every consumer reads v2)
+    expect(await kit.outbox('analysis.verdict.issued.v1', a.customerId)).toEqual([]);
     const v2 = await kit.outbox('analysis.verdict.issued.v2', a.customerId);
-    expect(v1.map((e) => e.body)).toEqual([expect.objectContaining({ verdictId: rowA.id, alertIds: [ofA.body.alertId], severity: 'HIGH', hostIp: '10.20.0.7' })]);
     expect(v2.map((e) => e.body)).toEqual([
-      expect.objectContaining({ verdictId: rowA.id, severity: 'HIGH', overridden: false, sensorId: SENSOR, product: 'FIREEYE_NX', category: ['malware', 'network'], signature: 'Malware.Binary.exe', blocked: false, isolationRecommended: true }),
+      expect.objectContaining({ verdictId: rowA.id, alertIds: [ofA.body.alertId], severity: 'HIGH', overridden: false, sensorId: SENSOR, product: 'FIREEYE_NX', category: ['malware', 'network'], signature: 'Malware.Binary.exe', blocked: false, isolationRecommended: true }),
     ]);
     expect(v2[0].body.reasons.map((r: { kind: string }) => r.kind)).toEqual(['IOC', 'BLOCKED']);
     expect(await kit.outbox('analysis.verdict.issued.v2', b.customerId)).toHaveLength(1);

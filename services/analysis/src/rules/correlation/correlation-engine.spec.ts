@@ -131,3 +131,38 @@ correlation:
     expect(results).toEqual([]);
   });
 });
+
+describe('observeMany (a batch)', () => {
+  const count = (gte: number, timespan: string) =>
+    RuleSet.compile([{ id: 'r', version: 1, yaml: `title: c\nlevel: low\nlogsource: {}\ndetection: { s: { event.outcome: failure }, condition: s }\ncorrelation: { type: event_count, group-by: [source.ip], timespan: ${timespan}, condition: { gte: ${gte} } }\n` }]).set.rules[0].compiled.rule.correlation!;
+  const distinct = RuleSet.compile([{ id: 'v', version: 1, yaml: `title: v\nlevel: low\nlogsource: {}\ndetection: { s: { event.outcome: success }, condition: s }\ncorrelation: { type: value_count, group-by: [user.name], timespan: 30m, condition: { field: host.name, gte: 3 } }\n` }]).set.rules[0].compiled.rule.correlation!;
+
+  // A seeded stream of observations over a few keys, two rule types and times out of order.
+  function stream(seed: number, n: number) {
+    let x = seed;
+    const rnd = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+    const rules = [
+      { ruleId: 'r5', correlation: count(5, '10m') },
+      { ruleId: 'r2', correlation: count(2, '1m') },
+      { ruleId: 'v3', correlation: distinct },
+    ];
+    return Array.from({ length: n }, () => {
+      const r = rules[rnd(3)];
+      const value = r.correlation.type === 'value_count' ? (rnd(5) === 0 ? null : `host-${rnd(4)}`) : null;
+      return { ...r, customerId: `c${rnd(2)}`, groupKey: `k${rnd(3)}`, at: at(rnd(40) - 10 + rnd(3) / 10), value };
+    });
+  }
+
+  it.each([1, 2, 3, 4, 5])('gives every observation of a batch the outcome observe() gives it one after another (seed %i)', async (seed) => {
+    const observations = stream(seed, 400);
+    const one = new CorrelationEngine(new MemoryCorrelationStore(), () => T0);
+    const expected = [];
+    for (const o of observations) expected.push(await one.observe(null, o));
+    const many = new CorrelationEngine(new MemoryCorrelationStore(), () => T0);
+    const got = [];
+    // batches of uneven sizes, so windows span batches too
+    for (let i = 0, size = 1; i < observations.length; i += size, size = (size * 7) % 97 || 1) got.push(...(await many.observeMany(null, observations.slice(i, i + size))));
+    expect(got).toEqual(expected);
+    expect(expected.filter((o) => o.fired).length).toBeGreaterThan(20);
+  });
+});

@@ -4,7 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import { valuesAt } from '../sigma/sigma-fields';
 import type { SigmaCorrelation } from '../sigma/sigma-rule';
-import type { CorrelationStore } from './correlation-store';
+import { type CorrelationEntry, type CorrelationStore, type CountObservation, keyId } from './correlation-store';
 
 export interface CorrelationObservation {
   ruleId: string;
@@ -84,6 +84,57 @@ export class CorrelationEngine {
     else await this.store.lock(tx, key);
     const { count, firstAt } = await this.store.count(tx, key, from, at, distinct);
     return { fired: (!distinct || value !== null) && count >= c.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? at };
+  }
+
+  /**
+   * Observes events in order with the outcome of observe() called for each in turn, in a few
+   * statements: sequences one by one (they are few), counts together: every key locked at once,
+   * each window read as it stood before the batch while the batch's entries are recorded, and the
+   * batch's own earlier entries laid over each window in memory.
+   */
+  async observeMany(tx: EntityManager | null, observations: readonly CorrelationObservation[]): Promise<CorrelationOutcome[]> {
+    const out: CorrelationOutcome[] = new Array<CorrelationOutcome>(observations.length);
+    const counted: { index: number; o: CorrelationObservation; at: Date; item: CountObservation }[] = [];
+    for (const [index, o] of observations.entries()) {
+      const c = o.correlation;
+      // sequences keep their own path; their keys (rule first) never meet a count's
+      if (c.type === 'temporal_ordered') {
+        out[index] = await this.observe(tx, o);
+        continue;
+      }
+      const at = o.at ?? this.clock();
+      const distinct = c.type === 'value_count';
+      const value = distinct ? (o.value ?? null) : null;
+      const key = { ruleId: o.ruleId, customerId: o.customerId, groupKey: o.groupKey };
+      // value_count counts values: an event without one is not recorded.
+      const entry = !distinct || value !== null ? { step: 0, value, at } : null;
+      counted.push({ index, o, at, item: { key, from: new Date(at.getTime() - c.timespanMs), to: at, distinct, entry, expiresAt: new Date(at.getTime() + c.timespanMs) } });
+    }
+    if (!counted.length) return out;
+    const windows = await this.store.windowsThenAdd(
+      tx,
+      counted.map((x) => x.item),
+    );
+    const earlier = new Map<string, CorrelationEntry[]>();
+    counted.forEach(({ index, o, at, item }, k) => {
+      const id = keyId(item.key);
+      const mine = earlier.get(id) ?? [];
+      if (item.entry) mine.push(item.entry);
+      earlier.set(id, mine);
+      const w = windows[k];
+      const values = new Set(w.values);
+      let count = w.count;
+      let firstAt = w.firstAt;
+      for (const e of mine) {
+        if (e.at < item.from || e.at > item.to) continue;
+        if (item.distinct) values.add(e.value!);
+        else count++;
+        if (!firstAt || e.at < firstAt) firstAt = e.at;
+      }
+      if (item.distinct) count = values.size;
+      out[index] = { fired: item.entry !== null && count >= o.correlation.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? at };
+    });
+    return out;
   }
 
   /** Drops expired window entries (call from a scheduled job). */

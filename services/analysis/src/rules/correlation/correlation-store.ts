@@ -17,6 +17,31 @@ export interface CorrelationEntry {
   at: Date;
 }
 
+/** An event counted in a window (event_count, value_count), for windowsThenAdd. */
+export interface CountObservation {
+  key: CorrelationKey;
+  /** The window: from <= at <= to. */
+  from: Date;
+  to: Date;
+  /** value_count: distinct values are counted. */
+  distinct: boolean;
+  /** What the event records; null for a value_count event without its value. */
+  entry: CorrelationEntry | null;
+  expiresAt: Date;
+}
+
+/** A window as it stood: its entries (or distinct values), the oldest time, and (distinct) the values. */
+export interface WindowContent {
+  count: number;
+  firstAt: Date | null;
+  values: string[];
+}
+
+/** One string per key, for maps and lock names. */
+export function keyId(key: CorrelationKey): string {
+  return `${key.ruleId}|${key.customerId}|${key.groupKey}`;
+}
+
 export interface CorrelationStore {
   /** Holds off other observers of the same key (any replica) until `tx` ends. */
   lock(tx: EntityManager | null, key: CorrelationKey): Promise<void>;
@@ -27,6 +52,11 @@ export interface CorrelationStore {
   count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }>;
   /** The key's entries with from <= at <= to, oldest first. */
   between(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date): Promise<CorrelationEntry[]>;
+  /**
+   * Locks every observation's key (all at once, in one order, until `tx` ends), then reads each
+   * window as it stood before these observations and records their entries.
+   */
+  windowsThenAdd(tx: EntityManager | null, observations: readonly CountObservation[]): Promise<WindowContent[]>;
   /** Drops entries that expired before `now`; returns how many. */
   prune(tx: EntityManager | null, now: Date): Promise<number>;
 }
@@ -62,6 +92,17 @@ export class MemoryCorrelationStore implements CorrelationStore {
   async count(tx: EntityManager | null, key: CorrelationKey, from: Date, to: Date, distinctValues: boolean): Promise<{ count: number; firstAt: Date | null }> {
     const entries = await this.between(tx, key, from, to);
     return { count: distinctValues ? new Set(entries.map((e) => e.value)).size : entries.length, firstAt: entries[0]?.at ?? null };
+  }
+
+  async windowsThenAdd(tx: EntityManager | null, observations: readonly CountObservation[]): Promise<WindowContent[]> {
+    const windows: WindowContent[] = [];
+    for (const o of observations) {
+      const entries = await this.between(tx, o.key, o.from, o.to);
+      const values = o.distinct ? [...new Set(entries.map((e) => e.value).filter((v): v is string => v !== null))] : [];
+      windows.push({ count: o.distinct ? values.length : entries.length, firstAt: entries[0]?.at ?? null, values });
+    }
+    for (const o of observations) if (o.entry) await this.add(tx, o.key, o.entry, o.expiresAt);
+    return windows;
   }
 
   async prune(_tx: EntityManager | null, now: Date): Promise<number> {

@@ -12,9 +12,11 @@ jest.setTimeout(60_000);
 
 let kit: SubgraphKit;
 let ruleId: string;
+let otherRuleId: string;
 beforeAll(async () => {
   kit = await startSubgraph({ service: 'analysis', schema: 'analysis', loadConfig, module: (config, opts) => AppModule.forRoot(config, opts) });
   [{ id: ruleId }] = await kit.ds.query(`SELECT id FROM analysis.detection_rule WHERE pack_file = 'credential-brute-force.yml'`);
+  [{ id: otherRuleId }] = await kit.ds.query(`SELECT id FROM analysis.detection_rule WHERE pack_file = 'lateral-movement-one-account-many-hosts.yml'`);
 });
 afterAll(() => kit?.close());
 
@@ -51,4 +53,56 @@ it('prunes entries whose window ended', async () => {
   expect(await later.prune(null)).toBeGreaterThanOrEqual(1);
   const [{ n }] = await kit.ds.query(`SELECT count(*)::int AS n FROM analysis.correlation_entry WHERE customer_id = $1`, [customerId]);
   expect(n).toBe(0);
+});
+
+const distinct = parseSigmaRule(`title: v
+level: low
+logsource: {}
+detection: { s: { event.outcome: success }, condition: s }
+correlation: { type: value_count, group-by: [user.name], timespan: 30m, condition: { field: host.name, gte: 3 } }
+`).correlation!;
+
+it('observes a batch in PostgreSQL with the outcome of observing it one event after another', async () => {
+  // one stream, observed one by one for one customer and in batches for another
+  let x = 7;
+  const rnd = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+  const stream = Array.from({ length: 300 }, () => {
+    const counted = rnd(2) === 0;
+    return {
+      ruleId: counted ? ruleId : otherRuleId,
+      correlation: counted ? correlation : distinct,
+      groupKey: `k${rnd(3)}`,
+      at: new Date(T0 + (rnd(60) - 10) * 60_000 + rnd(1000)),
+      value: counted || rnd(6) === 0 ? null : `host-${rnd(4)}`,
+    };
+  });
+  const one = '00000000-0000-4000-8000-0000000000c3';
+  const many = '00000000-0000-4000-8000-0000000000c4';
+  const engine = engineOn(kit.ds);
+  const expected = [];
+  for (const o of stream) expected.push(await kit.ds.transaction((tx) => engine.observe(tx, { ...o, customerId: one })));
+  const got = [];
+  for (let i = 0; i < stream.length; i += 64) got.push(...(await kit.ds.transaction((tx) => engine.observeMany(tx, stream.slice(i, i + 64).map((o) => ({ ...o, customerId: many }))))));
+  expect(got).toEqual(expected);
+  expect(expected.filter((o) => o.fired).length).toBeGreaterThan(10);
+  const rows = (c: string) => kit.ds.query(`SELECT rule_id, group_key, step, value, at, expires_at FROM analysis.correlation_entry WHERE customer_id = $1 ORDER BY id`, [c]);
+  expect(await rows(many)).toEqual(await rows(one));
+});
+
+it('two engines observing overlapping batches at once count each event once and fire once', async () => {
+  const customerId = '00000000-0000-4000-8000-0000000000c5';
+  const batch = (keys: string[], minute: number) => keys.map((groupKey) => ({ ruleId, customerId, correlation, groupKey, at: new Date(T0 + minute * 60_000) }));
+  const [a, b] = [engineOn(kit.ds), engineOn(kit.ds)];
+  // the two batches lock the same keys named in opposite orders: neither waits forever
+  const outcomes = (
+    await Promise.all([
+      kit.ds.transaction((tx) => a.observeMany(tx, [...batch(['p', 'q', 'r'], 1), ...batch(['p', 'q', 'r'], 2), ...batch(['p'], 3)])),
+      kit.ds.transaction((tx) => b.observeMany(tx, [...batch(['r', 'q', 'p'], 1), ...batch(['r', 'q', 'p'], 2), ...batch(['p'], 3)])),
+    ])
+  ).flat();
+  // one batch goes first whole; the other's counts then include its entries (windows end at each event's time)
+  const ofP = outcomes.filter((o) => o.groupKey === 'p');
+  expect(ofP.map((o) => o.count).sort((m, n) => m - n)).toEqual([1, 2, 2, 3, 4, 6]);
+  expect(ofP.filter((o) => o.fired)).toHaveLength(1);
+  expect(outcomes.filter((o) => o.groupKey === 'q').map((o) => o.count).sort()).toEqual([1, 2, 2, 4]);
 });

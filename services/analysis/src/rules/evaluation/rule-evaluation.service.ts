@@ -16,6 +16,8 @@ interface Loaded {
   all: RuleSet;
   // customer -> the rules turned off for it
   off: Map<string, Set<string>>;
+  // customer -> its rule set, for the customers with rules turned off (built on first use)
+  byCustomer: Map<string, RuleSet>;
 }
 
 // What the alerts consumer calls: the rules in force for a customer, and an alert judged against
@@ -39,16 +41,30 @@ export class RuleEvaluationService {
   async rulesFor(customerId: string): Promise<RuleSet> {
     const l = await this.current();
     const off = l.off.get(customerId);
-    return off ? l.all.filter((id) => !off.has(id)) : l.all;
+    if (!off) return l.all;
+    let set = l.byCustomer.get(customerId);
+    if (!set) {
+      set = l.all.filter((id) => !off.has(id));
+      l.byCustomer.set(customerId, set);
+    }
+    return set;
   }
 
   /** Judges one alert; call inside the transaction that writes its verdict. */
   async evaluate(tx: EntityManager, alert: AlertInput): Promise<RuleEvaluation> {
-    const set = await this.rulesFor(alert.customerId);
-    const result = await set.evaluate(tx, alert, this.correlations);
-    for (const f of result.failures) await this.repo.disableWithError(tx, f.ruleId, f.version, f.error);
-    if (result.failures.length) this.loaded = null;
-    return result;
+    const [out] = await this.evaluateMany(tx, [alert]);
+    return out;
+  }
+
+  /** Judges alerts as evaluate() would one after another, their correlations observed together. */
+  async evaluateMany(tx: EntityManager, alerts: readonly AlertInput[]): Promise<RuleEvaluation[]> {
+    const items: { alert: AlertInput; set: RuleSet }[] = [];
+    for (const alert of alerts) items.push({ alert, set: await this.rulesFor(alert.customerId) });
+    const results = await RuleSet.evaluateMany(tx, items, this.correlations);
+    const failed = new Map(results.flatMap((r) => r.failures).map((f) => [`${f.ruleId}|${f.version}`, f]));
+    for (const f of failed.values()) await this.repo.disableWithError(tx, f.ruleId, f.version, f.error);
+    if (failed.size) this.loaded = null;
+    return results;
   }
 
   /** Drops correlation entries whose window has ended (for a scheduled job). */
@@ -82,6 +98,6 @@ export class RuleEvaluationService {
       s.add(o.ruleId);
       off.set(o.customerId, s);
     }
-    return (this.loaded = { stamp: broken.length ? '' : stamp, checkedAt: Date.now(), all: set, off });
+    return (this.loaded = { stamp: broken.length ? '' : stamp, checkedAt: Date.now(), all: set, off, byCustomer: new Map() });
   }
 }

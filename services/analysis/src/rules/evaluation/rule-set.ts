@@ -3,7 +3,7 @@
 // transaction so windows and the verdict commit together.
 import type { EntityManager } from 'typeorm';
 import type { SensorProductCode, SocSeverity } from '@kanshi/events';
-import { CorrelationEngine, groupKeyOf, valueOf } from '../correlation/correlation-engine';
+import { CorrelationEngine, type CorrelationObservation, groupKeyOf, valueOf } from '../correlation/correlation-engine';
 import { compileRule, type CompiledRule } from '../sigma/sigma-compiler';
 import { parseSigmaRule } from '../sigma/sigma-parser';
 import type { CorrelationType, KanshiTexts, SigmaLevel } from '../sigma/sigma-rule';
@@ -96,51 +96,75 @@ export class RuleSet {
   }
 
   async evaluate(tx: EntityManager | null, alert: AlertInput, correlations: CorrelationEngine): Promise<RuleEvaluation> {
-    const matches: RuleMatch[] = [];
-    const failures: RuleFailure[] = [];
-    const ctx = { product: alert.product };
-    for (const r of this.byProduct.get(alert.product) ?? []) {
-      const rule = r.compiled.rule;
-      const c = rule.correlation;
-      let selections: string[] | null;
-      let steps: number[] = [];
-      let groupKey: string | null = null;
-      let value: string | null = null;
-      // A rule that throws while matching fails alone; a store error (the database) is the caller's.
-      try {
-        if (c?.steps) {
-          steps = r.compiled.stepsMatched(alert.ecs, ctx);
-          selections = steps.length ? steps.map((k) => c.steps![k].name) : null;
-        } else selections = r.compiled.selectionsMatched(alert.ecs, ctx);
-        if (c && selections) {
-          groupKey = groupKeyOf(c, alert.ecs);
-          value = valueOf(c, alert.ecs);
+    const [out] = await RuleSet.evaluateMany(tx, [{ alert, set: this }], correlations);
+    return out;
+  }
+
+  /**
+   * Judges alerts in order, each against its own rule set, with the outcome of judging them one
+   * after another: the rules' selections first (pure), then every correlation the alerts feed
+   * observed at once (CorrelationEngine.observeMany: a few statements for the whole batch, not two
+   * per alert and rule), then the matches.
+   */
+  static async evaluateMany(tx: EntityManager | null, items: readonly { alert: AlertInput; set: RuleSet }[], correlations: CorrelationEngine): Promise<RuleEvaluation[]> {
+    const pending: { item: number; rule: ActiveRule; selections: string[]; observation: number | null }[] = [];
+    const observations: CorrelationObservation[] = [];
+    const failures: RuleFailure[][] = items.map(() => []);
+    items.forEach(({ alert, set }, item) => {
+      const ctx = { product: alert.product };
+      for (const r of set.byProduct.get(alert.product) ?? []) {
+        const c = r.compiled.rule.correlation;
+        let selections: string[] | null;
+        let steps: number[] = [];
+        let groupKey: string | null = null;
+        let value: string | null = null;
+        // A rule that throws while matching fails alone; a store error (the database) is the caller's.
+        try {
+          if (c?.steps) {
+            steps = r.compiled.stepsMatched(alert.ecs, ctx);
+            selections = steps.length ? steps.map((k) => c.steps![k].name) : null;
+          } else selections = r.compiled.selectionsMatched(alert.ecs, ctx);
+          if (c && selections) {
+            groupKey = groupKeyOf(c, alert.ecs);
+            value = valueOf(c, alert.ecs);
+          }
+        } catch (e) {
+          failures[item].push({ ruleId: r.id, version: r.version, error: e instanceof Error ? e.message : String(e) });
+          continue;
         }
-      } catch (e) {
-        failures.push({ ruleId: r.id, version: r.version, error: e instanceof Error ? e.message : String(e) });
-        continue;
-      }
-      if (!selections) continue;
-      let correlation: RuleMatch['correlation'] = null;
-      if (c) {
+        if (!selections) continue;
+        if (!c) {
+          pending.push({ item, rule: r, selections, observation: null });
+          continue;
+        }
         if (groupKey === null) continue;
-        const out = await correlations.observe(tx, { ruleId: r.id, customerId: alert.customerId, correlation: c, groupKey, at: alert.at, steps, value });
-        if (!out.fired) continue;
-        correlation = { type: c.type, groupKey, count: out.count, firstAt: out.firstAt };
+        observations.push({ ruleId: r.id, customerId: alert.customerId, correlation: c, groupKey, at: alert.at, steps, value });
+        pending.push({ item, rule: r, selections, observation: observations.length - 1 });
       }
-      matches.push({
-        ruleId: r.id,
-        version: r.version,
+    });
+    const outcomes = observations.length ? await correlations.observeMany(tx, observations) : [];
+    const out: RuleEvaluation[] = items.map((_, item) => ({ matches: [], failures: failures[item] }));
+    for (const p of pending) {
+      let correlation: RuleMatch['correlation'] = null;
+      if (p.observation !== null) {
+        const o = outcomes[p.observation];
+        if (!o.fired) continue;
+        correlation = { type: p.rule.compiled.rule.correlation!.type, groupKey: o.groupKey, count: o.count, firstAt: o.firstAt };
+      }
+      const rule = p.rule.compiled.rule;
+      out[p.item].matches.push({
+        ruleId: p.rule.id,
+        version: p.rule.version,
         title: rule.title,
         level: rule.level,
         severity: LEVEL_SEVERITY[rule.level],
         tags: rule.tags,
         attackTechniques: rule.attackTechniques,
         kanshi: rule.kanshi,
-        selections,
+        selections: p.selections,
         correlation,
       });
     }
-    return { matches, failures };
+    return out;
   }
 }
