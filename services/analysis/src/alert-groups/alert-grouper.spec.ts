@@ -54,7 +54,13 @@ function setup(windowMinutes = 60) {
   });
   // the batch's read: every group of its customers (the grouper filters them as candidates() does)
   const openGroupsFor = jest.fn(async (_em: unknown, q: { customerIds: string[] }) => groups.filter((g) => q.customerIds.includes(g.customerId)).map((g) => ({ ...g })));
-  Object.assign(repo, { joinMany, openGroupsFor });
+  // every group's joins of a batch in one call, as the repository writes them in one statement
+  const joinAll = jest.fn(async (em: unknown, joins: Parameters<typeof joinMany>[1][]) => {
+    const added = new Map<string, number>();
+    for (const j of joins) added.set(j.groupId, await joinMany(em, j));
+    return added;
+  });
+  Object.assign(repo, { joinMany, joinAll, openGroupsFor });
   const clock = new ManualClock(T0);
   const sut = new AlertGrouper(repo as unknown as AlertGroupsRepository, clock, { ALERT_GROUP_WINDOW_MINUTES: windowMinutes });
   return { sut, ctx: { repo, groups, members, clock, locks } };

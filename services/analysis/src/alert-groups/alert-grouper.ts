@@ -35,9 +35,9 @@ export class AlertGrouper {
   // A batch in one transaction: every lock of the batch is taken at once, in one order, so two
   // batches sharing hosts cannot deadlock; then one read and one write per alert not yet grouped.
   // Answers in the order of `inputs`; a later alert of the batch sees the groups of earlier ones.
-  // With more than one alert, the joins are written once per group at the end (members in one
-  // statement, the group's count, times and lists merged in one UPDATE): a busy group is not
-  // rewritten for every alert. Until then the batch's own joins are laid over what the database
+  // With more than one alert, the joins are written at the end in one statement (the members
+  // inserted, each group's count, times and lists merged): a busy group is not rewritten for every
+  // alert, nor is a statement sent per group. Until then the batch's own joins are laid over what the database
   // answers, so a later alert chooses exactly as if they had been written.
   async assignMany(tx: EntityManager, inputs: AlertGroupInput[]): Promise<GroupAssignment[]> {
     if (!inputs.length) return [];
@@ -71,13 +71,21 @@ export class AlertGrouper {
       known.set(input.alertId, assignment.groupId);
       out.push(assignment);
     }
-    if (batch) for (const j of batch.joins.values()) if ((await this.repo.joinMany(tx, j)) !== j.alertIds.length) throw new Error(`alerts of group ${j.groupId} were grouped outside the batch's locks`);
+    if (batch) {
+      const added = await this.repo.joinAll(tx, [...batch.joins.values()]);
+      for (const j of batch.joins.values()) if ((added.get(j.groupId) ?? 0) !== j.alertIds.length) throw new Error(`alerts of group ${j.groupId} were grouped outside the batch's locks`);
+    }
     return out;
   }
 
   // The verdict side records the group's highest severity; a lower one never lowers it.
   raiseSeverity(tx: EntityManager, groupId: string, severity: SocSeverity): Promise<void> {
     return this.repo.raiseSeverity(tx, groupId, severity);
+  }
+
+  // raiseSeverity for many groups (a batch's), in one statement.
+  raiseSeverities(tx: EntityManager, severities: ReadonlyMap<string, SocSeverity>): Promise<void> {
+    return this.repo.raiseSeverities(tx, severities);
   }
 
   private async assignPending(tx: EntityManager, input: AlertGroupInput, batch: PendingJoins): Promise<GroupAssignment> {

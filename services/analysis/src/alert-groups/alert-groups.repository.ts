@@ -167,26 +167,44 @@ export class AlertGroupsRepository {
     return rows.length > 0;
   }
 
-  // join() for many alerts of one group in one statement; answers how many became members (an
-  // alert already a member is not counted twice).
-  async joinMany(em: EntityManager, v: GroupJoins): Promise<number> {
-    const [rows]: [{ added: number }[], number] = await em.query(
+  // Every group's joins of a batch in one statement: the members inserted, each group's count,
+  // times and lists merged. Answers how many members each group gained (a group missing from the
+  // answer gained none).
+  async joinAll(em: EntityManager, joins: readonly GroupJoins[]): Promise<Map<string, number>> {
+    if (!joins.length) return new Map();
+    const sorted = [...joins].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+    const groups = sorted.map((j) => ({ g: j.groupId, vk: j.vendorGroupKey, rk: j.ruleKeys, h: j.hosts, i: j.iocValues, f: j.firstSeenAt, l: j.lastSeenAt, la: j.lastAlertAt }));
+    const [rows]: [{ id: string; added: number }[], number] = await em.query(
       `WITH m AS (
          INSERT INTO analysis.alert_group_member (alert_id, group_id, added_at)
-         SELECT a, $1, t FROM unnest($2::uuid[], $3::timestamptz[]) AS u(a, t) ON CONFLICT (alert_id) DO NOTHING RETURNING group_id),
-       n AS (SELECT count(*)::int AS added FROM m)
+         SELECT a, g, t FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[]) AS u(a, g, t) ON CONFLICT (alert_id) DO NOTHING RETURNING group_id),
+       n AS (SELECT group_id, count(*)::int AS added FROM m GROUP BY group_id),
+       j AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS j(g uuid, vk text, rk text[], h text[], i text[], f timestamptz, l timestamptz, la timestamptz))
        UPDATE analysis.alert_group g SET
          alert_count = g.alert_count + n.added,
-         first_seen_at = LEAST(g.first_seen_at, $8), last_seen_at = GREATEST(g.last_seen_at, $9), last_alert_at = GREATEST(g.last_alert_at, $10),
-         vendor_group_key = COALESCE(g.vendor_group_key, $4),
-         rule_keys = ${merged('g.rule_keys', '$5', MAX_GROUP_RULE_KEYS)},
-         hosts = ${merged('g.hosts', '$6', MAX_GROUP_HOSTS)},
-         ioc_values = ${merged('g.ioc_values', '$7', MAX_GROUP_IOCS)}
-       FROM n WHERE g.id = $1 AND n.added > 0
-       RETURNING n.added`,
-      [v.groupId, v.alertIds, v.addedAt, v.vendorGroupKey, v.ruleKeys, v.hosts, v.iocValues, v.firstSeenAt, v.lastSeenAt, v.lastAlertAt],
+         first_seen_at = LEAST(g.first_seen_at, j.f), last_seen_at = GREATEST(g.last_seen_at, j.l), last_alert_at = GREATEST(g.last_alert_at, j.la),
+         vendor_group_key = COALESCE(g.vendor_group_key, j.vk),
+         rule_keys = ${merged('g.rule_keys', 'j.rk', MAX_GROUP_RULE_KEYS)},
+         hosts = ${merged('g.hosts', 'j.h', MAX_GROUP_HOSTS)},
+         ioc_values = ${merged('g.ioc_values', 'j.i', MAX_GROUP_IOCS)}
+       FROM n JOIN j ON j.g = n.group_id
+       WHERE g.id = n.group_id
+       RETURNING g.id, n.added`,
+      [JSON.stringify(groups), sorted.flatMap((j) => j.alertIds), sorted.flatMap((j) => j.alertIds.map(() => j.groupId)), sorted.flatMap((j) => j.addedAt)],
     );
-    return rows[0]?.added ?? 0;
+    return new Map(rows.map((r) => [r.id, r.added]));
+  }
+
+  // Raises each group to its severity, never lowers; one statement for all.
+  async raiseSeverities(em: EntityManager, severities: ReadonlyMap<string, SocSeverity>): Promise<void> {
+    if (!severities.size) return;
+    const ids = [...severities.keys()].sort();
+    await em.query(
+      `UPDATE analysis.alert_group g SET severity = v.s
+         FROM unnest($1::uuid[], $2::text[]) AS v(id, s)
+        WHERE g.id = v.id AND (g.severity IS NULL OR array_position(${SEVERITY_RANK}, g.severity) < array_position(${SEVERITY_RANK}, v.s))`,
+      [ids, ids.map((id) => severities.get(id))],
+    );
   }
 
   // Raises, never lowers; one statement.

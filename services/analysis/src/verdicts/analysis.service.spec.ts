@@ -136,7 +136,8 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
       }),
     ),
     raiseSeverity: jest.fn<ReturnType<AlertGrouper['raiseSeverity']>, Parameters<AlertGrouper['raiseSeverity']>>(async () => undefined),
-  } satisfies Pick<AlertGrouper, 'assign' | 'assignMany' | 'raiseSeverity'>;
+    raiseSeverities: jest.fn<ReturnType<AlertGrouper['raiseSeverities']>, Parameters<AlertGrouper['raiseSeverities']>>(async () => undefined),
+  } satisfies Pick<AlertGrouper, 'assign' | 'assignMany' | 'raiseSeverity' | 'raiseSeverities'>;
   const suppressionRules = {
     match: jest.fn<ReturnType<SuppressionMatcher['match']>, Parameters<SuppressionMatcher['match']>>(async () => (opts.suppression ? { customerId: CUSTOMER, owner: 'analyst', from: new Date(0), until: new Date(8.64e15), ...opts.suppression } : null)),
   } satisfies Pick<SuppressionMatcher, 'match'>;
@@ -229,8 +230,10 @@ describe('AnalysisService.analyse', () => {
     expect(ctx.grouper.assignMany.mock.calls[0][1].map((i) => i.alertId)).toEqual([batch[0].body.alertId, batch[2].body.alertId]);
     expect(ctx.repo.insertMany).toHaveBeenCalledTimes(1);
     expect(ctx.outbox.addMany).toHaveBeenCalledTimes(1);
-    // both verdicts are in one group: its severity raised once
-    expect(ctx.grouper.raiseSeverity).toHaveBeenCalledTimes(1);
+    // both verdicts are in one group: its severity raised once, in the batch's one statement
+    expect(ctx.grouper.raiseSeverities).toHaveBeenCalledTimes(1);
+    expect(ctx.grouper.raiseSeverities.mock.calls[0][1]).toEqual(new Map([['00000000-0000-4000-8000-00000000000a', 'HIGH']]));
+    expect(ctx.grouper.raiseSeverity).not.toHaveBeenCalled();
     expect(ctx.verdicts().get(seen.body.alertId)!.repeatCount).toBe(2);
     expect(ctx.events().filter((e) => e.subject === 'analysis.verdict.issued.v2').map((e) => e.body.alertIds[0])).toEqual([seen.body.alertId, batch[0].body.alertId, batch[2].body.alertId]);
     expect(ctx.repo.savepoint).toHaveBeenCalledWith(ctx.tx, 'analyse_batch');

@@ -132,7 +132,7 @@ export class AnalysisService {
       if (!before || SOC_SEVERITIES.indexOf(j.severity) < SOC_SEVERITIES.indexOf(before)) highest.set(groupId, j.severity);
       rows.push(j.verdict(groupId));
     });
-    for (const [groupId, severity] of highest) await this.grouper.raiseSeverity(tx, groupId, severity);
+    await this.grouper.raiseSeverities(tx, highest);
     const inserted = await this.repo.insertMany(tx, [...suppressed.map((s) => s.row), ...rows]);
     if (inserted.size !== suppressed.length + rows.length) return null;
     for (const s of suppressed) {
