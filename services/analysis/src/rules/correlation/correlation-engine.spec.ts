@@ -1,6 +1,6 @@
 // Counts and ordered sequences over time windows, with an injected clock and the memory store.
 import { RuleSet } from '../evaluation/rule-set';
-import { CorrelationEngine } from './correlation-engine';
+import { CorrelationEngine, type CorrelationOutcome } from './correlation-engine';
 import { MemoryCorrelationStore } from './correlation-store';
 
 const T0 = new Date('2026-11-20T01:00:00Z');
@@ -135,34 +135,52 @@ correlation:
 describe('observeMany (a batch)', () => {
   const count = (gte: number, timespan: string) =>
     RuleSet.compile([{ id: 'r', version: 1, yaml: `title: c\nlevel: low\nlogsource: {}\ndetection: { s: { event.outcome: failure }, condition: s }\ncorrelation: { type: event_count, group-by: [source.ip], timespan: ${timespan}, condition: { gte: ${gte} } }\n` }]).set.rules[0].compiled.rule.correlation!;
+  const sequence = RuleSet.compile([
+    {
+      id: 's',
+      version: 1,
+      yaml: `title: s\nlevel: high\nlogsource: {}\ncorrelation:\n  type: temporal_ordered\n  group-by: [host.ip]\n  timespan: 15m\n  steps:\n    - { name: a, logsource: {}, detection: { x: { event.kind: alert }, condition: x } }\n    - { name: b, logsource: {}, detection: { x: { event.kind: alert }, condition: x } }\n    - { name: c, logsource: {}, detection: { x: { event.kind: alert }, condition: x } }\n`,
+    },
+  ]).set.rules[0].compiled.rule.correlation!;
   const distinct = RuleSet.compile([{ id: 'v', version: 1, yaml: `title: v\nlevel: low\nlogsource: {}\ndetection: { s: { event.outcome: success }, condition: s }\ncorrelation: { type: value_count, group-by: [user.name], timespan: 30m, condition: { field: host.name, gte: 3 } }\n` }]).set.rules[0].compiled.rule.correlation!;
 
-  // A seeded stream of observations over a few keys, two rule types and times out of order.
+  // A seeded stream of observations over a few keys, three kinds of correlation and times out of order.
   function stream(seed: number, n: number) {
     let x = seed;
-    const rnd = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+    // xorshift32: a seeded stream whose draws do not cycle together
+    const rnd = (k: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % k;
+    };
     const rules = [
       { ruleId: 'r5', correlation: count(5, '10m') },
       { ruleId: 'r2', correlation: count(2, '1m') },
       { ruleId: 'v3', correlation: distinct },
+      { ruleId: 's3', correlation: sequence },
     ];
     return Array.from({ length: n }, () => {
-      const r = rules[rnd(3)];
+      const r = rules[rnd(4)];
       const value = r.correlation.type === 'value_count' ? (rnd(5) === 0 ? null : `host-${rnd(4)}`) : null;
-      return { ...r, customerId: `c${rnd(2)}`, groupKey: `k${rnd(3)}`, at: at(rnd(40) - 10 + rnd(3) / 10), value };
+      // a sequence event matches one step, sometimes two, sometimes none
+      const steps = r.correlation.type === 'temporal_ordered' ? [...new Set([rnd(3), rnd(4)])].filter((k) => k < 3) : undefined;
+      return { ...r, customerId: `c${rnd(2)}`, groupKey: `k${rnd(3)}`, at: at(rnd(40) - 10 + rnd(3) / 10), value, steps };
     });
   }
 
   it.each([1, 2, 3, 4, 5])('gives every observation of a batch the outcome observe() gives it one after another (seed %i)', async (seed) => {
     const observations = stream(seed, 400);
     const one = new CorrelationEngine(new MemoryCorrelationStore(), () => T0);
-    const expected = [];
+    const expected: CorrelationOutcome[] = [];
     for (const o of observations) expected.push(await one.observe(null, o));
     const many = new CorrelationEngine(new MemoryCorrelationStore(), () => T0);
-    const got = [];
+    const got: CorrelationOutcome[] = [];
     // batches of uneven sizes, so windows span batches too
     for (let i = 0, size = 1; i < observations.length; i += size, size = (size * 7) % 97 || 1) got.push(...(await many.observeMany(null, observations.slice(i, i + size))));
     expect(got).toEqual(expected);
     expect(expected.filter((o) => o.fired).length).toBeGreaterThan(20);
+    // every kind fired somewhere in the stream
+    expect(new Set(observations.filter((_, k) => expected[k].fired).map((o) => o.ruleId))).toEqual(new Set(['r5', 'r2', 'v3', 's3']));
   });
 });

@@ -4,7 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import { valuesAt } from '../sigma/sigma-fields';
 import type { SigmaCorrelation } from '../sigma/sigma-rule';
-import { type CorrelationEntry, type CorrelationStore, type CountObservation, keyId } from './correlation-store';
+import { type CorrelationEntry, type CorrelationStore, keyId, type WindowObservation } from './correlation-store';
 
 export interface CorrelationObservation {
   ruleId: string;
@@ -87,54 +87,46 @@ export class CorrelationEngine {
   }
 
   /**
-   * Observes events in order with the outcome of observe() called for each in turn, in a few
-   * statements: sequences one by one (they are few), counts together: every key locked at once,
-   * each window read as it stood before the batch while the batch's entries are recorded, and the
-   * batch's own earlier entries laid over each window in memory.
+   * Observes events in order with the outcome of observe() called for each in turn, in two
+   * statements for the whole batch: every key locked at once, then each window read as it stood
+   * before the batch while the batch's entries are recorded; the batch's own earlier entries are
+   * laid over each window in memory.
    */
   async observeMany(tx: EntityManager | null, observations: readonly CorrelationObservation[]): Promise<CorrelationOutcome[]> {
-    const out: CorrelationOutcome[] = new Array<CorrelationOutcome>(observations.length);
-    const counted: { index: number; o: CorrelationObservation; at: Date; item: CountObservation }[] = [];
-    for (const [index, o] of observations.entries()) {
+    if (!observations.length) return [];
+    const items = observations.map((o): WindowObservation => {
       const c = o.correlation;
-      // sequences keep their own path; their keys (rule first) never meet a count's
-      if (c.type === 'temporal_ordered') {
-        out[index] = await this.observe(tx, o);
-        continue;
-      }
       const at = o.at ?? this.clock();
-      const distinct = c.type === 'value_count';
-      const value = distinct ? (o.value ?? null) : null;
       const key = { ruleId: o.ruleId, customerId: o.customerId, groupKey: o.groupKey };
+      const window = { key, from: new Date(at.getTime() - c.timespanMs), to: at, expiresAt: new Date(at.getTime() + c.timespanMs) };
+      if (c.type === 'temporal_ordered') return { ...window, kind: 'sequence', entries: (o.steps ?? []).map((step) => ({ step, value: null, at })) };
+      if (c.type === 'event_count') return { ...window, kind: 'count', entries: [{ step: 0, value: null, at }] };
       // value_count counts values: an event without one is not recorded.
-      const entry = !distinct || value !== null ? { step: 0, value, at } : null;
-      counted.push({ index, o, at, item: { key, from: new Date(at.getTime() - c.timespanMs), to: at, distinct, entry, expiresAt: new Date(at.getTime() + c.timespanMs) } });
-    }
-    if (!counted.length) return out;
-    const windows = await this.store.windowsThenAdd(
-      tx,
-      counted.map((x) => x.item),
-    );
-    const earlier = new Map<string, CorrelationEntry[]>();
-    counted.forEach(({ index, o, at, item }, k) => {
-      const id = keyId(item.key);
-      const mine = earlier.get(id) ?? [];
-      if (item.entry) mine.push(item.entry);
-      earlier.set(id, mine);
-      const w = windows[k];
-      const values = new Set(w.values);
-      let count = w.count;
-      let firstAt = w.firstAt;
-      for (const e of mine) {
-        if (e.at < item.from || e.at > item.to) continue;
-        if (item.distinct) values.add(e.value!);
-        else count++;
-        if (!firstAt || e.at < firstAt) firstAt = e.at;
-      }
-      if (item.distinct) count = values.size;
-      out[index] = { fired: item.entry !== null && count >= o.correlation.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? at };
+      const value = o.value ?? null;
+      return { ...window, kind: 'distinct', entries: value === null ? [] : [{ step: 0, value, at }] };
     });
-    return out;
+    const windows = await this.store.windowsThenAdd(tx, items);
+    const earlier = new Map<string, CorrelationEntry[]>();
+    return observations.map((o, k) => {
+      const item = items[k];
+      const id = keyId(item.key);
+      const batch = earlier.get(id) ?? [];
+      batch.push(...item.entries);
+      earlier.set(id, batch);
+      const mine = batch.filter((e) => e.at >= item.from && e.at <= item.to);
+      const w = windows[k];
+      if (item.kind === 'sequence') {
+        // the window's entries before the batch, then the batch's, in time order (ties: the older first)
+        const entries = [...w.entries, ...mine].sort((x, y) => x.at.getTime() - y.at.getTime());
+        const last = (o.correlation.steps?.length ?? 0) - 1;
+        const chain = longestChain(entries, item.to, last);
+        return { fired: (o.steps ?? []).includes(last) && chain.length === last + 1, groupKey: o.groupKey, count: chain.length, firstAt: chain[0] ?? item.to };
+      }
+      let firstAt = w.firstAt;
+      for (const e of mine) if (!firstAt || e.at < firstAt) firstAt = e.at;
+      const count = item.kind === 'distinct' ? new Set([...w.values, ...mine.map((e) => e.value!)]).size : w.count + mine.length;
+      return { fired: item.entries.length > 0 && count >= o.correlation.gte, groupKey: o.groupKey, count, firstAt: firstAt ?? item.to };
+    });
   }
 
   /** Drops expired window entries (call from a scheduled job). */

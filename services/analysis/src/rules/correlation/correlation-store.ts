@@ -17,24 +17,25 @@ export interface CorrelationEntry {
   at: Date;
 }
 
-/** An event counted in a window (event_count, value_count), for windowsThenAdd. */
-export interface CountObservation {
+/** An event observed in its window, for windowsThenAdd. */
+export interface WindowObservation {
   key: CorrelationKey;
   /** The window: from <= at <= to. */
   from: Date;
   to: Date;
-  /** value_count: distinct values are counted. */
-  distinct: boolean;
-  /** What the event records; null for a value_count event without its value. */
-  entry: CorrelationEntry | null;
+  /** count: entries counted (event_count); distinct: values counted (value_count); sequence: the entries themselves (temporal_ordered). */
+  kind: 'count' | 'distinct' | 'sequence';
+  /** What the event records (none for a value_count event without its value; one per step matched for a sequence). */
+  entries: CorrelationEntry[];
   expiresAt: Date;
 }
 
-/** A window as it stood: its entries (or distinct values), the oldest time, and (distinct) the values. */
+/** A window as it stood: how many entries (count), its distinct values (distinct), its entries oldest first (sequence), and the oldest time. */
 export interface WindowContent {
   count: number;
   firstAt: Date | null;
   values: string[];
+  entries: CorrelationEntry[];
 }
 
 /** One string per key, for maps and lock names. */
@@ -56,7 +57,7 @@ export interface CorrelationStore {
    * Locks every observation's key (all at once, in one order, until `tx` ends), then reads each
    * window as it stood before these observations and records their entries.
    */
-  windowsThenAdd(tx: EntityManager | null, observations: readonly CountObservation[]): Promise<WindowContent[]>;
+  windowsThenAdd(tx: EntityManager | null, observations: readonly WindowObservation[]): Promise<WindowContent[]>;
   /** Drops entries that expired before `now`; returns how many. */
   prune(tx: EntityManager | null, now: Date): Promise<number>;
 }
@@ -94,14 +95,14 @@ export class MemoryCorrelationStore implements CorrelationStore {
     return { count: distinctValues ? new Set(entries.map((e) => e.value)).size : entries.length, firstAt: entries[0]?.at ?? null };
   }
 
-  async windowsThenAdd(tx: EntityManager | null, observations: readonly CountObservation[]): Promise<WindowContent[]> {
+  async windowsThenAdd(tx: EntityManager | null, observations: readonly WindowObservation[]): Promise<WindowContent[]> {
     const windows: WindowContent[] = [];
     for (const o of observations) {
       const entries = await this.between(tx, o.key, o.from, o.to);
-      const values = o.distinct ? [...new Set(entries.map((e) => e.value).filter((v): v is string => v !== null))] : [];
-      windows.push({ count: o.distinct ? values.length : entries.length, firstAt: entries[0]?.at ?? null, values });
+      const values = o.kind === 'distinct' ? [...new Set(entries.map((e) => e.value).filter((v): v is string => v !== null))] : [];
+      windows.push({ count: entries.length, firstAt: entries[0]?.at ?? null, values, entries: o.kind === 'sequence' ? entries : [] });
     }
-    for (const o of observations) if (o.entry) await this.add(tx, o.key, o.entry, o.expiresAt);
+    for (const o of observations) for (const e of o.entries) await this.add(tx, o.key, e, o.expiresAt);
     return windows;
   }
 

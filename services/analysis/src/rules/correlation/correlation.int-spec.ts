@@ -5,7 +5,7 @@ import { startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../../app.module';
 import { loadConfig } from '../../config';
 import { parseSigmaRule } from '../sigma/sigma-parser';
-import { CorrelationEngine } from './correlation-engine';
+import { CorrelationEngine, type CorrelationOutcome } from './correlation-engine';
 import { CorrelationRepository } from './correlation.repository';
 
 jest.setTimeout(60_000);
@@ -13,10 +13,12 @@ jest.setTimeout(60_000);
 let kit: SubgraphKit;
 let ruleId: string;
 let otherRuleId: string;
+let sequenceRuleId: string;
 beforeAll(async () => {
   kit = await startSubgraph({ service: 'analysis', schema: 'analysis', loadConfig, module: (config, opts) => AppModule.forRoot(config, opts) });
   [{ id: ruleId }] = await kit.ds.query(`SELECT id FROM analysis.detection_rule WHERE pack_file = 'credential-brute-force.yml'`);
   [{ id: otherRuleId }] = await kit.ds.query(`SELECT id FROM analysis.detection_rule WHERE pack_file = 'lateral-movement-one-account-many-hosts.yml'`);
+  [{ id: sequenceRuleId }] = await kit.ds.query(`SELECT id FROM analysis.detection_rule WHERE pack_file = 'nx-then-antivirus-same-host.yml'`);
 });
 afterAll(() => kit?.close());
 
@@ -55,6 +57,18 @@ it('prunes entries whose window ended', async () => {
   expect(n).toBe(0);
 });
 
+const sequence = parseSigmaRule(`title: s
+level: high
+logsource: {}
+correlation:
+  type: temporal_ordered
+  group-by: [host.ip]
+  timespan: 10m
+  steps:
+    - { name: a, logsource: {}, detection: { x: { event.kind: alert }, condition: x } }
+    - { name: b, logsource: {}, detection: { x: { event.kind: alert }, condition: x } }
+`).correlation!;
+
 const distinct = parseSigmaRule(`title: v
 level: low
 logsource: {}
@@ -65,26 +79,39 @@ correlation: { type: value_count, group-by: [user.name], timespan: 30m, conditio
 it('observes a batch in PostgreSQL with the outcome of observing it one event after another', async () => {
   // one stream, observed one by one for one customer and in batches for another
   let x = 7;
-  const rnd = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+  // xorshift32: a seeded stream whose draws do not cycle together
+  const rnd = (k: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
+  const kinds = [
+    { ruleId, correlation },
+    { ruleId: otherRuleId, correlation: distinct },
+    { ruleId: sequenceRuleId, correlation: sequence },
+  ];
   const stream = Array.from({ length: 300 }, () => {
-    const counted = rnd(2) === 0;
+    const kind = kinds[rnd(3)];
     return {
-      ruleId: counted ? ruleId : otherRuleId,
-      correlation: counted ? correlation : distinct,
+      ...kind,
       groupKey: `k${rnd(3)}`,
       at: new Date(T0 + (rnd(60) - 10) * 60_000 + rnd(1000)),
-      value: counted || rnd(6) === 0 ? null : `host-${rnd(4)}`,
+      value: kind.correlation === distinct && rnd(6) !== 0 ? `host-${rnd(4)}` : null,
+      steps: kind.correlation === sequence ? [rnd(2)] : undefined,
     };
   });
   const one = '00000000-0000-4000-8000-0000000000c3';
   const many = '00000000-0000-4000-8000-0000000000c4';
   const engine = engineOn(kit.ds);
-  const expected = [];
+  const expected: CorrelationOutcome[] = [];
   for (const o of stream) expected.push(await kit.ds.transaction((tx) => engine.observe(tx, { ...o, customerId: one })));
-  const got = [];
+  const got: CorrelationOutcome[] = [];
   for (let i = 0; i < stream.length; i += 64) got.push(...(await kit.ds.transaction((tx) => engine.observeMany(tx, stream.slice(i, i + 64).map((o) => ({ ...o, customerId: many }))))));
   expect(got).toEqual(expected);
   expect(expected.filter((o) => o.fired).length).toBeGreaterThan(10);
+  // each kind fired somewhere in the stream
+  expect(new Set(stream.filter((_, k) => expected[k].fired).map((o) => o.ruleId)).size).toBe(3);
   const rows = (c: string) => kit.ds.query(`SELECT rule_id, group_key, step, value, at, expires_at FROM analysis.correlation_entry WHERE customer_id = $1 ORDER BY id`, [c]);
   expect(await rows(many)).toEqual(await rows(one));
 });

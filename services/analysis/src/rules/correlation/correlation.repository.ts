@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { type CorrelationEntry, type CorrelationKey, type CorrelationStore, type CountObservation, keyId, type WindowContent } from './correlation-store';
+import { type CorrelationEntry, type CorrelationKey, type CorrelationStore, keyId, type WindowContent, type WindowObservation } from './correlation-store';
 
 // Correlation windows in analysis.correlation_entry. Every method runs in the caller's
 // transaction when given one (the consumer's), else on its own.
@@ -57,44 +57,48 @@ export class CorrelationRepository implements CorrelationStore {
   // overlapping keys wait, never deadlock); then, in one statement so both see the snapshot taken
   // after the locks, every window read and every entry inserted: a statement's own inserts are not
   // visible to it, so the windows are as they stood before the batch.
-  async windowsThenAdd(tx: EntityManager | null, observations: readonly CountObservation[]): Promise<WindowContent[]> {
+  async windowsThenAdd(tx: EntityManager | null, observations: readonly WindowObservation[]): Promise<WindowContent[]> {
     if (!observations.length) return [];
     const q = this.q(tx);
     const names = [...new Set(observations.map((o) => lockName(o.key)))].sort();
     await q.query(`SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0)))::int AS locked FROM unnest($1::text[]) AS l(n)`, [names]);
-    const adds = observations.filter((o) => o.entry !== null);
-    const rows: { k: string; n: number; first_at: Date | null; vals: string[] | null }[] = await q.query(
+    const adds = observations.flatMap((o) => o.entries.map((e) => ({ key: o.key, e, expiresAt: o.expiresAt })));
+    const rows: { k: string; n: number; first_at: Date | null; vals: string[] | null; seq: { s: number; a: string }[] | null }[] = await q.query(
       `WITH w AS (
-         SELECT o.k, o.d, count(e.id)::int AS n, min(e.at) AS first_at, array_agg(DISTINCT e.value) FILTER (WHERE o.d AND e.value IS NOT NULL) AS vals
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bool[]) WITH ORDINALITY AS o(rule_id, customer_id, group_key, f, t, d, k)
+         SELECT o.k, count(e.id)::int AS n, min(e.at) AS first_at,
+                array_agg(DISTINCT e.value) FILTER (WHERE o.kind = 'distinct' AND e.value IS NOT NULL) AS vals,
+                json_agg(json_build_object('s', e.step, 'a', e.at) ORDER BY e.at, e.id) FILTER (WHERE o.kind = 'sequence' AND e.id IS NOT NULL) AS seq
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) WITH ORDINALITY AS o(rule_id, customer_id, group_key, f, t, kind, k)
            LEFT JOIN analysis.correlation_entry e
              ON e.rule_id = o.rule_id AND e.customer_id = o.customer_id AND e.group_key = o.group_key AND e.at BETWEEN o.f AND o.t
-          GROUP BY o.k, o.d
+          GROUP BY o.k
        ), ins AS (
          INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at)
          SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::smallint[], $11::text[], $12::timestamptz[], $13::timestamptz[])
        )
-       SELECT k, n, first_at, vals FROM w ORDER BY k`,
+       SELECT k, n, first_at, vals, seq FROM w ORDER BY k`,
       [
         observations.map((o) => o.key.ruleId),
         observations.map((o) => o.key.customerId),
         observations.map((o) => o.key.groupKey),
         observations.map((o) => o.from),
         observations.map((o) => o.to),
-        observations.map((o) => o.distinct),
-        adds.map((o) => o.key.ruleId),
-        adds.map((o) => o.key.customerId),
-        adds.map((o) => o.key.groupKey),
-        adds.map((o) => o.entry!.step),
-        adds.map((o) => o.entry!.value),
-        adds.map((o) => o.entry!.at),
-        adds.map((o) => o.expiresAt),
+        observations.map((o) => o.kind),
+        adds.map((x) => x.key.ruleId),
+        adds.map((x) => x.key.customerId),
+        adds.map((x) => x.key.groupKey),
+        adds.map((x) => x.e.step),
+        adds.map((x) => x.e.value),
+        adds.map((x) => x.e.at),
+        adds.map((x) => x.expiresAt),
       ],
     );
-    return rows.map((r) => {
-      const values = r.vals ?? [];
-      return { count: observations[Number(r.k) - 1].distinct ? values.length : r.n, firstAt: r.first_at ? new Date(r.first_at) : null, values };
-    });
+    return rows.map((r) => ({
+      count: r.n,
+      firstAt: r.first_at ? new Date(r.first_at) : null,
+      values: r.vals ?? [],
+      entries: (r.seq ?? []).map((x) => ({ step: Number(x.s), value: null, at: new Date(x.a) })),
+    }));
   }
 
   async prune(tx: EntityManager | null, now: Date): Promise<number> {
