@@ -9,6 +9,7 @@ export const ANALYSIS_CUSTOMER_DATA = defineCustomerData({
     { table: 'analysis.alert_group' },
     { table: 'analysis.verdict' },
     { table: 'analysis.correlation_entry' },
+    { table: 'analysis.correlation_value' },
     { table: 'analysis.detection_rule_customer' },
     { table: 'analysis.asset_binding' },
     { table: 'analysis.critical_asset' },

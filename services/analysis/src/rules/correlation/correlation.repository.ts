@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { type CorrelationEntry, type CorrelationKey, type CorrelationStore, keyId, type WindowContent, type WindowObservation } from './correlation-store';
 
-// Correlation windows in analysis.correlation_entry. Every method runs in the caller's
+// Correlation windows in analysis.correlation_entry, and for counted values (value_count) the
+// latest time each was seen in analysis.correlation_value. Every method runs in the caller's
 // transaction when given one (the consumer's), else on its own.
+
+// Records a value's latest time (a CTE of the statement that inserts its entry).
+const REMEMBER_VALUE = `INSERT INTO analysis.correlation_value (rule_id, customer_id, group_key, value, last_at, expires_at)`;
+const VALUE_CONFLICT = `ON CONFLICT (rule_id, customer_id, group_key, value) DO UPDATE SET
+    last_at = GREATEST(analysis.correlation_value.last_at, EXCLUDED.last_at), expires_at = GREATEST(analysis.correlation_value.expires_at, EXCLUDED.expires_at)`;
 @Injectable()
 export class CorrelationRepository implements CorrelationStore {
   constructor(private readonly ds: DataSource) {}
@@ -19,7 +25,8 @@ export class CorrelationRepository implements CorrelationStore {
 
   async add(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void> {
     await this.q(tx).query(
-      `INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `WITH v AS (${REMEMBER_VALUE} SELECT $1, $2, $3, $5, $6, $7 WHERE $5::text IS NOT NULL ${VALUE_CONFLICT})
+       INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [key.ruleId, key.customerId, key.groupKey, entry.step, entry.value, entry.at, expiresAt],
     );
   }
@@ -28,7 +35,8 @@ export class CorrelationRepository implements CorrelationStore {
   // snapshot taken after the lock; the count that follows is a statement of its own).
   async lockAndAdd(tx: EntityManager | null, key: CorrelationKey, entry: CorrelationEntry, expiresAt: Date): Promise<void> {
     await this.q(tx).query(
-      `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($8, 0)))
+      `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($8, 0))),
+       v AS (${REMEMBER_VALUE} SELECT $1, $2, $3, $5, $6, $7 FROM l WHERE $5::text IS NOT NULL ${VALUE_CONFLICT})
        INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 FROM l`,
       [key.ruleId, key.customerId, key.groupKey, entry.step, entry.value, entry.at, expiresAt, lockName(key)],
     );
@@ -63,18 +71,30 @@ export class CorrelationRepository implements CorrelationStore {
     const names = [...new Set(observations.map((o) => lockName(o.key)))].sort();
     await q.query(`SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0)))::int AS locked FROM unnest($1::text[]) AS l(n)`, [names]);
     const adds = observations.flatMap((o) => o.entries.map((e) => ({ key: o.key, e, expiresAt: o.expiresAt })));
-    const rows: { k: string; n: number; first_at: Date | null; vals: string[] | null; seq: { s: number; a: string }[] | null }[] = await q.query(
-      `WITH w AS (
-         SELECT o.k, count(e.id)::int AS n, min(e.at) AS first_at,
-                array_agg(DISTINCT e.value) FILTER (WHERE o.kind = 'distinct' AND e.value IS NOT NULL) AS vals,
-                json_agg(json_build_object('s', e.step, 'a', e.at) ORDER BY e.at, e.id) FILTER (WHERE o.kind = 'sequence' AND e.id IS NOT NULL) AS seq
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) WITH ORDINALITY AS o(rule_id, customer_id, group_key, f, t, kind, k)
-           LEFT JOIN analysis.correlation_entry e
-             ON e.rule_id = o.rule_id AND e.customer_id = o.customer_id AND e.group_key = o.group_key AND e.at BETWEEN o.f AND o.t
-          GROUP BY o.k
+    // Per observation, only what its kind needs: a count (count), the oldest time (an index probe),
+    // the distinct values (from correlation_value when no value was seen after the window's end,
+    // else from the entries), the entries (sequence).
+    const rows: { k: string; n: number | null; first_at: Date | null; vals: string[] | null; seq: { s: number; a: string }[] | null }[] = await q.query(
+      `WITH o AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) WITH ORDINALITY AS o(rule_id, customer_id, group_key, f, t, kind, k)
+       ), w AS (
+         SELECT o.k,
+           CASE WHEN o.kind = 'count' THEN (SELECT count(*)::int FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) END AS n,
+           (SELECT e.at FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t ORDER BY e.at LIMIT 1) AS first_at,
+           CASE WHEN o.kind <> 'distinct' THEN NULL
+                WHEN coalesce((SELECT max(v.last_at) FROM analysis.correlation_value v WHERE ${SAME_KEY.replace(/e\./g, 'v.')}), '-infinity') <= o.t
+                  THEN (SELECT array_agg(v.value) FROM analysis.correlation_value v WHERE ${SAME_KEY.replace(/e\./g, 'v.')} AND v.last_at >= o.f)
+                ELSE (SELECT array_agg(DISTINCT e.value) FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t AND e.value IS NOT NULL) END AS vals,
+           CASE WHEN o.kind = 'sequence' THEN (SELECT json_agg(json_build_object('s', e.step, 'a', e.at) ORDER BY e.at, e.id) FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) END AS seq
+         FROM o
+       ), a AS (
+         SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::smallint[], $11::text[], $12::timestamptz[], $13::timestamptz[]) AS a(rule_id, customer_id, group_key, step, value, at, expires_at)
        ), ins AS (
-         INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at)
-         SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::smallint[], $11::text[], $12::timestamptz[], $13::timestamptz[])
+         INSERT INTO analysis.correlation_entry (rule_id, customer_id, group_key, step, value, at, expires_at) SELECT * FROM a
+       ), vals AS (
+         ${REMEMBER_VALUE}
+         SELECT rule_id, customer_id, group_key, value, max(at), max(expires_at) FROM a WHERE value IS NOT NULL GROUP BY rule_id, customer_id, group_key, value
+         ${VALUE_CONFLICT}
        )
        SELECT k, n, first_at, vals, seq FROM w ORDER BY k`,
       [
@@ -94,7 +114,7 @@ export class CorrelationRepository implements CorrelationStore {
       ],
     );
     return rows.map((r) => ({
-      count: r.n,
+      count: r.n ?? 0,
       firstAt: r.first_at ? new Date(r.first_at) : null,
       values: r.vals ?? [],
       entries: (r.seq ?? []).map((x) => ({ step: Number(x.s), value: null, at: new Date(x.a) })),
@@ -102,10 +122,15 @@ export class CorrelationRepository implements CorrelationStore {
   }
 
   async prune(tx: EntityManager | null, now: Date): Promise<number> {
-    const res: [unknown[], number] = await this.q(tx).query(`DELETE FROM analysis.correlation_entry WHERE expires_at < $1`, [now]);
+    const res: [unknown[], number] = await this.q(tx).query(
+      `WITH v AS (DELETE FROM analysis.correlation_value WHERE expires_at < $1) DELETE FROM analysis.correlation_entry WHERE expires_at < $1`,
+      [now],
+    );
     return res[1];
   }
 }
+
+const SAME_KEY = `e.rule_id = o.rule_id AND e.customer_id = o.customer_id AND e.group_key = o.group_key`;
 
 function lockName(key: CorrelationKey): string {
   return `correlation|${keyId(key)}`;
