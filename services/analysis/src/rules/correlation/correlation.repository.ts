@@ -71,22 +71,30 @@ export class CorrelationRepository implements CorrelationStore {
     const names = [...new Set(observations.map((o) => lockName(o.key)))].sort();
     await q.query(`SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0)))::int AS locked FROM unnest($1::text[]) AS l(n)`, [names]);
     const adds = observations.flatMap((o) => o.entries.map((e) => ({ key: o.key, e, expiresAt: o.expiresAt })));
-    // Per observation, only what its kind needs: a count (count), the oldest time (an index probe),
-    // the distinct values (from correlation_value when no value was seen after the window's end,
-    // else from the entries), the entries (sequence).
+    // Per observation, only what its kind needs: a count and the oldest time (count); the oldest
+    // time by an index probe and the distinct values from correlation_value, or from the entries
+    // when a value was seen after the window's end (distinct); the entries (sequence).
     const rows: { k: string; n: number | null; first_at: Date | null; vals: string[] | null; seq: { s: number; a: string }[] | null }[] = await q.query(
       `WITH o AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) WITH ORDINALITY AS o(rule_id, customer_id, group_key, f, t, kind, k)
        ), w AS (
-         SELECT o.k,
-           CASE WHEN o.kind = 'count' THEN (SELECT count(*)::int FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) END AS n,
-           (SELECT e.at FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t ORDER BY e.at LIMIT 1) AS first_at,
-           CASE WHEN o.kind <> 'distinct' THEN NULL
-                WHEN coalesce((SELECT max(v.last_at) FROM analysis.correlation_value v WHERE ${SAME_KEY.replace(/e\./g, 'v.')}), '-infinity') <= o.t
-                  THEN (SELECT array_agg(v.value) FROM analysis.correlation_value v WHERE ${SAME_KEY.replace(/e\./g, 'v.')} AND v.last_at >= o.f)
-                ELSE (SELECT array_agg(DISTINCT e.value) FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t AND e.value IS NOT NULL) END AS vals,
-           CASE WHEN o.kind = 'sequence' THEN (SELECT json_agg(json_build_object('s', e.step, 'a', e.at) ORDER BY e.at, e.id) FROM analysis.correlation_entry e WHERE ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) END AS seq
-         FROM o
+         SELECT o.k, c.n, coalesce(c.first_at, d.first_at) AS first_at,
+                CASE WHEN o.kind <> 'distinct' THEN NULL WHEN coalesce(v.newest, '-infinity') <= o.t THEN v.vals ELSE late.vals END AS vals, s.seq
+           FROM o
+           -- count: one scan of the window
+           LEFT JOIN LATERAL (SELECT count(*)::int AS n, min(e.at) AS first_at FROM analysis.correlation_entry e
+                               WHERE o.kind = 'count' AND ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) c ON true
+           -- distinct: the oldest entry by an index probe, the values from their latest times
+           LEFT JOIN LATERAL (SELECT e.at AS first_at FROM analysis.correlation_entry e
+                               WHERE o.kind = 'distinct' AND ${SAME_KEY} AND e.at BETWEEN o.f AND o.t ORDER BY e.at LIMIT 1) d ON true
+           LEFT JOIN LATERAL (SELECT max(v.last_at) AS newest, array_agg(v.value) FILTER (WHERE v.last_at >= o.f) AS vals FROM analysis.correlation_value v
+                               WHERE o.kind = 'distinct' AND ${SAME_KEY.replace(/e\./g, 'v.')}) v ON true
+           -- distinct, when a value was seen after the window's end (a late event): the entries
+           LEFT JOIN LATERAL (SELECT array_agg(DISTINCT e.value) AS vals FROM analysis.correlation_entry e
+                               WHERE o.kind = 'distinct' AND v.newest > o.t AND ${SAME_KEY} AND e.at BETWEEN o.f AND o.t AND e.value IS NOT NULL) late ON true
+           -- sequence: the window's entries in order
+           LEFT JOIN LATERAL (SELECT json_agg(json_build_object('s', e.step, 'a', e.at) ORDER BY e.at, e.id) AS seq FROM analysis.correlation_entry e
+                               WHERE o.kind = 'sequence' AND ${SAME_KEY} AND e.at BETWEEN o.f AND o.t) s ON true
        ), a AS (
          SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::smallint[], $11::text[], $12::timestamptz[], $13::timestamptz[]) AS a(rule_id, customer_id, group_key, step, value, at, expires_at)
        ), ins AS (
