@@ -7,6 +7,7 @@ import { CORRELATION_HEADER, createLogger, initMetrics, NestPinoLogger, sanitize
 import { randomUUID } from 'node:crypto';
 import { DomainErrorFilter } from './domain-error.filter';
 import { installGatewaySecret, installPortSplit, listenPublic } from './public-port';
+import { trustProxyOf } from './trust-proxy';
 
 export interface BootOptions {
   service: string;
@@ -26,7 +27,8 @@ export interface BootOptions {
 export async function createServiceApp(module: Type<unknown> | DynamicModule, opts: BootOptions): Promise<NestFastifyApplication> {
   process.env.KANSHI_SERVICE = opts.service;
   initMetrics(opts.service);
-  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024, trustProxy: true });
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (trust-proxy.ts)
+  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024, trustProxy: trustProxyOf(opts.service, process.env.TRUST_PROXY) });
   if (opts.publicRoutes) installPortSplit(adapter.getInstance(), opts.publicRoutes);
   if (opts.gatewaySecret) installGatewaySecret(adapter.getInstance(), opts.gatewaySecret);
   // Correlation id from the caller (gateway, sensor, operator) or a new one; on every log line.

@@ -4,6 +4,7 @@ export { subgraphModule, principalOf } from './subgraph';
 export type { SubgraphContext, SubgraphRequest } from './subgraph';
 export { createServiceApp, runService } from './bootstrap';
 export type { BootOptions } from './bootstrap';
+export { trustProxyOf } from './trust-proxy';
 export { formatGraphQLError } from './errors';
 export { TenantDirectory } from './tenant-directory';
 export { requestLoader } from './dataloader';
