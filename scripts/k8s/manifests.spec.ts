@@ -214,9 +214,10 @@ describe('the prod overlay', () => {
     expect(config.NODE_ENV).toBe('production');
     // and no ConfigMap key is a typo nobody reads
     // the service's configuration files (config.ts and any *-config.ts beside it) and the platform's
+    // (its configuration and its boot, which reads TRUST_PROXY and LISTEN_HOST)
     const dir = path.dirname(path.join(REPO, configFile));
     const configFiles = readdirSync(dir).filter((f) => /(^|-)config\.ts$/.test(f)).map((f) => path.relative(REPO, path.join(dir, f)));
-    const readers = [...configFiles, 'libs/config/src/config.ts'].map(readRepoFile).join('\n');
+    const readers = [...configFiles, 'libs/config/src/config.ts', 'libs/platform/src/bootstrap.ts'].map(readRepoFile).join('\n');
     for (const key of Object.keys(env)) {
       const read = readers.includes(key) || key.startsWith('SUBGRAPH_URL_') || ['LOG_LEVEL', 'LISTEN_HOST'].includes(key);
       expect({ key, read }).toEqual({ key, read: true });
