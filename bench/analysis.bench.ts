@@ -15,8 +15,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { signDevToken } from '@kanshi/auth';
 import { dropDatabase, ensureDatabase, messagingTablesV1, messagingTablesV2, migrateSchema, withDatabase } from '@kanshi/database';
-import { AlertReceived, AlertReceivedBody, CustomerUpserted, EventEnvelope, SensorProductCode } from '@kanshi/events';
-import { ConsumerHost, NatsBus } from '@kanshi/messaging';
+import { VerdictIssuedV2, AlertReceived, AlertReceivedBody, CustomerUpserted, EventEnvelope, SensorProductCode } from '@kanshi/events';
+import { ConsumerHost, NatsBus, Outbox, OutboxRelay } from '@kanshi/messaging';
 import { metricsRegistry } from '@kanshi/observability';
 import { FAKE_VIRUSTOTAL_API_KEY, FakeVirusTotalServer } from '@kanshi/testing';
 import { ensureInfra } from '../scripts/infra';
@@ -32,7 +32,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 // a second steady phase below the service's capacity: the pipeline's latency without a backlog
 const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 250);
-const LOW_SECONDS = 10;
+const LOW_SECONDS = Number(process.env.BENCH_LOW_SECONDS ?? 10);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const GENERATED_RULES = Number(process.env.BENCH_RULES ?? 200);
 const INDICATORS = Number(process.env.BENCH_INDICATORS ?? 10_000);
@@ -65,6 +65,11 @@ interface Service {
   url: string;
   cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+function processCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -400,11 +405,12 @@ async function waitAnalysed(url: string, db: Client, expected: number, timeoutMs
 interface CpuUse {
   service: number;
   postgres: number;
+  nats: number;
 }
 
 function cpuMeter(svc: Service): () => CpuUse {
-  const before = { service: svc.cpuSeconds(), postgres: cpuSecondsOf('postgres') };
-  return () => ({ service: svc.cpuSeconds() - before.service, postgres: cpuSecondsOf('postgres') - before.postgres });
+  const before = { service: svc.cpuSeconds(), postgres: cpuSecondsOf('postgres'), nats: cpuSecondsOf('nats-server') };
+  return () => ({ service: svc.cpuSeconds() - before.service, postgres: cpuSecondsOf('postgres') - before.postgres, nats: cpuSecondsOf('nats-server') - before.nats });
 }
 
 // A steady `rate` alerts/s (all of `envelopes`); each alert's latency is from just before its publish
@@ -451,18 +457,65 @@ async function steady(bus: NatsBus, db: Client, envelopes: Envelope[], rate: num
   return latencies;
 }
 
-// The baseline: the same stream, a batched consumer with an empty handler, in this process.
-async function baseline(dbUrl: string, natsUrl: string, namespace: string, total: number): Promise<number> {
+interface ConsumerRun {
+  rate: number;
+  // CPU seconds per alert: this process (consumer and, for the floor, relay), PostgreSQL, nats-server
+  cpu: { consumer: number; postgres: number; nats: number };
+}
+
+// The writes the target asks for, with no analysis: what a batch must commit whatever the rules
+// decide. Each alert gets a verdict row and a v2 outbox row copied from the verdicts the service
+// wrote in this run (same sizes, same indexes), and the outbox relay publishes them to JetStream.
+interface FloorSample {
+  verdict: Record<string, unknown>;
+  body: string;
+}
+
+// The baseline: the same stream, a batched consumer with an empty handler, in this process; with
+// `floor`, the handler writes a verdict and an outbox row per alert and a relay publishes them.
+async function baseline(dbUrl: string, natsUrl: string, namespace: string, total: number, floor?: FloorSample[]): Promise<ConsumerRun> {
   const ds = new DataSource({ type: 'postgres', url: dbUrl, poolSize: 4 });
   await ds.initialize();
   const bus = await NatsBus.connect({ url: natsUrl, name: 'bench-analysis-baseline', namespace });
-  const schema = 'bench_baseline';
-  const durable = 'bench-baseline';
+  const schema = floor ? 'bench_floor' : 'bench_baseline';
+  const durable = floor ? 'bench-floor' : 'bench-baseline';
+  let relay: OutboxRelay | undefined;
   try {
     await ds.query(`CREATE SCHEMA ${schema}`);
     for (const sql of [...messagingTablesV1(schema).up, ...messagingTablesV2(schema).up]) await ds.query(sql);
     const host = new ConsumerHost(ds, bus, { schema });
-    host.registerBatch({ durable, event: AlertReceived, maxBatch: 500, handleBatch: async () => undefined });
+    if (floor) {
+      // the analysis schema's tables as they are (indexes, compression of the documents)
+      await ds.query(`CREATE TABLE ${schema}.verdict (LIKE analysis.verdict INCLUDING ALL)`);
+      const [{ m }] = await ds.query(`SELECT attcompression AS m FROM pg_attribute WHERE attrelid = 'analysis.outbox'::regclass AND attname = 'payload'`);
+      if (m === 'l') await ds.query(`ALTER TABLE ${schema}.outbox ALTER COLUMN payload SET COMPRESSION lz4`);
+      const outbox = new Outbox(schema);
+      // on the analysis stream under a subject nobody reads
+      const published = { ...VerdictIssuedV2, subject: 'analysis.bench.floor.v2' };
+      relay = new OutboxRelay(ds, bus, { schema, databaseUrl: dbUrl });
+      await relay.start();
+      let k = 0;
+      host.registerBatch({
+        durable,
+        event: AlertReceived,
+        maxBatch: 500,
+        handleBatch: async (events, { em }) => {
+          const rows = events.map((e) => ({ ...floor[k++ % floor.length].verdict, id: randomUUID(), alert_id: e.body.alertId }));
+          await em.query(
+            `INSERT INTO ${schema}.verdict SELECT * FROM jsonb_populate_recordset(NULL::${schema}.verdict, $1::jsonb) ON CONFLICT (alert_id) DO NOTHING`,
+            [JSON.stringify(rows)],
+          );
+          await outbox.addMany(
+            em,
+            published,
+            events.map((e, i) => ({ customerId: e.customerId, bodyJson: floor[(k - events.length + i) % floor.length].body })),
+          );
+        },
+      });
+    } else {
+      host.registerBatch({ durable, event: AlertReceived, maxBatch: 500, handleBatch: async () => undefined });
+    }
+    const cpu0 = { consumer: processCpuSeconds(), postgres: cpuSecondsOf('postgres'), nats: cpuSecondsOf('nats-server') };
     const started = performance.now();
     await host.start();
     try {
@@ -478,11 +531,29 @@ async function baseline(dbUrl: string, natsUrl: string, namespace: string, total
     } finally {
       await host.stop();
     }
+    if (relay) {
+      // every outbox row published
+      for (;;) {
+        const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE published_at IS NULL`);
+        if (n === 0) break;
+        await sleep(5);
+      }
+    }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = {
+      consumer: (processCpuSeconds() - cpu0.consumer) / total,
+      postgres: (cpuSecondsOf('postgres') - cpu0.postgres) / total,
+      nats: (cpuSecondsOf('nats-server') - cpu0.nats) / total,
+    };
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM ${schema}.inbox WHERE consumer = $1`, [durable]);
     if (n !== total) throw new Error(`baseline: ${n} inbox rows for ${total} alerts`);
-    return total / seconds;
+    if (floor) {
+      const [{ v }] = await ds.query(`SELECT count(*)::int AS v FROM ${schema}.verdict`);
+      if (v !== total) throw new Error(`floor: ${v} verdict rows for ${total} alerts`);
+    }
+    return { rate: total / seconds, cpu };
   } finally {
+    await relay?.stop();
     await bus.drain();
     await ds.destroy();
   }
@@ -560,11 +631,16 @@ export async function run(): Promise<void> {
            FROM analysis.verdict`,
       )
     ).rows;
-    console.log(`  throughput   ${rate.toFixed(0).padStart(6)} alerts/s  (${seconds.toFixed(1)} s; published in ${publishedS.toFixed(1)} s; CPU per alert: service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us)`);
+    console.log(`  throughput   ${rate.toFixed(0).padStart(6)} alerts/s  (${seconds.toFixed(1)} s; published in ${publishedS.toFixed(1)} s; CPU per alert: service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us, NATS ${us(cpu.nats)} us)`);
     console.log(`  verdicts: ${JSON.stringify(outcomes)}; VirusTotal requests after warm-up: ${vt.fileRequests().length - vtRequests}`);
     if (process.env.BENCH_TABLE_STATS) {
       const { rows } = await db.query(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, idx_scan FROM pg_stat_user_tables WHERE schemaname = 'analysis' AND (n_tup_ins + n_tup_upd + coalesce(idx_scan, 0)) > 0 ORDER BY relname`);
       console.table(rows);
+      const { rows: sizes } = await db.query(
+        `SELECT (SELECT avg(pg_column_size(v.*))::int FROM analysis.verdict v) AS verdict_row_bytes,
+                (SELECT avg(octet_length(payload::text))::int FROM analysis.outbox) AS outbox_payload_bytes`,
+      );
+      console.table(sizes);
     }
     if (outcomes.triage > 0) console.log(`  WARNING: ${outcomes.triage} alerts went to manual triage (analysis failed on them)`);
 
@@ -584,8 +660,23 @@ export async function run(): Promise<void> {
 
     // (c) baseline: every alert of the stream again, with no analysis
     const total = WARMUP + ALERTS + steadyLoad.length + lowLoad.length;
-    const baseRate = await baseline(dbUrl, infra.natsUrl, namespace, total);
-    console.log(`  baseline (batched consumer, empty handler, same ${total} alerts): ${baseRate.toFixed(0)} alerts/s`);
+    const base = await baseline(dbUrl, infra.natsUrl, namespace, total);
+    const baseRate = base.rate;
+    const runCpu = (r: ConsumerRun) => `consumer ${(r.cpu.consumer * 1e6).toFixed(0)} us, PostgreSQL ${(r.cpu.postgres * 1e6).toFixed(0)} us, NATS ${(r.cpu.nats * 1e6).toFixed(0)} us`;
+    console.log(`  baseline (batched consumer, empty handler, same ${total} alerts): ${baseRate.toFixed(0)} alerts/s (CPU per alert: ${runCpu(base)})`);
+    // (d) the floor: the same alerts, only the writes the target asks for (verdict row, outbox row
+    // published by the relay), copied from this run's own verdicts
+    const samples: FloorSample[] = (
+      await db.query(
+        `SELECT to_jsonb(v) - 'id' - 'alert_id' AS verdict, (o.payload::jsonb -> 'body')::text AS body
+           FROM analysis.verdict v JOIN analysis.outbox o ON o.subject = $1 AND o.payload::jsonb -> 'body' -> 'alertIds' ->> 0 = v.alert_id::text
+          ORDER BY v.decided_at LIMIT 2000`,
+        [VerdictIssuedV2.subject],
+      )
+    ).rows;
+    if (samples.length === 0) throw new Error('floor: no verdict with its outbox row to copy');
+    const floorRun = await baseline(dbUrl, infra.natsUrl, namespace, total, samples);
+    console.log(`  floor (the same consumer writing a verdict row and an outbox row per alert, relay publishing, no analysis): ${floorRun.rate.toFixed(0)} alerts/s (CPU per alert: ${runCpu(floorRun)})`);
 
     const passRate = rate >= TARGET_RATE;
     const passP99 = p99 < TARGET_P99_MS;
@@ -598,10 +689,11 @@ export async function run(): Promise<void> {
       table(
         ['case', 'alerts/s', 'latency', 'CPU per alert'],
         [
-          [`end to end: ${ALERTS.toLocaleString('en')} alerts published at once, until every verdict and its outbox rows are committed`, rate.toFixed(0), '-', `service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us`],
+          [`end to end: ${ALERTS.toLocaleString('en')} alerts published at once, until every verdict and its outbox rows are committed`, rate.toFixed(0), '-', `service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us, NATS ${us(cpu.nats)} us`],
           [`steady ${RATE.toLocaleString('en')} alerts/s for ${STEADY_SECONDS} s, publish to verdict row committed (polled every ~2 ms)`, String(RATE), `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`, '-'],
           [`steady ${LOW_RATE.toLocaleString('en')} alerts/s for ${LOW_SECONDS} s (below capacity), the same measure`, String(LOW_RATE), `p50 ${l50.toFixed(0)} ms, p95 ${l95.toFixed(0)} ms, p99 ${l99.toFixed(0)} ms`, '-'],
-          [`baseline: the same ${total.toLocaleString('en')} alerts, batched consumer (maxBatch 500) with an empty handler`, baseRate.toFixed(0), '-', '-'],
+          [`baseline: the same ${total.toLocaleString('en')} alerts, batched consumer (maxBatch 500) with an empty handler`, baseRate.toFixed(0), '-', runCpu(base)],
+          [`floor: the same alerts and consumer, each batch writing only a verdict row and a v2 outbox row per alert (copies of this run's verdicts), the relay publishing them; no analysis`, floorRun.rate.toFixed(0), '-', runCpu(floorRun)],
         ],
       ),
       '',

@@ -119,6 +119,20 @@ describe('alerts -> verdicts', () => {
     expect(await verdictOf('analyst', ofB.body.alertId)).toMatchObject({ severity: 'LOW' });
   });
 
+  it('compresses the documents every verdict writes (reasons, actions, its event, its group lists) with lz4, not pglz', async () => {
+    const [{ lz4 }] = await kit.ds.query(`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`);
+    expect(lz4).toBe(true); // this machine's PostgreSQL has it; without it the migration keeps pglz
+    const rows: { t: string; c: string; m: string }[] = await kit.ds.query(
+      `SELECT c.relname AS t, a.attname AS c, a.attcompression AS m FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'analysis' AND (c.relname, a.attname) IN (('verdict', 'reasons'), ('verdict', 'actions'), ('verdict', 'endpoints'), ('outbox', 'payload'), ('alert_group', 'hosts'), ('alert_group', 'ioc_values'), ('alert_group', 'rule_keys'))`,
+    );
+    expect(rows).toHaveLength(7);
+    expect(rows.filter((r) => r.m !== 'l')).toEqual([]);
+    // a document past the 2 KB threshold is stored lz4-compressed
+    const [stored] = await kit.ds.query(`SELECT pg_column_compression(payload) AS method FROM analysis.outbox WHERE octet_length(payload::text) > 2100 LIMIT 1`);
+    if (stored) expect(stored.method).toBe('lz4');
+  });
+
   it('gives a redelivered alert no second verdict and a repeat only its count', async () => {
     const e = alert(a.customerId, { severity: 21, blocked: true });
     await publish(e);
