@@ -128,9 +128,16 @@ export class AlertGrouper {
   }
 }
 
-// First seen first, no duplicates, at most `max`: what the repository's merge of a list does.
-function mergeList(list: string[], added: string[], max: number): string[] {
-  return [...new Set([...list, ...added])].slice(0, max);
+// The values of `added` a list of at most `max` (first seen first, no duplicates: what the
+// repository's merge keeps) would take in: none once it is full. A batch sends only these, so a
+// group whose lists do not change is not merged again, and its lists are not copied here.
+function newValues(list: readonly string[], added: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  for (const v of added) {
+    if (list.length + out.length >= max) break;
+    if (!list.includes(v) && !out.includes(v)) out.push(v);
+  }
+  return out;
 }
 
 // The joins of one batch not written yet, and the open groups the batch may join (read once at its
@@ -149,22 +156,25 @@ class PendingJoins {
     j.alertIds.push(v.alertId);
     j.addedAt.push(v.now);
     j.vendorGroupKey ??= v.vendorGroupKey;
-    j.ruleKeys.push(...v.ruleKeys);
-    j.hosts.push(...v.hosts);
-    j.iocValues.push(...v.iocValues);
+    const g = group;
+    const ruleKeys = newValues(g.ruleKeys, v.ruleKeys, MAX_GROUP_RULE_KEYS);
+    const hosts = newValues(g.hosts, v.hosts, MAX_GROUP_HOSTS);
+    const iocValues = newValues(g.iocValues, v.iocValues, MAX_GROUP_IOCS);
+    j.ruleKeys.push(...ruleKeys);
+    j.hosts.push(...hosts);
+    j.iocValues.push(...iocValues);
     if (v.occurredAt < j.firstSeenAt) j.firstSeenAt = v.occurredAt;
     if (v.occurredAt > j.lastSeenAt) j.lastSeenAt = v.occurredAt;
     if (v.now > j.lastAlertAt) j.lastAlertAt = v.now;
     this.joins.set(group.id, j);
-    const g = group;
     this.groups.set(g.id, {
       customerId,
       group: {
         id: g.id,
         vendorGroupKey: g.vendorGroupKey ?? v.vendorGroupKey,
-        ruleKeys: mergeList(g.ruleKeys, v.ruleKeys, MAX_GROUP_RULE_KEYS),
-        hosts: mergeList(g.hosts, v.hosts, MAX_GROUP_HOSTS),
-        iocValues: mergeList(g.iocValues, v.iocValues, MAX_GROUP_IOCS),
+        ruleKeys: ruleKeys.length ? g.ruleKeys.concat(ruleKeys) : g.ruleKeys,
+        hosts: hosts.length ? g.hosts.concat(hosts) : g.hosts,
+        iocValues: iocValues.length ? g.iocValues.concat(iocValues) : g.iocValues,
         firstSeenAt: v.occurredAt < g.firstSeenAt ? v.occurredAt : g.firstSeenAt,
         lastSeenAt: v.occurredAt > g.lastSeenAt ? v.occurredAt : g.lastSeenAt,
         lastAlertAt: v.now > g.lastAlertAt ? v.now : g.lastAlertAt,

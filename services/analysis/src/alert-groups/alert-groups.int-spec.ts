@@ -101,6 +101,28 @@ describe('AlertGrouper on PostgreSQL', () => {
     expect(new Set(out.map((o) => o.groupId)).size).toBe(1);
   });
 
+  it('leaves a batch’s groups with the lists and counts the alerts would have given one by one, up to the lists’ limit', async () => {
+    // one existing group, then a batch that repeats its host and IOC, adds new ones, and passes
+    // the 200-host limit; the same alerts assigned one by one for another customer
+    const shape = (c: string, seq: number) => {
+      const hostName = seq < 3 ? ['h0', 'h1', 'h0'][seq] : `h${seq}`;
+      return input(c, { vendorGroupKey: 'campaign', hostName, ruleKey: `rule-${seq % 4}`, iocValues: seq % 2 ? ['evil.example', `ioc-${seq % 5}`] : ['evil.example'] });
+    };
+    const [batched, alone] = [await kit.createCustomer(), await kit.createCustomer()];
+    const first = await assign(input(batched.customerId, { vendorGroupKey: 'campaign', hostName: 'h0', iocValues: ['evil.example'] }));
+    const firstAlone = await assign(input(alone.customerId, { vendorGroupKey: 'campaign', hostName: 'h0', iocValues: ['evil.example'] }));
+    const out = await kit.ds.transaction((em) => grouper.assignMany(em, Array.from({ length: 210 }, (_, i) => shape(batched.customerId, i))));
+    for (let i = 0; i < 210; i++) await assign(shape(alone.customerId, i));
+    expect(new Set(out.map((o) => o.groupId))).toEqual(new Set([first.groupId]));
+    const [b, a] = [await groupRow(first.groupId), await groupRow(firstAlone.groupId)];
+    const [rk] = await kit.ds.query(`SELECT (SELECT rule_keys FROM analysis.alert_group WHERE id = $1) AS b, (SELECT rule_keys FROM analysis.alert_group WHERE id = $2) AS a`, [first.groupId, firstAlone.groupId]);
+    expect(b.alert_count).toBe(211);
+    expect(b.hosts).toHaveLength(200);
+    expect(b.hosts.slice(0, 3)).toEqual(['h0', 'h1', 'h3']);
+    expect(b.ioc_values).toEqual(['evil.example', 'ioc-1', 'ioc-3', 'ioc-0', 'ioc-2', 'ioc-4']);
+    expect({ ...b, rule_keys: rk.b }).toEqual({ ...a, rule_keys: rk.a });
+  });
+
   it('raises the severity, never lowers it', async () => {
     const { customerId } = await kit.createCustomer();
     const { groupId } = await assign(input(customerId));

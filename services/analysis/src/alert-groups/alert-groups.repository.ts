@@ -168,8 +168,9 @@ export class AlertGroupsRepository {
   }
 
   // Every group's joins of a batch in one statement: the members inserted, each group's count,
-  // times and lists merged. Answers how many members each group gained (a group missing from the
-  // answer gained none).
+  // times and lists merged. A list sent empty leaves the group's as it is (the grouper sends only
+  // values new to the group, so a busy group's lists are not merged again on every batch). Answers
+  // how many members each group gained (a group missing from the answer gained none).
   async joinAll(em: EntityManager, joins: readonly GroupJoins[]): Promise<Map<string, number>> {
     if (!joins.length) return new Map();
     const sorted = [...joins].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
@@ -184,9 +185,9 @@ export class AlertGroupsRepository {
          alert_count = g.alert_count + n.added,
          first_seen_at = LEAST(g.first_seen_at, j.f), last_seen_at = GREATEST(g.last_seen_at, j.l), last_alert_at = GREATEST(g.last_alert_at, j.la),
          vendor_group_key = COALESCE(g.vendor_group_key, j.vk),
-         rule_keys = ${merged('g.rule_keys', 'j.rk', MAX_GROUP_RULE_KEYS)},
-         hosts = ${merged('g.hosts', 'j.h', MAX_GROUP_HOSTS)},
-         ioc_values = ${merged('g.ioc_values', 'j.i', MAX_GROUP_IOCS)}
+         rule_keys = CASE WHEN cardinality(j.rk) = 0 THEN g.rule_keys ELSE ${merged('g.rule_keys', 'j.rk', MAX_GROUP_RULE_KEYS)} END,
+         hosts = CASE WHEN cardinality(j.h) = 0 THEN g.hosts ELSE ${merged('g.hosts', 'j.h', MAX_GROUP_HOSTS)} END,
+         ioc_values = CASE WHEN cardinality(j.i) = 0 THEN g.ioc_values ELSE ${merged('g.ioc_values', 'j.i', MAX_GROUP_IOCS)} END
        FROM n JOIN j ON j.g = n.group_id
        WHERE g.id = n.group_id
        RETURNING g.id, n.added`,
