@@ -5,7 +5,9 @@
 // 200 generated Sigma rules, IOC lists (10,000 global indicators and a customer list), one
 // customer's suppression, and VirusTotal (the fake server) answered from its cache. Baseline in the
 // same run: the same alerts on the same stream consumed and committed by a batched consumer with
-// an empty handler (no analysis), as `npm run bench -- consume` measures it.
+// an empty handler (no analysis), as `npm run bench -- consume` measures it; and the floor: that
+// consumer writing only a verdict row and an outbox row per alert (copies of the run's verdicts)
+// with the relay publishing them, what the target's writes cost before any analysis.
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
