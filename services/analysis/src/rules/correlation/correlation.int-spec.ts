@@ -57,6 +57,15 @@ it('prunes entries whose window ended', async () => {
   expect(n).toBe(0);
 });
 
+it('writes window entries and values with no trigger per row (no foreign key to check), and prunes them by a BRIN index', async () => {
+  const triggers = await kit.ds.query(
+    `SELECT tgrelid::regclass::text AS t, tgname FROM pg_trigger WHERE tgrelid IN ('analysis.correlation_entry'::regclass, 'analysis.correlation_value'::regclass)`,
+  );
+  expect(triggers).toEqual([]);
+  const [{ am }] = await kit.ds.query(`SELECT a.amname AS am FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = 'analysis.correlation_entry_expiry'::regclass`);
+  expect(am).toBe('brin');
+});
+
 const sequence = parseSigmaRule(`title: s
 level: high
 logsource: {}
