@@ -38,6 +38,8 @@ const LOW_SECONDS = Number(process.env.BENCH_LOW_SECONDS ?? 10);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const GENERATED_RULES = Number(process.env.BENCH_RULES ?? 200);
 const INDICATORS = Number(process.env.BENCH_INDICATORS ?? 10_000);
+// Alert batches in work at once, in the service (ALERT_BATCHES_IN_FLIGHT) and in the floor.
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 const CUSTOMERS = 5;
 const HOSTS_PER_CUSTOMER = 400;
 const SAMPLE_FILES = 60;
@@ -389,6 +391,13 @@ async function committedAlerts(url: string): Promise<number> {
   return n;
 }
 
+// Batches that failed twice (a deadlock between the batches in flight, say) and were applied alert by alert.
+async function batchFallbacks(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^kanshi_event_batch_fallbacks_total\{[^}]*consumer="analysis-alerts"[^}]*\} (\d+)/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
 // Until every alert is committed; then PostgreSQL must hold a verdict row for each and an
 // outbox row (v2) for each verdict not suppressed.
 async function waitAnalysed(url: string, db: Client, expected: number, timeoutMs = 900_000): Promise<void> {
@@ -493,12 +502,12 @@ interface FloorSample {
 
 // The baseline: the same stream, a batched consumer with an empty handler, in this process; with
 // `floor`, the handler writes a verdict and an outbox row per alert and a relay publishes them.
-async function baseline(dbUrl: string, natsUrl: string, namespace: string, total: number, floor?: FloorSample[]): Promise<ConsumerRun> {
+async function baseline(dbUrl: string, natsUrl: string, namespace: string, total: number, floor?: FloorSample[], name = floor ? 'floor' : 'baseline'): Promise<ConsumerRun> {
   const ds = new DataSource({ type: 'postgres', url: dbUrl, poolSize: 4 });
   await ds.initialize();
   const bus = await NatsBus.connect({ url: natsUrl, name: 'bench-analysis-baseline', namespace });
-  const schema = floor ? 'bench_floor' : 'bench_baseline';
-  const durable = floor ? 'bench-floor' : 'bench-baseline';
+  const schema = `bench_${name}`;
+  const durable = `bench-${name}`;
   let relay: OutboxRelay | undefined;
   try {
     await ds.query(`CREATE SCHEMA ${schema}`);
@@ -519,8 +528,11 @@ async function baseline(dbUrl: string, natsUrl: string, namespace: string, total
         durable,
         event: AlertReceived,
         maxBatch: 500,
+        inFlight: IN_FLIGHT,
         handleBatch: async (events, { em }) => {
-          const rows = events.map((e) => ({ ...floor[k++ % floor.length].verdict, id: randomUUID(), alert_id: e.body.alertId }));
+          const first = k;
+          k += events.length;
+          const rows = events.map((e, i) => ({ ...floor[(first + i) % floor.length].verdict, id: randomUUID(), alert_id: e.body.alertId }));
           await em.query(
             `INSERT INTO ${schema}.verdict SELECT * FROM jsonb_populate_recordset(NULL::${schema}.verdict, $1::jsonb) ON CONFLICT (alert_id) DO NOTHING`,
             [JSON.stringify(rows)],
@@ -528,7 +540,7 @@ async function baseline(dbUrl: string, natsUrl: string, namespace: string, total
           await outbox.addMany(
             em,
             published,
-            events.map((e, i) => ({ customerId: e.customerId, bodyJson: floor[(k - events.length + i) % floor.length].body })),
+            events.map((e, i) => ({ customerId: e.customerId, bodyJson: floor[(first + i) % floor.length].body })),
           );
         },
       });
@@ -607,6 +619,7 @@ export async function run(): Promise<void> {
       LOG_LEVEL: 'warn',
       VIRUSTOTAL_API_KEY: FAKE_VIRUSTOTAL_API_KEY,
       VIRUSTOTAL_URL: vt.url,
+      ALERT_BATCHES_IN_FLIGHT: String(IN_FLIGHT),
       VIRUSTOTAL_REQUESTS_PER_MINUTE: '100000',
       VIRUSTOTAL_REQUESTS_PER_DAY: '0',
     });
@@ -652,7 +665,7 @@ export async function run(): Promise<void> {
       )
     ).rows;
     console.log(`  throughput   ${rate.toFixed(0).padStart(6)} alerts/s  (${seconds.toFixed(1)} s; published in ${publishedS.toFixed(1)} s; CPU per alert: service ${us(cpu.service)} us, PostgreSQL ${us(cpu.postgres)} us, NATS ${us(cpu.nats)} us)`);
-    console.log(`  verdicts: ${JSON.stringify(outcomes)}; VirusTotal requests after warm-up: ${vt.fileRequests().length - vtRequests}`);
+    console.log(`  verdicts: ${JSON.stringify(outcomes)}; VirusTotal requests after warm-up: ${vt.fileRequests().length - vtRequests}; batches retried alert by alert: ${await batchFallbacks(svc.url)}`);
     if (process.env.BENCH_TABLE_STATS) {
       const { rows } = await db.query(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, idx_scan FROM pg_stat_user_tables WHERE schemaname = 'analysis' AND (n_tup_ins + n_tup_upd + coalesce(idx_scan, 0)) > 0 ORDER BY relname`);
       console.table(rows);
@@ -697,6 +710,14 @@ export async function run(): Promise<void> {
     if (samples.length === 0) throw new Error('floor: no verdict with its outbox row to copy');
     const floorRun = await baseline(dbUrl, infra.natsUrl, namespace, total, samples);
     console.log(`  floor (the same consumer writing a verdict row and an outbox row per alert, relay publishing, no analysis): ${floorRun.rate.toFixed(0)} alerts/s (CPU per alert: ${runCpu(floorRun)})`);
+    // (e) the bare floor: the same, but rows with no texts at all (documents emptied, an event of
+    // ids and the severity): what the transport alone costs, whatever the verdict's design
+    const bare: FloorSample[] = samples.map((x) => ({
+      verdict: Object.fromEntries(Object.entries(x.verdict).map(([k, v]) => [k, Array.isArray(v) ? [] : v !== null && typeof v === 'object' ? {} : v])),
+      body: JSON.stringify({ alertIds: [(JSON.parse(x.body) as { alertIds: string[] }).alertIds[0]], severity: x.verdict.severity }),
+    }));
+    const bareRun = await baseline(dbUrl, infra.natsUrl, namespace, total, bare, 'bare');
+    console.log(`  bare floor (the same writes with no texts: documents empty, an event of ids and the severity): ${bareRun.rate.toFixed(0)} alerts/s (CPU per alert: ${runCpu(bareRun)})`);
 
     const passRate = rate >= TARGET_RATE;
     const passP99 = p99 < TARGET_P99_MS;
