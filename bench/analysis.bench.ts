@@ -719,6 +719,20 @@ export async function run(): Promise<void> {
     const bareRun = await baseline(dbUrl, infra.natsUrl, namespace, total, bare, 'bare');
     console.log(`  bare floor (the same writes with no texts: documents empty, an event of ids and the severity): ${bareRun.rate.toFixed(0)} alerts/s (CPU per alert: ${runCpu(bareRun)})`);
 
+    // The CPU the target leaves per alert on this machine, against what each layer costs (service,
+    // PostgreSQL and NATS together; the floors' "consumer" is the process holding consumer and relay).
+    const budgetUs = (cpus().length * 1e6) / TARGET_RATE;
+    const sumUs = (c: ConsumerRun['cpu']) => (c.consumer + c.postgres + c.nats) * 1e6;
+    const analysisUs = ((cpu.service + cpu.postgres + cpu.nats) / ALERTS) * 1e6;
+    const budget = {
+      bare: sumUs(bareRun.cpu),
+      texts: sumUs(floorRun.cpu) - sumUs(bareRun.cpu),
+      analysis: analysisUs - sumUs(floorRun.cpu),
+      analysisPostgres: (cpu.postgres / ALERTS - floorRun.cpu.postgres) * 1e6,
+    };
+    const budgetText = `CPU per alert the target leaves on ${cpus().length} cores: ${budgetUs.toFixed(0)} us. Spent: the bare transport ${budget.bare.toFixed(0)} us; the verdict's texts ${budget.texts.toFixed(0)} us more; the analysis ${budget.analysis.toFixed(0)} us more (of which PostgreSQL ${budget.analysisPostgres.toFixed(0)} us); in all ${analysisUs.toFixed(0)} us`;
+    console.log(`  ${budgetText}`);
+
     const passRate = rate >= TARGET_RATE;
     const passP99 = p99 < TARGET_P99_MS;
     console.log(`  ${passRate ? 'PASS' : 'FAIL'} throughput ${rate.toFixed(0)} alerts/s (target >= ${TARGET_RATE})`);
@@ -735,9 +749,11 @@ export async function run(): Promise<void> {
           [`steady ${LOW_RATE.toLocaleString('en')} alerts/s for ${LOW_SECONDS} s (below capacity), the same measure`, String(LOW_RATE), `p50 ${l50.toFixed(0)} ms, p95 ${l95.toFixed(0)} ms, p99 ${l99.toFixed(0)} ms`, '-'],
           [`baseline: the same ${total.toLocaleString('en')} alerts, batched consumer (maxBatch 500) with an empty handler`, baseRate.toFixed(0), '-', runCpu(base)],
           [`floor: the same alerts and consumer, each batch writing only a verdict row and a v2 outbox row per alert (copies of this run's verdicts), the relay publishing them; no analysis`, floorRun.rate.toFixed(0), '-', runCpu(floorRun)],
+          [`bare floor: the same writes with no texts (the row's documents empty, an event of the alert id and the severity): the transport alone`, bareRun.rate.toFixed(0), '-', runCpu(bareRun)],
         ],
       ),
       '',
+      `- ${budgetText}`,
       `- verdicts of the run: ${outcomes.high} HIGH, ${outcomes.medium} MEDIUM, ${outcomes.low} LOW (${outcomes.suppressed} suppressed), ${outcomes.triage} manual triage, ${outcomes.groups} groups`,
       `- targets: >= ${TARGET_RATE.toLocaleString('en')} alerts/s: ${passRate ? 'PASS' : 'FAIL'} (${rate.toFixed(0)}, ${(rate / baseRate).toFixed(2)} of the baseline); p99 < ${TARGET_P99_MS} ms at ${RATE.toLocaleString('en')} alerts/s: ${passP99 ? 'PASS' : 'FAIL'} (${p99.toFixed(0)} ms)`,
     ]);
