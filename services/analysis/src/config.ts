@@ -22,9 +22,6 @@ const schema = {
   // Alerts of one customer, rule and host this close together share a group; a group with no new
   // alert for this long closes.
   ALERT_GROUP_WINDOW_MINUTES: int({ default: 60, min: 1, max: 7 * 24 * 60 }),
-  // Alert batches analysed at once, each in its own transaction: with 2, one batch is analysed
-  // while the last one's statements run in PostgreSQL. 1 analyses them one after another.
-  ALERT_BATCHES_IN_FLIGHT: int({ default: 2, min: 1, max: 8 }),
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
