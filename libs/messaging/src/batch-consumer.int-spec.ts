@@ -31,7 +31,6 @@ interface HostOptions {
   maxDeliveries?: number;
   maxBatch?: number;
   maxWaitMs?: number;
-  inFlight?: number;
   ackWaitMs?: number;
   // runs after the batch's rows are written, inside its transaction
   after?: (events: EventEnvelope<ThingAddedBody>[], em: EntityManager, deliveryCounts: number[]) => Promise<void>;
@@ -51,7 +50,6 @@ function newBatchHost(o: HostOptions = {}) {
     maxDeliveries: o.maxDeliveries ?? 3,
     maxBatch: o.maxBatch,
     maxWaitMs: o.maxWaitMs,
-    inFlight: o.inFlight,
     handleBatch: async (events, { em, deliveryCounts }) => {
       calls.push({ names: events.map((e) => e.body.name), ids: events.map((e) => e.eventId), deliveryCounts });
       await em.query(`INSERT INTO "${schema}".applied (event_id, name) SELECT * FROM unnest($1::uuid[], $2::text[])`, [events.map((e) => e.eventId), events.map((e) => e.body.name)]);
@@ -262,88 +260,5 @@ describe('batched consumer', () => {
     await eventually(async () => expect(await count('applied')).toBe(20), { timeoutMs: 15000 });
     const rest = next.calls.flatMap((c) => c.names).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
     expect(rest).toEqual(Array.from({ length: 15 }, (_, i) => `s${i + 5}`));
-  });
-
-  it('with inFlight 2, handles the next batch while the last is still in its transaction, applies every event once and acks them all', async () => {
-    // the first batch holds its transaction open until a second batch has started beside it
-    let secondStarted!: () => void;
-    const second = new Promise<void>((r) => (secondStarted = r));
-    let open = 0;
-    let most = 0;
-    const { host, calls, durable } = newBatchHost({
-      maxBatch: 50,
-      maxWaitMs: 5,
-      inFlight: 2,
-      after: async () => {
-        open++;
-        most = Math.max(most, open);
-        try {
-          if (open === 2) secondStarted();
-          await Promise.race([second, new Promise((r) => setTimeout(r, 3000))]);
-        } finally {
-          open--;
-        }
-      },
-    });
-    const events = Array.from({ length: 400 }, (_, i) => envelope(`p${i}`));
-    const base = await lastSeq();
-    await publish(events);
-    await host.start();
-    await eventually(async () => expect(await count('applied')).toBe(400), { timeoutMs: 20000 });
-    expect(most).toBe(2);
-    // each event in exactly one batch, the batches' own order kept within each
-    const ids = calls.flatMap((c) => c.ids);
-    expect(new Set(ids).size).toBe(400);
-    expect([...ids].sort()).toEqual(events.map((e) => e.eventId).sort());
-    const position = new Map(events.map((e, i) => [e.eventId, i]));
-    for (const c of calls) expect(c.ids.map((id) => position.get(id)!)).toEqual([...c.ids.map((id) => position.get(id)!)].sort((a, b) => a - b));
-    expect(await count('inbox')).toBe(400);
-    await eventually(() => ackedUpTo(durable, base + 400));
-  });
-
-  it('with inFlight 2, on stop finishes both batches in hand and acks them before returning', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let inside = 0;
-    let bothInside!: () => void;
-    const both = new Promise<void>((r) => (bothInside = r));
-    const durable = `batch-stop2-${randomUUID().slice(0, 6)}`;
-    const { host, calls } = newBatchHost({
-      durable,
-      maxBatch: 5,
-      maxWaitMs: 5,
-      inFlight: 2,
-      ackWaitMs: 1000,
-      after: async () => {
-        if (++inside === 2) bothInside();
-        await gate;
-      },
-    });
-    const base = await lastSeq();
-    await publish(Array.from({ length: 30 }, (_, i) => envelope(`t${i}`)));
-    await host.start();
-    await both;
-    let stopped = false;
-    const stopping = host.stop().then(() => (stopped = true));
-    try {
-      await new Promise((r) => setTimeout(r, 200));
-      expect(stopped).toBe(false);
-    } finally {
-      release();
-    }
-    await stopping;
-    expect(calls).toHaveLength(2);
-    expect(await count('applied')).toBe(10);
-    await eventually(async () => expect((await consumerInfo(durable)).ack_floor.stream_seq).toBe(base + 10));
-    // a new instance applies the rest, and neither stopped batch again
-    const next = newBatchHost({ durable, ackWaitMs: 1000 });
-    await next.host.start();
-    await eventually(async () => expect(await count('applied')).toBe(30), { timeoutMs: 15000 });
-    expect(new Set((await applied()).map((r) => r.name)).size).toBe(30);
-  });
-
-  it('refuses an inFlight that is not a positive integer', () => {
-    const host = new ConsumerHost(ds, bus, { schema });
-    expect(() => host.registerBatch({ durable: 'x', event: ThingAdded, inFlight: 0, handleBatch: async () => undefined })).toThrow('inFlight must be a positive integer, got 0');
   });
 });

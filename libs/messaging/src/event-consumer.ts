@@ -54,11 +54,6 @@ export interface BatchHandlerRegistration<TBody> {
   maxBatch?: number;
   // How long the first message of a batch waits for more to arrive (default 20 ms).
   maxWaitMs?: number;
-  // Batches handled at once, each in its own transaction (default 1: one after another, in stream
-  // order). With 2, the next batch is analysed while the last one's statements run in PostgreSQL;
-  // batches then commit in either order, so the handler must serialize what needs it (locks, unique
-  // keys), as it would for two replicas.
-  inFlight?: number;
   maxDeliveries?: number;
 }
 
@@ -115,8 +110,6 @@ export class ConsumerHost {
     const maxBatch = reg.maxBatch ?? 500;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`consumer ${reg.durable}: maxBatch must be a positive integer, got ${reg.maxBatch}`);
     if (reg.maxWaitMs !== undefined && !(reg.maxWaitMs >= 0)) throw new Error(`consumer ${reg.durable}: maxWaitMs must be >= 0, got ${reg.maxWaitMs}`);
-    const inFlight = reg.inFlight ?? 1;
-    if (!Number.isInteger(inFlight) || inFlight < 1) throw new Error(`consumer ${reg.durable}: inFlight must be a positive integer, got ${reg.inFlight}`);
     this.add({ kind: 'batch', reg });
   }
 
@@ -134,9 +127,8 @@ export class ConsumerHost {
     await this.bus.ensureStreams(this.streams);
     for (const r of this.registrations) {
       const maxBatch = r.kind === 'batch' ? (r.reg.maxBatch ?? 500) : (r.reg.batch ?? 64);
-      const held = r.kind === 'batch' ? maxBatch * ((r.reg.inFlight ?? 1) + 1) : maxBatch;
       // The first subscription is made here, so a consumer that cannot be made fails the start.
-      const first = await this.consume(r.reg, maxBatch, held);
+      const first = await this.consume(r.reg, maxBatch);
       const running: Running = { stop: () => undefined, loop: Promise.resolve() };
       running.loop = this.supervise(r, maxBatch, first, running);
       this.running.push(running);
@@ -148,14 +140,13 @@ export class ConsumerHost {
   // PostgreSQL restart, a handler error that escaped) is started again on a new subscription
   // after a pause, instead of leaving the process alive with nothing consuming.
   private async supervise(r: Registration, maxBatch: number, first: ConsumerMessages, running: Running): Promise<void> {
-    const held = r.kind === 'batch' ? maxBatch * ((r.reg.inFlight ?? 1) + 1) : maxBatch;
     const durable = r.reg.durable;
     const lanes = r.kind === 'single' ? (r.reg.concurrency ?? 1) : 1;
     let messages: ConsumerMessages | null = first;
     for (let restart = 0; !this.stopped; restart++) {
       if (!messages) {
         try {
-          messages = await this.consume(r.reg, maxBatch, held);
+          messages = await this.consume(r.reg, maxBatch);
         } catch (err) {
           this.log.error({ err, durable }, 'consumer could not subscribe; trying again');
           await this.pause(Math.min(10000, 500 * 2 ** Math.min(restart, 5)));
@@ -193,8 +184,7 @@ export class ConsumerHost {
     });
   }
 
-  // `held`: the most messages the loop holds unacknowledged (the batches in work and the next).
-  private async consume(reg: { durable: string; event: EventDefinition<unknown> }, maxBatch: number, held: number): Promise<ConsumerMessages> {
+  private async consume(reg: { durable: string; event: EventDefinition<unknown> }, maxBatch: number): Promise<ConsumerMessages> {
     const stream = this.bus.streamNameOf(reg.event.stream);
     const durable = reg.durable;
     const config = {
@@ -204,8 +194,8 @@ export class ConsumerHost {
       filter_subject: this.bus.subjectOf(reg.event),
       ack_wait: nanos(this.opts.ackWaitMs ?? 30000),
       max_deliver: -1,
-      // a batched consumer holds its batches in work and fills the next meanwhile
-      max_ack_pending: Math.max(1000, held),
+      // a batched consumer holds one batch in work and fills the next meanwhile
+      max_ack_pending: Math.max(1000, 2 * maxBatch),
     };
     const existing = await this.bus.jsm.consumers.info(stream, durable).catch(() => null);
     if (!existing) await this.bus.jsm.consumers.add(stream, config);
@@ -254,14 +244,11 @@ export class ConsumerHost {
   }
 
   // One task moves delivered messages into `buffer`; this loop takes up to maxBatch of them once
-  // maxBatch are there or the oldest has waited maxWaitMs, and handles them as one batch, up to
-  // `inFlight` batches at once. On stop the batches in hand finish (acks included); messages not
-  // yet started are handed back.
+  // maxBatch are there or the oldest has waited maxWaitMs, and handles them as one batch. On
+  // stop the batch in hand finishes (acks included); messages not yet started are handed back.
   private async batchLoop(reg: BatchHandlerRegistration<any>, messages: ConsumerMessages, maxBatch: number): Promise<void> {
     const maxWaitMs = reg.maxWaitMs ?? 20;
-    const slots = reg.inFlight ?? 1;
     const buffer: JsMsg[] = [];
-    const working = new Set<Promise<void>>();
     let since = 0;
     let ended = false;
     let wake: (() => void) | null = null;
@@ -290,15 +277,8 @@ export class ConsumerHost {
           resolve();
         };
       });
-    let failure: unknown = null;
     try {
-      while (!this.stopped && !ended && failure === null) {
-        if (working.size >= slots) {
-          await Promise.race(working);
-          // what arrived meanwhile has waited long enough
-          since = 0;
-          continue;
-        }
+      while (!this.stopped && !ended) {
         if (buffer.length === 0) {
           await sleep();
           continue;
@@ -307,31 +287,18 @@ export class ConsumerHost {
         if (buffer.length < maxBatch && waited < maxWaitMs) {
           await sleep(maxWaitMs - waited);
           if (this.stopped || ended) break;
-          if (buffer.length < maxBatch && performance.now() - since < maxWaitMs) continue;
         }
         const batch = buffer.splice(0, maxBatch);
-        const work: Promise<void> = this.processBatch(reg, batch).then(
-          () => {
-            working.delete(work);
-          },
-          (err) => {
-            working.delete(work);
-            failure ??= err;
-          },
-        );
-        working.add(work);
-        if (slots === 1) await work;
-        since = slots === 1 || buffer.length === 0 ? 0 : performance.now();
+        await this.processBatch(reg, batch);
+        // what arrived meanwhile has waited long enough
+        since = 0;
       }
-      if (failure !== null) throw failure;
     } finally {
       messages.stop();
-      await Promise.all(working);
       // Not started: back to the server at once rather than after ack_wait.
       for (const m of buffer.splice(0)) m.nak();
       await pump;
     }
-    if (failure !== null) throw failure;
   }
 
   // Stops pulling, lets the message or batch in hand finish (its acks included), then returns.
