@@ -38,8 +38,6 @@ const LOW_SECONDS = Number(process.env.BENCH_LOW_SECONDS ?? 10);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const GENERATED_RULES = Number(process.env.BENCH_RULES ?? 200);
 const INDICATORS = Number(process.env.BENCH_INDICATORS ?? 10_000);
-// Alert batches in work at once, in the service (ALERT_BATCHES_IN_FLIGHT) and in the floor.
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 const CUSTOMERS = 5;
 const HOSTS_PER_CUSTOMER = 400;
 const SAMPLE_FILES = 60;
@@ -528,7 +526,6 @@ async function baseline(dbUrl: string, natsUrl: string, namespace: string, total
         durable,
         event: AlertReceived,
         maxBatch: 500,
-        inFlight: IN_FLIGHT,
         handleBatch: async (events, { em }) => {
           const first = k;
           k += events.length;
@@ -619,7 +616,6 @@ export async function run(): Promise<void> {
       LOG_LEVEL: 'warn',
       VIRUSTOTAL_API_KEY: FAKE_VIRUSTOTAL_API_KEY,
       VIRUSTOTAL_URL: vt.url,
-      ALERT_BATCHES_IN_FLIGHT: String(IN_FLIGHT),
       VIRUSTOTAL_REQUESTS_PER_MINUTE: '100000',
       VIRUSTOTAL_REQUESTS_PER_DAY: '0',
     });
