@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { EndpointChangedBody } from '@kanshi/events';
 import { AlertEndpoint } from '../verdicts/alert-facts';
 import { AssetsRepository, CriticalAssetRow, InventoryEndpoint } from './assets.repository';
@@ -32,15 +32,46 @@ export interface AssetContext {
 // <-> endpoint id, OS, EDR agent, last seen: `remember`, from response.endpoint.changed.v1), the
 // host name <-> IP bindings learned from alerts' ECS (`learn`), and which are critical. Alert
 // bindings are written only when changed (a process-wide memory of the bindings already stored),
-// so a busy sensor costs no write per alert.
+// so a busy sensor costs no write per alert. A binding counts as stored once its transaction has
+// committed: until then it is remembered for that transaction only, and forgotten if it rolls
+// back (or if the caller rolls back to a savepoint: forgetUncommitted), so a retried batch writes
+// it again.
 @Injectable()
 export class AssetContextService {
   private readonly seen = new Map<string, number>();
+  private readonly uncommitted = new WeakMap<QueryRunner, Map<string, number>>();
   private readonly ipNames = new Map<string, { name: string | null; at: number }>();
   private readonly inventory = new Map<string, { endpoint: InventoryEndpoint | null; at: number }>();
   private critical: { rows: Map<string, CriticalAssetRow[]>; at: number } | null = null;
 
-  constructor(private readonly repo: AssetsRepository) {}
+  constructor(
+    private readonly repo: AssetsRepository,
+    ds: DataSource,
+  ) {
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit: ({ queryRunner }) => {
+        // a savepoint released inside the transaction commits nothing yet
+        if (queryRunner.isTransactionActive) return;
+        const learned = this.uncommitted.get(queryRunner);
+        this.uncommitted.delete(queryRunner);
+        for (const [key, hour] of learned ?? []) this.markStored(key, hour);
+      },
+      afterTransactionRollback: ({ queryRunner }) => {
+        this.uncommitted.delete(queryRunner);
+      },
+    };
+    ds.subscribers.push(subscriber);
+  }
+
+  /** The caller rolled `tx` back to a savepoint: bindings learned in it may not be stored. */
+  forgetUncommitted(tx: EntityManager): void {
+    if (tx.queryRunner) this.uncommitted.delete(tx.queryRunner);
+  }
+
+  private markStored(key: string, hour: number): void {
+    if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, hour);
+  }
 
   async learn(tx: EntityManager, customerId: string, endpoints: AlertEndpoint[], at: Date): Promise<void> {
     for (const e of endpoints) {
@@ -49,10 +80,13 @@ export class AssetContextService {
       const key = `${customerId}|${binding.hostName}|${binding.ip}|${binding.endpointId}`;
       // Last-seen times are kept to the hour: a host seen all day is written once an hour.
       const hour = Math.floor(at.getTime() / 3_600_000);
-      if (this.seen.get(key) === hour) continue;
+      const qr = tx.queryRunner?.isTransactionActive ? tx.queryRunner : null;
+      const pending = qr ? this.uncommitted.get(qr) : undefined;
+      if (this.seen.get(key) === hour || pending?.get(key) === hour) continue;
       await this.repo.upsertBinding(tx, customerId, binding, at);
-      if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
-      this.seen.set(key, hour);
+      if (!qr) this.markStored(key, hour);
+      else if (pending) pending.set(key, hour);
+      else this.uncommitted.set(qr, new Map([[key, hour]]));
       if (binding.hostName && binding.ip) this.ipNames.set(`${customerId}|${binding.ip}`, { name: binding.hostName, at: Date.now() });
     }
   }

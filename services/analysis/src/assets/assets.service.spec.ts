@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '@kanshi/auth';
 import { fakeTenantDirectory, principalAs, TENANTS } from '@kanshi/testing';
 import { AssetContextService } from './asset-context.service';
@@ -37,7 +37,7 @@ function setup() {
       return row;
     }),
   };
-  const context = new AssetContextService(repo as unknown as AssetsRepository);
+  const context = new AssetContextService(repo as unknown as AssetsRepository, { subscribers: [] } as unknown as DataSource);
   const sut = new AssetsService(repo as unknown as AssetsRepository, fakeTenantDirectory(), context);
   return { sut, ctx: { repo, context, critical, bindings, inventory, tx: {} as EntityManager } };
 }

@@ -10,6 +10,7 @@ import { ConsumerHost, NatsBus } from '@kanshi/messaging';
 import { eventually, startSubgraph, SubgraphKit } from '@kanshi/testing';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
+import { AssetContextService } from './asset-context.service';
 
 jest.setTimeout(90_000);
 
@@ -161,5 +162,37 @@ describe('the endpoint inventory in asset context', () => {
     const row = await waitForVerdict(ofA.body.alertId);
     expect(row.endpoints).toEqual([{ hostName: null, ip: '10.30.1.21' }]);
     expect(row.reasons.filter((r: { kind: string }) => r.kind === 'ASSET')).toEqual([]);
+  });
+
+  it('stores a binding learned in a transaction that rolled back, or before a savepoint rolled back, when it is learned again', async () => {
+    const assets = kit.app.get(AssetContextService);
+    const c = await kit.createCustomer();
+    const at = new Date();
+    const stored = async (host: string) =>
+      (await kit.ds.query(`SELECT host_name FROM analysis.asset_binding WHERE customer_id = $1 AND host_name = $2`, [c.customerId, host])).length;
+    // a transaction that fails after learning: nothing stored, and the next one stores it
+    await expect(
+      kit.ds.transaction(async (tx) => {
+        await assets.learn(tx, c.customerId, [{ hostName: 'rolled-back.corp.example', ip: '10.31.0.1', endpointId: null }], at);
+        throw new Error('the batch failed');
+      }),
+    ).rejects.toThrow('the batch failed');
+    expect(await stored('rolled-back.corp.example')).toBe(0);
+    await kit.ds.transaction((tx) => assets.learn(tx, c.customerId, [{ hostName: 'rolled-back.corp.example', ip: '10.31.0.1', endpointId: null }], at));
+    expect(await stored('rolled-back.corp.example')).toBe(1);
+    // a savepoint rolled back (a batch analysed again alert by alert): learned again, stored
+    await kit.ds.transaction(async (tx) => {
+      await tx.query('SAVEPOINT s');
+      await assets.learn(tx, c.customerId, [{ hostName: 'savepoint.corp.example', ip: '10.31.0.2', endpointId: null }], at);
+      await tx.query('ROLLBACK TO SAVEPOINT s');
+      assets.forgetUncommitted(tx);
+      await assets.learn(tx, c.customerId, [{ hostName: 'savepoint.corp.example', ip: '10.31.0.2', endpointId: null }], at);
+    });
+    expect(await stored('savepoint.corp.example')).toBe(1);
+    // once committed, the same binding within the hour is not written again
+    const xmin = async () => (await kit.ds.query(`SELECT xmin::text AS x FROM analysis.asset_binding WHERE customer_id = $1 AND host_name = 'savepoint.corp.example'`, [c.customerId]))[0].x;
+    const before = await xmin();
+    await kit.ds.transaction((tx) => assets.learn(tx, c.customerId, [{ hostName: 'savepoint.corp.example', ip: '10.31.0.2', endpointId: null }], at));
+    expect(await xmin()).toBe(before);
   });
 });

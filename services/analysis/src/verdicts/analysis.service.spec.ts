@@ -109,6 +109,7 @@ function setup(opts: { matches?: RuleMatch[]; failures?: { ruleId: string; versi
   const reputation = { lookup: jest.fn(async () => opts.reputation ?? null) };
   const assets = {
     learn: jest.fn(async () => undefined),
+    forgetUncommitted: jest.fn(),
     contextOf: jest.fn(async (_c: string, eps: { hostName: string | null; ip: string | null }[]) => ({
       endpoints: eps.map((e) => ({ hostName: e.hostName, ip: e.ip })),
       critical: opts.critical ? [{ id: 'a1', customerId: CUSTOMER, hostName: 'pc-eng-004', ip: null, note: 'finance server', createdBy: 'x', createdAt: new Date() }] : [],

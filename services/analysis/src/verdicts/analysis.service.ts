@@ -82,7 +82,10 @@ export class AnalysisService {
         out = null;
       }
       if (out) await this.repo.releaseSavepoint(tx, 'analyse_batch');
-      else await this.repo.rollbackToSavepoint(tx, 'analyse_batch');
+      else {
+        await this.repo.rollbackToSavepoint(tx, 'analyse_batch');
+        this.assets.forgetUncommitted(tx);
+      }
     }
     if (!out) {
       out = [];
@@ -159,6 +162,7 @@ export class AnalysisService {
       const outcome = await this.decide(tx, alert);
       if (outcome === 'DUPLICATE') {
         await this.repo.rollbackToSavepoint(tx);
+        this.assets.forgetUncommitted(tx);
         await this.repo.raiseRepeatCount(tx, a.alertId, a.repeatCount);
       }
       await this.repo.releaseSavepoint(tx);
@@ -166,6 +170,7 @@ export class AnalysisService {
     } catch (err) {
       // No alert disappears: whatever failed, the alert gets a verdict an analyst triages.
       await this.repo.rollbackToSavepoint(tx);
+      this.assets.forgetUncommitted(tx);
       this.log.warn({ err, alertId: a.alertId }, 'alert analysis failed; verdict marked for manual triage');
       await this.manualTriage(tx, alert, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       return 'MANUAL_TRIAGE';
