@@ -89,7 +89,10 @@ describe('CrowdStrike detections pulled', () => {
     // the cursor survived the restart: nothing old is pulled again, a new alert is
     expect(await er!.pulls.pull({ kind: 'edr', customerId: c.customerId, product: 'CROWDSTRIKE_FALCON' })).toBe(0);
     cs.addAlert(tenant.id, agentId, { updatedAt: new Date(Date.now() + 1000) });
-    expect(await er!.pulls.pull({ kind: 'edr', customerId: c.customerId, product: 'CROWDSTRIKE_FALCON' })).toBe(1);
+    // The restarted service queues a pull of its own at start (its job worker polls every 500 ms),
+    // which may take the new alert first; the two pulls share the cursor's row lock, so whichever
+    // comes second finds nothing. Either way the alert is stored once (below).
+    expect([0, 1]).toContain(await er!.pulls.pull({ kind: 'edr', customerId: c.customerId, product: 'CROWDSTRIKE_FALCON' }));
 
     const rows = await settled(sensor.sensorId, 3);
     expect(rows).toHaveLength(3);
